@@ -1,0 +1,81 @@
+//! Every flag of every subcommand, in one place.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "greenlight", version, about = "Will there be another season? Evidence from real viewing data.")]
+pub struct Cli {
+    /// The store (SQLite file). Created if missing.
+    #[arg(long, global = true, env = "GREENLIGHT_DB", default_value = "greenlight.db")]
+    pub db: PathBuf,
+    /// No progress bars or notices on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--json` for read commands: stable snake_case field names, documented in the README.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct Json {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import data files or directories (format detected from content), alias files (TSV with a
+    /// `spelling<TAB>series<TAB>season` header) and claims files (TOML/JSON).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Force a data format instead of detecting it (top10-global, top10-global-legacy,
+        /// top10-countries, most-popular, engagement, tmdb-status, justwatch-titles, justwatch-credits).
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Fuzzy search over every spelling of every series and season, ranked.
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A series with its seasons: spellings, Top 10 run, engagement by report.
+    Show {
+        /// Any source spelling of the series or of one of its seasons, or its slug.
+        series: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Hours in the Top 10 weeks that lie wholly inside a window.
+    Hours {
+        series: String,
+        /// A season number (`1`) or label (`Part 2`, `Limited Series`).
+        #[arg(long)]
+        season: Option<String>,
+        /// First day of the window (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the window (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Row counts per table and per dataset.
+    Stats {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Spellings that could not be resolved to one series with confidence.
+    Unresolved {
+        #[command(flatten)]
+        json: Json,
+    },
+}

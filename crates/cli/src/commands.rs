@@ -1,0 +1,169 @@
+//! The subcommands.
+
+use crate::args::{Cli, Command};
+use crate::output::{self, num};
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::NaiveDate;
+use greenlight_sources::titles::SeasonLabel;
+use greenlight_sources::Format;
+use greenlight_store::import::{ImportOptions, ImportProgress};
+use greenlight_store::Store;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let mut store = Store::open(&cli.db)?;
+    match cli.command {
+        Command::Import { paths, format, json } => import(&mut store, &paths, format.as_deref(), json.json, cli.quiet),
+        Command::Search { text, limit, json } => {
+            let hits = store.search(&text, limit)?;
+            if json.json {
+                return output::json(&hits);
+            }
+            if hits.is_empty() {
+                println!("no match for \"{text}\"");
+            }
+            for h in hits {
+                println!("{:.3}  {}  ({}, matched \"{}\")", h.score, h.series.title, h.series.slug, h.matched);
+            }
+            Ok(())
+        }
+        Command::Show { series, json } => {
+            let s = store.series(&series)?;
+            let report = store.show(&s)?;
+            if json.json {
+                return output::json(&report);
+            }
+            println!("{} [{}] ({})", report.series.title, report.series.kind, report.series.slug);
+            for season in &report.seasons {
+                let name = if season.season.is_empty() { "(whole show)" } else { &season.season };
+                println!("\n  {name}");
+                println!("    spellings: {}", season.source_titles.join(" | "));
+                if let Some(t) = &season.top10 {
+                    println!(
+                        "    Top 10: {} weeks, peak #{}, {} hours, {} .. {}",
+                        t.weeks, t.peak_rank, num(t.total_hours), t.first_week, t.last_week
+                    );
+                }
+                for e in &season.engagement {
+                    let views = e.views.map(|v| format!(", {} views", num(v))).unwrap_or_default();
+                    println!("    {}: {} hours{views}", e.report, num(e.hours));
+                }
+            }
+            Ok(())
+        }
+        Command::Hours { series, season, from, to, json } => {
+            let s = store.series(&series)?;
+            let label = season.as_deref().map(SeasonLabel::parse_user);
+            let from = from.as_deref().map(|d| parse_date(d, "--from")).transpose()?;
+            let to = to.as_deref().map(|d| parse_date(d, "--to")).transpose()?;
+            let r = store.hours(&s, label.as_ref(), from, to)?;
+            if json.json {
+                return output::json(&r);
+            }
+            println!("{}{}: {} hours", r.series.title, r.season.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), num(r.hours));
+            for w in &r.weeks {
+                println!("  week ending {}  #{:<2}  {:>14}", w.week_end, w.rank, num(w.hours));
+            }
+            for w in &r.excluded_weeks {
+                println!("  (excluded, partly outside the window) week ending {}  {}", w.week_end, num(w.hours));
+            }
+            Ok(())
+        }
+        Command::Stats { json } => {
+            let st = store.stats()?;
+            if json.json {
+                return output::json(&st);
+            }
+            println!("tables:");
+            for t in &st.tables {
+                println!("  {:<16} {:>9}", t.table, num(t.rows));
+            }
+            println!("datasets:");
+            for d in &st.datasets {
+                println!("  {:<22} {:>9} rows  as of {}  {} ({})", d.dataset, num(d.rows), d.as_of, d.file, d.publisher);
+            }
+            Ok(())
+        }
+        Command::Unresolved { json } => {
+            let r = store.unresolved()?;
+            if json.json {
+                return output::json(&r);
+            }
+            println!("{} of {} distinct spellings unresolved ({}%)", r.unresolved, r.distinct_titles, r.percent);
+            for e in &r.entries {
+                let t = if e.season_title.is_empty() { &e.show_title } else { &e.season_title };
+                println!("  [{}] {t}: {} (candidates: {})", e.source, e.reason, e.candidates.join("; "));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn parse_date(s: &str, flag: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| anyhow!("{flag}: \"{s}\" is not a date (YYYY-MM-DD)"))
+}
+
+fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool, quiet: bool) -> Result<()> {
+    let format = match format {
+        Some(f) => Some(Format::from_name(f).ok_or_else(|| {
+            anyhow!("unknown --format \"{f}\"; one of: {}", Format::ALL.map(|f| f.name()).join(", "))
+        })?),
+        None => None,
+    };
+    let (aliases, data): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.is_file() && greenlight_store::aliases::looks_like_alias_file(p));
+    let show_bar = !quiet && std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        if show_bar { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() },
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |p: ImportProgress| match p {
+        ImportProgress::Files(n) => bar.set_length(2 * n as u64),
+        ImportProgress::Parsed(path) => {
+            bar.inc(1);
+            bar.set_message(format!("parsed {}", path.display()));
+        }
+        ImportProgress::Stored(path) => {
+            bar.inc(1);
+            bar.set_message(format!("stored {}", path.display()));
+        }
+    };
+    let mut alias_count = 0;
+    for a in &aliases {
+        alias_count += store.import_aliases(a)?;
+    }
+    if data.is_empty() {
+        if aliases.is_empty() {
+            bail!("nothing to import");
+        }
+        let c = store.reresolve()?;
+        if json {
+            return output::json(&serde_json::json!({"aliases": alias_count, "series": c.series, "unresolved": c.unresolved}));
+        }
+        println!("{alias_count} aliases; {} series, {} unresolved", c.series, c.unresolved);
+        return Ok(());
+    }
+    let opts = ImportOptions { format, progress: Some(&progress) };
+    let summary = store.import_paths(&data, &opts).context("import failed; nothing was changed")?;
+    bar.finish_and_clear();
+    if json {
+        return output::json(&summary);
+    }
+    for f in &summary.files {
+        let what = match &f.outcome {
+            greenlight_store::ImportOutcome::Imported => "imported".to_string(),
+            greenlight_store::ImportOutcome::Replaced { previous_as_of } => format!("replaced snapshot of {previous_as_of}"),
+            greenlight_store::ImportOutcome::Unchanged => "unchanged".to_string(),
+            greenlight_store::ImportOutcome::SkippedOlder { stored_as_of } => {
+                format!("skipped: older than the stored snapshot of {stored_as_of}")
+            }
+        };
+        println!("{:<9} rows  {:<22} {}  ({what})", num(f.rows as i64), f.dataset, f.file);
+    }
+    println!("{} series, {} seasons, {} unresolved spellings", summary.series, summary.seasons, summary.unresolved);
+    Ok(())
+}

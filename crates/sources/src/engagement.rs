@@ -1,0 +1,642 @@
+//! Netflix's semi-annual "What We Watched" engagement reports (XLSX).
+//!
+//! The layout drifts between editions: 2023H1 has one `Engagement` sheet with real Excel dates
+//! and hours only; later editions split `TV`/`Film` (renamed `Shows`/`Movies` in 2025) and add
+//! `Runtime` (`H:MM` text) and `Views`, with dates as text. In every edition a title block sits
+//! above the header row and the table starts in column B. So nothing here relies on positions:
+//! the header row is found by its names, columns are mapped by header, and the report period is
+//! read from the subtitle ("Views from July to December 2023") rather than the file name, which
+//! users rename.
+
+use crate::delimited::{parse_count, parse_date};
+use crate::{EngagementKind, EngagementReport, EngagementRow, Location, SourceError};
+use calamine::{Data, Range, Reader, Xlsx};
+use chrono::NaiveDate;
+use std::io::Cursor;
+use std::path::Path;
+
+const TITLE: &str = "Title";
+const AVAILABLE: &str = "Available Globally?";
+const RELEASE: &str = "Release Date";
+const HOURS: &str = "Hours Viewed";
+const RUNTIME: &str = "Runtime";
+const VIEWS: &str = "Views";
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Which sheets carry data, and what kind of title each holds (`None`: the mixed 2023H1 sheet).
+fn sheet_kind(name: &str) -> Option<Option<EngagementKind>> {
+    match name.trim().to_ascii_lowercase().as_str() {
+        "engagement" => Some(None),
+        "tv" | "shows" => Some(Some(EngagementKind::Tv)),
+        "film" | "films" | "movies" => Some(Some(EngagementKind::Film)),
+        _ => None,
+    }
+}
+
+pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<EngagementReport, SourceError> {
+    let sheets = load(path, bytes)?;
+    let mut rows = Vec::with_capacity(sheets.iter().map(|s| s.range.height()).sum());
+    let mut period: Option<(String, &str)> = None;
+    for sheet in &sheets {
+        let p = read_sheet(path, sheet, &mut rows)?;
+        match &period {
+            None => period = Some((p, &sheet.name)),
+            Some((first, _)) if *first == p => {}
+            Some((first, first_sheet)) => {
+                return Err(SourceError::invalid(
+                    Location::file(path).sheet(&sheet.name),
+                    format!("report period {p} differs from sheet `{first_sheet}`'s {first}"),
+                ))
+            }
+        }
+    }
+    let period = period.map(|(p, _)| p).unwrap_or_default();
+    Ok(EngagementReport { period, rows })
+}
+
+struct Sheet {
+    name: String,
+    kind: Option<EngagementKind>,
+    range: Range<Data>,
+}
+
+/// Opens the workbook and loads the data sheets.
+///
+/// calamine is a large parser of an untrusted zip+XML format; this crate promises never to panic
+/// on input, so a panic inside it is caught and reported as a malformed workbook instead of
+/// taking the whole import down.
+fn load(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_sheets(path, bytes))).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown cause");
+        Err(SourceError::invalid(Location::file(path), format!("malformed XLSX workbook (parser failed: {why})")))
+    })
+}
+
+fn load_sheets(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        SourceError::invalid(Location::file(path), format!("not a readable XLSX workbook (truncated or corrupt?): {e}"))
+    })?;
+    let names = workbook.sheet_names();
+    let chosen: Vec<(String, Option<EngagementKind>)> =
+        names.iter().filter_map(|n| sheet_kind(n).map(|k| (n.clone(), k))).collect();
+    if chosen.is_empty() {
+        let found = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        return Err(SourceError::invalid(
+            Location::file(path),
+            format!(
+                "no engagement sheet: expected `Engagement`, `TV`/`Film` or `Shows`/`Movies`, found {}",
+                if found.is_empty() { "no sheets" } else { &found }
+            ),
+        ));
+    }
+    // The combined sheet and the per-kind sheets are alternative layouts of the same data;
+    // reading both would count every title twice.
+    if chosen.iter().any(|(_, k)| k.is_none()) && chosen.iter().any(|(_, k)| k.is_some()) {
+        return Err(SourceError::invalid(
+            Location::file(path),
+            "has both a combined `Engagement` sheet and per-kind sheets; expected one layout",
+        ));
+    }
+    chosen
+        .into_iter()
+        .map(|(name, kind)| {
+            let range = workbook.worksheet_range(&name).map_err(|e| {
+                SourceError::invalid(Location::file(path).sheet(&name), format!("cannot read sheet: {e}"))
+            })?;
+            Ok(Sheet { name, kind, range })
+        })
+        .collect()
+}
+
+/// Column indexes (relative to the range) of one sheet's header.
+struct Columns {
+    title: usize,
+    available: usize,
+    release: usize,
+    hours: usize,
+    runtime: Option<usize>,
+    views: Option<usize>,
+}
+
+/// Reads one sheet's rows into `out`, returning the sheet's report period (`2023H2`).
+fn read_sheet(path: &Path, sheet: &Sheet, out: &mut Vec<EngagementRow>) -> Result<String, SourceError> {
+    let here = || Location::file(path).sheet(&sheet.name);
+    let Some((row0, col0)) = sheet.range.start() else {
+        return Err(SourceError::invalid(here(), "sheet is empty"));
+    };
+    // `Range` is relative to its first used cell; Excel row numbers are absolute and 1-based.
+    let excel_row = |i: usize| row0 as usize + i + 1;
+    let cell_loc = |i: usize, j: usize| here().row(excel_row(i)).column(column_letter(col0 as usize + j));
+
+    let rows: Vec<&[Data]> = sheet.range.rows().collect();
+    let header_at = rows
+        .iter()
+        .position(|r| has_cell(r, TITLE) && has_cell(r, HOURS))
+        .ok_or_else(|| SourceError::invalid(here(), format!("no header row (a row with `{TITLE}` and `{HOURS}`)")))?;
+    let header = rows[header_at];
+    let find = |name: &str| header.iter().position(|c| cell_is(c, name));
+    let require = |name: &'static str| {
+        find(name).ok_or_else(|| {
+            SourceError::invalid(
+                here().row(excel_row(header_at)).column(name),
+                format!("missing required column `{name}`"),
+            )
+        })
+    };
+    let cols = Columns {
+        title: require(TITLE)?,
+        available: require(AVAILABLE)?,
+        release: require(RELEASE)?,
+        hours: require(HOURS)?,
+        runtime: find(RUNTIME),
+        views: find(VIEWS),
+    };
+
+    // The period is in the title block above the header.
+    let mut period = None;
+    'search: for (i, row) in rows[..header_at].iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            if let Data::String(s) = cell {
+                if let Some(p) = parse_period(s) {
+                    period = Some(p.map_err(|m| SourceError::invalid(cell_loc(i, j), m))?);
+                    break 'search;
+                }
+            }
+        }
+    }
+    let period = period.ok_or_else(|| {
+        SourceError::invalid(
+            here(),
+            "no report period: expected a subtitle like \"Views from July to December 2023\" above the header",
+        )
+    })?;
+
+    // Trailing blank rows (Excel's used range often runs past the data) are not data; a blank
+    // row *before* more data is, and is refused below as an empty title.
+    let used = [Some(cols.title), Some(cols.available), Some(cols.release), Some(cols.hours), cols.runtime, cols.views];
+    let end = rows
+        .iter()
+        .rposition(|r| used.iter().flatten().any(|&c| !is_blank(r.get(c).unwrap_or(&Data::Empty))))
+        .unwrap_or(header_at)
+        .max(header_at);
+    if end == header_at {
+        return Err(SourceError::invalid(here().row(excel_row(header_at)), "no data rows below the header"));
+    }
+
+    for (i, row) in rows.iter().enumerate().take(end + 1).skip(header_at + 1) {
+        let row = DataRow { cells: row, loc: |name: &str| here().row(excel_row(i)).column(name) };
+        out.push(EngagementRow {
+            sheet: sheet.name.clone(),
+            row: excel_row(i),
+            kind: sheet.kind,
+            title: row.title(cols.title)?,
+            available_globally: row.yes_no(cols.available)?,
+            release_date: row.date(cols.release)?,
+            hours: row.count(cols.hours, HOURS)?,
+            runtime_minutes: cols.runtime.map(|c| row.runtime(c)).transpose()?.flatten(),
+            views: cols.views.map(|c| row.opt_count(c, VIEWS)).transpose()?.flatten(),
+        });
+    }
+    Ok(period)
+}
+
+/// One data row of a sheet, with a way to locate its cells by column name.
+struct DataRow<'r, L: Fn(&str) -> Location> {
+    cells: &'r [Data],
+    loc: L,
+}
+
+impl<L: Fn(&str) -> Location> DataRow<'_, L> {
+    fn cell(&self, c: usize) -> &Data {
+        self.cells.get(c).unwrap_or(&Data::Empty)
+    }
+
+    fn error(&self, name: &str, message: impl Into<String>) -> SourceError {
+        SourceError::invalid((self.loc)(name), message)
+    }
+
+    /// Titles are trimmed: several carry a trailing NBSP or ideographic space in the source.
+    fn title(&self, c: usize) -> Result<String, SourceError> {
+        match self.cell(c) {
+            Data::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            // A title like `1899` may be stored as a number by Excel.
+            Data::Int(n) => Ok(n.to_string()),
+            Data::Float(f) if f.is_finite() => Ok(f.to_string()),
+            v if is_blank(v) => Err(self.error(TITLE, "empty title in the middle of the data (more rows follow)")),
+            v => Err(self.error(TITLE, format!("{v} is not a title"))),
+        }
+    }
+
+    fn yes_no(&self, c: usize) -> Result<bool, SourceError> {
+        match self.cell(c) {
+            Data::String(s) if s.trim().eq_ignore_ascii_case("yes") => Ok(true),
+            Data::String(s) if s.trim().eq_ignore_ascii_case("no") => Ok(false),
+            Data::Bool(b) => Ok(*b),
+            v => Err(self.error(AVAILABLE, format!("{:?} is not Yes or No", v.to_string()))),
+        }
+    }
+
+    /// 2023H1 stores real Excel dates; later editions store `YYYY-MM-DD` text.
+    fn date(&self, c: usize) -> Result<Option<NaiveDate>, SourceError> {
+        let v = self.cell(c);
+        match v {
+            v if is_blank(v) => Ok(None),
+            Data::String(s) => parse_date(s.trim()).map(Some).map_err(|m| self.error(RELEASE, m)),
+            Data::DateTimeIso(s) => {
+                parse_date(s.get(..10).unwrap_or(s)).map(Some).map_err(|m| self.error(RELEASE, m))
+            }
+            Data::DateTime(dt) if dt.is_datetime() => excel_date(dt)
+                .map(Some)
+                .ok_or_else(|| self.error(RELEASE, format!("Excel date serial {} is out of range", dt.as_f64()))),
+            v => Err(self.error(RELEASE, format!("{:?} is not a date", v.to_string()))),
+        }
+    }
+
+    fn count(&self, c: usize, name: &str) -> Result<i64, SourceError> {
+        let v = self.cell(c);
+        let n = match v {
+            Data::Int(n) if *n < 0 => Err(format!("{n} is negative")),
+            Data::Int(n) => Ok(*n),
+            Data::Float(f) if *f < 0.0 => Err(format!("{f} is negative")),
+            // Below 2^63, so the cast is exact and cannot saturate.
+            Data::Float(f) if f.fract() == 0.0 && *f < 9.2e18 => Ok(*f as i64),
+            Data::String(s) => parse_count(s.trim())
+                .and_then(|n| i64::try_from(n).map_err(|_| format!("{n} is too large"))),
+            v if is_blank(v) => Err("is empty; expected a whole number".to_string()),
+            v => Err(format!("{:?} is not a whole number", v.to_string())),
+        };
+        n.map_err(|m| self.error(name, m))
+    }
+
+    fn opt_count(&self, c: usize, name: &str) -> Result<Option<i64>, SourceError> {
+        if is_blank(self.cell(c)) {
+            return Ok(None);
+        }
+        self.count(c, name).map(Some)
+    }
+
+    /// `H:MM` text as minutes. Netflix writes `*` where it gives no runtime and appends `*` as a
+    /// footnote marker to some runtimes (`4:44*`); both are data, not errors.
+    fn runtime(&self, c: usize) -> Result<Option<u32>, SourceError> {
+        match self.cell(c) {
+            v if is_blank(v) => Ok(None),
+            Data::String(s) => {
+                let t = s.trim();
+                let t = t.strip_suffix('*').unwrap_or(t).trim_end();
+                if t.is_empty() {
+                    return Ok(None);
+                }
+                parse_runtime(t).map(Some).ok_or_else(|| self.error(RUNTIME, format!("{s:?} is not a runtime in H:MM")))
+            }
+            v => Err(self.error(RUNTIME, format!("{:?} is not a runtime in H:MM", v.to_string()))),
+        }
+    }
+}
+
+/// `7:34` -> 454. Hours may have any number of digits (`397:33` for long-running shows) and a
+/// leading zero (`02:53`); minutes are exactly two digits below 60.
+fn parse_runtime(s: &str) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || h.len() > 5 || m.len() != 2 || !digits(m) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60).then(|| h * 60 + m)
+}
+
+/// Finds "from <Month> to <Month> <Year>" in a subtitle. `None` if the text has no such phrase;
+/// `Some(Err)` if it does but the months are not a half-year.
+fn parse_period(text: &str) -> Option<Result<String, String>> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase())
+        .collect();
+    let month = |w: &str| MONTHS.iter().position(|m| *m == w).map(|i| i + 1);
+    words.windows(5).find_map(|w| {
+        if w[0] != "from" || w[2] != "to" {
+            return None;
+        }
+        let (from, to) = (month(&w[1])?, month(&w[3])?);
+        let year = Some(w[4].as_str()).filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))?;
+        Some(match (from, to) {
+            (1, 6) => Ok(format!("{year}H1")),
+            (7, 12) => Ok(format!("{year}H2")),
+            _ => Err(format!("report period {text:?} is not January..June or July..December")),
+        })
+    })
+}
+
+/// Converts an Excel date serial to a date. calamine's conversion assumes an in-range value, so
+/// the range (1900-01-01 .. 9999-12-31) is checked first; Excel's phantom 1900-02-29 is refused.
+fn excel_date(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
+    let v = dt.as_f64();
+    if !(1.0..2_958_466.0).contains(&v) {
+        return None;
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+}
+
+fn is_blank(v: &Data) -> bool {
+    match v {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn cell_is(v: &Data, name: &str) -> bool {
+    matches!(v, Data::String(s) if s.trim().eq_ignore_ascii_case(name))
+}
+
+fn has_cell(row: &[Data], name: &str) -> bool {
+    row.iter().any(|c| cell_is(c, name))
+}
+
+/// `0` -> `A`, `27` -> `AB`: how Excel names a column, for locating cells outside the table.
+fn column_letter(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().map(|&b| char::from(b)).collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::top10::tests::invalid;
+    use std::path::PathBuf;
+
+    /// A cell of a handmade sheet.
+    #[derive(Clone, Copy)]
+    pub(crate) enum C<'a> {
+        S(&'a str),
+        N(f64),
+        /// A number styled as a date (style 1 in [`xlsx`]'s `styles.xml`).
+        D(f64),
+    }
+    use C::{D, N, S};
+
+    /// Builds a minimal XLSX (stored zip, inline strings) so error cases can be tested without
+    /// an XLSX writer dependency. Each sheet is a list of rows; a row is `(excel_row, cells
+    /// starting at column B)`, mirroring Netflix's layout.
+    pub(crate) fn xlsx(sheets: &[(&str, &[(u32, &[C<'_>])])]) -> Vec<u8> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        let mut book = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
+        );
+        let mut rels = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+        );
+        for (n, (name, rows)) in sheets.iter().enumerate() {
+            let id = n + 1;
+            book += &format!(r#"<sheet name="{name}" sheetId="{id}" r:id="rId{id}"/>"#);
+            rels += &format!(r#"<Relationship Id="rId{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{id}.xml"/>"#);
+            let mut xml = String::from(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+            );
+            for (r, cells) in rows.iter() {
+                xml += &format!(r#"<row r="{r}">"#);
+                for (j, cell) in cells.iter().enumerate() {
+                    let at = format!("{}{r}", column_letter(j + 1));
+                    xml += &match cell {
+                        S(s) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{s}</t></is></c>"#),
+                        N(v) => format!(r#"<c r="{at}"><v>{v}</v></c>"#),
+                        D(v) => format!(r#"<c r="{at}" s="1"><v>{v}</v></c>"#),
+                    };
+                }
+                xml += "</row>";
+            }
+            xml += "</sheetData></worksheet>";
+            files.push((format!("xl/worksheets/sheet{id}.xml"), xml));
+        }
+        book += "</sheets></workbook>";
+        rels += "</Relationships>";
+        files.push(("xl/workbook.xml".into(), book));
+        files.push(("xl/_rels/workbook.xml.rels".into(), rels));
+        files.push((
+            "xl/styles.xml".into(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into(),
+        ));
+        stored_zip(&files)
+    }
+
+    /// A zip archive with every entry stored (uncompressed): enough for calamine.
+    fn stored_zip(files: &[(String, String)]) -> Vec<u8> {
+        fn crc32(data: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in data {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                }
+            }
+            !crc
+        }
+        let (mut out, mut central) = (Vec::new(), Vec::new());
+        for (name, body) in files {
+            let (name, body) = (name.as_bytes(), body.as_bytes());
+            let (crc, size, offset) = (crc32(body), body.len() as u32, out.len() as u32);
+            let common = |v: &mut Vec<u8>| {
+                v.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]); // version, flags, stored, time, date
+                v.extend_from_slice(&crc.to_le_bytes());
+                v.extend_from_slice(&size.to_le_bytes());
+                v.extend_from_slice(&size.to_le_bytes());
+                v.extend_from_slice(&(name.len() as u16).to_le_bytes());
+                v.extend_from_slice(&[0, 0]); // extra length
+            };
+            out.extend_from_slice(b"PK\x03\x04");
+            common(&mut out);
+            out.extend_from_slice(name);
+            out.extend_from_slice(body);
+            central.extend_from_slice(b"PK\x01\x02\x14\x00");
+            common(&mut central);
+            central.extend_from_slice(&[0; 10]); // comment len, disk, internal + external attrs
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name);
+        }
+        let (cd_offset, cd_size, n) = (out.len() as u32, central.len() as u32, files.len() as u16);
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&cd_size.to_le_bytes());
+        out.extend_from_slice(&cd_offset.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    const HEAD: &[C<'static>] = &[S("Title"), S("Available Globally?"), S("Release Date"), S("Hours Viewed"), S("Runtime"), S("Views")];
+    const SUB: &[C<'static>] = &[S("Views from July to December 2023")];
+    const TOP: &[C<'static>] = &[S("What We Watched: A Netflix Engagement Report")];
+    const OK: &[C<'static>] = &[S("Partner Track: Season 1"), S("Yes"), S("2022-08-26"), N(10_600_000.0), S("7:34"), N(1_400_000.0)];
+
+    fn p() -> PathBuf {
+        PathBuf::from("fixtures/report.xlsx")
+    }
+
+    /// A TV/Film workbook whose TV sheet has `rows` below a standard header at row 6.
+    fn tv_film(rows: &[(u32, &[C<'_>])]) -> Vec<u8> {
+        let mut tv: Vec<(u32, &[C<'_>])> = vec![(2, TOP), (3, SUB), (6, HEAD)];
+        tv.extend_from_slice(rows);
+        xlsx(&[("TV", &tv), ("Film", &[(2, TOP), (3, SUB), (6, HEAD), (7, OK)])])
+    }
+
+    fn err(bytes: &[u8]) -> (Location, String) {
+        invalid(read(&p(), bytes).unwrap_err())
+    }
+
+    fn at(sheet: &str, row: usize, column: &str) -> Location {
+        Location::file(&p()).sheet(sheet).row(row).column(column)
+    }
+
+    #[test]
+    fn reads_handmade_workbook() {
+        let starred: &[C<'_>] = &[S("Peppa Pig: Season 1\u{a0}"), S("No"), S(""), N(7.3e7), S("*"), N(1.79e7)];
+        let footnote: &[C<'_>] = &[S("Jake Paul vs. Mike Tyson"), S("No"), S("2024-11-15"), N(2.357e8), S("4:44*"), N(4.89e7)];
+        let bytes = tv_film(&[(7, OK), (8, starred), (9, footnote), (12, &[S(" ")])]);
+        let report = read(&p(), &bytes).unwrap();
+        assert_eq!(report.period, "2023H2");
+        assert_eq!(report.rows.len(), 4);
+        let r = &report.rows[0];
+        assert_eq!((r.sheet.as_str(), r.row, r.kind), ("TV", 7, Some(EngagementKind::Tv)));
+        assert_eq!((r.title.as_str(), r.available_globally, r.hours), ("Partner Track: Season 1", true, 10_600_000));
+        assert_eq!((r.release_date, r.runtime_minutes, r.views), (NaiveDate::from_ymd_opt(2022, 8, 26), Some(454), Some(1_400_000)));
+        let r = &report.rows[1];
+        assert_eq!((r.title.as_str(), r.release_date, r.runtime_minutes), ("Peppa Pig: Season 1", None, None));
+        assert_eq!(report.rows[2].runtime_minutes, Some(284));
+        assert_eq!((report.rows[3].sheet.as_str(), report.rows[3].kind), ("Film", Some(EngagementKind::Film)));
+    }
+
+    #[test]
+    fn reads_2023h1_layout_with_excel_dates() {
+        let head: &[C<'_>] = &[S("Title"), S("Available Globally?"), S("Release Date"), S("Hours Viewed")];
+        // 44887 is 2022-11-22 in Excel's 1900 date system.
+        let row: &[C<'_>] = &[S("Partner Track: Season 1"), S("Yes"), D(44887.0), N(22_700_000.0)];
+        let bytes = xlsx(&[("Engagement", &[(3, &[S("Hours viewed from January to June 2023")]), (6, head), (7, row)])]);
+        let report = read(&p(), &bytes).unwrap();
+        assert_eq!(report.period, "2023H1");
+        let r = &report.rows[0];
+        assert_eq!((r.kind, r.release_date, r.hours, r.runtime_minutes, r.views), (None, NaiveDate::from_ymd_opt(2022, 11, 22), 22_700_000, None, None));
+    }
+
+    #[test]
+    fn cell_errors_are_located() {
+        let cases: [(&[C<'_>], &str, &str); 9] = [
+            (&[S("X"), S("Yes"), S("2023-02-30"), N(1.0), S("1:00"), N(1.0)], "Release Date", "not a date"),
+            (&[S("X"), S("Maybe"), S(""), N(1.0), S("1:00"), N(1.0)], "Available Globally?", "not Yes or No"),
+            (&[S("X"), S("Yes"), S(""), N(-5.0), S("1:00"), N(1.0)], "Hours Viewed", "negative"),
+            (&[S("X"), S("Yes"), S(""), S("12x"), S("1:00"), N(1.0)], "Hours Viewed", "\"12x\" is not a whole number"),
+            (&[S("X"), S("Yes"), S(""), N(1.5), S("1:00"), N(1.0)], "Hours Viewed", "not a whole number"),
+            (&[S("X"), S("Yes"), S(""), S(""), S("1:00"), N(1.0)], "Hours Viewed", "empty"),
+            (&[S("X"), S("Yes"), S(""), N(1.0), S("90 min"), N(1.0)], "Runtime", "not a runtime in H:MM"),
+            (&[S("X"), S("Yes"), S(""), N(1.0), S("1:75"), N(1.0)], "Runtime", "H:MM"),
+            (&[S("X"), S("Yes"), S(""), N(1.0), S("1:00"), N(-1.0)], "Views", "negative"),
+        ];
+        for (row, column, want) in cases {
+            let (loc, msg) = err(&tv_film(&[(7, OK), (8, row)]));
+            assert_eq!(loc, at("TV", 8, column), "{want}");
+            assert!(msg.contains(want), "{want}: {msg}");
+        }
+    }
+
+    #[test]
+    fn blank_title_in_the_middle() {
+        let (loc, msg) = err(&tv_film(&[(7, OK), (8, &[S(""), S("Yes")]), (9, OK)]));
+        assert_eq!(loc, at("TV", 8, "Title"));
+        assert!(msg.contains("empty title"), "{msg}");
+        // A wholly blank row followed by data is the same error.
+        let (loc, _) = err(&tv_film(&[(7, OK), (9, OK)]));
+        assert_eq!(loc, at("TV", 8, "Title"));
+    }
+
+    #[test]
+    fn sheet_level_errors() {
+        let (loc, msg) = err(&xlsx(&[("Sheet1", &[(1, OK)]), ("Notes", &[])]));
+        assert_eq!(loc, Location::file(&p()));
+        assert!(msg.contains("no engagement sheet") && msg.contains("`Sheet1`, `Notes`"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("TV", &[(3, SUB), (7, OK)])]));
+        assert_eq!(loc, Location::file(&p()).sheet("TV"));
+        assert!(msg.contains("no header row"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("TV", &[(6, HEAD), (7, OK)])]));
+        assert_eq!(loc, Location::file(&p()).sheet("TV"));
+        assert!(msg.contains("no report period"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("TV", &[(3, &[S("Views from March to May 2023")]), (6, HEAD), (7, OK)])]));
+        assert_eq!(loc, at("TV", 3, "B"));
+        assert!(msg.contains("not January..June"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("Shows", &[(3, SUB), (6, HEAD), (7, OK)]), ("Movies", &[(3, &[S("Views from January to June 2024")]), (6, HEAD), (7, OK)])]));
+        assert_eq!(loc, Location::file(&p()).sheet("Movies"));
+        assert!(msg.contains("2024H1 differs from sheet `Shows`'s 2023H2"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("TV", &[(3, SUB), (6, HEAD)])]));
+        assert_eq!(loc, Location::file(&p()).sheet("TV").row(6));
+        assert!(msg.contains("no data rows"), "{msg}");
+
+        let (loc, msg) = err(&xlsx(&[("TV", &[])]));
+        assert_eq!(loc, Location::file(&p()).sheet("TV"));
+        assert!(msg.contains("empty"), "{msg}");
+
+        let no_views: &[C<'_>] = &[S("Title"), S("Available Globally?"), S("Hours Viewed")];
+        let (loc, msg) = err(&xlsx(&[("Film", &[(3, SUB), (6, no_views), (7, OK)])]));
+        assert_eq!(loc, at("Film", 6, "Release Date"));
+        assert!(msg.contains("missing required column `Release Date`"), "{msg}");
+    }
+
+    #[test]
+    fn not_a_workbook() {
+        let good = tv_film(&[(7, OK)]);
+        for bad in [&good[..good.len() / 2], &good[..4], b"PK\x03\x04garbage".as_slice(), b""] {
+            let (loc, msg) = err(bad);
+            assert_eq!(loc, Location::file(&p()));
+            assert!(msg.contains("XLSX"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(parse_period("Hours viewed from January to June 2023"), Some(Ok("2023H1".into())));
+        assert_eq!(parse_period("Views from July to December 2024."), Some(Ok("2024H2".into())));
+        assert_eq!(parse_period("What We Watched: A Netflix Engagement Report"), None);
+        assert_eq!(parse_period("from July to December 24"), None);
+        assert!(matches!(parse_period("from June to July 2023"), Some(Err(_))));
+    }
+
+    #[test]
+    fn runtimes_and_letters() {
+        assert_eq!(parse_runtime("7:34"), Some(454));
+        assert_eq!(parse_runtime("02:53"), Some(173));
+        assert_eq!(parse_runtime("397:33"), Some(397 * 60 + 33));
+        for bad in ["7", "7:3", "7:60", ":30", "a:30", "7:30:00", "-1:30", "999999:00"] {
+            assert_eq!(parse_runtime(bad), None, "{bad}");
+        }
+        assert_eq!([0, 1, 25, 26, 27, 701, 702].map(column_letter), ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]);
+    }
+}

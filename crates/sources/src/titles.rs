@@ -1,0 +1,447 @@
+//! Title normalisation and season-title parsing, shared by every source.
+//!
+//! The same season is spelled many ways: `Stranger Things 3`, `Squid Game: Season 2 // 오징어 게임:
+//! 시즌 2`, `Love Is Blind: S10: Ohio`, `Bebefinn Playtime: 시즌 1`, `Raw: March 3, 2025`. This module
+//! turns one spelling into a (base title, [`SeasonLabel`]) pair using only *explicit* markers. It
+//! deliberately does not guess from a bare trailing number (`Apollo 13`, `Enola Holmes 2`): that
+//! needs knowledge of which series exist, which the store's resolver has and applies with
+//! [`split_known_prefix`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// Which season of a series a spelling denotes. Identity is the [`SeasonLabel::key`]; the
+/// subtitle in `Love Is Blind: S10: Ohio` is not part of it (it stays in the source spelling).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SeasonLabel {
+    /// `Season 3`, `Series 3`, `S3`, `Staffel 3`, `Temporada 3`, `시즌 3`, `Stranger Things 3`.
+    Season { number: u32 },
+    /// A numbered instalment that the platform does not call a season: `Part 2`, `Volume 3`,
+    /// `Chapter 4`, `Collection 11`, `Book 2`, `Class 1`.
+    Numbered { word: String, number: u32 },
+    /// `Limited Series` / `Miniseries`.
+    Limited,
+    /// A dated special or episode: `WWE Raw: March 3, 2025`.
+    Dated { date: NaiveDate },
+    /// Any other explicit subtitle the chart gives a season (`Hashira Training Arc`).
+    Named { name: String },
+    /// No season marker: the show as a whole (Top 10 `N/A`, single-season entries, films).
+    Whole,
+}
+
+impl SeasonLabel {
+    /// A stable, lower-case identity string (`season 3`, `part 2`, `limited series`, ``).
+    pub fn key(&self) -> String {
+        match self {
+            SeasonLabel::Whole => String::new(),
+            other => other.display().to_lowercase(),
+        }
+    }
+    /// How a person would name it: `Season 3`, `Part 2`, `Limited Series`, `2025-03-03`.
+    pub fn display(&self) -> String {
+        match self {
+            SeasonLabel::Season { number } => format!("Season {number}"),
+            SeasonLabel::Numbered { word, number } => format!("{word} {number}"),
+            SeasonLabel::Limited => "Limited Series".to_string(),
+            SeasonLabel::Dated { date } => date.to_string(),
+            SeasonLabel::Named { name } => name.clone(),
+            SeasonLabel::Whole => String::new(),
+        }
+    }
+    /// The season number, where the label is a plain season.
+    pub fn number(&self) -> Option<u32> {
+        match self {
+            SeasonLabel::Season { number } => Some(*number),
+            _ => None,
+        }
+    }
+    /// Sort order within a series: seasons by number, then other numbered kinds, dates, names.
+    pub fn ordinal(&self) -> (u8, i64, String) {
+        match self {
+            SeasonLabel::Whole => (0, 0, String::new()),
+            SeasonLabel::Season { number } => (1, *number as i64, String::new()),
+            SeasonLabel::Numbered { word, number } => (2, *number as i64, word.clone()),
+            SeasonLabel::Limited => (3, 0, String::new()),
+            SeasonLabel::Dated { date } => (4, date.num_days_from_ce() as i64, String::new()),
+            SeasonLabel::Named { name } => (5, 0, name.clone()),
+        }
+    }
+    /// Parses what a user types after `--season`: `2`, `Season 2`, `Part 2`, `Limited Series`.
+    pub fn parse_user(text: &str) -> SeasonLabel {
+        let t = text.trim();
+        if let Ok(n) = t.parse::<u32>() {
+            return SeasonLabel::Season { number: n };
+        }
+        parse_marker(t).unwrap_or_else(|| SeasonLabel::Named { name: t.to_string() })
+    }
+}
+
+use chrono::Datelike;
+
+/// A spelling split into its series part and season part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedTitle {
+    /// The series title as spelled (native title removed, marker removed), trimmed.
+    pub base: String,
+    pub season: SeasonLabel,
+    /// The text after ` // `, if any (the title in its original language).
+    pub native: Option<String>,
+}
+
+/// Splits `English // Native` into its two halves.
+pub fn split_native(title: &str) -> (&str, Option<&str>) {
+    match title.find(" // ") {
+        Some(i) => (title[..i].trim(), Some(title[i + 4..].trim())),
+        None => (title.trim(), None),
+    }
+}
+
+/// Parses a season spelling using explicit markers only. A spelling with no marker is the series
+/// as a whole ([`SeasonLabel::Whole`]) with the full spelling as its base.
+pub fn parse_season_title(title: &str) -> ParsedTitle {
+    let (english, native) = split_native(title);
+    let native = native.map(str::to_string);
+    // `Base: marker` or `Base: S10: Ohio` — try each `:` from the right, so that colons inside the
+    // series title (`Demon Slayer: Kimetsu no Yaiba: Season 4`) stay in the base.
+    let bytes: Vec<(usize, char)> = english.char_indices().filter(|&(_, c)| c == ':').collect();
+    for &(i, _) in bytes.iter().rev() {
+        let base = english[..i].trim();
+        let rest = english[i + 1..].trim();
+        if base.is_empty() {
+            continue;
+        }
+        if let Some(season) = parse_marker(rest) {
+            return ParsedTitle { base: base.to_string(), season, native };
+        }
+        // `S10: Ohio`, `Season 2: Percy`: a marker followed by a subtitle.
+        if let Some(j) = rest.find(':') {
+            if let Some(season @ SeasonLabel::Season { .. }) = parse_marker(rest[..j].trim()) {
+                return ParsedTitle { base: base.to_string(), season, native };
+            }
+        }
+    }
+    // `Base Season 2` / `Base - Season 2` without a colon.
+    for word in ["Season", "Temporada", "Staffel", "Series", "Saison"] {
+        if let Some(i) = rfind_word(english, word) {
+            let base = english[..i].trim_end_matches([' ', '-', ',']).trim();
+            if !base.is_empty() {
+                if let Some(season) = parse_marker(&english[i..]) {
+                    return ParsedTitle { base: base.to_string(), season, native };
+                }
+            }
+        }
+    }
+    ParsedTitle { base: english.to_string(), season: SeasonLabel::Whole, native }
+}
+
+fn rfind_word(haystack: &str, word: &str) -> Option<usize> {
+    let i = haystack.rfind(word)?;
+    let before_ok = i == 0 || haystack[..i].ends_with(' ');
+    before_ok.then_some(i)
+}
+
+/// Parses the remainder of a spelling after a known series title (Top 10 gives the show title,
+/// so `Stranger Things 3` minus `Stranger Things` is `3`). Returns `None` for an empty remainder.
+pub fn parse_remainder(rest: &str) -> Option<SeasonLabel> {
+    let rest = rest.trim().trim_start_matches(':').trim();
+    if rest.is_empty() {
+        return None;
+    }
+    if let Some(label) = parse_marker(rest) {
+        return Some(label);
+    }
+    if let Some(n) = parse_bare_number(rest) {
+        return Some(SeasonLabel::Season { number: n });
+    }
+    // `S10: Ohio`, `Season 2: Percy`, `2. The Soul Game`, `1.`
+    if let Some(j) = rest.find(':') {
+        if let Some(l @ SeasonLabel::Season { .. }) = parse_marker(rest[..j].trim()) {
+            return Some(l);
+        }
+    }
+    if let Some((num, _)) = rest.split_once('.') {
+        if let Ok(n) = num.trim().parse::<u32>() {
+            if n > 0 {
+                return Some(SeasonLabel::Season { number: n });
+            }
+        }
+    }
+    Some(SeasonLabel::Named { name: rest.to_string() })
+}
+
+/// `3`, `II`, `2025`? — a bare season number: digits (1..=99) or a Roman numeral II..XX.
+fn parse_bare_number(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<u32>() {
+        return (1..=99).contains(&n).then_some(n);
+    }
+    roman(s).filter(|&n| n >= 2)
+}
+
+fn roman(s: &str) -> Option<u32> {
+    const R: [&str; 20] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+        "XVIII", "XIX", "XX",
+    ];
+    R.iter().position(|r| *r == s).map(|i| i as u32 + 1)
+}
+
+fn number_word(s: &str) -> Option<u32> {
+    let s = s.trim().trim_end_matches('.');
+    if let Ok(n) = s.parse::<u32>() {
+        return (n > 0).then_some(n);
+    }
+    if let Some(n) = roman(s) {
+        return Some(n);
+    }
+    let ordinal = ["1st", "2nd", "3rd"].iter().position(|o| o.eq_ignore_ascii_case(s));
+    if let Some(i) = ordinal {
+        return Some(i as u32 + 1);
+    }
+    let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+    if !digits.is_empty() && matches!(&s[digits.len()..], "th" | "st" | "nd" | "rd" | "ª") {
+        return digits.parse().ok().filter(|&n| n > 0);
+    }
+    None
+}
+
+/// Recognises a whole marker: `Season 3`, `Season 3 Part 2`, `Season 3 (Part 1)`,
+/// `Season 2 - Volume 1`, `S10`, `Limited Series`, `Part 2`, `Vol. 3`, `시즌 1`, `2ª temporada`,
+/// `March 3, 2025`. Returns `None` for anything else.
+pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let lower = t.to_lowercase();
+    if matches!(lower.as_str(), "limited series" | "miniseries" | "mini-series" | "miniserie" | "limited") {
+        return Some(SeasonLabel::Limited);
+    }
+    // `Season 3 Part 2` / `Season 3 (Part 1)` / `Season 2 - Volume 1`: the part is a split of the
+    // season, so the identity is the season.
+    let mut words = lower.split_whitespace();
+    let first = words.next()?;
+    let second = words.next();
+    let rest_after_two: Vec<&str> = words.collect();
+    let season_words = ["season", "series", "temporada", "staffel", "saison", "stagione", "sezon", "seizoen", "sæson", "säsong", "sesong", "kausi", "시즌", "シーズン"];
+    if season_words.contains(&first) {
+        let n = number_word(second?)?;
+        let tail = rest_after_two.join(" ");
+        let tail = tail.trim_matches(|c: char| c == '(' || c == ')' || c == '-' || c == ' ');
+        if tail.is_empty() || tail.starts_with("part") || tail.starts_with("volume") || tail.starts_with("vol.") {
+            return Some(SeasonLabel::Season { number: n });
+        }
+        return None;
+    }
+    // `2ª temporada`, `1st Season`
+    if let Some(s) = second {
+        if rest_after_two.is_empty() && season_words.contains(&s) {
+            if let Some(n) = number_word(first) {
+                return Some(SeasonLabel::Season { number: n });
+            }
+        }
+    }
+    // `S10`
+    if second.is_none() && (first.starts_with('s')) && first.len() > 1 && first[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return first[1..].parse().ok().filter(|&n| n > 0).map(|number| SeasonLabel::Season { number });
+    }
+    let numbered = [
+        ("part", "Part"),
+        ("volume", "Volume"),
+        ("vol.", "Volume"),
+        ("vol", "Volume"),
+        ("chapter", "Chapter"),
+        ("collection", "Collection"),
+        ("book", "Book"),
+        ("class", "Class"),
+    ];
+    if let Some(&(_, word)) = numbered.iter().find(|(w, _)| *w == first) {
+        if rest_after_two.is_empty() {
+            let n = number_word(second?)?;
+            return Some(SeasonLabel::Numbered { word: word.to_string(), number: n });
+        }
+        return None;
+    }
+    parse_long_date(t).map(|date| SeasonLabel::Dated { date })
+}
+
+/// `March 3, 2025` (the shape Netflix uses for dated live specials).
+fn parse_long_date(t: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(t, "%B %d, %Y").ok()
+}
+
+/// Normalises a title for matching: Unicode compatibility decomposition with diacritics removed,
+/// lower case, `&` as `and`, apostrophes dropped, other punctuation as spaces, spaces collapsed.
+/// `Pokémon: Horizons` and `POKEMON - HORIZONS` both become `pokemon horizons`.
+pub fn normalize(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut pending_space = false;
+    for c in title.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c == '\'' || c == '’' || c == '‘' || c == '`' || c == 'ʼ' {
+            continue;
+        }
+        if c == '&' {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str("and");
+            pending_space = true;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// A disambiguator the publisher appended to tell same-named works apart: `(U.S.)`, `(2009)`,
+/// `(UK)`. Returns the title without it and the disambiguator's text.
+pub fn split_disambiguator(title: &str) -> (&str, Option<&str>) {
+    let t = title.trim_end();
+    if let Some(stripped) = t.strip_suffix(')') {
+        if let Some(open) = stripped.rfind(" (") {
+            let inner = &stripped[open + 2..];
+            let is_year = inner.len() == 4 && inner.bytes().all(|b| b.is_ascii_digit());
+            let letters: String = inner.chars().filter(|c| *c != '.').collect();
+            let is_country = (2..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+            if is_year || is_country {
+                return (t[..open].trim_end(), Some(inner));
+            }
+        }
+    }
+    (t, None)
+}
+
+/// The looser key under which a title is matched when no exact key fits: disambiguator removed,
+/// a trailing `The Series` removed (`Cobra Kai: The Series` is `Cobra Kai`), then normalised.
+pub fn alias_key(title: &str) -> String {
+    let (t, _) = split_disambiguator(title);
+    let n = normalize(t);
+    match n.strip_suffix(" the series") {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => n,
+    }
+}
+
+/// If `title` is `known` followed by a season remainder (`Stranger Things 3`, `Barbarians II`,
+/// `Demon Slayer: Kimetsu no Yaiba: Hashira Training Arc`), returns that season. Matching is on
+/// the normalised forms so `ONE PIECE: Season 2` matches `One Piece`. Bare-number remainders are
+/// accepted only when `allow_number` is set (the caller knows `known` is a series, not a film).
+pub fn split_known_prefix(title: &str, known: &str, allow_number: bool) -> Option<SeasonLabel> {
+    let t = title.trim();
+    if t.len() <= known.len() {
+        return None;
+    }
+    // Compare case-insensitively on a char boundary.
+    let head = t.get(..known.len())?;
+    if !head.eq_ignore_ascii_case(known) && normalize(head) != normalize(known) {
+        return None;
+    }
+    let rest = &t[known.len()..];
+    if !(rest.starts_with(' ') || rest.starts_with(':')) {
+        return None;
+    }
+    let label = parse_remainder(rest)?;
+    match label {
+        SeasonLabel::Season { .. } if !allow_number && parse_marker(rest.trim().trim_start_matches(':')).is_none() => None,
+        l => Some(l),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(t: &str) -> (String, String) {
+        let x = parse_season_title(t);
+        (x.base, x.season.display())
+    }
+
+    #[test]
+    fn explicit_markers() {
+        let cases = [
+            ("Partner Track: Season 1", "Partner Track", "Season 1"),
+            ("Squid Game: Season 2 // 오징어 게임: 시즌 2", "Squid Game", "Season 2"),
+            ("Love Is Blind: S10: Ohio", "Love Is Blind", "Season 10"),
+            ("Bebefinn Playtime: 시즌 1", "Bebefinn Playtime", "Season 1"),
+            ("Adolescence: Limited Series", "Adolescence", "Limited Series"),
+            ("Money Heist: Part 2", "Money Heist", "Part 2"),
+            ("WWE Raw: March 3, 2025", "WWE Raw", "2025-03-03"),
+            ("Demon Slayer: Kimetsu no Yaiba: Season 4", "Demon Slayer: Kimetsu no Yaiba", "Season 4"),
+            ("Dear Child: Limited Series // Liebes Kind: Miniserie", "Dear Child", "Limited Series"),
+            ("Love, Death & Robots: Volume 3", "Love, Death & Robots", "Volume 3"),
+            ("Unsolved Mysteries: Vol. 4", "Unsolved Mysteries", "Volume 4"),
+            ("The Great British Baking Show: Collection 11", "The Great British Baking Show", "Collection 11"),
+            ("Stranger Things: Season 4 Part 2", "Stranger Things", "Season 4"),
+            ("Lupin: Season 3 (Part 1)", "Lupin", "Season 3"),
+            ("Dark: Staffel 2", "Dark", "Season 2"),
+            ("Élite: Temporada 3", "Élite", "Season 3"),
+            ("Sintonia: 2ª temporada", "Sintonia", "Season 2"),
+            ("Peaky Blinders: Series 6", "Peaky Blinders", "Season 6"),
+            ("Cobra Kai: Season 6 - Volume 1", "Cobra Kai", "Season 6"),
+            ("Ali Wong: Single Lady", "Ali Wong: Single Lady", ""),
+            ("Apollo 13", "Apollo 13", ""),
+            ("Enola Holmes 2", "Enola Holmes 2", ""),
+            ("Lucifer: Season 2: The Devil", "Lucifer", "Season 2"),
+        ];
+        for (input, base, season) in cases {
+            assert_eq!(p(input), (base.to_string(), season.to_string()), "{input}");
+        }
+    }
+
+    #[test]
+    fn remainders_after_known_show() {
+        let r = |s: &str| parse_remainder(s).map(|l| l.display());
+        assert_eq!(r(" 3").as_deref(), Some("Season 3"));
+        assert_eq!(r(": II").as_deref(), Some("Season 2"));
+        assert_eq!(r(": Hashira Training Arc").as_deref(), Some("Hashira Training Arc"));
+        assert_eq!(r(": 2. The Soul Game").as_deref(), Some("Season 2"));
+        assert_eq!(r(" 1.").as_deref(), Some("Season 1"));
+        assert_eq!(r(": S10: Ohio").as_deref(), Some("Season 10"));
+        assert_eq!(r(""), None);
+    }
+
+    #[test]
+    fn known_prefix() {
+        assert_eq!(split_known_prefix("Stranger Things 3", "Stranger Things", true), Some(SeasonLabel::Season { number: 3 }));
+        assert_eq!(split_known_prefix("Stranger Things 3", "Stranger Things", false), None);
+        assert_eq!(split_known_prefix("Barbarians II", "Barbarians", true), Some(SeasonLabel::Season { number: 2 }));
+        assert_eq!(split_known_prefix("Strangers", "Stranger", true), None);
+        assert_eq!(split_known_prefix("ONE PIECE: Season 2", "One Piece", false), Some(SeasonLabel::Season { number: 2 }));
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(normalize("Pokémon: Horizons"), "pokemon horizons");
+        assert_eq!(normalize("POKEMON - HORIZONS"), "pokemon horizons");
+        assert_eq!(normalize("Love, Death & Robots"), "love death and robots");
+        assert_eq!(normalize("That '90s Show"), "that 90s show");
+        assert_eq!(normalize("JoJo’s Bizarre Adventure"), "jojos bizarre adventure");
+        assert_eq!(alias_key("Archer (2009)"), "archer");
+        assert_eq!(alias_key("The Office (U.S.)"), "the office");
+        assert_eq!(alias_key("Cobra Kai: The Series"), "cobra kai");
+        assert_eq!(split_disambiguator("The Office (U.S.)"), ("The Office", Some("U.S.")));
+        assert_eq!(split_disambiguator("Dune (Part Two)"), ("Dune (Part Two)", None));
+    }
+
+    #[test]
+    fn user_season_argument() {
+        assert_eq!(SeasonLabel::parse_user("1"), SeasonLabel::Season { number: 1 });
+        assert_eq!(SeasonLabel::parse_user("Part 2"), SeasonLabel::Numbered { word: "Part".into(), number: 2 });
+        assert_eq!(SeasonLabel::parse_user("limited series"), SeasonLabel::Limited);
+    }
+}

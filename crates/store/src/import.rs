@@ -1,0 +1,455 @@
+//! Importing source files: parse (in parallel, outside any transaction), then store every file
+//! of the call in one transaction and re-resolve. A bad file anywhere in the call changes nothing.
+
+use crate::{resolve, Store, StoreError};
+use chrono::NaiveDate;
+use greenlight_sources::{EngagementKind, Format, Parsed};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// How to import.
+#[derive(Default)]
+pub struct ImportOptions<'a> {
+    /// Force a format instead of detecting it from content.
+    pub format: Option<Format>,
+    /// Called as each file is parsed and as each is stored, for progress display.
+    pub progress: Option<&'a (dyn Fn(ImportProgress) + Sync)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ImportProgress {
+    /// Total number of files found.
+    Files(usize),
+    Parsed(PathBuf),
+    Stored(PathBuf),
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    /// A new dataset.
+    Imported,
+    /// A same-or-newer snapshot replaced the stored one.
+    Replaced { previous_as_of: String },
+    /// Byte-identical to what is stored.
+    Unchanged,
+    /// Older than the stored snapshot; nothing changed.
+    SkippedOlder { stored_as_of: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    pub format: String,
+    pub dataset: String,
+    pub as_of: String,
+    pub rows: usize,
+    #[serde(flatten)]
+    pub outcome: ImportOutcome,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub files: Vec<FileSummary>,
+    pub series: usize,
+    pub seasons: usize,
+    pub unresolved: usize,
+}
+
+struct ParsedFile {
+    path: PathBuf,
+    format: Format,
+    hash: String,
+    parsed: Parsed,
+    mtime: Option<NaiveDate>,
+}
+
+/// Files below `paths` that look like data (`.tsv`, `.csv`, `.xlsx`), sorted; explicit file
+/// paths are taken whatever their name, since the format comes from content.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, StoreError> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| greenlight_sources::SourceError::io(p, e))?;
+        if meta.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| greenlight_sources::SourceError::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            walk(&e, out)?;
+        } else if matches!(e.extension().and_then(|x| x.to_str()), Some("tsv" | "csv" | "xlsx")) {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+fn fnv1a(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreError> {
+    let bytes = std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
+    let format = match format {
+        Some(f) => f,
+        None => greenlight_sources::detect(path, &bytes)?,
+    };
+    let parsed = greenlight_sources::read_as(path, &bytes, format)?;
+    let mtime = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
+    Ok(ParsedFile { path: path.to_path_buf(), format, hash: fnv1a(&bytes), parsed, mtime })
+}
+
+/// The dataset a file belongs to and the latest date its content speaks of.
+fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
+    let fallback = f.mtime.unwrap_or_default();
+    let max = |it: &mut dyn Iterator<Item = NaiveDate>| it.max().unwrap_or(fallback);
+    match &f.parsed {
+        Parsed::Top10(rows) => ("top10-global".into(), max(&mut rows.iter().map(|r| r.week))),
+        Parsed::Countries(rows) => ("top10-countries".into(), max(&mut rows.iter().map(|r| r.week))),
+        Parsed::MostPopular(_) => ("most-popular".into(), fallback),
+        Parsed::Engagement(r) => (format!("engagement-{}", r.period), period_end(&r.period).unwrap_or(fallback)),
+        Parsed::Tmdb(rows) => (
+            "tmdb-status".into(),
+            max(&mut rows.iter().flat_map(|r| [r.first_air_date, r.last_air_date]).flatten()),
+        ),
+        Parsed::JustWatchTitles(_) => ("justwatch-titles".into(), fallback),
+        Parsed::JustWatchCredits(_) => ("justwatch-credits".into(), fallback),
+    }
+}
+
+/// `2023H1` -> 2023-06-30.
+pub fn period_end(period: &str) -> Option<NaiveDate> {
+    let (y, h) = period.split_once('H')?;
+    let y: i32 = y.parse().ok()?;
+    match h {
+        "1" => NaiveDate::from_ymd_opt(y, 6, 30),
+        "2" => NaiveDate::from_ymd_opt(y, 12, 31),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Imports every data file below `paths` in one transaction, then re-resolves titles.
+    pub fn import_paths(&mut self, paths: &[PathBuf], opts: &ImportOptions) -> Result<ImportSummary, StoreError> {
+        let files = expand_paths(paths)?;
+        if files.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "no data files (.tsv, .csv, .xlsx) found in {}",
+                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if let Some(cb) = opts.progress {
+            cb(ImportProgress::Files(files.len()));
+        }
+        let parsed = parse_all(&files, opts)?;
+        let tx = self.conn_mut().transaction()?;
+        let mut summaries = Vec::new();
+        let mut titles = TitleInterner::load(&tx)?;
+        for f in &parsed {
+            summaries.push(store_file(&tx, &mut titles, f)?);
+            if let Some(cb) = opts.progress {
+                cb(ImportProgress::Stored(f.path.clone()));
+            }
+        }
+        // Spellings no longer referenced by any row (a replaced snapshot) must not linger.
+        tx.execute_batch(
+            "DELETE FROM unresolved;
+             DELETE FROM titles WHERE source != 'ledger'
+               AND id NOT IN (SELECT title_id FROM chart_weeks) AND id NOT IN (SELECT title_id FROM country_weeks)
+               AND id NOT IN (SELECT title_id FROM most_popular) AND id NOT IN (SELECT title_id FROM engagement)
+               AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
+        )?;
+        let counts = resolve::rebuild(&tx)?;
+        tx.commit()?;
+        Ok(ImportSummary { files: summaries, series: counts.series, seasons: counts.seasons, unresolved: counts.unresolved })
+    }
+
+    /// Registers a TV series the ledger knows of, so claims can refer to it before (or without)
+    /// any data import. Idempotent.
+    pub fn declare_series(&mut self, title: &str) -> Result<crate::SeriesRef, StoreError> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(StoreError::Invalid("a series title cannot be empty".into()));
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO titles (source, show_title, season_title, kind, hint) VALUES ('ledger', ?1, '', 'tv', '')",
+            [title],
+        )?;
+        resolve::rebuild(&tx)?;
+        tx.commit()?;
+        self.series(title)
+    }
+
+    /// Re-runs resolution (after the alias table changed).
+    pub fn reresolve(&mut self) -> Result<resolve::ResolveCounts, StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        let c = resolve::rebuild(&tx)?;
+        tx.commit()?;
+        Ok(c)
+    }
+}
+
+fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>, StoreError> {
+    // Files are independent: parse them on all cores, largest first so the tail is short.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0)));
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<ParsedFile, StoreError>>>> =
+        files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&i) = order.get(k) else { break };
+                let r = parse_one(&files[i], opts.format);
+                if let Some(cb) = opts.progress {
+                    cb(ImportProgress::Parsed(files[i].clone()));
+                }
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(r);
+                }
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(files.len());
+    for (i, slot) in results.into_iter().enumerate() {
+        match slot.into_inner().ok().flatten() {
+            Some(r) => out.push(r?),
+            None => return Err(StoreError::Invalid(format!("{}: parser did not finish", files[i].display()))),
+        }
+    }
+    Ok(out)
+}
+
+/// Interns `(source, show, season, kind, hint)` spellings into `titles`.
+struct TitleInterner {
+    ids: HashMap<(&'static str, String, String, &'static str, String), i64>,
+}
+
+impl TitleInterner {
+    fn load(tx: &Transaction) -> Result<Self, StoreError> {
+        let mut ids = HashMap::new();
+        let mut st = tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let source: String = r.get(1)?;
+            let kind: String = r.get(4)?;
+            ids.insert((intern_str(&source), r.get(2)?, r.get(3)?, intern_str(&kind), r.get(5)?), r.get(0)?);
+        }
+        Ok(TitleInterner { ids })
+    }
+
+    fn id(&mut self, tx: &Transaction, source: &'static str, show: &str, season: &str, kind: &'static str, hint: &str) -> Result<i64, StoreError> {
+        let key = (source, show.to_string(), season.to_string(), kind, hint.to_string());
+        if let Some(id) = self.ids.get(&key) {
+            return Ok(*id);
+        }
+        tx.prepare_cached("INSERT INTO titles (source, show_title, season_title, kind, hint) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![source, show, season, kind, hint])?;
+        let id = tx.last_insert_rowid();
+        self.ids.insert(key, id);
+        Ok(id)
+    }
+}
+
+fn intern_str(s: &str) -> &'static str {
+    match s {
+        "top10" => "top10",
+        "engagement" => "engagement",
+        "tmdb" => "tmdb",
+        "justwatch" => "justwatch",
+        "ledger" => "ledger",
+        "tv" => "tv",
+        "film" => "film",
+        _ => "unknown",
+    }
+}
+
+fn chart_kind(category: &str) -> &'static str {
+    if category.starts_with("TV") {
+        "tv"
+    } else {
+        "film"
+    }
+}
+
+fn store_file(tx: &Transaction, titles: &mut TitleInterner, f: &ParsedFile) -> Result<FileSummary, StoreError> {
+    let (key, as_of) = dataset_of(f);
+    let as_of_s = as_of.to_string();
+    let file_name = f.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let existing: Option<(i64, String, String)> = tx
+        .query_row("SELECT id, as_of, content_hash FROM datasets WHERE key = ?1", [&key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let summary = |outcome| FileSummary {
+        file: f.path.display().to_string(),
+        format: f.format.name().to_string(),
+        dataset: key.clone(),
+        as_of: as_of_s.clone(),
+        rows: f.parsed.len(),
+        outcome,
+    };
+    let outcome = match &existing {
+        Some((_, _, hash)) if *hash == f.hash => return Ok(summary(ImportOutcome::Unchanged)),
+        Some((_, stored, _)) if *stored > as_of_s => {
+            return Ok(summary(ImportOutcome::SkippedOlder { stored_as_of: stored.clone() }))
+        }
+        Some((id, stored, _)) => {
+            delete_dataset(tx, *id)?;
+            ImportOutcome::Replaced { previous_as_of: stored.clone() }
+        }
+        None => ImportOutcome::Imported,
+    };
+    tx.execute(
+        "INSERT INTO datasets (key, format, publisher, file_name, path, as_of, content_hash, rows, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'))",
+        params![key, f.format.name(), f.format.publisher(), file_name, f.path.display().to_string(), as_of_s, f.hash, f.parsed.len() as i64],
+    )?;
+    let ds = tx.last_insert_rowid();
+    insert_rows(tx, titles, ds, &f.parsed).map_err(|e| match e {
+        StoreError::Invalid(m) => StoreError::Invalid(format!("{}, {m}", f.path.display())),
+        e => e,
+    })?;
+    Ok(summary(outcome))
+}
+
+fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
+    for table in ["chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles", "jw_credits"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE dataset_id = ?1"), [id])?;
+    }
+    tx.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &Parsed) -> Result<(), StoreError> {
+    match parsed {
+        Parsed::Top10(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO chart_weeks (dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for r in rows {
+                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
+                st.execute(params![ds, r.line as i64, r.week.to_string(), r.category, r.rank, t, r.hours, r.runtime, r.views, r.cumulative_weeks])
+                    .map_err(|e| dup(e, || format!("line {}: week {} {} rank {} appears twice", r.line, r.week, r.category, r.rank)))?;
+            }
+        }
+        Parsed::Countries(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO country_weeks (dataset_id, line, country_iso2, country_name, week, category, rank, title_id, cumulative_weeks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for r in rows {
+                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
+                st.execute(params![ds, r.line as i64, r.country_iso2, r.country_name, r.week.to_string(), r.category, r.rank, t, r.cumulative_weeks])
+                    .map_err(|e| dup(e, || format!("line {}: {} week {} {} rank {} appears twice", r.line, r.country_iso2, r.week, r.category, r.rank)))?;
+            }
+        }
+        Parsed::MostPopular(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO most_popular (dataset_id, line, category, rank, title_id, hours_first_91_days, runtime, views_first_91_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for r in rows {
+                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
+                st.execute(params![ds, r.line as i64, r.category, r.rank, t, r.hours_first_91_days, r.runtime, r.views_first_91_days])
+                    .map_err(|e| dup(e, || format!("line {}: {} rank {} appears twice", r.line, r.category, r.rank)))?;
+            }
+        }
+        Parsed::Engagement(report) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO engagement (dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            for r in &report.rows {
+                let kind = match r.kind {
+                    Some(EngagementKind::Tv) => "tv",
+                    Some(EngagementKind::Film) => "film",
+                    None => "unknown",
+                };
+                let t = titles.id(tx, "engagement", "", &r.title, kind, "")?;
+                st.execute(params![
+                    ds, report.period, r.sheet, r.row as i64, t, r.available_globally,
+                    r.release_date.map(|d| d.to_string()), r.hours, r.runtime_minutes, r.views
+                ])?;
+            }
+        }
+        Parsed::Tmdb(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO tmdb_shows (dataset_id, line, title_id, name, number_of_seasons, vote_count, vote_average, popularity, network,
+                 first_air_date, last_air_date, status, renewed, show_duration_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            for r in rows {
+                let year = r.first_air_date.map(|d| chrono::Datelike::year(&d).to_string()).unwrap_or_default();
+                let t = titles.id(tx, "tmdb", &r.name, "", "tv", &year)?;
+                st.execute(params![
+                    ds, r.line as i64, t, r.name, r.number_of_seasons, r.vote_count, r.vote_average, r.popularity, r.network,
+                    r.first_air_date.map(|d| d.to_string()), r.last_air_date.map(|d| d.to_string()), r.status, r.renewed, r.show_duration_days
+                ])?;
+            }
+        }
+        Parsed::JustWatchTitles(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO jw_titles (id, dataset_id, line, title_id, title, kind, release_year, age_certification, runtime_minutes,
+                 genres, production_countries, seasons, imdb_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?;
+            for r in rows {
+                let kind = if r.kind == "SHOW" { "tv" } else { "film" };
+                let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
+                let t = titles.id(tx, "justwatch", &r.title, "", kind, &year)?;
+                st.execute(params![
+                    r.id, ds, r.line as i64, t, r.title, r.kind, r.release_year, r.age_certification, r.runtime_minutes,
+                    serde_json::to_string(&r.genres).unwrap_or_default(), serde_json::to_string(&r.production_countries).unwrap_or_default(),
+                    r.seasons, r.imdb_id, r.imdb_score, r.imdb_votes.map(|v| v as i64), r.tmdb_popularity, r.tmdb_score
+                ])
+                .map_err(|e| dup(e, || format!("line {}: JustWatch id {} appears twice", r.line, r.id)))?;
+            }
+        }
+        Parsed::JustWatchCredits(rows) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO jw_credits (dataset_id, line, person_id, jw_title_id, name, character, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for r in rows {
+                st.execute(params![ds, r.line as i64, r.person_id, r.title_id, r.name, r.character, r.role])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A uniqueness violation inside one file is a data error (a row stated twice), not a bug.
+fn dup(e: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Invalid(what())
+        }
+        _ => StoreError::Sql(e),
+    }
+}

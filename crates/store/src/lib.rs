@@ -1,0 +1,63 @@
+//! The embedded store: one SQLite file holding the raw rows of every imported source file, the
+//! resolution of their spellings into series and seasons, and the queries the CLI and web serve.
+//!
+//! Invariants:
+//! - Every import runs in one transaction: a file is stored whole or not at all.
+//! - Raw rows are kept as published; series/seasons are *derived* from them by [`resolve`] and
+//!   rebuilt after every import, so resolution can improve without re-importing.
+//! - Series are referred to from outside (claims, URLs) by `slug`, which is a pure function of the
+//!   resolved title, so it survives a rebuild. Row ids of derived tables do not.
+//! - A dataset (e.g. the global Top 10) is replaced wholesale by a same-or-newer snapshot; an older
+//!   snapshot is refused, so import order never matters.
+
+pub mod aliases;
+pub mod error;
+pub mod import;
+pub mod query;
+pub mod resolve;
+mod schema;
+
+pub use error::StoreError;
+pub use import::{ImportOutcome, ImportSummary};
+pub use query::*;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// An open store. Cheap to open; holds one connection.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        )?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.migrate_component("store", schema::MIGRATIONS)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The raw connection, for crates that own tables of their own (the ledger).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Applies `migrations[v..]` for `component`, each in its own transaction, recording the
+    /// version reached. Each crate owns its tables; the store owns the mechanism.
+    pub fn migrate_component(&mut self, component: &str, migrations: &[&str]) -> Result<(), StoreError> {
+        schema::migrate(&mut self.conn, component, migrations)
+    }
+}

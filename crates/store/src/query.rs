@@ -1,0 +1,616 @@
+//! Read queries. The shapes here are the CLI's `--json` output and the web API's bodies, so their
+//! field names are a public contract: add fields, never rename.
+
+use crate::{Store, StoreError};
+use chrono::NaiveDate;
+use greenlight_sources::titles::{self, SeasonLabel};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+/// A resolved series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesRef {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// `tv`, `film` or `unknown`.
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Top10Summary {
+    pub weeks: u32,
+    pub peak_rank: u32,
+    pub total_hours: i64,
+    pub first_week: NaiveDate,
+    pub last_week: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EngagementEntry {
+    pub report: String,
+    pub title: String,
+    pub hours: i64,
+    pub views: Option<i64>,
+    pub runtime_minutes: Option<u32>,
+    pub release_date: Option<NaiveDate>,
+    pub available_globally: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeasonReport {
+    #[serde(skip)]
+    pub id: i64,
+    /// The season's display label (`Season 1`, `Part 2`, `Limited Series`, `` for the whole show).
+    pub season: String,
+    pub number: Option<u32>,
+    pub label: SeasonLabel,
+    pub source_titles: Vec<String>,
+    pub top10: Option<Top10Summary>,
+    pub engagement: Vec<EngagementEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShowReport {
+    pub series: SeriesRef,
+    pub seasons: Vec<SeasonReport>,
+}
+
+/// One chart week of a season.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartWeek {
+    pub week_end: NaiveDate,
+    pub category: String,
+    pub rank: u32,
+    pub hours: i64,
+    pub views: Option<i64>,
+    pub runtime: Option<f64>,
+    pub cumulative_weeks: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub season: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoursWeek {
+    pub week_end: NaiveDate,
+    pub rank: u32,
+    pub hours: i64,
+    pub season: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoursReport {
+    pub series: SeriesRef,
+    pub season: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub hours: i64,
+    pub weeks: Vec<HoursWeek>,
+    /// Chart weeks of the season that overlap the window only in part, so are not counted.
+    pub excluded_weeks: Vec<HoursWeek>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub series: SeriesRef,
+    /// The spelling that matched best.
+    pub matched: String,
+    /// 0..1, higher is better.
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableCount {
+    pub table: String,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatasetCount {
+    pub dataset: String,
+    pub format: String,
+    pub publisher: String,
+    pub file: String,
+    pub as_of: String,
+    pub rows: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub tables: Vec<TableCount>,
+    pub datasets: Vec<DatasetCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnresolvedEntry {
+    pub source: String,
+    pub show_title: String,
+    pub season_title: String,
+    pub kind: String,
+    pub reason: String,
+    pub candidates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnresolvedReport {
+    pub distinct_titles: i64,
+    pub unresolved: i64,
+    /// unresolved / distinct_titles, in percent.
+    pub percent: f64,
+    pub entries: Vec<UnresolvedEntry>,
+}
+
+/// A TMDB catalogue fact about a series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TmdbFact {
+    pub name: String,
+    pub number_of_seasons: u32,
+    pub status: String,
+    pub network: String,
+    pub first_air_date: Option<NaiveDate>,
+    pub last_air_date: Option<NaiveDate>,
+    pub vote_count: u32,
+    pub vote_average: f64,
+    /// The snapshot's as-of date (the dataset's).
+    pub as_of: NaiveDate,
+    pub file: String,
+}
+
+/// A JustWatch catalogue fact about a series, with its credits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JustWatchFact {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub release_year: Option<i32>,
+    pub genres: Vec<String>,
+    pub production_countries: Vec<String>,
+    pub seasons: Option<u32>,
+    pub imdb_score: Option<f64>,
+    pub tmdb_score: Option<f64>,
+    pub credits: Vec<Credit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Credit {
+    pub name: String,
+    pub character: Option<String>,
+    pub role: String,
+}
+
+pub(crate) fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+
+const SERIES_COLS: &str = "s.id, s.slug, s.title, s.kind";
+
+fn series_row(r: &rusqlite::Row) -> rusqlite::Result<SeriesRef> {
+    Ok(SeriesRef { id: r.get(0)?, slug: r.get(1)?, title: r.get(2)?, kind: r.get(3)? })
+}
+
+/// A week ending Sunday `w` covers `w-6 ..= w`.
+pub fn week_start(week_end: NaiveDate) -> NaiveDate {
+    week_end - chrono::Duration::days(6)
+}
+
+impl Store {
+    /// Finds a series by any source spelling of the series or of one of its seasons (compared
+    /// after normalisation), or by slug. `None` if nothing matches. When a spelling names several
+    /// series (a film and a show of one title), TV wins, then the most charted.
+    pub fn find_series(&self, spelling: &str) -> Result<Option<SeriesRef>, StoreError> {
+        if let Some(s) = self.series_by_slug(spelling.trim())? {
+            return Ok(Some(s));
+        }
+        let (english, _) = titles::split_native(spelling);
+        let key = titles::normalize(english);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        // Candidates: series whose match key is the spelling, or which have a spelling that
+        // normalises to it. Spellings are compared in Rust, since SQLite can't normalise.
+        let mut ids: Vec<i64> = Vec::new();
+        {
+            let mut st = self.conn().prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
+            let rows = st.query_map([&key], |r| r.get(0))?;
+            for r in rows {
+                ids.push(r?);
+            }
+        }
+        if ids.is_empty() {
+            let mut st = self.conn().prepare_cached(
+                "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                let show: String = r.get(1)?;
+                let season: String = r.get(2)?;
+                let hit = [show.as_str(), season.as_str()]
+                    .iter()
+                    .any(|s| !s.is_empty() && titles::normalize(titles::split_native(s).0) == key);
+                if hit && !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let mut best: Option<(bool, i64, SeriesRef)> = None;
+        for id in ids {
+            let s = self.conn().query_row(
+                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"),
+                [id],
+                series_row,
+            )?;
+            let weeks: i64 = self.conn().query_row(
+                "SELECT count(*) FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.series_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let rank = (s.kind == "tv", weeks);
+            if best.as_ref().is_none_or(|(tv, w, _)| rank > (*tv, *w)) {
+                best = Some((rank.0, rank.1, s));
+            }
+        }
+        Ok(best.map(|b| b.2))
+    }
+
+    /// Like [`Store::find_series`], but a miss is an error that suggests close spellings.
+    pub fn series(&self, spelling: &str) -> Result<SeriesRef, StoreError> {
+        if let Some(s) = self.find_series(spelling)? {
+            return Ok(s);
+        }
+        let hits = self.search(spelling, 5)?;
+        let mut msg = format!("no series matches \"{spelling}\"");
+        if !hits.is_empty() {
+            msg.push_str("; did you mean: ");
+            msg.push_str(&hits.iter().map(|h| format!("\"{}\"", h.series.title)).collect::<Vec<_>>().join(", "));
+        }
+        Err(StoreError::NotFound(msg))
+    }
+
+    pub fn series_by_slug(&self, slug: &str) -> Result<Option<SeriesRef>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT {SERIES_COLS} FROM series s WHERE s.slug = ?1"), [slug], series_row)
+            .optional()?)
+    }
+
+    /// Every season with its spellings, Top 10 summary and engagement rows.
+    pub fn show(&self, series: &SeriesRef) -> Result<ShowReport, StoreError> {
+        let mut seasons = Vec::new();
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, label, display, number FROM seasons WHERE series_id = ?1 ORDER BY ordinal",
+        )?;
+        let rows: Vec<(i64, String, String, Option<u32>)> = st
+            .query_map([series.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        for (id, label, display, number) in rows {
+            let label: SeasonLabel = serde_json::from_str(&label).unwrap_or(SeasonLabel::Whole);
+            seasons.push(SeasonReport {
+                id,
+                season: display,
+                number,
+                label,
+                source_titles: self.season_spellings(id)?,
+                top10: self.top10_summary(id)?,
+                engagement: self.engagement_entries(id)?,
+            });
+        }
+        Ok(ShowReport { series: series.clone(), seasons })
+    }
+
+    fn season_spellings(&self, season_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT DISTINCT CASE WHEN season_title = '' THEN show_title ELSE season_title END AS s
+             FROM titles WHERE season_id = ?1 ORDER BY s",
+        )?;
+        let v = st.query_map([season_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    fn top10_summary(&self, season_id: i64) -> Result<Option<Top10Summary>, StoreError> {
+        let r: (i64, Option<u32>, Option<i64>, Option<String>, Option<String>) = self.conn().query_row(
+            "SELECT count(*), min(c.rank), sum(c.hours), min(c.week), max(c.week)
+             FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.season_id = ?1",
+            [season_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+        if r.0 == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Top10Summary {
+            weeks: r.0 as u32,
+            peak_rank: r.1.unwrap_or(0),
+            total_hours: r.2.unwrap_or(0),
+            first_week: date(r.3.as_deref().unwrap_or_default()),
+            last_week: date(r.4.as_deref().unwrap_or_default()),
+        }))
+    }
+
+    fn engagement_entries(&self, season_id: i64) -> Result<Vec<EngagementEntry>, StoreError> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT e.report, t.season_title, e.hours, e.views, e.runtime_minutes, e.release_date, e.available_globally
+             FROM engagement e JOIN titles t ON t.id = e.title_id WHERE t.season_id = ?1 ORDER BY e.report, e.sheet, e.row",
+        )?;
+        let v = st
+            .query_map([season_id], |r| {
+                Ok(EngagementEntry {
+                    report: r.get(0)?,
+                    title: r.get(1)?,
+                    hours: r.get(2)?,
+                    views: r.get(3)?,
+                    runtime_minutes: r.get(4)?,
+                    release_date: r.get::<_, Option<String>>(5)?.map(|s| date(&s)),
+                    available_globally: r.get(6)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// Every chart week of the series (all seasons), oldest first.
+    pub fn chart_weeks(&self, series: &SeriesRef) -> Result<Vec<ChartWeek>, StoreError> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT c.week, c.category, c.rank, c.hours, c.views, c.runtime, c.cumulative_weeks, se.display
+             FROM chart_weeks c JOIN titles t ON t.id = c.title_id LEFT JOIN seasons se ON se.id = t.season_id
+             WHERE t.series_id = ?1 ORDER BY c.week, c.category, c.rank",
+        )?;
+        let v = st
+            .query_map([series.id], |r| {
+                Ok(ChartWeek {
+                    week_end: date(&r.get::<_, String>(0)?),
+                    category: r.get(1)?,
+                    rank: r.get(2)?,
+                    hours: r.get(3)?,
+                    views: r.get(4)?,
+                    runtime: r.get(5)?,
+                    cumulative_weeks: r.get(6)?,
+                    season: r.get(7)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// Hours in the chart weeks that lie wholly inside `[from, to]` (a week ending Sunday `w`
+    /// covers `w-6 ..= w`). Weeks overlapping the window in part are listed as excluded.
+    pub fn hours(
+        &self,
+        series: &SeriesRef,
+        season: Option<&SeasonLabel>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<HoursReport, StoreError> {
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(StoreError::Invalid(format!("--from {f} is after --to {t}")));
+            }
+        }
+        let season_key = season.map(|s| s.key());
+        if let Some(k) = &season_key {
+            let exists: bool = self.conn().query_row(
+                "SELECT EXISTS(SELECT 1 FROM seasons WHERE series_id = ?1 AND label_key = ?2)",
+                params![series.id, k],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                let have = self.show(series)?.seasons.iter().map(|s| format!("\"{}\"", s.season)).collect::<Vec<_>>();
+                return Err(StoreError::NotFound(format!(
+                    "{} has no {}; its seasons are: {}",
+                    series.title,
+                    season.map(|s| s.display()).unwrap_or_default(),
+                    have.join(", ")
+                )));
+            }
+        }
+        let mut weeks = Vec::new();
+        let mut excluded = Vec::new();
+        for w in self.chart_weeks(series)? {
+            let label = w.season.clone().unwrap_or_default();
+            if let Some(k) = &season_key {
+                if label.to_lowercase() != *k {
+                    continue;
+                }
+            }
+            let start = week_start(w.week_end);
+            let overlaps = from.is_none_or(|f| w.week_end >= f) && to.is_none_or(|t| start <= t);
+            let inside = from.is_none_or(|f| start >= f) && to.is_none_or(|t| w.week_end <= t);
+            let hw = HoursWeek { week_end: w.week_end, rank: w.rank, hours: w.hours, season: label };
+            if inside {
+                weeks.push(hw);
+            } else if overlaps {
+                excluded.push(hw);
+            }
+        }
+        Ok(HoursReport {
+            series: series.clone(),
+            season: season.map(|s| s.display()),
+            from,
+            to,
+            hours: weeks.iter().map(|w| w.hours).sum(),
+            weeks,
+            excluded_weeks: excluded,
+        })
+    }
+
+    pub fn tmdb_facts(&self, series: &SeriesRef) -> Result<Vec<TmdbFact>, StoreError> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT m.name, m.number_of_seasons, m.status, m.network, m.first_air_date, m.last_air_date, m.vote_count,
+                    m.vote_average, d.as_of, d.file_name
+             FROM tmdb_shows m JOIN titles t ON t.id = m.title_id JOIN datasets d ON d.id = m.dataset_id
+             WHERE t.series_id = ?1 ORDER BY m.line",
+        )?;
+        let v = st
+            .query_map([series.id], |r| {
+                Ok(TmdbFact {
+                    name: r.get(0)?,
+                    number_of_seasons: r.get(1)?,
+                    status: r.get(2)?,
+                    network: r.get(3)?,
+                    first_air_date: r.get::<_, Option<String>>(4)?.map(|s| date(&s)),
+                    last_air_date: r.get::<_, Option<String>>(5)?.map(|s| date(&s)),
+                    vote_count: r.get(6)?,
+                    vote_average: r.get(7)?,
+                    as_of: date(&r.get::<_, String>(8)?),
+                    file: r.get(9)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    pub fn justwatch_facts(&self, series: &SeriesRef) -> Result<Vec<JustWatchFact>, StoreError> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT j.id, j.title, j.kind, j.release_year, j.genres, j.production_countries, j.seasons, j.imdb_score, j.tmdb_score
+             FROM jw_titles j JOIN titles t ON t.id = j.title_id WHERE t.series_id = ?1 ORDER BY j.line",
+        )?;
+        let mut facts: Vec<JustWatchFact> = st
+            .query_map([series.id], |r| {
+                let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
+                Ok(JustWatchFact {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    kind: r.get(2)?,
+                    release_year: r.get(3)?,
+                    genres: list(r.get(4)?),
+                    production_countries: list(r.get(5)?),
+                    seasons: r.get(6)?,
+                    imdb_score: r.get(7)?,
+                    tmdb_score: r.get(8)?,
+                    credits: Vec::new(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut cst = self
+            .conn()
+            .prepare_cached("SELECT name, character, role FROM jw_credits WHERE jw_title_id = ?1 ORDER BY line")?;
+        for f in &mut facts {
+            f.credits = cst
+                .query_map([&f.id], |r| Ok(Credit { name: r.get(0)?, character: r.get(1)?, role: r.get(2)? }))?
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(facts)
+    }
+
+    /// Every series, ordered by slug, for whole-data passes.
+    pub fn all_series(&self) -> Result<Vec<SeriesRef>, StoreError> {
+        let mut st = self.conn().prepare_cached(&format!("SELECT {SERIES_COLS} FROM series s ORDER BY s.slug"))?;
+        let v = st.query_map([], series_row)?.collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// Fuzzy search over every spelling (native titles included): exact normalised match first,
+    /// then prefix, then word containment, then Jaro-Winkler similarity. One hit per series.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let q = titles::normalize(text);
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut best: std::collections::HashMap<i64, (f64, String)> = std::collections::HashMap::new();
+        let mut st = self.conn().prepare_cached(
+            "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            for s in [r.get::<_, String>(1)?, r.get::<_, String>(2)?] {
+                if s.is_empty() {
+                    continue;
+                }
+                let (en, native) = titles::split_native(&s);
+                for part in std::iter::once(en).chain(native) {
+                    let n = titles::normalize(part);
+                    let score = score(&q, &n);
+                    if score > 0.0 && best.get(&id).is_none_or(|(b, _)| score > *b) {
+                        best.insert(id, (score, part.to_string()));
+                    }
+                }
+            }
+        }
+        let mut hits: Vec<(f64, i64, String)> = best.into_iter().map(|(id, (s, m))| (s, id, m)).collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        hits.truncate(limit);
+        let mut out = Vec::new();
+        for (score, id, matched) in hits {
+            let series =
+                self.conn().query_row(&format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"), [id], series_row)?;
+            out.push(SearchHit { series, matched, score: (score * 1000.0).round() / 1000.0 });
+        }
+        Ok(out)
+    }
+
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let mut tables = Vec::new();
+        for t in [
+            "datasets", "titles", "chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles",
+            "jw_credits", "series", "seasons", "unresolved", "aliases",
+        ] {
+            let rows: i64 = self.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+            tables.push(TableCount { table: t.to_string(), rows });
+        }
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT key, format, publisher, file_name, as_of, rows FROM datasets ORDER BY key")?;
+        let datasets = st
+            .query_map([], |r| {
+                Ok(DatasetCount {
+                    dataset: r.get(0)?,
+                    format: r.get(1)?,
+                    publisher: r.get(2)?,
+                    file: r.get(3)?,
+                    as_of: r.get(4)?,
+                    rows: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Stats { tables, datasets })
+    }
+
+    pub fn unresolved(&self) -> Result<UnresolvedReport, StoreError> {
+        let distinct: i64 =
+            self.conn().query_row("SELECT count(*) FROM titles WHERE source != 'ledger'", [], |r| r.get(0))?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT t.source, t.show_title, t.season_title, t.kind, u.reason, u.candidates
+             FROM unresolved u JOIN titles t ON t.id = u.title_id ORDER BY t.source, t.show_title, t.season_title",
+        )?;
+        let entries: Vec<UnresolvedEntry> = st
+            .query_map([], |r| {
+                Ok(UnresolvedEntry {
+                    source: r.get(0)?,
+                    show_title: r.get(1)?,
+                    season_title: r.get(2)?,
+                    kind: r.get(3)?,
+                    reason: r.get(4)?,
+                    candidates: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let n = entries.len() as i64;
+        Ok(UnresolvedReport {
+            distinct_titles: distinct,
+            unresolved: n,
+            percent: if distinct == 0 { 0.0 } else { (n as f64 * 10000.0 / distinct as f64).round() / 100.0 },
+            entries,
+        })
+    }
+}
+
+/// Relevance of spelling `s` to query `q` (both normalised).
+fn score(q: &str, s: &str) -> f64 {
+    if s == q {
+        return 1.0;
+    }
+    if s.starts_with(q) && s[q.len()..].starts_with(' ') {
+        return 0.9;
+    }
+    if s.split(' ').collect::<Vec<_>>().windows(q.split(' ').count()).any(|w| w.join(" ") == q) {
+        return 0.8;
+    }
+    let jw = strsim::jaro_winkler(q, s);
+    if jw >= 0.85 {
+        0.7 * jw
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,391 @@
+//! Resolution: from the distinct spellings in `titles` to series and seasons.
+//!
+//! The rules, in order (each is conservative: a wrong merge is worse than a listed miss):
+//! 1. **Alias file first.** A user alias maps a spelling to a series (and season) outright.
+//! 2. **Parse the season.** Top 10 gives the show title, so the season is the remainder of the
+//!    season title (`Stranger Things 3` -> `3`). Engagement titles carry no show title: explicit
+//!    markers only (`: Season 2`, `: Limited Series`, `: Part 2`, `: S10: Ohio`, `: 시즌 1`, dates);
+//!    a spelling identical to a Top 10 season spelling takes that resolution; a bare trailing
+//!    number (`Barbarians II`) counts only after a series already known to be TV.
+//! 3. **Group by normalised title and kind.** Case, punctuation and diacritics don't split a series;
+//!    TV and film never merge. A spelling of unknown kind (the 2023H1 report doesn't say) joins the
+//!    one kind that has that title, and is *unresolved* if both do.
+//! 4. **Disambiguators.** `Archer (2009)` and `Archer` merge when `(2009)` is the only variant; when a
+//!    catalogue has two records of one name (two years) or a title has several disambiguated
+//!    variants (`(U.S.)`, `(U.K.)`), the bare spelling stays apart and is listed as unresolved with
+//!    its candidates.
+
+use crate::StoreError;
+use greenlight_sources::titles::{self, SeasonLabel};
+use rusqlite::{params, Transaction};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Clone)]
+struct TitleRow {
+    id: i64,
+    source: String,
+    show: String,
+    season: String,
+    kind: String,
+    hint: String,
+}
+
+/// What one spelling resolved to before grouping.
+#[derive(Debug, Clone)]
+struct Parsed {
+    /// Series spelling (as written, native title and season marker removed).
+    base: String,
+    /// `None` for catalogue rows, which describe a series and no particular season.
+    label: Option<SeasonLabel>,
+    kind: String,
+    /// Group key: normalised base (+ year hint for same-named catalogue records).
+    key: String,
+    forced: bool,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    kind: String,
+    spellings: BTreeMap<(u8, String), usize>,
+    members: Vec<usize>,
+}
+
+fn source_rank(source: &str) -> u8 {
+    match source {
+        "ledger" => 0,
+        "top10" => 1,
+        "engagement" => 2,
+        "tmdb" => 3,
+        _ => 4,
+    }
+}
+
+/// Rebuilds `series`, `seasons`, `unresolved` and the `titles` links from scratch.
+pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
+    let rows: Vec<TitleRow> = {
+        let mut st = tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles ORDER BY id")?;
+        let it = st.query_map([], |r| {
+            Ok(TitleRow {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                show: r.get(2)?,
+                season: r.get(3)?,
+                kind: r.get(4)?,
+                hint: r.get(5)?,
+            })
+        })?;
+        it.collect::<Result<_, _>>()?
+    };
+    let aliases: HashMap<String, (String, Option<String>)> = {
+        let mut st = tx.prepare("SELECT spelling, series, season FROM aliases")?;
+        let it = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+        it.map(|r| r.map(|(s, v)| (titles::normalize(&s), v))).collect::<Result<_, _>>()?
+    };
+
+    // Catalogue records that share a name within one source are different shows: key them by year.
+    let mut catalogue_names: HashMap<(String, String, String), BTreeSet<String>> = HashMap::new();
+    for r in &rows {
+        if matches!(r.source.as_str(), "tmdb" | "justwatch") {
+            catalogue_names
+                .entry((r.source.clone(), r.kind.clone(), titles::normalize(&r.show)))
+                .or_default()
+                .insert(r.hint.clone());
+        }
+    }
+
+    // Top 10 season spellings, the most authoritative source of (series, season) pairs.
+    let mut top10_spellings: HashMap<String, (String, SeasonLabel)> = HashMap::new();
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let p = parse_row(r, &aliases, &catalogue_names);
+        if r.source == "top10" && !r.season.is_empty() {
+            if let Some(l) = &p.label {
+                let (english, _) = titles::split_native(&r.season);
+                top10_spellings.insert(titles::normalize(english), (p.base.clone(), l.clone()));
+            }
+        }
+        parsed.push(p);
+    }
+    // Series known to be TV with explicit seasons: the only prefixes a bare number may follow.
+    let tv_keys: HashMap<String, String> = parsed
+        .iter()
+        .filter(|p| p.kind == "tv" && matches!(p.label, Some(SeasonLabel::Season { .. })))
+        .map(|p| (p.key.clone(), p.base.clone()))
+        .collect();
+    for (r, p) in rows.iter().zip(parsed.iter_mut()) {
+        if r.source != "engagement" || p.forced || p.label != Some(SeasonLabel::Whole) || p.kind == "film" {
+            continue;
+        }
+        let (english, _) = titles::split_native(&r.season);
+        if let Some((base, label)) = top10_spellings.get(&titles::normalize(english)) {
+            if *label != SeasonLabel::Whole {
+                p.base = base.clone();
+                p.key = titles::normalize(base);
+                p.label = Some(label.clone());
+                p.kind = "tv".into();
+                continue;
+            }
+        }
+        if let Some((base, label)) = known_prefix(english, &tv_keys) {
+            p.key = titles::normalize(&base);
+            p.base = base;
+            p.label = Some(label);
+            p.kind = "tv".into();
+        }
+    }
+
+    // Group by (key, kind); unknown kinds join the single known kind of their key.
+    let mut kinds_by_key: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for p in &parsed {
+        if p.kind != "unknown" {
+            kinds_by_key.entry(p.key.as_str()).or_default().insert(p.kind.as_str());
+        }
+    }
+    let mut unresolved: Vec<(i64, String, Vec<String>)> = Vec::new();
+    let mut final_kind: Vec<String> = Vec::with_capacity(parsed.len());
+    for (r, p) in rows.iter().zip(&parsed) {
+        let k = if p.kind == "unknown" {
+            match kinds_by_key.get(p.key.as_str()) {
+                Some(ks) if ks.len() == 1 => ks.iter().next().map(|s| s.to_string()).unwrap_or_default(),
+                Some(ks) => {
+                    unresolved.push((
+                        r.id,
+                        "the report does not say whether this is a series or a film, and both exist under this title".into(),
+                        ks.iter().map(|k| format!("{} ({k})", p.base)).collect(),
+                    ));
+                    "unknown".into()
+                }
+                None => "unknown".into(),
+            }
+        } else {
+            p.kind.clone()
+        };
+        final_kind.push(k);
+    }
+
+    // Disambiguator merging: alias key -> group keys that share it.
+    let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    for (p, k) in parsed.iter().zip(&final_kind) {
+        let base_for_alias = strip_year_hint(&p.key, &p.base);
+        by_alias.entry((titles::alias_key(&base_for_alias), k.clone())).or_default().insert(p.key.clone());
+    }
+    let mut redirect: HashMap<(String, String), String> = HashMap::new();
+    let mut ambiguous_bare: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for ((alias, kind), keys) in &by_alias {
+        if keys.len() < 2 {
+            continue;
+        }
+        let variants: Vec<&String> = keys.iter().filter(|k| *k != alias).collect();
+        if variants.len() == 1 {
+            for k in keys {
+                if k != variants[0] {
+                    redirect.insert((k.clone(), kind.clone()), variants[0].clone());
+                }
+            }
+        } else if keys.contains(alias) {
+            ambiguous_bare.insert((alias.clone(), kind.clone()), variants.iter().map(|s| s.to_string()).collect());
+        }
+    }
+
+    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+    let mut member_group: Vec<(String, String)> = Vec::with_capacity(rows.len());
+    for (i, ((r, p), k)) in rows.iter().zip(&parsed).zip(&final_kind).enumerate() {
+        let gk = (p.key.clone(), k.clone());
+        let gk = match redirect.get(&gk) {
+            Some(target) => (target.clone(), k.clone()),
+            None => gk,
+        };
+        if let Some(cands) = ambiguous_bare.get(&gk) {
+            if !p.forced && !matches!(r.source.as_str(), "tmdb" | "justwatch") {
+                unresolved.push((
+                    r.id,
+                    "several series carry this title with a disambiguator; this spelling has none".into(),
+                    cands.clone(),
+                ));
+            }
+        }
+        let g = groups.entry(gk.clone()).or_default();
+        g.kind = k.clone();
+        *g.spellings.entry((source_rank(&r.source), p.base.clone())).or_default() += 1;
+        g.members.push(i);
+        member_group.push(gk);
+    }
+
+    // Write series and seasons.
+    tx.execute_batch("UPDATE titles SET series_id = NULL, season_id = NULL; DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    let mut slugs: BTreeSet<String> = BTreeSet::new();
+    let mut group_ids: HashMap<(String, String), i64> = HashMap::new();
+    let mut counts = ResolveCounts::default();
+    {
+        let mut ins_series = tx.prepare("INSERT INTO series (slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut ins_season = tx.prepare(
+            "INSERT INTO seasons (series_id, label_key, label, display, number, ordinal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut upd = tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
+        // TV first, so a series keeps the bare slug when a film shares its title.
+        let mut order: Vec<(&(String, String), &Group)> = groups.iter().collect();
+        order.sort_by_key(|(k, g)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
+        for (gk, g) in order {
+            let title = display_title(g);
+            let slug = unique_slug(&gk.0, &g.kind, &mut slugs);
+            ins_series.execute(params![slug, title, g.kind, gk.0])?;
+            let series_id = tx.last_insert_rowid();
+            group_ids.insert(gk.clone(), series_id);
+            counts.series += 1;
+            let mut labels: BTreeMap<(u8, i64, String), SeasonLabel> = BTreeMap::new();
+            for &i in &g.members {
+                if let Some(l) = &parsed[i].label {
+                    labels.insert(l.ordinal(), l.clone());
+                }
+            }
+            let mut season_ids: HashMap<String, i64> = HashMap::new();
+            for (ordinal, (_, l)) in labels.iter().enumerate() {
+                ins_season.execute(params![
+                    series_id,
+                    l.key(),
+                    serde_json::to_string(l).unwrap_or_default(),
+                    l.display(),
+                    l.number(),
+                    ordinal as i64
+                ])?;
+                season_ids.insert(l.key(), tx.last_insert_rowid());
+                counts.seasons += 1;
+            }
+            for &i in &g.members {
+                let season_id = parsed[i].label.as_ref().and_then(|l| season_ids.get(&l.key()).copied());
+                upd.execute(params![series_id, season_id, rows[i].id])?;
+            }
+        }
+        let mut ins_unres = tx.prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
+        for (id, reason, cands) in &unresolved {
+            ins_unres.execute(params![id, reason, serde_json::to_string(cands).unwrap_or_default()])?;
+        }
+        counts.unresolved = unresolved.len();
+    }
+    Ok(counts)
+}
+
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct ResolveCounts {
+    pub series: usize,
+    pub seasons: usize,
+    pub unresolved: usize,
+}
+
+fn parse_row(
+    r: &TitleRow,
+    aliases: &HashMap<String, (String, Option<String>)>,
+    catalogue_names: &HashMap<(String, String, String), BTreeSet<String>>,
+) -> Parsed {
+    let spelling = if r.season.is_empty() { &r.show } else { &r.season };
+    let (english, _) = titles::split_native(spelling);
+    if let Some((series, season)) = aliases.get(&titles::normalize(english)) {
+        let label = match season {
+            Some(s) => SeasonLabel::parse_user(s),
+            None => titles::parse_season_title(english).season,
+        };
+        let is_catalogue = matches!(r.source.as_str(), "tmdb" | "justwatch" | "ledger");
+        return Parsed {
+            base: series.clone(),
+            label: (!is_catalogue).then_some(label),
+            kind: r.kind.clone(),
+            key: titles::normalize(series),
+            forced: true,
+        };
+    }
+    match r.source.as_str() {
+        "top10" => {
+            let label = if r.season.is_empty() {
+                SeasonLabel::Whole
+            } else {
+                let (season_en, _) = titles::split_native(&r.season);
+                match season_en.get(..r.show.len()) {
+                    Some(head) if head.eq_ignore_ascii_case(&r.show) => {
+                        titles::parse_remainder(&season_en[r.show.len()..]).unwrap_or(SeasonLabel::Whole)
+                    }
+                    _ => titles::parse_season_title(season_en).season,
+                }
+            };
+            let kind = if r.kind == "film" { "film" } else { "tv" };
+            Parsed { base: r.show.clone(), label: Some(label), kind: kind.into(), key: titles::normalize(&r.show), forced: false }
+        }
+        "engagement" => {
+            let p = titles::parse_season_title(&r.season);
+            let kind = if r.kind == "unknown" && p.season != SeasonLabel::Whole { "tv".to_string() } else { r.kind.clone() };
+            Parsed { key: titles::normalize(&p.base), base: p.base, label: Some(p.season), kind, forced: false }
+        }
+        _ => {
+            let n = titles::normalize(&r.show);
+            let dup = catalogue_names
+                .get(&(r.source.clone(), r.kind.clone(), n.clone()))
+                .is_some_and(|years| years.len() > 1);
+            let key = if dup && !r.hint.is_empty() { format!("{n} {}", r.hint) } else { n };
+            Parsed { base: r.show.clone(), label: None, kind: r.kind.clone(), key, forced: false }
+        }
+    }
+}
+
+/// A year-keyed catalogue record (`shameless 2011`) is a disambiguated variant of `shameless`.
+fn strip_year_hint(key: &str, base: &str) -> String {
+    if key != titles::normalize(base) {
+        format!("{base} ({})", key.rsplit(' ').next().unwrap_or_default())
+    } else {
+        base.to_string()
+    }
+}
+
+fn known_prefix(title: &str, tv_keys: &HashMap<String, String>) -> Option<(String, SeasonLabel)> {
+    let cut_points = title.char_indices().filter(|&(_, c)| c == ' ' || c == ':').map(|(i, _)| i);
+    let mut best: Option<(String, SeasonLabel)> = None;
+    for i in cut_points {
+        let prefix = title[..i].trim_end_matches(':').trim();
+        if prefix.is_empty() {
+            continue;
+        }
+        if let Some(base) = tv_keys.get(&titles::normalize(prefix)) {
+            if let Some(label) = titles::split_known_prefix(title, prefix, true) {
+                if !matches!(label, SeasonLabel::Named { .. } | SeasonLabel::Whole) {
+                    best = Some((base.clone(), label));
+                }
+            }
+        }
+    }
+    best
+}
+
+fn display_title(g: &Group) -> String {
+    // The most authoritative source's most frequent spelling; ties broken by text for determinism.
+    let best_rank = g.spellings.keys().map(|(r, _)| *r).min().unwrap_or(9);
+    g.spellings
+        .iter()
+        .filter(|((r, _), _)| *r == best_rank)
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0 .1.cmp(&a.0 .1)))
+        .map(|((_, s), _)| s.clone())
+        .unwrap_or_default()
+}
+
+/// URL slug: the normalised match key with dashes; a film sharing a series' title gets `-film`, and
+/// any remaining clash a number. Deterministic because groups are visited in a fixed order.
+pub fn slugify(key: &str) -> String {
+    let n = titles::normalize(key).replace(' ', "-");
+    if n.is_empty() {
+        "untitled".into()
+    } else {
+        n
+    }
+}
+
+fn unique_slug(key: &str, kind: &str, taken: &mut BTreeSet<String>) -> String {
+    let base = slugify(key);
+    let mut candidate = base.clone();
+    if taken.contains(&candidate) && kind != "tv" {
+        candidate = format!("{base}-{kind}");
+    }
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
