@@ -11,6 +11,14 @@ use greenlight_store::Store;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+/// `println!` that returns an error instead of panicking when stdout is closed (`| head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open(&cli.db)?;
     match cli.command {
@@ -21,10 +29,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 return output::json(&hits);
             }
             if hits.is_empty() {
-                println!("no match for \"{text}\"");
+                outln!("no match for \"{text}\"");
             }
             for h in hits {
-                println!("{:.3}  {}  ({}, matched \"{}\")", h.score, h.series.title, h.series.slug, h.matched);
+                outln!("{:.3}  {}  ({}, matched \"{}\")", h.score, h.series.title, h.series.slug, h.matched);
             }
             Ok(())
         }
@@ -34,20 +42,20 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&report);
             }
-            println!("{} [{}] ({})", report.series.title, report.series.kind, report.series.slug);
+            outln!("{} [{}] ({})", report.series.title, report.series.kind, report.series.slug);
             for season in &report.seasons {
                 let name = if season.season.is_empty() { "(whole show)" } else { &season.season };
-                println!("\n  {name}");
-                println!("    spellings: {}", season.source_titles.join(" | "));
+                outln!("\n  {name}");
+                outln!("    spellings: {}", season.source_titles.join(" | "));
                 if let Some(t) = &season.top10 {
-                    println!(
+                    outln!(
                         "    Top 10: {} weeks, peak #{}, {} hours, {} .. {}",
                         t.weeks, t.peak_rank, num(t.total_hours), t.first_week, t.last_week
                     );
                 }
                 for e in &season.engagement {
                     let views = e.views.map(|v| format!(", {} views", num(v))).unwrap_or_default();
-                    println!("    {}: {} hours{views}", e.report, num(e.hours));
+                    outln!("    {}: {} hours{views}", e.report, num(e.hours));
                 }
             }
             Ok(())
@@ -61,12 +69,12 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&r);
             }
-            println!("{}{}: {} hours", r.series.title, r.season.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), num(r.hours));
+            outln!("{}{}: {} hours", r.series.title, r.season.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), num(r.hours));
             for w in &r.weeks {
-                println!("  week ending {}  #{:<2}  {:>14}", w.week_end, w.rank, num(w.hours));
+                outln!("  week ending {}  #{:<2}  {:>14}", w.week_end, w.rank, num(w.hours));
             }
             for w in &r.excluded_weeks {
-                println!("  (excluded, partly outside the window) week ending {}  {}", w.week_end, num(w.hours));
+                outln!("  (excluded, partly outside the window) week ending {}  {}", w.week_end, num(w.hours));
             }
             Ok(())
         }
@@ -75,13 +83,13 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&st);
             }
-            println!("tables:");
+            outln!("tables:");
             for t in &st.tables {
-                println!("  {:<16} {:>9}", t.table, num(t.rows));
+                outln!("  {:<16} {:>9}", t.table, num(t.rows));
             }
-            println!("datasets:");
+            outln!("datasets:");
             for d in &st.datasets {
-                println!("  {:<22} {:>9} rows  as of {}  {} ({})", d.dataset, num(d.rows), d.as_of, d.file, d.publisher);
+                outln!("  {:<22} {:>9} rows  as of {}  {} ({})", d.dataset, num(d.rows), d.as_of, d.file, d.publisher);
             }
             Ok(())
         }
@@ -90,10 +98,10 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&r);
             }
-            println!("{} of {} distinct spellings unresolved ({}%)", r.unresolved, r.distinct_titles, r.percent);
+            outln!("{} of {} distinct spellings unresolved ({}%)", r.unresolved, r.distinct_titles, r.percent);
             for e in &r.entries {
                 let t = if e.season_title.is_empty() { &e.show_title } else { &e.season_title };
-                println!("  [{}] {t}: {} (candidates: {})", e.source, e.reason, e.candidates.join("; "));
+                outln!("  [{}] {t}: {} (candidates: {})", e.source, e.reason, e.candidates.join("; "));
             }
             Ok(())
         }
@@ -144,7 +152,7 @@ fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool
         if json {
             return output::json(&serde_json::json!({"aliases": alias_count, "series": c.series, "unresolved": c.unresolved}));
         }
-        println!("{alias_count} aliases; {} series, {} unresolved", c.series, c.unresolved);
+        outln!("{alias_count} aliases; {} series, {} unresolved", c.series, c.unresolved);
         return Ok(());
     }
     let opts = ImportOptions { format, progress: Some(&progress) };
@@ -162,8 +170,8 @@ fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool
                 format!("skipped: older than the stored snapshot of {stored_as_of}")
             }
         };
-        println!("{:<9} rows  {:<22} {}  ({what})", num(f.rows as i64), f.dataset, f.file);
+        outln!("{:<9} rows  {:<22} {}  ({what})", num(f.rows as i64), f.dataset, f.file);
     }
-    println!("{} series, {} seasons, {} unresolved spellings", summary.series, summary.seasons, summary.unresolved);
+    outln!("{} series, {} seasons, {} unresolved spellings", summary.series, summary.seasons, summary.unresolved);
     Ok(())
 }

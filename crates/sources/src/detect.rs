@@ -17,10 +17,14 @@ pub enum Format {
     TmdbStatus,
     JustWatchTitles,
     JustWatchCredits,
+    /// Netflix's per-region figures by year from its shareholder letters
+    /// (`Year,US and Canada,EMEA,Latin America,Asia-Pacific`): ARPU or revenue. The two files share
+    /// one layout, so which figure a file holds is the one thing taken from its name.
+    RegionFinance,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Top10Global,
         Format::Top10GlobalLegacy,
         Format::Top10Countries,
@@ -29,6 +33,7 @@ impl Format {
         Format::TmdbStatus,
         Format::JustWatchTitles,
         Format::JustWatchCredits,
+        Format::RegionFinance,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -40,6 +45,7 @@ impl Format {
             Format::TmdbStatus => "tmdb-status",
             Format::JustWatchTitles => "justwatch-titles",
             Format::JustWatchCredits => "justwatch-credits",
+            Format::RegionFinance => "region-finance",
         }
     }
     pub fn from_name(name: &str) -> Option<Format> {
@@ -48,7 +54,12 @@ impl Format {
     /// Who published the data, for provenance.
     pub fn publisher(self) -> &'static str {
         match self {
-            Format::Top10Global | Format::Top10GlobalLegacy | Format::Top10Countries | Format::MostPopular | Format::Engagement => "Netflix",
+            Format::Top10Global
+            | Format::Top10GlobalLegacy
+            | Format::Top10Countries
+            | Format::MostPopular
+            | Format::Engagement
+            | Format::RegionFinance => "Netflix",
             Format::TmdbStatus => "TMDB",
             Format::JustWatchTitles | Format::JustWatchCredits => "JustWatch",
         }
@@ -58,7 +69,12 @@ impl Format {
 /// The exact header column sets, one per text format. Order in the file doesn't matter (a
 /// re-export may shuffle columns and the readers map by name), but the set does: a subset or
 /// superset is a different file we don't know how to read.
-const HEADERS: [(Format, u8, &[&str]); 7] = [
+const HEADERS: [(Format, u8, &[&str]); 8] = [
+    (
+        Format::RegionFinance,
+        b',',
+        &["Year", "US and Canada", "EMEA", "Latin America", "Asia-Pacific"],
+    ),
     (
         Format::Top10Global,
         b'\t',
@@ -151,7 +167,11 @@ const HEADERS: [(Format, u8, &[&str]); 7] = [
             "tmdb_score",
         ],
     ),
-    (Format::JustWatchCredits, b',', &["person_id", "id", "name", "character", "role"]),
+    (
+        Format::JustWatchCredits,
+        b',',
+        &["person_id", "id", "name", "character", "role"],
+    ),
 ];
 
 /// Detects the format of `bytes` (the content of `path`; the path is only used in errors).
@@ -163,7 +183,10 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, SourceError> {
         return Ok(Format::Engagement);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Err(unknown(path, "an old binary .xls workbook; only .xlsx is supported"));
+        return Err(unknown(
+            path,
+            "an old binary .xls workbook; only .xlsx is supported",
+        ));
     }
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if text.iter().all(u8::is_ascii_whitespace) {
@@ -182,20 +205,28 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Format, SourceError> {
         .split(delimiter)
         .map(|c| {
             let c = c.trim();
-            c.strip_prefix('"').and_then(|c| c.strip_suffix('"')).unwrap_or(c)
+            c.strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .unwrap_or(c)
         })
         .collect();
-    let same_set = |want: &[&str]| {
-        columns.len() == want.len() && want.iter().all(|w| columns.contains(w))
-    };
+    let same_set =
+        |want: &[&str]| columns.len() == want.len() && want.iter().all(|w| columns.contains(w));
     HEADERS
         .iter()
         .find(|(_, d, want)| char::from(*d) == delimiter && same_set(want))
         .map(|(f, _, _)| *f)
         .ok_or_else(|| {
             let shown: String = header.chars().take(200).collect();
-            let more = if shown.len() < header.len() { "…" } else { "" };
-            unknown(path, &format!("unrecognised format (header: {shown:?}{more})"))
+            let more = if shown.len() < header.len() {
+                "…"
+            } else {
+                ""
+            };
+            unknown(
+                path,
+                &format!("unrecognised format (header: {shown:?}{more})"),
+            )
         })
 }
 
@@ -220,7 +251,10 @@ mod tests {
             let mut rev = columns.to_vec();
             rev.reverse();
             let rev = rev.join(&char::from(delimiter).to_string());
-            assert_eq!(d(format!("\u{feff}{rev}\r\nrow").as_bytes()).unwrap(), format);
+            assert_eq!(
+                d(format!("\u{feff}{rev}\r\nrow").as_bytes()).unwrap(),
+                format
+            );
             assert_eq!(d(header.as_bytes()).unwrap(), format);
         }
         assert_eq!(d(b"PK\x03\x04rest").unwrap(), Format::Engagement);
@@ -240,7 +274,10 @@ mod tests {
         assert!(msg(b"person_id;id;name;character;role").contains("unrecognised"));
         assert!(msg(b"person_id,id,name,character,role,extra").contains("unrecognised"));
         let e = d(b"person_id,id,na\xFFme,character,role\n").unwrap_err();
-        assert_eq!(e.location(), Some(&Location::file(Path::new("x/data.txt")).row(1)));
+        assert_eq!(
+            e.location(),
+            Some(&Location::file(Path::new("x/data.txt")).row(1))
+        );
         assert!(msg(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).contains(".xls"));
     }
 

@@ -80,25 +80,38 @@ struct Sheet {
 /// on input, so a panic inside it is caught and reported as a malformed workbook instead of
 /// taking the whole import down.
 fn load(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_sheets(path, bytes))).unwrap_or_else(|payload| {
-        let why = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown cause");
-        Err(SourceError::invalid(Location::file(path), format!("malformed XLSX workbook (parser failed: {why})")))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_sheets(path, bytes)))
+        .unwrap_or_else(|payload| {
+            let why = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown cause");
+            Err(SourceError::invalid(
+                Location::file(path),
+                format!("malformed XLSX workbook (parser failed: {why})"),
+            ))
+        })
 }
 
 fn load_sheets(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        SourceError::invalid(Location::file(path), format!("not a readable XLSX workbook (truncated or corrupt?): {e}"))
+        SourceError::invalid(
+            Location::file(path),
+            format!("not a readable XLSX workbook (truncated or corrupt?): {e}"),
+        )
     })?;
     let names = workbook.sheet_names();
-    let chosen: Vec<(String, Option<EngagementKind>)> =
-        names.iter().filter_map(|n| sheet_kind(n).map(|k| (n.clone(), k))).collect();
+    let chosen: Vec<(String, Option<EngagementKind>)> = names
+        .iter()
+        .filter_map(|n| sheet_kind(n).map(|k| (n.clone(), k)))
+        .collect();
     if chosen.is_empty() {
-        let found = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let found = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(SourceError::invalid(
             Location::file(path),
             format!(
@@ -119,7 +132,10 @@ fn load_sheets(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
         .into_iter()
         .map(|(name, kind)| {
             let range = workbook.worksheet_range(&name).map_err(|e| {
-                SourceError::invalid(Location::file(path).sheet(&name), format!("cannot read sheet: {e}"))
+                SourceError::invalid(
+                    Location::file(path).sheet(&name),
+                    format!("cannot read sheet: {e}"),
+                )
             })?;
             Ok(Sheet { name, kind, range })
         })
@@ -137,20 +153,33 @@ struct Columns {
 }
 
 /// Reads one sheet's rows into `out`, returning the sheet's report period (`2023H2`).
-fn read_sheet(path: &Path, sheet: &Sheet, out: &mut Vec<EngagementRow>) -> Result<String, SourceError> {
+fn read_sheet(
+    path: &Path,
+    sheet: &Sheet,
+    out: &mut Vec<EngagementRow>,
+) -> Result<String, SourceError> {
     let here = || Location::file(path).sheet(&sheet.name);
     let Some((row0, col0)) = sheet.range.start() else {
         return Err(SourceError::invalid(here(), "sheet is empty"));
     };
     // `Range` is relative to its first used cell; Excel row numbers are absolute and 1-based.
     let excel_row = |i: usize| row0 as usize + i + 1;
-    let cell_loc = |i: usize, j: usize| here().row(excel_row(i)).column(column_letter(col0 as usize + j));
+    let cell_loc = |i: usize, j: usize| {
+        here()
+            .row(excel_row(i))
+            .column(column_letter(col0 as usize + j))
+    };
 
     let rows: Vec<&[Data]> = sheet.range.rows().collect();
     let header_at = rows
         .iter()
         .position(|r| has_cell(r, TITLE) && has_cell(r, HOURS))
-        .ok_or_else(|| SourceError::invalid(here(), format!("no header row (a row with `{TITLE}` and `{HOURS}`)")))?;
+        .ok_or_else(|| {
+            SourceError::invalid(
+                here(),
+                format!("no header row (a row with `{TITLE}` and `{HOURS}`)"),
+            )
+        })?;
     let header = rows[header_at];
     let find = |name: &str| header.iter().position(|c| cell_is(c, name));
     let require = |name: &'static str| {
@@ -191,18 +220,35 @@ fn read_sheet(path: &Path, sheet: &Sheet, out: &mut Vec<EngagementRow>) -> Resul
 
     // Trailing blank rows (Excel's used range often runs past the data) are not data; a blank
     // row *before* more data is, and is refused below as an empty title.
-    let used = [Some(cols.title), Some(cols.available), Some(cols.release), Some(cols.hours), cols.runtime, cols.views];
+    let used = [
+        Some(cols.title),
+        Some(cols.available),
+        Some(cols.release),
+        Some(cols.hours),
+        cols.runtime,
+        cols.views,
+    ];
     let end = rows
         .iter()
-        .rposition(|r| used.iter().flatten().any(|&c| !is_blank(r.get(c).unwrap_or(&Data::Empty))))
+        .rposition(|r| {
+            used.iter()
+                .flatten()
+                .any(|&c| !is_blank(r.get(c).unwrap_or(&Data::Empty)))
+        })
         .unwrap_or(header_at)
         .max(header_at);
     if end == header_at {
-        return Err(SourceError::invalid(here().row(excel_row(header_at)), "no data rows below the header"));
+        return Err(SourceError::invalid(
+            here().row(excel_row(header_at)),
+            "no data rows below the header",
+        ));
     }
 
     for (i, row) in rows.iter().enumerate().take(end + 1).skip(header_at + 1) {
-        let row = DataRow { cells: row, loc: |name: &str| here().row(excel_row(i)).column(name) };
+        let row = DataRow {
+            cells: row,
+            loc: |name: &str| here().row(excel_row(i)).column(name),
+        };
         out.push(EngagementRow {
             sheet: sheet.name.clone(),
             row: excel_row(i),
@@ -212,7 +258,11 @@ fn read_sheet(path: &Path, sheet: &Sheet, out: &mut Vec<EngagementRow>) -> Resul
             release_date: row.date(cols.release)?,
             hours: row.count(cols.hours, HOURS)?,
             runtime_minutes: cols.runtime.map(|c| row.runtime(c)).transpose()?.flatten(),
-            views: cols.views.map(|c| row.opt_count(c, VIEWS)).transpose()?.flatten(),
+            views: cols
+                .views
+                .map(|c| row.opt_count(c, VIEWS))
+                .transpose()?
+                .flatten(),
         });
     }
     Ok(period)
@@ -240,7 +290,10 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
             // A title like `1899` may be stored as a number by Excel.
             Data::Int(n) => Ok(n.to_string()),
             Data::Float(f) if f.is_finite() => Ok(f.to_string()),
-            v if is_blank(v) => Err(self.error(TITLE, "empty title in the middle of the data (more rows follow)")),
+            v if is_blank(v) => Err(self.error(
+                TITLE,
+                "empty title in the middle of the data (more rows follow)",
+            )),
             v => Err(self.error(TITLE, format!("{v} is not a title"))),
         }
     }
@@ -259,13 +312,18 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
         let v = self.cell(c);
         match v {
             v if is_blank(v) => Ok(None),
-            Data::String(s) => parse_date(s.trim()).map(Some).map_err(|m| self.error(RELEASE, m)),
-            Data::DateTimeIso(s) => {
-                parse_date(s.get(..10).unwrap_or(s)).map(Some).map_err(|m| self.error(RELEASE, m))
-            }
-            Data::DateTime(dt) if dt.is_datetime() => excel_date(dt)
+            Data::String(s) => parse_date(s.trim())
                 .map(Some)
-                .ok_or_else(|| self.error(RELEASE, format!("Excel date serial {} is out of range", dt.as_f64()))),
+                .map_err(|m| self.error(RELEASE, m)),
+            Data::DateTimeIso(s) => parse_date(s.get(..10).unwrap_or(s))
+                .map(Some)
+                .map_err(|m| self.error(RELEASE, m)),
+            Data::DateTime(dt) if dt.is_datetime() => excel_date(dt).map(Some).ok_or_else(|| {
+                self.error(
+                    RELEASE,
+                    format!("Excel date serial {} is out of range", dt.as_f64()),
+                )
+            }),
             v => Err(self.error(RELEASE, format!("{:?} is not a date", v.to_string()))),
         }
     }
@@ -304,9 +362,14 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
                 if t.is_empty() {
                     return Ok(None);
                 }
-                parse_runtime(t).map(Some).ok_or_else(|| self.error(RUNTIME, format!("{s:?} is not a runtime in H:MM")))
+                parse_runtime(t)
+                    .map(Some)
+                    .ok_or_else(|| self.error(RUNTIME, format!("{s:?} is not a runtime in H:MM")))
             }
-            v => Err(self.error(RUNTIME, format!("{:?} is not a runtime in H:MM", v.to_string()))),
+            v => Err(self.error(
+                RUNTIME,
+                format!("{:?} is not a runtime in H:MM", v.to_string()),
+            )),
         }
     }
 }
@@ -328,7 +391,10 @@ fn parse_runtime(s: &str) -> Option<u32> {
 fn parse_period(text: &str) -> Option<Result<String, String>> {
     let words: Vec<String> = text
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
         .collect();
     let month = |w: &str| MONTHS.iter().position(|m| *m == w).map(|i| i + 1);
     words.windows(5).find_map(|w| {
@@ -336,11 +402,14 @@ fn parse_period(text: &str) -> Option<Result<String, String>> {
             return None;
         }
         let (from, to) = (month(&w[1])?, month(&w[3])?);
-        let year = Some(w[4].as_str()).filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))?;
+        let year = Some(w[4].as_str())
+            .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))?;
         Some(match (from, to) {
             (1, 6) => Ok(format!("{year}H1")),
             (7, 12) => Ok(format!("{year}H2")),
-            _ => Err(format!("report period {text:?} is not January..June or July..December")),
+            _ => Err(format!(
+                "report period {text:?} is not January..June or July..December"
+            )),
         })
     })
 }
@@ -392,7 +461,7 @@ pub(crate) mod tests {
     use std::path::PathBuf;
 
     /// A cell of a handmade sheet.
-    #[derive(Clone, Copy)]
+    #[derive(Debug, Clone, Copy)]
     pub(crate) enum C<'a> {
         S(&'a str),
         N(f64),
@@ -401,10 +470,12 @@ pub(crate) mod tests {
     }
     use C::{D, N, S};
 
+    /// A sheet's rows: `(excel_row, cells starting at column B)`.
+    type Rows<'a> = [(u32, &'a [C<'a>])];
+
     /// Builds a minimal XLSX (stored zip, inline strings) so error cases can be tested without
-    /// an XLSX writer dependency. Each sheet is a list of rows; a row is `(excel_row, cells
-    /// starting at column B)`, mirroring Netflix's layout.
-    pub(crate) fn xlsx(sheets: &[(&str, &[(u32, &[C<'_>])])]) -> Vec<u8> {
+    /// an XLSX writer dependency. Cells start at column B, mirroring Netflix's layout.
+    pub(crate) fn xlsx(sheets: &[(&str, &Rows<'_>)]) -> Vec<u8> {
         let mut files: Vec<(String, String)> = Vec::new();
         let mut book = String::from(
             r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
@@ -415,7 +486,9 @@ pub(crate) mod tests {
         for (n, (name, rows)) in sheets.iter().enumerate() {
             let id = n + 1;
             book += &format!(r#"<sheet name="{name}" sheetId="{id}" r:id="rId{id}"/>"#);
-            rels += &format!(r#"<Relationship Id="rId{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{id}.xml"/>"#);
+            rels += &format!(
+                r#"<Relationship Id="rId{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{id}.xml"/>"#
+            );
             let mut xml = String::from(
                 r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
             );
@@ -452,7 +525,11 @@ pub(crate) mod tests {
             for &b in data {
                 crc ^= u32::from(b);
                 for _ in 0..8 {
-                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
                 }
             }
             !crc
@@ -490,10 +567,24 @@ pub(crate) mod tests {
         out
     }
 
-    const HEAD: &[C<'static>] = &[S("Title"), S("Available Globally?"), S("Release Date"), S("Hours Viewed"), S("Runtime"), S("Views")];
+    const HEAD: &[C<'static>] = &[
+        S("Title"),
+        S("Available Globally?"),
+        S("Release Date"),
+        S("Hours Viewed"),
+        S("Runtime"),
+        S("Views"),
+    ];
     const SUB: &[C<'static>] = &[S("Views from July to December 2023")];
     const TOP: &[C<'static>] = &[S("What We Watched: A Netflix Engagement Report")];
-    const OK: &[C<'static>] = &[S("Partner Track: Season 1"), S("Yes"), S("2022-08-26"), N(10_600_000.0), S("7:34"), N(1_400_000.0)];
+    const OK: &[C<'static>] = &[
+        S("Partner Track: Season 1"),
+        S("Yes"),
+        S("2022-08-26"),
+        N(10_600_000.0),
+        S("7:34"),
+        N(1_400_000.0),
+    ];
 
     fn p() -> PathBuf {
         PathBuf::from("fixtures/report.xlsx")
@@ -503,7 +594,10 @@ pub(crate) mod tests {
     fn tv_film(rows: &[(u32, &[C<'_>])]) -> Vec<u8> {
         let mut tv: Vec<(u32, &[C<'_>])> = vec![(2, TOP), (3, SUB), (6, HEAD)];
         tv.extend_from_slice(rows);
-        xlsx(&[("TV", &tv), ("Film", &[(2, TOP), (3, SUB), (6, HEAD), (7, OK)])])
+        xlsx(&[
+            ("TV", &tv),
+            ("Film", &[(2, TOP), (3, SUB), (6, HEAD), (7, OK)]),
+        ])
     }
 
     fn err(bytes: &[u8]) -> (Location, String) {
@@ -516,46 +610,141 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_handmade_workbook() {
-        let starred: &[C<'_>] = &[S("Peppa Pig: Season 1\u{a0}"), S("No"), S(""), N(7.3e7), S("*"), N(1.79e7)];
-        let footnote: &[C<'_>] = &[S("Jake Paul vs. Mike Tyson"), S("No"), S("2024-11-15"), N(2.357e8), S("4:44*"), N(4.89e7)];
+        let starred: &[C<'_>] = &[
+            S("Peppa Pig: Season 1\u{a0}"),
+            S("No"),
+            S(""),
+            N(7.3e7),
+            S("*"),
+            N(1.79e7),
+        ];
+        let footnote: &[C<'_>] = &[
+            S("Jake Paul vs. Mike Tyson"),
+            S("No"),
+            S("2024-11-15"),
+            N(2.357e8),
+            S("4:44*"),
+            N(4.89e7),
+        ];
         let bytes = tv_film(&[(7, OK), (8, starred), (9, footnote), (12, &[S(" ")])]);
         let report = read(&p(), &bytes).unwrap();
         assert_eq!(report.period, "2023H2");
         assert_eq!(report.rows.len(), 4);
         let r = &report.rows[0];
-        assert_eq!((r.sheet.as_str(), r.row, r.kind), ("TV", 7, Some(EngagementKind::Tv)));
-        assert_eq!((r.title.as_str(), r.available_globally, r.hours), ("Partner Track: Season 1", true, 10_600_000));
-        assert_eq!((r.release_date, r.runtime_minutes, r.views), (NaiveDate::from_ymd_opt(2022, 8, 26), Some(454), Some(1_400_000)));
+        assert_eq!(
+            (r.sheet.as_str(), r.row, r.kind),
+            ("TV", 7, Some(EngagementKind::Tv))
+        );
+        assert_eq!(
+            (r.title.as_str(), r.available_globally, r.hours),
+            ("Partner Track: Season 1", true, 10_600_000)
+        );
+        assert_eq!(
+            (r.release_date, r.runtime_minutes, r.views),
+            (
+                NaiveDate::from_ymd_opt(2022, 8, 26),
+                Some(454),
+                Some(1_400_000)
+            )
+        );
         let r = &report.rows[1];
-        assert_eq!((r.title.as_str(), r.release_date, r.runtime_minutes), ("Peppa Pig: Season 1", None, None));
+        assert_eq!(
+            (r.title.as_str(), r.release_date, r.runtime_minutes),
+            ("Peppa Pig: Season 1", None, None)
+        );
         assert_eq!(report.rows[2].runtime_minutes, Some(284));
-        assert_eq!((report.rows[3].sheet.as_str(), report.rows[3].kind), ("Film", Some(EngagementKind::Film)));
+        assert_eq!(
+            (report.rows[3].sheet.as_str(), report.rows[3].kind),
+            ("Film", Some(EngagementKind::Film))
+        );
     }
 
     #[test]
     fn reads_2023h1_layout_with_excel_dates() {
-        let head: &[C<'_>] = &[S("Title"), S("Available Globally?"), S("Release Date"), S("Hours Viewed")];
+        let head: &[C<'_>] = &[
+            S("Title"),
+            S("Available Globally?"),
+            S("Release Date"),
+            S("Hours Viewed"),
+        ];
         // 44887 is 2022-11-22 in Excel's 1900 date system.
-        let row: &[C<'_>] = &[S("Partner Track: Season 1"), S("Yes"), D(44887.0), N(22_700_000.0)];
-        let bytes = xlsx(&[("Engagement", &[(3, &[S("Hours viewed from January to June 2023")]), (6, head), (7, row)])]);
+        let row: &[C<'_>] = &[
+            S("Partner Track: Season 1"),
+            S("Yes"),
+            D(44887.0),
+            N(22_700_000.0),
+        ];
+        let bytes = xlsx(&[(
+            "Engagement",
+            &[
+                (3, &[S("Hours viewed from January to June 2023")]),
+                (6, head),
+                (7, row),
+            ],
+        )]);
         let report = read(&p(), &bytes).unwrap();
         assert_eq!(report.period, "2023H1");
         let r = &report.rows[0];
-        assert_eq!((r.kind, r.release_date, r.hours, r.runtime_minutes, r.views), (None, NaiveDate::from_ymd_opt(2022, 11, 22), 22_700_000, None, None));
+        assert_eq!(
+            (r.kind, r.release_date, r.hours, r.runtime_minutes, r.views),
+            (
+                None,
+                NaiveDate::from_ymd_opt(2022, 11, 22),
+                22_700_000,
+                None,
+                None
+            )
+        );
     }
 
     #[test]
     fn cell_errors_are_located() {
         let cases: [(&[C<'_>], &str, &str); 9] = [
-            (&[S("X"), S("Yes"), S("2023-02-30"), N(1.0), S("1:00"), N(1.0)], "Release Date", "not a date"),
-            (&[S("X"), S("Maybe"), S(""), N(1.0), S("1:00"), N(1.0)], "Available Globally?", "not Yes or No"),
-            (&[S("X"), S("Yes"), S(""), N(-5.0), S("1:00"), N(1.0)], "Hours Viewed", "negative"),
-            (&[S("X"), S("Yes"), S(""), S("12x"), S("1:00"), N(1.0)], "Hours Viewed", "\"12x\" is not a whole number"),
-            (&[S("X"), S("Yes"), S(""), N(1.5), S("1:00"), N(1.0)], "Hours Viewed", "not a whole number"),
-            (&[S("X"), S("Yes"), S(""), S(""), S("1:00"), N(1.0)], "Hours Viewed", "empty"),
-            (&[S("X"), S("Yes"), S(""), N(1.0), S("90 min"), N(1.0)], "Runtime", "not a runtime in H:MM"),
-            (&[S("X"), S("Yes"), S(""), N(1.0), S("1:75"), N(1.0)], "Runtime", "H:MM"),
-            (&[S("X"), S("Yes"), S(""), N(1.0), S("1:00"), N(-1.0)], "Views", "negative"),
+            (
+                &[S("X"), S("Yes"), S("2023-02-30"), N(1.0), S("1:00"), N(1.0)],
+                "Release Date",
+                "not a date",
+            ),
+            (
+                &[S("X"), S("Maybe"), S(""), N(1.0), S("1:00"), N(1.0)],
+                "Available Globally?",
+                "not Yes or No",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), N(-5.0), S("1:00"), N(1.0)],
+                "Hours Viewed",
+                "negative",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), S("12x"), S("1:00"), N(1.0)],
+                "Hours Viewed",
+                "\"12x\" is not a whole number",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), N(1.5), S("1:00"), N(1.0)],
+                "Hours Viewed",
+                "not a whole number",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), S(""), S("1:00"), N(1.0)],
+                "Hours Viewed",
+                "empty",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), N(1.0), S("90 min"), N(1.0)],
+                "Runtime",
+                "not a runtime in H:MM",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), N(1.0), S("1:75"), N(1.0)],
+                "Runtime",
+                "H:MM",
+            ),
+            (
+                &[S("X"), S("Yes"), S(""), N(1.0), S("1:00"), N(-1.0)],
+                "Views",
+                "negative",
+            ),
         ];
         for (row, column, want) in cases {
             let (loc, msg) = err(&tv_film(&[(7, OK), (8, row)]));
@@ -578,7 +767,10 @@ pub(crate) mod tests {
     fn sheet_level_errors() {
         let (loc, msg) = err(&xlsx(&[("Sheet1", &[(1, OK)]), ("Notes", &[])]));
         assert_eq!(loc, Location::file(&p()));
-        assert!(msg.contains("no engagement sheet") && msg.contains("`Sheet1`, `Notes`"), "{msg}");
+        assert!(
+            msg.contains("no engagement sheet") && msg.contains("`Sheet1`, `Notes`"),
+            "{msg}"
+        );
 
         let (loc, msg) = err(&xlsx(&[("TV", &[(3, SUB), (7, OK)])]));
         assert_eq!(loc, Location::file(&p()).sheet("TV"));
@@ -588,13 +780,33 @@ pub(crate) mod tests {
         assert_eq!(loc, Location::file(&p()).sheet("TV"));
         assert!(msg.contains("no report period"), "{msg}");
 
-        let (loc, msg) = err(&xlsx(&[("TV", &[(3, &[S("Views from March to May 2023")]), (6, HEAD), (7, OK)])]));
+        let (loc, msg) = err(&xlsx(&[(
+            "TV",
+            &[
+                (3, &[S("Views from March to May 2023")]),
+                (6, HEAD),
+                (7, OK),
+            ],
+        )]));
         assert_eq!(loc, at("TV", 3, "B"));
         assert!(msg.contains("not January..June"), "{msg}");
 
-        let (loc, msg) = err(&xlsx(&[("Shows", &[(3, SUB), (6, HEAD), (7, OK)]), ("Movies", &[(3, &[S("Views from January to June 2024")]), (6, HEAD), (7, OK)])]));
+        let (loc, msg) = err(&xlsx(&[
+            ("Shows", &[(3, SUB), (6, HEAD), (7, OK)]),
+            (
+                "Movies",
+                &[
+                    (3, &[S("Views from January to June 2024")]),
+                    (6, HEAD),
+                    (7, OK),
+                ],
+            ),
+        ]));
         assert_eq!(loc, Location::file(&p()).sheet("Movies"));
-        assert!(msg.contains("2024H1 differs from sheet `Shows`'s 2023H2"), "{msg}");
+        assert!(
+            msg.contains("2024H1 differs from sheet `Shows`'s 2023H2"),
+            "{msg}"
+        );
 
         let (loc, msg) = err(&xlsx(&[("TV", &[(3, SUB), (6, HEAD)])]));
         assert_eq!(loc, Location::file(&p()).sheet("TV").row(6));
@@ -607,26 +819,121 @@ pub(crate) mod tests {
         let no_views: &[C<'_>] = &[S("Title"), S("Available Globally?"), S("Hours Viewed")];
         let (loc, msg) = err(&xlsx(&[("Film", &[(3, SUB), (6, no_views), (7, OK)])]));
         assert_eq!(loc, at("Film", 6, "Release Date"));
-        assert!(msg.contains("missing required column `Release Date`"), "{msg}");
+        assert!(
+            msg.contains("missing required column `Release Date`"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn not_a_workbook() {
         let good = tv_film(&[(7, OK)]);
-        for bad in [&good[..good.len() / 2], &good[..4], b"PK\x03\x04garbage".as_slice(), b""] {
+        for bad in [
+            &good[..good.len() / 2],
+            &good[..4],
+            b"PK\x03\x04garbage".as_slice(),
+            b"",
+        ] {
             let (loc, msg) = err(bad);
             assert_eq!(loc, Location::file(&p()));
             assert!(msg.contains("XLSX"), "{msg}");
         }
     }
 
+    fn cell() -> impl proptest::strategy::Strategy<Value = C<'static>> {
+        use proptest::prelude::*;
+        let words: &'static [&'static str] = &[
+            "Title",
+            "Hours Viewed",
+            "Available Globally?",
+            "Release Date",
+            "Runtime",
+            "Views",
+            "Views from July to December 2023",
+            "from January to June 9999",
+            "Yes",
+            "No",
+            "",
+            " ",
+            "*",
+            "7:34",
+            "4:44*",
+            "99999:59",
+            "2023-02-29",
+            "2024-02-29",
+            "12x",
+            "-1",
+            "N/A",
+        ];
+        prop_oneof![
+            proptest::sample::select(words).prop_map(S),
+            any::<f64>().prop_map(N),
+            (-1e6f64..1e8).prop_map(N),
+            any::<f64>().prop_map(D),
+            (-10f64..3e6).prop_map(D),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 128, ..Default::default() })]
+
+        /// Arbitrary cells under a valid title block and header: every outcome is a report or
+        /// an error located in the file (and, past the workbook level, in the sheet).
+        #[test]
+        fn arbitrary_cells_never_panic(rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..8), 0..6)) {
+            let rows: Vec<(u32, &[C<'_>])> = rows.iter().enumerate().map(|(i, r)| (7 + i as u32, r.as_slice())).collect();
+            match read(&p(), &tv_film(&rows)) {
+                Ok(report) => proptest::prop_assert_eq!(report.period, "2023H2"),
+                Err(e) => {
+                    let loc = e.location().unwrap();
+                    proptest::prop_assert_eq!(&loc.file, &p());
+                    proptest::prop_assert_eq!(loc.sheet.as_deref(), Some("TV"));
+                }
+            }
+        }
+
+        /// Arbitrary cells anywhere, header and title block included.
+        #[test]
+        fn arbitrary_sheets_never_panic(rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..8), 0..10)) {
+            let rows: Vec<(u32, &[C<'_>])> = rows.iter().enumerate().map(|(i, r)| (1 + i as u32, r.as_slice())).collect();
+            if let Err(e) = read(&p(), &xlsx(&[("Shows", &rows)])) {
+                proptest::prop_assert_eq!(&e.location().unwrap().file, &p());
+            }
+        }
+
+        /// Corrupted workbook bytes (zip structure, XML, CRCs).
+        #[test]
+        fn corrupted_workbook_never_panics(edits in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..4)) {
+            let mut bytes = tv_film(&[(7, OK)]);
+            for (i, b) in edits {
+                let n = bytes.len();
+                bytes[i % n] = b;
+            }
+            if let Err(e) = read(&p(), &bytes) {
+                proptest::prop_assert_eq!(&e.location().unwrap().file, &p());
+            }
+        }
+    }
+
     #[test]
     fn periods() {
-        assert_eq!(parse_period("Hours viewed from January to June 2023"), Some(Ok("2023H1".into())));
-        assert_eq!(parse_period("Views from July to December 2024."), Some(Ok("2024H2".into())));
-        assert_eq!(parse_period("What We Watched: A Netflix Engagement Report"), None);
+        assert_eq!(
+            parse_period("Hours viewed from January to June 2023"),
+            Some(Ok("2023H1".into()))
+        );
+        assert_eq!(
+            parse_period("Views from July to December 2024."),
+            Some(Ok("2024H2".into()))
+        );
+        assert_eq!(
+            parse_period("What We Watched: A Netflix Engagement Report"),
+            None
+        );
         assert_eq!(parse_period("from July to December 24"), None);
-        assert!(matches!(parse_period("from June to July 2023"), Some(Err(_))));
+        assert!(matches!(
+            parse_period("from June to July 2023"),
+            Some(Err(_))
+        ));
     }
 
     #[test]
@@ -634,9 +941,21 @@ pub(crate) mod tests {
         assert_eq!(parse_runtime("7:34"), Some(454));
         assert_eq!(parse_runtime("02:53"), Some(173));
         assert_eq!(parse_runtime("397:33"), Some(397 * 60 + 33));
-        for bad in ["7", "7:3", "7:60", ":30", "a:30", "7:30:00", "-1:30", "999999:00"] {
+        for bad in [
+            "7",
+            "7:3",
+            "7:60",
+            ":30",
+            "a:30",
+            "7:30:00",
+            "-1:30",
+            "999999:00",
+        ] {
             assert_eq!(parse_runtime(bad), None, "{bad}");
         }
-        assert_eq!([0, 1, 25, 26, 27, 701, 702].map(column_letter), ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]);
+        assert_eq!(
+            [0, 1, 25, 26, 27, 701, 702].map(column_letter),
+            ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
+        );
     }
 }

@@ -17,7 +17,12 @@ pub struct Location {
 
 impl Location {
     pub fn file(path: &Path) -> Self {
-        Location { file: path.to_path_buf(), sheet: None, row: None, column: None }
+        Location {
+            file: path.to_path_buf(),
+            sheet: None,
+            row: None,
+            column: None,
+        }
     }
     pub fn sheet(mut self, sheet: impl Into<String>) -> Self {
         self.sheet = Some(sheet.into());
@@ -55,15 +60,24 @@ pub enum SourceError {
     #[error("{location}: {message}")]
     Invalid { location: Location, message: String },
     #[error("{}: cannot read: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl SourceError {
     pub fn invalid(location: Location, message: impl Into<String>) -> Self {
-        SourceError::Invalid { location, message: message.into() }
+        SourceError::Invalid {
+            location,
+            message: message.into(),
+        }
     }
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        SourceError::Io { path: path.to_path_buf(), source }
+        SourceError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
     pub fn location(&self) -> Option<&Location> {
         match self {

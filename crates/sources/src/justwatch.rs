@@ -34,7 +34,9 @@ pub(crate) fn read_titles(path: &Path, bytes: &[u8]) -> Result<Vec<JwTitle>, Sou
             title: row.get(title).trim().to_string(),
             kind: row.one_of(kind, &KINDS)?.to_string(),
             release_year: opt_whole(&row, year)?
-                .map(|y| i32::try_from(y).map_err(|_| row.error(year, format!("{y} is not a year"))))
+                .map(|y| {
+                    i32::try_from(y).map_err(|_| row.error(year, format!("{y} is not a year")))
+                })
                 .transpose()?,
             age_certification: row.opt(cert).map(str::to_string),
             runtime_minutes: opt_u32(&row, runtime)?,
@@ -76,10 +78,16 @@ pub(crate) fn read_credits(path: &Path, bytes: &[u8]) -> Result<Vec<JwCredit>, S
 /// A nullable whole number. This dataset went through pandas, which turns an integer column
 /// with gaps into floats (`808582.0`), so an integral `.0` suffix is accepted.
 fn opt_whole(row: &Row<'_>, col: Col) -> Result<Option<u64>, SourceError> {
-    let Some(s) = row.opt(col) else { return Ok(None) };
+    let Some(s) = row.opt(col) else {
+        return Ok(None);
+    };
     let digits = s.strip_suffix(".0").unwrap_or(s);
     parse_count(digits).map(Some).map_err(|_| {
-        let why = if s.starts_with('-') { "is negative" } else { "is not a whole number" };
+        let why = if s.starts_with('-') {
+            "is negative"
+        } else {
+            "is not a whole number"
+        };
         row.error(col, format!("{s:?} {why}"))
     })
 }
@@ -96,7 +104,8 @@ fn python_list(row: &Row<'_>, col: Col) -> Result<Vec<String>, SourceError> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
-    parse_python_list(s).ok_or_else(|| row.error(col, format!("{s:?} is not a list like ['drama', 'crime']")))
+    parse_python_list(s)
+        .ok_or_else(|| row.error(col, format!("{s:?} is not a list like ['drama', 'crime']")))
 }
 
 /// Strings in either quote style, separated by commas; `\` escapes the next character (Python's
@@ -149,7 +158,15 @@ mod tests {
         assert_eq!(v("['drama', 'crime']").as_deref(), Some("drama|crime"));
         assert_eq!(v("[\"children's\",'x']").as_deref(), Some("children's|x"));
         assert_eq!(v("['a\\'b', ]").as_deref(), Some("a'b"));
-        for bad in ["drama", "['drama'", "['dra", "[drama]", "['a' 'b']", "['a'],", "[,]"] {
+        for bad in [
+            "drama",
+            "['drama'",
+            "['dra",
+            "[drama]",
+            "['a' 'b']",
+            "['a'],",
+            "[,]",
+        ] {
             assert_eq!(v(bad), None, "{bad}");
         }
     }
@@ -162,22 +179,51 @@ mod tests {
         let rows = read_titles(&p(), text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].genres, ["drama", "crime"]);
-        assert_eq!((rows[0].imdb_votes, rows[0].seasons, rows[0].release_year), (Some(808_582), None, Some(1976)));
-        assert_eq!((rows[1].line, rows[1].seasons, rows[1].imdb_id.as_deref(), rows[1].tmdb_score), (3, Some(1), None, None));
+        assert_eq!(
+            (rows[0].imdb_votes, rows[0].seasons, rows[0].release_year),
+            (Some(808_582), None, Some(1976))
+        );
+        assert_eq!(
+            (
+                rows[1].line,
+                rows[1].seasons,
+                rows[1].imdb_id.as_deref(),
+                rows[1].tmdb_score
+            ),
+            (3, Some(1), None, None)
+        );
         assert_eq!((rows[2].title.as_str(), rows[2].genres.len()), ("", 0));
         // pandas' float-ified integers are accepted.
-        let text = format!("{TITLES_HEADER}\n{}", TITLE_OK.replace("808582", "808582.0"));
-        assert_eq!(read_titles(&p(), text.as_bytes()).unwrap()[0].imdb_votes, Some(808_582));
+        let text = format!(
+            "{TITLES_HEADER}\n{}",
+            TITLE_OK.replace("808582", "808582.0")
+        );
+        assert_eq!(
+            read_titles(&p(), text.as_bytes()).unwrap()[0].imdb_votes,
+            Some(808_582)
+        );
     }
 
     #[test]
     fn title_errors() {
         let cases = [
-            (TITLE_OK.replace("\"['drama', 'crime']\"", "drama"), "genres", "not a list"),
+            (
+                TITLE_OK.replace("\"['drama', 'crime']\"", "drama"),
+                "genres",
+                "not a list",
+            ),
             (TITLE_OK.replace("MOVIE", "GAME"), "type", "unknown value"),
             (TITLE_OK.replace(",114,", ",-114,"), "runtime", "negative"),
-            (TITLE_OK.replace(",8.2,", ",8.2x,"), "imdb_score", "not a number"),
-            (TITLE_OK.replace("808582", "808582.5"), "imdb_votes", "not a whole number"),
+            (
+                TITLE_OK.replace(",8.2,", ",8.2x,"),
+                "imdb_score",
+                "not a number",
+            ),
+            (
+                TITLE_OK.replace("808582", "808582.5"),
+                "imdb_votes",
+                "not a whole number",
+            ),
             (TITLE_OK.replace("tm84618", ""), "id", "empty"),
             (TITLE_OK.replace(",8.179", ""), "tmdb_score", "too few"),
         ];
@@ -192,12 +238,21 @@ mod tests {
     #[test]
     fn quoted_newline_keeps_line_numbers() {
         // The record starting on line 2 spans two physical lines; the next record is line 4.
-        let text = format!("{CREDITS_HEADER}\n1,tm1,\"A\nB\",,ACTOR\n2,tm1,C,,DIRECTOR\n3,tm1,D,,WRITER\n");
+        let text = format!(
+            "{CREDITS_HEADER}\n1,tm1,\"A\nB\",,ACTOR\n2,tm1,C,,DIRECTOR\n3,tm1,D,,WRITER\n"
+        );
         let (loc, msg) = invalid(read_credits(&p(), text.as_bytes()).unwrap_err());
         assert_eq!(loc, Location::file(&p()).row(5).column("role"));
         assert!(msg.contains("unknown value \"WRITER\""), "{msg}");
-        let ok = read_credits(&p(), format!("{CREDITS_HEADER}\n1,tm1,\"A\nB\",,ACTOR\n2,tm1,C,,DIRECTOR\n").as_bytes()).unwrap();
-        assert_eq!((ok[0].line, ok[1].line, ok[0].name.as_str()), (2, 4, "A\nB"));
+        let ok = read_credits(
+            &p(),
+            format!("{CREDITS_HEADER}\n1,tm1,\"A\nB\",,ACTOR\n2,tm1,C,,DIRECTOR\n").as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            (ok[0].line, ok[1].line, ok[0].name.as_str()),
+            (2, 4, "A\nB")
+        );
     }
 
     #[test]
@@ -205,13 +260,30 @@ mod tests {
         let text = format!("{CREDITS_HEADER}\r\n3748,tm84618,Robert De Niro,Travis Bickle,ACTOR\r\n17806,ts14583,Paul F. Tompkins,Mr. Peanutbutter ,ACTOR\r\n1,tm1,Jane Doe,,DIRECTOR\r\n");
         let rows = read_credits(&p(), text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 3);
-        assert_eq!((rows[0].person_id, rows[0].title_id.as_str(), rows[0].character.as_deref()), (3748, "tm84618", Some("Travis Bickle")));
+        assert_eq!(
+            (
+                rows[0].person_id,
+                rows[0].title_id.as_str(),
+                rows[0].character.as_deref()
+            ),
+            (3748, "tm84618", Some("Travis Bickle"))
+        );
         assert_eq!(rows[1].character.as_deref(), Some("Mr. Peanutbutter"));
-        assert_eq!((rows[2].character.as_deref(), rows[2].role.as_str()), (None, "DIRECTOR"));
-        let (loc, msg) = invalid(read_credits(&p(), format!("{CREDITS_HEADER}\nx1,tm1,A,,ACTOR").as_bytes()).unwrap_err());
+        assert_eq!(
+            (rows[2].character.as_deref(), rows[2].role.as_str()),
+            (None, "DIRECTOR")
+        );
+        let (loc, msg) = invalid(
+            read_credits(
+                &p(),
+                format!("{CREDITS_HEADER}\nx1,tm1,A,,ACTOR").as_bytes(),
+            )
+            .unwrap_err(),
+        );
         assert_eq!(loc, Location::file(&p()).row(2).column("person_id"));
         assert!(msg.contains("not a whole number"), "{msg}");
-        let (loc, _) = invalid(read_credits(&p(), b"person_id,id,name,role\n1,tm1,A,ACTOR").unwrap_err());
+        let (loc, _) =
+            invalid(read_credits(&p(), b"person_id,id,name,role\n1,tm1,A,ACTOR").unwrap_err());
         assert_eq!(loc, Location::file(&p()).row(1).column("character"));
     }
 }

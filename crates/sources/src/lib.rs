@@ -15,6 +15,7 @@ pub mod titles;
 mod delimited;
 mod detect;
 mod engagement;
+mod finance;
 mod justwatch;
 mod tmdb;
 mod top10;
@@ -35,12 +36,17 @@ pub fn read(path: &Path) -> Result<Parsed, SourceError> {
 /// Reads `bytes` (the content of `path`) as `format`, for when the user forces one.
 pub fn read_as(path: &Path, bytes: &[u8], format: Format) -> Result<Parsed, SourceError> {
     match format {
-        Format::Top10Global | Format::Top10GlobalLegacy => top10::read_global(path, bytes).map(Parsed::Top10),
+        Format::Top10Global | Format::Top10GlobalLegacy => {
+            top10::read_global(path, bytes).map(Parsed::Top10)
+        }
         Format::Top10Countries => top10::read_countries(path, bytes).map(Parsed::Countries),
         Format::MostPopular => top10::read_most_popular(path, bytes).map(Parsed::MostPopular),
         Format::Engagement => engagement::read(path, bytes).map(Parsed::Engagement),
         Format::TmdbStatus => tmdb::read(path, bytes).map(Parsed::Tmdb),
         Format::JustWatchTitles => justwatch::read_titles(path, bytes).map(Parsed::JustWatchTitles),
-        Format::JustWatchCredits => justwatch::read_credits(path, bytes).map(Parsed::JustWatchCredits),
+        Format::JustWatchCredits => {
+            justwatch::read_credits(path, bytes).map(Parsed::JustWatchCredits)
+        }
+        Format::RegionFinance => finance::read(path, bytes).map(Parsed::RegionFinance),
     }
 }

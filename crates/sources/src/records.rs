@@ -18,6 +18,7 @@ pub enum Parsed {
     Tmdb(Vec<TmdbRow>),
     JustWatchTitles(Vec<JwTitle>),
     JustWatchCredits(Vec<JwCredit>),
+    RegionFinance(RegionFinance),
 }
 
 impl Parsed {
@@ -30,6 +31,7 @@ impl Parsed {
             Parsed::Tmdb(v) => v.len(),
             Parsed::JustWatchTitles(v) => v.len(),
             Parsed::JustWatchCredits(v) => v.len(),
+            Parsed::RegionFinance(r) => r.figures.len(),
         }
     }
     pub fn is_empty(&self) -> bool {
@@ -165,4 +167,21 @@ pub struct JwCredit {
     pub character: Option<String>,
     /// `ACTOR` or `DIRECTOR`.
     pub role: String,
+}
+
+/// One per-region yearly figures file (`arpu-by-region.csv`, `revenue-by-region.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionFinance {
+    /// What the figures are: the file's stem (`arpu-by-region`), since both files share a layout.
+    pub metric: String,
+    pub figures: Vec<RegionFigure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionFigure {
+    pub line: usize,
+    pub year: i32,
+    /// `US and Canada`, `EMEA`, `Latin America`, `Asia-Pacific`.
+    pub region: String,
+    pub value: f64,
 }

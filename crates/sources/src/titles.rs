@@ -103,10 +103,11 @@ pub fn split_native(title: &str) -> (&str, Option<&str>) {
 pub fn parse_season_title(title: &str) -> ParsedTitle {
     let (english, native) = split_native(title);
     let native = native.map(str::to_string);
-    // `Base: marker` or `Base: S10: Ohio` — try each `:` from the right, so that colons inside the
-    // series title (`Demon Slayer: Kimetsu no Yaiba: Season 4`) stay in the base.
-    let bytes: Vec<(usize, char)> = english.char_indices().filter(|&(_, c)| c == ':').collect();
-    for &(i, _) in bytes.iter().rev() {
+    // `Base: marker` or `Base: S10: Ohio`: the leftmost `:` after which a marker stands wins, so
+    // colons inside the series title (`Demon Slayer: Kimetsu no Yaiba: Season 4`) stay in the base
+    // and a season marker beats a later part (`Pokémon Horizons: Season 2: The Search for Laqua:
+    // Part 1` is season 2).
+    for (i, _) in english.char_indices().filter(|&(_, c)| c == ':') {
         let base = english[..i].trim();
         let rest = english[i + 1..].trim();
         if base.is_empty() {
@@ -122,24 +123,9 @@ pub fn parse_season_title(title: &str) -> ParsedTitle {
             }
         }
     }
-    // `Base Season 2` / `Base - Season 2` without a colon.
-    for word in ["Season", "Temporada", "Staffel", "Series", "Saison"] {
-        if let Some(i) = rfind_word(english, word) {
-            let base = english[..i].trim_end_matches([' ', '-', ',']).trim();
-            if !base.is_empty() {
-                if let Some(season) = parse_marker(&english[i..]) {
-                    return ParsedTitle { base: base.to_string(), season, native };
-                }
-            }
-        }
-    }
+    // No colon-less rule (`Base Season 2`): `Open Season 2` is a film. Those spellings resolve
+    // only after a known TV series, in the store's resolver.
     ParsedTitle { base: english.to_string(), season: SeasonLabel::Whole, native }
-}
-
-fn rfind_word(haystack: &str, word: &str) -> Option<usize> {
-    let i = haystack.rfind(word)?;
-    let before_ok = i == 0 || haystack[..i].ends_with(' ');
-    before_ok.then_some(i)
 }
 
 /// Parses the remainder of a spelling after a known series title (Top 10 gives the show title,
@@ -397,6 +383,10 @@ mod tests {
             ("Apollo 13", "Apollo 13", ""),
             ("Enola Holmes 2", "Enola Holmes 2", ""),
             ("Lucifer: Season 2: The Devil", "Lucifer", "Season 2"),
+            ("Open Season 2", "Open Season 2", ""),
+            ("Pokémon Horizons: Season 2: The Search for Laqua: Part 1", "Pokémon Horizons", "Season 2"),
+            ("Cobra Kai: Inside the Dojo: Season 1", "Cobra Kai: Inside the Dojo", "Season 1"),
+            ("Squid Game: Making Season 2", "Squid Game: Making Season 2", ""),
         ];
         for (input, base, season) in cases {
             assert_eq!(p(input), (base.to_string(), season.to_string()), "{input}");

@@ -21,7 +21,10 @@ pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<Vec<TmdbRow>, SourceErro
     while let Some(row) = t.next_row()? {
         let vote_avg = row.decimal(vote_average)?;
         if vote_avg > 10.0 {
-            return Err(row.error(vote_average, format!("{vote_avg} is above TMDB's 0..10 scale")));
+            return Err(row.error(
+                vote_average,
+                format!("{vote_avg} is above TMDB's 0..10 scale"),
+            ));
         }
         out.push(TmdbRow {
             line: row.line,
@@ -44,7 +47,10 @@ pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<Vec<TmdbRow>, SourceErro
             // rows whose TMDB dates are inverted, so the sign is kept rather than refused.
             show_duration_days: match row.opt(duration) {
                 None => None,
-                Some(s) => Some(s.parse::<i64>().map_err(|_| row.error(duration, format!("{s:?} is not a whole number")))?),
+                Some(s) => Some(
+                    s.parse::<i64>()
+                        .map_err(|_| row.error(duration, format!("{s:?} is not a whole number")))?,
+                ),
             },
         });
     }
@@ -59,7 +65,8 @@ mod tests {
     use std::path::PathBuf;
 
     const HEADER: &str = "name,number_of_seasons,vote_count,vote_average,popularity,network1,first_air_date,last_air_date,status,renewed,show_duration";
-    const OK: &str = "Game of Thrones,8,21857,8.442,1083.917,HBO,2011-04-17,2019-05-19,Ended,FALSE,2954";
+    const OK: &str =
+        "Game of Thrones,8,21857,8.442,1083.917,HBO,2011-04-17,2019-05-19,Ended,FALSE,2954";
 
     fn p() -> PathBuf {
         PathBuf::from("fixtures/tv-status.csv")
@@ -75,21 +82,60 @@ mod tests {
         let rows = read(&p(), text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].network, "HBO");
-        assert_eq!((rows[0].number_of_seasons, rows[0].renewed, rows[0].show_duration_days), (8, false, Some(2954)));
+        assert_eq!(
+            (
+                rows[0].number_of_seasons,
+                rows[0].renewed,
+                rows[0].show_duration_days
+            ),
+            (8, false, Some(2954))
+        );
         assert_eq!(rows[1].name, "Shirley's World, The");
-        assert_eq!((rows[1].line, rows[1].first_air_date, rows[1].renewed, rows[1].show_duration_days), (3, None, true, Some(-93)));
+        assert_eq!(
+            (
+                rows[1].line,
+                rows[1].first_air_date,
+                rows[1].renewed,
+                rows[1].show_duration_days
+            ),
+            (3, None, true, Some(-93))
+        );
     }
 
     #[test]
     fn errors_are_located() {
         let at = |c: &str| Location::file(&p()).row(3).column(c);
         let cases = [
-            ("X,-1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,FALSE,1", "number_of_seasons", "negative"),
-            ("X,1,1,11,1,HBO,2011-04-17,2019-05-19,Ended,FALSE,1", "vote_average", "0..10"),
-            ("X,1,1,1,1,HBO,2011-04-31,2019-05-19,Ended,FALSE,1", "first_air_date", "not a date"),
-            ("X,1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,yes,1", "renewed", "TRUE or FALSE"),
-            ("X,1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,TRUE,1d", "show_duration", "not a whole number"),
-            (",1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,TRUE,1", "name", "empty"),
+            (
+                "X,-1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,FALSE,1",
+                "number_of_seasons",
+                "negative",
+            ),
+            (
+                "X,1,1,11,1,HBO,2011-04-17,2019-05-19,Ended,FALSE,1",
+                "vote_average",
+                "0..10",
+            ),
+            (
+                "X,1,1,1,1,HBO,2011-04-31,2019-05-19,Ended,FALSE,1",
+                "first_air_date",
+                "not a date",
+            ),
+            (
+                "X,1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,yes,1",
+                "renewed",
+                "TRUE or FALSE",
+            ),
+            (
+                "X,1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,TRUE,1d",
+                "show_duration",
+                "not a whole number",
+            ),
+            (
+                ",1,1,1,1,HBO,2011-04-17,2019-05-19,Ended,TRUE,1",
+                "name",
+                "empty",
+            ),
             ("X,1,1,1,1,HBO,2011-04-17", "last_air_date", "too few"),
         ];
         for (body, column, want) in cases {
@@ -101,10 +147,14 @@ mod tests {
 
     #[test]
     fn missing_column_and_header_only() {
-        let (loc, msg) = invalid(read(&p(), HEADER.replace(",renewed", ",renewd").as_bytes()).unwrap_err());
+        let (loc, msg) =
+            invalid(read(&p(), HEADER.replace(",renewed", ",renewd").as_bytes()).unwrap_err());
         assert_eq!(loc, Location::file(&p()).row(1).column("renewed"));
         assert!(msg.contains("missing required column"), "{msg}");
         let (loc, msg) = invalid(read(&p(), format!("{HEADER}\r\n").as_bytes()).unwrap_err());
-        assert_eq!((loc, msg.contains("no data rows")), (Location::file(&p()), true));
+        assert_eq!(
+            (loc, msg.contains("no data rows")),
+            (Location::file(&p()), true)
+        );
     }
 }

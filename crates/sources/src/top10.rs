@@ -9,7 +9,12 @@ use crate::{ChartRow, CountryRow, MostPopularRow, SourceError};
 use std::path::Path;
 
 /// The four lists of the global chart (and of the most-popular list).
-const GLOBAL_CATEGORIES: [&str; 4] = ["Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"];
+const GLOBAL_CATEGORIES: [&str; 4] = [
+    "Films (English)",
+    "Films (Non-English)",
+    "TV (English)",
+    "TV (Non-English)",
+];
 /// The per-country chart has no language split.
 const COUNTRY_CATEGORIES: [&str; 2] = ["Films", "TV"];
 
@@ -75,7 +80,10 @@ pub(crate) fn read_countries(path: &Path, bytes: &[u8]) -> Result<Vec<CountryRow
     Ok(out)
 }
 
-pub(crate) fn read_most_popular(path: &Path, bytes: &[u8]) -> Result<Vec<MostPopularRow>, SourceError> {
+pub(crate) fn read_most_popular(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<Vec<MostPopularRow>, SourceError> {
     let mut t = Table::open(path, bytes, b'\t')?;
     let category = t.column("category")?;
     let rank = t.column("rank")?;
@@ -108,7 +116,8 @@ pub(crate) mod tests {
     use std::path::PathBuf;
 
     const GLOBAL_HEADER: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\tcumulative_weeks_in_top_10";
-    const GLOBAL_OK: &str = "2022-09-04\tTV (English)\t4\tPartner Track\tPartner Track: Season 1\t12345000\t\t\t2";
+    const GLOBAL_OK: &str =
+        "2022-09-04\tTV (English)\t4\tPartner Track\tPartner Track: Season 1\t12345000\t\t\t2";
     const LEGACY_HEADER: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\tcumulative_weeks_in_top_10";
     const COUNTRY_HEADER: &str = "country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title\tcumulative_weeks_in_top_10";
     const POPULAR_HEADER: &str = "category\trank\tshow_title\tseason_title\thours_viewed_first_91_days\truntime\tviews_first_91_days";
@@ -144,7 +153,10 @@ pub(crate) mod tests {
         assert_eq!(r.line, 2);
         assert_eq!(r.week, NaiveDate::from_ymd_opt(2026, 7, 19).unwrap());
         assert_eq!(r.category, "Films (English)");
-        assert_eq!((r.rank, r.hours, r.runtime, r.views, r.cumulative_weeks), (2, 11_200_000, Some(1.9667), Some(5_700_000), 5));
+        assert_eq!(
+            (r.rank, r.hours, r.runtime, r.views, r.cumulative_weeks),
+            (2, 11_200_000, Some(1.9667), Some(5_700_000), 5)
+        );
         assert_eq!(r.season_title, None);
         let r = &rows[1];
         assert_eq!(r.line, 3);
@@ -157,7 +169,10 @@ pub(crate) mod tests {
         let text = format!("\u{feff}{LEGACY_HEADER}\n2022-11-06\tFilms (English)\t1\tEnola Holmes 2\tN/A\t64080000\t1");
         let rows = read_global(&p(), text.as_bytes()).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].hours, rows[0].runtime, rows[0].views), (64_080_000, None, None));
+        assert_eq!(
+            (rows[0].hours, rows[0].runtime, rows[0].views),
+            (64_080_000, None, None)
+        );
     }
 
     #[test]
@@ -182,7 +197,11 @@ pub(crate) mod tests {
 
     #[test]
     fn truncated_row() {
-        let (loc, msg) = global_err(&[GLOBAL_HEADER, GLOBAL_OK, "2022-09-04\tTV (English)\t5\tPartner"]);
+        let (loc, msg) = global_err(&[
+            GLOBAL_HEADER,
+            GLOBAL_OK,
+            "2022-09-04\tTV (English)\t5\tPartner",
+        ]);
         assert_eq!(loc, at(3, "season_title"));
         assert!(msg.contains("too few fields: expected 9, found 4"), "{msg}");
         let long = format!("{GLOBAL_OK}\textra");
@@ -194,14 +213,46 @@ pub(crate) mod tests {
     #[test]
     fn bad_numbers() {
         let cases = [
-            ("2022-09-04\tTV (English)\t4\tX\tN/A\t12x\t\t\t2", "weekly_hours_viewed", "\"12x\" is not a whole number"),
-            ("2022-09-04\tTV (English)\t4\tX\tN/A\t-10\t\t\t2", "weekly_hours_viewed", "\"-10\" is negative"),
-            ("2022-09-04\tTV (English)\t0\tX\tN/A\t10\t\t\t2", "weekly_rank", "rank 0"),
-            ("2022-09-04\tTV (English)\t-1\tX\tN/A\t10\t\t\t2", "weekly_rank", "negative"),
-            ("2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t-3\t2", "weekly_views", "negative"),
-            ("2022-09-04\tTV (English)\t1\tX\tN/A\t10\tabc\t\t2", "runtime", "not a number"),
-            ("2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t\t", "cumulative_weeks_in_top_10", "empty"),
-            ("2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t\t1.5", "cumulative_weeks_in_top_10", "not a whole number"),
+            (
+                "2022-09-04\tTV (English)\t4\tX\tN/A\t12x\t\t\t2",
+                "weekly_hours_viewed",
+                "\"12x\" is not a whole number",
+            ),
+            (
+                "2022-09-04\tTV (English)\t4\tX\tN/A\t-10\t\t\t2",
+                "weekly_hours_viewed",
+                "\"-10\" is negative",
+            ),
+            (
+                "2022-09-04\tTV (English)\t0\tX\tN/A\t10\t\t\t2",
+                "weekly_rank",
+                "rank 0",
+            ),
+            (
+                "2022-09-04\tTV (English)\t-1\tX\tN/A\t10\t\t\t2",
+                "weekly_rank",
+                "negative",
+            ),
+            (
+                "2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t-3\t2",
+                "weekly_views",
+                "negative",
+            ),
+            (
+                "2022-09-04\tTV (English)\t1\tX\tN/A\t10\tabc\t\t2",
+                "runtime",
+                "not a number",
+            ),
+            (
+                "2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t\t",
+                "cumulative_weeks_in_top_10",
+                "empty",
+            ),
+            (
+                "2022-09-04\tTV (English)\t1\tX\tN/A\t10\t\t\t1.5",
+                "cumulative_weeks_in_top_10",
+                "not a whole number",
+            ),
         ];
         for (line, column, want) in cases {
             let (loc, msg) = global_err(&[GLOBAL_HEADER, GLOBAL_OK, line]);
@@ -212,7 +263,11 @@ pub(crate) mod tests {
 
     #[test]
     fn message_reads_well() {
-        let e = read_global(&p(), format!("{GLOBAL_HEADER}\n2022-09-04\tTV (English)\t4\tX\tN/A\t12x\t\t\t2").as_bytes()).unwrap_err();
+        let e = read_global(
+            &p(),
+            format!("{GLOBAL_HEADER}\n2022-09-04\tTV (English)\t4\tX\tN/A\t12x\t\t\t2").as_bytes(),
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "fixtures/all-weeks-global.tsv, line 2, column `weekly_hours_viewed`: \"12x\" is not a whole number"
@@ -221,13 +276,22 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_date_category_and_title() {
-        let (loc, msg) = global_err(&[GLOBAL_HEADER, "2022-02-30\tTV (English)\t4\tX\tN/A\t10\t\t\t2"]);
+        let (loc, msg) = global_err(&[
+            GLOBAL_HEADER,
+            "2022-02-30\tTV (English)\t4\tX\tN/A\t10\t\t\t2",
+        ]);
         assert_eq!(loc, at(2, "week"));
         assert!(msg.contains("not a date"), "{msg}");
-        let (loc, msg) = global_err(&[GLOBAL_HEADER, "2022-09-04\tTV (Klingon)\t4\tX\tN/A\t10\t\t\t2"]);
+        let (loc, msg) = global_err(&[
+            GLOBAL_HEADER,
+            "2022-09-04\tTV (Klingon)\t4\tX\tN/A\t10\t\t\t2",
+        ]);
         assert_eq!(loc, at(2, "category"));
         assert!(msg.contains("unknown value \"TV (Klingon)\""), "{msg}");
-        let (loc, msg) = global_err(&[GLOBAL_HEADER, "2022-09-04\tTV (English)\t4\t  \tN/A\t10\t\t\t2"]);
+        let (loc, msg) = global_err(&[
+            GLOBAL_HEADER,
+            "2022-09-04\tTV (English)\t4\t  \tN/A\t10\t\t\t2",
+        ]);
         assert_eq!(loc, at(2, "show_title"));
         assert!(msg.contains("empty"), "{msg}");
     }
@@ -237,7 +301,10 @@ pub(crate) mod tests {
         let header = GLOBAL_HEADER.replace("weekly_hours_viewed", "hours");
         let (loc, msg) = global_err(&[&header, GLOBAL_OK]);
         assert_eq!(loc, at(1, "weekly_hours_viewed"));
-        assert!(msg.contains("missing required column `weekly_hours_viewed`"), "{msg}");
+        assert!(
+            msg.contains("missing required column `weekly_hours_viewed`"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -245,12 +312,31 @@ pub(crate) mod tests {
         let ok = "Argentina\tAR\t2022-02-27\tFilms\t1\tRestless\tN/A\t1";
         let rows = read_countries(&p(), format!("{COUNTRY_HEADER}\n{ok}\n").as_bytes()).unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].country_iso2.as_str(), rows[0].category.as_str(), rows[0].rank), ("AR", "Films", 1));
+        assert_eq!(
+            (
+                rows[0].country_iso2.as_str(),
+                rows[0].category.as_str(),
+                rows[0].rank
+            ),
+            ("AR", "Films", 1)
+        );
         // The global chart's categories are not valid here.
         let bad = ok.replace("\tFilms\t", "\tFilms (English)\t");
-        let (loc, _) = invalid(read_countries(&p(), format!("{COUNTRY_HEADER}\n{ok}\n{bad}").as_bytes()).unwrap_err());
+        let (loc, _) = invalid(
+            read_countries(&p(), format!("{COUNTRY_HEADER}\n{ok}\n{bad}").as_bytes()).unwrap_err(),
+        );
         assert_eq!(loc, at(3, "category"));
-        let (loc, _) = invalid(read_countries(&p(), format!("{COUNTRY_HEADER}\n{}", ok.replace("\t1\tRestless", "\t0\tRestless")).as_bytes()).unwrap_err());
+        let (loc, _) = invalid(
+            read_countries(
+                &p(),
+                format!(
+                    "{COUNTRY_HEADER}\n{}",
+                    ok.replace("\t1\tRestless", "\t0\tRestless")
+                )
+                .as_bytes(),
+            )
+            .unwrap_err(),
+        );
         assert_eq!(loc, at(2, "weekly_rank"));
     }
 
@@ -259,9 +345,14 @@ pub(crate) mod tests {
         let ok = "TV (English)\t1\tWednesday\tWednesday: Season 1\t1237150000\t8.1333\t252100000";
         let rows = read_most_popular(&p(), format!("{POPULAR_HEADER}\n{ok}").as_bytes()).unwrap();
         assert_eq!(rows[0].season_title.as_deref(), Some("Wednesday: Season 1"));
-        assert_eq!((rows[0].hours_first_91_days, rows[0].views_first_91_days), (1_237_150_000, Some(252_100_000)));
+        assert_eq!(
+            (rows[0].hours_first_91_days, rows[0].views_first_91_days),
+            (1_237_150_000, Some(252_100_000))
+        );
         let bad = ok.replace("1237150000", "1,237");
-        let (loc, _) = invalid(read_most_popular(&p(), format!("{POPULAR_HEADER}\n{bad}").as_bytes()).unwrap_err());
+        let (loc, _) = invalid(
+            read_most_popular(&p(), format!("{POPULAR_HEADER}\n{bad}").as_bytes()).unwrap_err(),
+        );
         assert_eq!(loc, at(2, "hours_viewed_first_91_days"));
     }
 }

@@ -136,6 +136,10 @@ fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
         ),
         Parsed::JustWatchTitles(_) => ("justwatch-titles".into(), fallback),
         Parsed::JustWatchCredits(_) => ("justwatch-credits".into(), fallback),
+        Parsed::RegionFinance(r) => (
+            format!("finance-{}", r.metric),
+            max(&mut r.figures.iter().filter_map(|f| NaiveDate::from_ymd_opt(f.year, 12, 31))),
+        ),
     }
 }
 
@@ -163,16 +167,60 @@ impl Store {
         if let Some(cb) = opts.progress {
             cb(ImportProgress::Files(files.len()));
         }
+        let t0 = std::time::Instant::now();
         let parsed = parse_all(&files, opts)?;
+        let t_parse = t0.elapsed();
+        // Foreign keys are checked by construction here (rows reference the dataset and titles
+        // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
+        // inside a transaction, so it is switched around it.
+        self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
+        let result = self.store_parsed(&parsed, opts, t0, t_parse);
+        self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
+        result
+    }
+
+    fn store_parsed(
+        &mut self,
+        parsed: &[ParsedFile],
+        opts: &ImportOptions,
+        t0: std::time::Instant,
+        t_parse: std::time::Duration,
+    ) -> Result<ImportSummary, StoreError> {
+        // Of several snapshots of one dataset in the same call only the newest is stored; the
+        // others are reported as older, exactly as if they had been imported first.
+        let datasets: Vec<(String, NaiveDate)> = parsed.iter().map(dataset_of).collect();
+        let mut newest: HashMap<&str, usize> = HashMap::new();
+        for (i, (key, as_of)) in datasets.iter().enumerate() {
+            match newest.get(key.as_str()) {
+                Some(&j) if datasets[j].1 >= *as_of => {}
+                _ => {
+                    newest.insert(key, i);
+                }
+            }
+        }
         let tx = self.conn_mut().transaction()?;
         let mut summaries = Vec::new();
         let mut titles = TitleInterner::load(&tx)?;
-        for f in &parsed {
+        for (i, f) in parsed.iter().enumerate() {
+            let (key, _) = &datasets[i];
+            if newest.get(key.as_str()) != Some(&i) {
+                let kept = &datasets[newest[key.as_str()]];
+                summaries.push(FileSummary {
+                    file: f.path.display().to_string(),
+                    format: f.format.name().to_string(),
+                    dataset: key.clone(),
+                    as_of: datasets[i].1.to_string(),
+                    rows: f.parsed.len(),
+                    outcome: ImportOutcome::SkippedOlder { stored_as_of: kept.1.to_string() },
+                });
+                continue;
+            }
             summaries.push(store_file(&tx, &mut titles, f)?);
             if let Some(cb) = opts.progress {
                 cb(ImportProgress::Stored(f.path.clone()));
             }
         }
+        let t_rows = t0.elapsed();
         // Spellings no longer referenced by any row (a replaced snapshot) must not linger.
         tx.execute_batch(
             "DELETE FROM unresolved;
@@ -181,8 +229,14 @@ impl Store {
                AND id NOT IN (SELECT title_id FROM most_popular) AND id NOT IN (SELECT title_id FROM engagement)
                AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
         )?;
+        let t_store = t0.elapsed();
         let counts = resolve::rebuild(&tx)?;
+        let t_resolve = t0.elapsed();
         tx.commit()?;
+        if std::env::var_os("GREENLIGHT_TIMING").is_some() {
+            eprintln!("timing: parse {t_parse:?}, rows {:?}", t_rows - t_parse);
+            eprintln!("timing: store {:?}, resolve {:?}, commit {:?}", t_store - t_parse, t_resolve - t_store, t0.elapsed() - t_resolve);
+        }
         Ok(ImportSummary { files: summaries, series: counts.series, seasons: counts.seasons, unresolved: counts.unresolved })
     }
 
@@ -339,7 +393,9 @@ fn store_file(tx: &Transaction, titles: &mut TitleInterner, f: &ParsedFile) -> R
 }
 
 fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
-    for table in ["chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles", "jw_credits"] {
+    for table in
+        ["chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles", "jw_credits", "region_finance"]
+    {
         tx.execute(&format!("DELETE FROM {table} WHERE dataset_id = ?1"), [id])?;
     }
     tx.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
@@ -430,6 +486,15 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                     r.seasons, r.imdb_id, r.imdb_score, r.imdb_votes.map(|v| v as i64), r.tmdb_popularity, r.tmdb_score
                 ])
                 .map_err(|e| dup(e, || format!("line {}: JustWatch id {} appears twice", r.line, r.id)))?;
+            }
+        }
+        Parsed::RegionFinance(r) => {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO region_finance (dataset_id, line, metric, year, region, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for f in &r.figures {
+                st.execute(params![ds, f.line as i64, r.metric, f.year, f.region, f.value])
+                    .map_err(|e| dup(e, || format!("line {}: year {} appears twice", f.line, f.year)))?;
             }
         }
         Parsed::JustWatchCredits(rows) => {

@@ -544,7 +544,7 @@ impl Store {
         let mut tables = Vec::new();
         for t in [
             "datasets", "titles", "chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles",
-            "jw_credits", "series", "seasons", "unresolved", "aliases",
+            "jw_credits", "region_finance", "series", "seasons", "unresolved", "aliases",
         ] {
             let rows: i64 = self.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
             tables.push(TableCount { table: t.to_string(), rows });

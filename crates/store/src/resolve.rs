@@ -212,7 +212,8 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     }
 
     // Write series and seasons.
-    tx.execute_batch("UPDATE titles SET series_id = NULL, season_id = NULL; DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    // Every title is a member of exactly one group, so each link is overwritten below.
+    tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
     let mut slugs: BTreeSet<String> = BTreeSet::new();
     let mut group_ids: HashMap<(String, String), i64> = HashMap::new();
     let mut counts = ResolveCounts::default();

@@ -195,4 +195,16 @@ CREATE TABLE aliases (
     season TEXT,
     source_file TEXT NOT NULL
 );
+"#, r#"
+-- Netflix's per-region yearly figures (ARPU, revenue), one dataset per file.
+CREATE TABLE region_finance (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    metric TEXT NOT NULL,              -- arpu-by-region | revenue-by-region
+    year INTEGER NOT NULL,
+    region TEXT NOT NULL,
+    value REAL NOT NULL,
+    UNIQUE (metric, year, region)
+);
 "#];

@@ -1,0 +1,547 @@
+//! Everything the odds need, read from the store in a few bulk queries and held in memory.
+//! A backtest computes metrics for ~1,000 seasons at several dates; per-season queries would
+//! dominate its run time, and holding the rows lets every date filter be plain Rust.
+
+use crate::dates;
+use crate::finance::{Finance, Region};
+use crate::OddsError;
+use chrono::{Datelike, NaiveDate};
+use greenlight_sources::titles::SeasonLabel;
+use greenlight_store::Store;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+/// The four global Top 10 lists, as indices.
+pub const CATEGORIES: [&str; 4] = [
+    "TV (English)",
+    "TV (Non-English)",
+    "Films (English)",
+    "Films (Non-English)",
+];
+
+pub fn category_index(name: &str) -> Option<u8> {
+    CATEGORIES.iter().position(|c| *c == name).map(|i| i as u8)
+}
+
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+}
+
+/// A numbered season (`SeasonLabel::Season`): the unit the odds are about.
+#[derive(Debug, Clone)]
+pub struct Season {
+    pub id: i64,
+    pub series_id: i64,
+    pub number: u32,
+    /// The earliest release date any engagement report gives the season. Release dates are
+    /// public on the day of release, so they are used whatever report carries them.
+    pub release_date: Option<NaiveDate>,
+    pub first_chart_week: Option<NaiveDate>,
+    /// When the season was first evidenced anywhere: its first chart week's start, its release
+    /// date, or the start of the first report that lists it.
+    pub first_seen: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartRow {
+    pub week: NaiveDate,
+    pub cat: u8,
+    pub rank: u32,
+    pub hours: f64,
+    /// Views as published, or hours / runtime where the runtime is known.
+    pub views: Option<f64>,
+    /// `views`, or for the list total an estimate from the list-week's hours-per-view.
+    pub views_est: f64,
+    pub runtime_hours: Option<f64>,
+    pub season_id: Option<i64>,
+    /// ARPU weight of the audience (1.0 where no country lists exist), see METRICS.md.
+    pub weight: f64,
+    pub weighted: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListTotal {
+    pub hours: f64,
+    pub views: f64,
+    pub weighted_views: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CountryRow {
+    pub week: NaiveDate,
+    pub iso2: String,
+    pub rank: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct EngRow {
+    pub report: String,
+    pub hours: f64,
+    pub views: Option<f64>,
+    pub runtime_minutes: Option<u32>,
+    pub release_date: Option<NaiveDate>,
+    pub published: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TmdbRow {
+    pub name: String,
+    pub number_of_seasons: u32,
+    pub status: String,
+    pub network: String,
+    pub first_air_date: Option<NaiveDate>,
+    pub as_of: NaiveDate,
+}
+
+/// A show's original language, as far as its native title tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    Korean,
+    Japanese,
+    Chinese,
+    Indian,
+    SpanishPortuguese,
+    Other,
+}
+
+impl Language {
+    /// By script, and for Latin-script titles by the word for "season" (`Temporada` is
+    /// Spanish and Portuguese).
+    pub fn of_native_title(native: &str) -> Language {
+        let has = |lo: u32, hi: u32| native.chars().any(|c| (lo..=hi).contains(&(c as u32)));
+        if has(0xAC00, 0xD7AF) || has(0x1100, 0x11FF) || has(0x3130, 0x318F) {
+            Language::Korean
+        } else if has(0x3040, 0x30FF) {
+            Language::Japanese
+        } else if has(0x4E00, 0x9FFF) {
+            Language::Chinese
+        } else if has(0x0900, 0x0DFF) {
+            Language::Indian
+        } else if native.to_lowercase().contains("temporada") {
+            Language::SpanishPortuguese
+        } else {
+            Language::Other
+        }
+    }
+}
+
+pub struct Catalog {
+    pub series: HashMap<i64, Series>,
+    pub seasons: Vec<Season>,
+    pub season_index: HashMap<i64, usize>,
+    /// Every season id (any label: parts and specials too) -> its series id.
+    pub season_series: HashMap<i64, i64>,
+    /// series id -> indices into `seasons`, by season number.
+    pub series_seasons: HashMap<i64, Vec<usize>>,
+    /// Every global chart row, oldest week first.
+    pub chart: Vec<ChartRow>,
+    /// season id -> indices into `chart`.
+    pub chart_by_season: HashMap<i64, Vec<usize>>,
+    pub list_totals: HashMap<(NaiveDate, u8), ListTotal>,
+    pub week_totals: HashMap<NaiveDate, ListTotal>,
+    pub country: HashMap<i64, Vec<CountryRow>>,
+    /// Weeks for which per-country lists exist.
+    pub country_weeks: BTreeSet<NaiveDate>,
+    pub engagement: HashMap<i64, Vec<EngRow>>,
+    /// Season runtime in hours from the engagement reports (a static fact of the season).
+    pub runtime_hours: HashMap<i64, f64>,
+    pub tmdb: HashMap<i64, Vec<TmdbRow>>,
+    /// The original language of a series, read from the native titles Netflix prints after
+    /// ` // ` (a static fact of the show, known at launch).
+    pub language: HashMap<i64, Language>,
+    /// JustWatch genres of a series (the 2022 catalogue; genres do not accrue over time, unlike
+    /// its scores and votes, which are never used).
+    pub genres: HashMap<i64, Vec<String>>,
+    /// The last chart week: how far the Netflix data runs.
+    pub horizon: NaiveDate,
+    /// The latest publication date of anything loaded.
+    pub data_end: NaiveDate,
+    pub finance: Option<Finance>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, OddsError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| OddsError::Data(format!("bad date in store: {s:?}")))
+}
+
+fn opt_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+impl Catalog {
+    pub fn load(store: &Store) -> Result<Catalog, OddsError> {
+        let conn = store.conn();
+        let mut series = HashMap::new();
+        {
+            let mut st = conn.prepare("SELECT id, slug, title FROM series")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let s = Series {
+                    id: r.get(0)?,
+                    slug: r.get(1)?,
+                    title: r.get(2)?,
+                };
+                series.insert(s.id, s);
+            }
+        }
+
+        let mut seasons = Vec::new();
+        let mut season_series = HashMap::new();
+        {
+            let mut st = conn.prepare("SELECT id, series_id, label FROM seasons")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                season_series.insert(r.get::<_, i64>(0)?, r.get::<_, i64>(1)?);
+                let label: String = r.get(2)?;
+                if let Ok(SeasonLabel::Season { number }) =
+                    serde_json::from_str::<SeasonLabel>(&label)
+                {
+                    seasons.push(Season {
+                        id: r.get(0)?,
+                        series_id: r.get(1)?,
+                        number,
+                        release_date: None,
+                        first_chart_week: None,
+                        first_seen: None,
+                    });
+                }
+            }
+        }
+        let season_index: HashMap<i64, usize> =
+            seasons.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+
+        // Engagement rows of every season (films too: their runtimes turn list hours into views).
+        let mut engagement: HashMap<i64, Vec<EngRow>> = HashMap::new();
+        let mut runtime_hours: HashMap<i64, (String, f64)> = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT t.season_id, e.report, e.hours, e.views, e.runtime_minutes, e.release_date
+                 FROM engagement e JOIN titles t ON t.id = e.title_id WHERE t.season_id IS NOT NULL
+                 ORDER BY e.report, e.sheet, e.row",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let sid: i64 = r.get(0)?;
+                let report: String = r.get(1)?;
+                let runtime_minutes: Option<u32> = r.get(4)?;
+                if let Some(m) = runtime_minutes.filter(|m| *m > 0) {
+                    // The latest report's runtime: a season that grew (a Part 2) is at full length.
+                    let e = runtime_hours
+                        .entry(sid)
+                        .or_insert((report.clone(), m as f64 / 60.0));
+                    if report >= e.0 {
+                        *e = (report.clone(), m as f64 / 60.0);
+                    }
+                }
+                let row = EngRow {
+                    published: dates::report_published(&report),
+                    hours: r.get::<_, i64>(2)? as f64,
+                    views: r.get::<_, Option<i64>>(3)?.map(|v| v as f64),
+                    runtime_minutes,
+                    release_date: opt_date(r.get(5)?),
+                    report,
+                };
+                engagement.entry(sid).or_default().push(row);
+            }
+        }
+        let runtime_hours: HashMap<i64, f64> = runtime_hours
+            .into_iter()
+            .map(|(k, (_, h))| (k, h))
+            .collect();
+
+        let mut chart = Vec::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT c.week, c.category, c.rank, c.hours, c.views, c.runtime, t.season_id
+                 FROM chart_weeks c JOIN titles t ON t.id = c.title_id ORDER BY c.week, c.category, c.rank",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let Some(cat) = category_index(&r.get::<_, String>(1)?) else {
+                    continue;
+                };
+                let season_id: Option<i64> = r.get(6)?;
+                let hours = r.get::<_, i64>(3)? as f64;
+                let runtime: Option<f64> = r.get::<_, Option<f64>>(5)?.filter(|h| *h > 0.0);
+                let runtime_hours =
+                    runtime.or_else(|| season_id.and_then(|s| runtime_hours.get(&s).copied()));
+                let views = r
+                    .get::<_, Option<i64>>(4)?
+                    .map(|v| v as f64)
+                    .or_else(|| runtime_hours.map(|rt| hours / rt));
+                chart.push(ChartRow {
+                    week: parse_date(&r.get::<_, String>(0)?)?,
+                    cat,
+                    rank: r.get(2)?,
+                    hours,
+                    views,
+                    views_est: views.unwrap_or(0.0),
+                    runtime_hours,
+                    season_id,
+                    weight: 1.0,
+                    weighted: false,
+                });
+            }
+        }
+
+        let mut country: HashMap<i64, Vec<CountryRow>> = HashMap::new();
+        let mut country_weeks = BTreeSet::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT t.season_id, c.week, c.country_iso2, c.rank FROM country_weeks c
+                 JOIN titles t ON t.id = c.title_id WHERE t.season_id IS NOT NULL",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let week = parse_date(&r.get::<_, String>(1)?)?;
+                country_weeks.insert(week);
+                country.entry(r.get(0)?).or_default().push(CountryRow {
+                    week,
+                    iso2: r.get(2)?,
+                    rank: r.get(3)?,
+                });
+            }
+        }
+
+        let mut tmdb: HashMap<i64, Vec<TmdbRow>> = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT t.series_id, m.name, m.number_of_seasons, m.status, m.network, m.first_air_date, d.as_of
+                 FROM tmdb_shows m JOIN titles t ON t.id = m.title_id JOIN datasets d ON d.id = m.dataset_id
+                 WHERE t.series_id IS NOT NULL ORDER BY m.line",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                tmdb.entry(r.get(0)?).or_default().push(TmdbRow {
+                    name: r.get(1)?,
+                    number_of_seasons: r.get(2)?,
+                    status: r.get(3)?,
+                    network: r.get(4)?,
+                    first_air_date: opt_date(r.get(5)?),
+                    as_of: parse_date(&r.get::<_, String>(6)?)?,
+                });
+            }
+        }
+
+        let mut language: HashMap<i64, Language> = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT DISTINCT series_id, show_title, season_title FROM titles
+                 WHERE series_id IS NOT NULL AND (show_title LIKE '% // %' OR season_title LIKE '% // %')",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                for t in [r.get::<_, String>(1)?, r.get::<_, String>(2)?] {
+                    if let Some((_, native)) = t.split_once(" // ") {
+                        let l = Language::of_native_title(native);
+                        let e = language.entry(id).or_insert(l);
+                        if *e == Language::Other {
+                            *e = l;
+                        }
+                    }
+                }
+            }
+        }
+        let mut genres: HashMap<i64, Vec<String>> = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT t.series_id, j.genres FROM jw_titles j JOIN titles t ON t.id = j.title_id
+                 WHERE t.series_id IS NOT NULL AND j.kind = 'SHOW'",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let list: Vec<String> =
+                    serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
+                let e = genres.entry(r.get(0)?).or_default();
+                for g in list {
+                    if !e.contains(&g) {
+                        e.push(g);
+                    }
+                }
+            }
+        }
+
+        let dataset_paths: Vec<PathBuf> = {
+            let mut st = conn.prepare("SELECT path FROM datasets")?;
+            let v: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            v.into_iter().map(PathBuf::from).collect()
+        };
+        let finance = match Finance::locate(&dataset_paths) {
+            Some(dir) => Some(Finance::load(&dir)?),
+            None => None,
+        };
+
+        let mut cat = Catalog {
+            series,
+            seasons,
+            season_index,
+            season_series,
+            series_seasons: HashMap::new(),
+            chart,
+            chart_by_season: HashMap::new(),
+            list_totals: HashMap::new(),
+            week_totals: HashMap::new(),
+            country,
+            country_weeks,
+            engagement,
+            runtime_hours,
+            tmdb,
+            language,
+            genres,
+            horizon: NaiveDate::MIN,
+            data_end: NaiveDate::MIN,
+            finance,
+        };
+        cat.derive();
+        Ok(cat)
+    }
+
+    /// Indexes, first-seen dates, country weights and list totals.
+    fn derive(&mut self) {
+        for (i, row) in self.chart.iter().enumerate() {
+            if let Some(s) = row.season_id {
+                self.chart_by_season.entry(s).or_default().push(i);
+            }
+        }
+        for s in &mut self.seasons {
+            if let Some(rows) = self.chart_by_season.get(&s.id) {
+                s.first_chart_week = rows.iter().map(|&i| self.chart[i].week).min();
+            }
+            let eng = self.engagement.get(&s.id);
+            s.release_date = eng.and_then(|e| e.iter().filter_map(|r| r.release_date).min());
+            let report_start = eng.and_then(|e| {
+                e.iter()
+                    .filter_map(|r| dates::report_period(&r.report))
+                    .map(|p| p.0)
+                    .min()
+            });
+            s.first_seen = [
+                s.first_chart_week.map(greenlight_store::week_start),
+                s.release_date,
+                report_start,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+        }
+        let mut by_series: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, s) in self.seasons.iter().enumerate() {
+            by_series.entry(s.series_id).or_default().push(i);
+        }
+        for v in by_series.values_mut() {
+            v.sort_by_key(|&i| self.seasons[i].number);
+        }
+        self.series_seasons = by_series;
+
+        // Country weights: the rank-weighted ARPU of the countries a title charted in, over the
+        // membership-weighted global ARPU of the year.
+        if let Some(fin) = &self.finance {
+            let mut weights: HashMap<(i64, NaiveDate), f64> = HashMap::new();
+            for (sid, rows) in &self.country {
+                let mut acc: HashMap<NaiveDate, (f64, f64)> = HashMap::new();
+                for r in rows {
+                    let pts = 11.0 - r.rank.clamp(1, 10) as f64;
+                    if let Some(a) = fin.arpu(Region::of_country(&r.iso2), r.week.year()) {
+                        let e = acc.entry(r.week).or_default();
+                        e.0 += pts * a;
+                        e.1 += pts;
+                    }
+                }
+                for (week, (num, den)) in acc {
+                    if let (true, Some(g)) = (den > 0.0, fin.global_arpu(week.year())) {
+                        weights.insert((*sid, week), num / den / g);
+                    }
+                }
+            }
+            for row in &mut self.chart {
+                if let Some(w) = row.season_id.and_then(|s| weights.get(&(s, row.week))) {
+                    row.weight = *w;
+                    row.weighted = true;
+                }
+            }
+        }
+
+        // List totals. Rows whose views are unknown get the list-week's hours-per-view.
+        let mut known: HashMap<(NaiveDate, u8), (f64, f64)> = HashMap::new();
+        for r in &self.chart {
+            if let Some(v) = r.views {
+                let e = known.entry((r.week, r.cat)).or_default();
+                e.0 += r.hours;
+                e.1 += v;
+            }
+        }
+        // Where a whole list-week lacks runtimes, a fixed typical runtime (TV season 6 h, film
+        // 1.75 h) stands in. It is a constant, not a statistic of the data, so rows published
+        // later can never change an earlier week's total.
+        let typical_runtime = |cat: u8| if cat < 2 { 6.0 } else { 1.75 };
+        for r in &mut self.chart {
+            if r.views.is_none() {
+                r.views_est = match known.get(&(r.week, r.cat)) {
+                    Some((h, v)) if *h > 0.0 && *v > 0.0 => r.hours * v / h,
+                    _ => r.hours / typical_runtime(r.cat),
+                };
+            }
+            let lt = self.list_totals.entry((r.week, r.cat)).or_default();
+            lt.hours += r.hours;
+            lt.views += r.views_est;
+            lt.weighted_views += r.views_est * r.weight;
+            let wt = self.week_totals.entry(r.week).or_default();
+            wt.hours += r.hours;
+            wt.views += r.views_est;
+            wt.weighted_views += r.views_est * r.weight;
+        }
+
+        self.horizon = self
+            .chart
+            .iter()
+            .map(|r| r.week)
+            .max()
+            .unwrap_or(NaiveDate::MIN);
+        let last_report = self
+            .engagement
+            .values()
+            .flatten()
+            .filter_map(|r| r.published)
+            .max();
+        let last_country = self
+            .country_weeks
+            .iter()
+            .next_back()
+            .map(|w| dates::chart_published(*w));
+        self.data_end = [
+            Some(dates::chart_published(self.horizon)),
+            last_report,
+            last_country,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(NaiveDate::MIN);
+    }
+
+    pub fn season(&self, id: i64) -> Option<&Season> {
+        self.season_index.get(&id).map(|&i| &self.seasons[i])
+    }
+
+    /// The season of `series_id` numbered `number`.
+    pub fn season_of(&self, series_id: i64, number: u32) -> Option<&Season> {
+        self.series_seasons
+            .get(&series_id)?
+            .iter()
+            .map(|&i| &self.seasons[i])
+            .find(|s| s.number == number)
+    }
+
+    /// Chart rows of a season, oldest first.
+    pub fn chart_rows(&self, season_id: i64) -> impl Iterator<Item = &ChartRow> {
+        self.chart_by_season
+            .get(&season_id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.chart[i])
+    }
+}

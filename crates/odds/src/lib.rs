@@ -1,0 +1,296 @@
+//! Renewal odds: "will there be another season?" as a calibrated probability, proved by a
+//! backtest that never peeks at the future.
+//!
+//! - [`metrics`]: a season's launch metrics as of a date (hours and views in the first
+//!   7/28/91 days, Top 10 run, retention, view shares, long tail, countries) and the
+//!   public-data adjusted view share and impact value (METRICS.md).
+//! - [`labels`]: what happened after every season that charted, decided by the data alone.
+//! - [`predict`]: the probability that a season is renewed, with the factors that moved it and
+//!   the known outcome where there is one.
+//! - [`backtest`]: a time split with AUC, Brier, a calibration table and three baselines, and
+//!   an export for the scikit-learn peer (`scripts/peer_sklearn.py`).
+//!
+//! Point in time: every metric and feature counts only rows *published* by the as-of date
+//! (see [`dates`]). A prediction as of a date trains only on seasons whose features were all
+//! published by then, labelled with their eventual outcomes (as the backtest's training set
+//! is), and never on the predicted series.
+
+pub mod backtest;
+pub mod catalog;
+pub mod costs;
+pub mod dates;
+pub mod eval;
+pub mod features;
+pub mod finance;
+pub mod labels;
+pub mod metrics;
+pub mod model;
+
+pub use backtest::BacktestReport;
+pub use labels::{LabelReport, Outcome};
+pub use metrics::SeasonMetrics;
+
+use catalog::Catalog;
+use chrono::NaiveDate;
+use greenlight_store::{Store, StoreError};
+use serde::Serialize;
+use std::path::Path;
+
+/// Every failure of the odds. Store `NotFound`/`Invalid` errors keep their message and kind,
+/// so the CLI can map "no such series" and "bad request" to its exit codes the same way.
+#[derive(Debug, thiserror::Error)]
+pub enum OddsError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("data error: {0}")]
+    Data(String),
+    #[error("model error: {0}")]
+    Model(String),
+    #[error("not enough labelled seasons: {0}")]
+    InsufficientTraining(String),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl From<StoreError> for OddsError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => OddsError::NotFound(m),
+            StoreError::Invalid(m) => OddsError::Invalid(m),
+            other => OddsError::Store(other),
+        }
+    }
+}
+
+/// The eventual outcome of a season, as the data shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KnownOutcome {
+    pub outcome: Outcome,
+    pub rule: labels::Rule,
+    pub evidence: String,
+}
+
+/// The model behind a prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelInfo {
+    pub model: String,
+    pub trained_on: u32,
+    pub trained_renewed: u32,
+    /// Training seasons had their features published by this date (the as-of date).
+    pub trained_through: NaiveDate,
+    /// Out-of-fold AUC on the training seasons.
+    pub cv_auc: Option<f64>,
+    pub candidates: Vec<model::CandidateResult>,
+    pub calibration: model::Platt,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictReport {
+    pub series: String,
+    pub slug: String,
+    pub season: u32,
+    pub as_of: NaiveDate,
+    pub premiere: Option<metrics::Premiere>,
+    /// Probability (0..1) that another season follows.
+    pub probability: f64,
+    /// The features that moved this prediction most, largest first.
+    pub factors: Vec<model::Factor>,
+    /// The outcome the data shows (using all data, not just data up to `as_of`); `None` while
+    /// undecided.
+    pub known_outcome: Option<KnownOutcome>,
+    /// Whether the season's 91-day window had been fully published by `as_of`; if not, the
+    /// probability can still move as weeks are published.
+    pub features_complete: bool,
+    pub features_complete_on: Option<NaiveDate>,
+    pub features: Vec<NamedValue>,
+    pub model: ModelInfo,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedValue {
+    pub name: String,
+    pub value: Option<f64>,
+}
+
+fn find_season<'a>(
+    cat: &'a Catalog,
+    store: &Store,
+    series: &str,
+    season: Option<u32>,
+    as_of: NaiveDate,
+) -> Result<&'a catalog::Season, OddsError> {
+    let s = store.series(series)?;
+    let numbered: Vec<&catalog::Season> = cat
+        .series_seasons
+        .get(&s.id)
+        .into_iter()
+        .flatten()
+        .map(|&i| &cat.seasons[i])
+        .collect();
+    if numbered.is_empty() {
+        return Err(OddsError::NotFound(format!(
+            "{} has no numbered seasons",
+            s.title
+        )));
+    }
+    match season {
+        Some(n) => numbered
+            .iter()
+            .find(|x| x.number == n)
+            .copied()
+            .ok_or_else(|| {
+                let have: Vec<String> = numbered.iter().map(|x| x.number.to_string()).collect();
+                OddsError::NotFound(format!(
+                    "{} has no season {n}; its numbered seasons are {}",
+                    s.title,
+                    have.join(", ")
+                ))
+            }),
+        // The latest season that had premiered by the as-of date.
+        None => numbered
+            .iter()
+            .rev()
+            .find(|x| metrics::premiere(cat, x).is_some_and(|p| p.date <= as_of))
+            .copied()
+            .ok_or_else(|| {
+                OddsError::NotFound(format!("no season of {} had premiered by {as_of}", s.title))
+            }),
+    }
+}
+
+/// The probability that `series` gets another season after `season` (default: its latest
+/// season premiered by the as-of date), as of `as_of` (default: the latest data).
+pub fn predict(
+    store: &Store,
+    series: &str,
+    season: Option<u32>,
+    as_of: Option<NaiveDate>,
+) -> Result<PredictReport, OddsError> {
+    let cat = Catalog::load(store)?;
+    let as_of = as_of.unwrap_or(cat.data_end);
+    let target = find_season(&cat, store, series, season, as_of)?;
+    let p = metrics::premiere(&cat, target)
+        .ok_or_else(|| OddsError::NotFound("nothing dates this season's premiere".into()))?;
+    if p.date > as_of {
+        return Err(OddsError::Invalid(format!(
+            "season {} premiered on {}, after the as-of date {as_of}",
+            target.number, p.date
+        )));
+    }
+    let (row, m) = features::features(&cat, target, as_of)
+        .ok_or_else(|| OddsError::NotFound("no features for this season".into()))?;
+
+    let label_report = labels::label_all(&cat, store)?;
+    let train = backtest::examples_as_of(
+        backtest::examples(&cat, &label_report.seasons),
+        as_of,
+        target.series_id,
+    );
+    let rows: Vec<features::Row> = train.iter().map(|e| e.row.clone()).collect();
+    let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
+    let model = model::Model::train(&rows, &ys, &model::candidates()).map_err(|e| match e {
+        OddsError::InsufficientTraining(m) => OddsError::InsufficientTraining(format!(
+            "{m} as of {as_of} (training needs seasons whose 91-day window was published by then)"
+        )),
+        other => other,
+    })?;
+    let probability = model
+        .predict(std::slice::from_ref(&row))?
+        .first()
+        .copied()
+        .unwrap_or(f64::NAN);
+    let factors = model.factors(&row, 5)?;
+
+    let label = labels::label_season(&cat, target);
+    let known_outcome = (label.outcome != Outcome::Undecided).then(|| KnownOutcome {
+        outcome: label.outcome,
+        rule: label.rule,
+        evidence: label.evidence.clone(),
+    });
+    let complete_on = dates::window_complete_on(p.date, features::FEATURE_WINDOW_DAYS);
+    let mut notes = m.notes.clone();
+    if complete_on > as_of {
+        notes.push(format!(
+            "the 91-day window is still open on {as_of} (complete on {complete_on}); the model was trained on complete windows"
+        ));
+    }
+    if p.source == metrics::PremiereSource::FirstChartWeek {
+        notes.push(
+            "no release date known: the premiere is taken as the start of the first chart week"
+                .into(),
+        );
+    }
+    Ok(PredictReport {
+        series: m.series.clone(),
+        slug: m.slug.clone(),
+        season: target.number,
+        as_of,
+        premiere: Some(p),
+        probability,
+        factors,
+        known_outcome,
+        features_complete: complete_on <= as_of,
+        features_complete_on: Some(complete_on),
+        features: features::NAMES
+            .iter()
+            .zip(&row)
+            .map(|(n, v)| NamedValue {
+                name: n.to_string(),
+                value: *v,
+            })
+            .collect(),
+        model: ModelInfo {
+            model: model.spec.name(),
+            trained_on: model.trained_on as u32,
+            trained_renewed: model.positives as u32,
+            trained_through: as_of,
+            cv_auc: model.cv_auc,
+            candidates: model.candidates.clone(),
+            calibration: model.platt,
+        },
+        notes,
+    })
+}
+
+/// The time-split backtest; with `export`, also writes the features, labels and split the
+/// scikit-learn peer trains on.
+pub fn backtest(store: &Store, export: Option<&Path>) -> Result<BacktestReport, OddsError> {
+    let cat = Catalog::load(store)?;
+    let report = labels::label_all(&cat, store)?;
+    backtest::run(&cat, &report.seasons, report.trainable.clone(), export)
+}
+
+/// A season's metrics as of `as_of` (default: the latest data), with the impact value where
+/// the costs file (`GREENLIGHT_COSTS`, or the one shipped in the crate) has a sourced cost.
+pub fn metrics(
+    store: &Store,
+    series: &str,
+    season: u32,
+    as_of: Option<NaiveDate>,
+) -> Result<SeasonMetrics, OddsError> {
+    metrics_with_costs(store, series, season, as_of, &costs::Costs::default_file()?)
+}
+
+pub fn metrics_with_costs(
+    store: &Store,
+    series: &str,
+    season: u32,
+    as_of: Option<NaiveDate>,
+    costs: &costs::Costs,
+) -> Result<SeasonMetrics, OddsError> {
+    let cat = Catalog::load(store)?;
+    let as_of = as_of.unwrap_or(cat.data_end);
+    let s = find_season(&cat, store, series, Some(season), as_of)?;
+    Ok(metrics::season_metrics(&cat, s, as_of, Some(costs)))
+}
+
+/// Labels for every numbered season that charted in a global TV Top 10, with counts.
+pub fn labels(store: &Store) -> Result<LabelReport, OddsError> {
+    let cat = Catalog::load(store)?;
+    labels::label_all(&cat, store)
+}
