@@ -51,6 +51,8 @@ CREATE TABLE titles (
     season_id INTEGER,
     UNIQUE (source, show_title, season_title, kind, hint)
 );
+CREATE INDEX titles_series ON titles(series_id);
+CREATE INDEX titles_season ON titles(season_id);
 
 CREATE TABLE chart_weeks (
     id INTEGER PRIMARY KEY,

@@ -88,7 +88,7 @@ fn every_top10_tv_season_matches_the_file() {
 /// `What_We_Watched_..._2023Jul-Dec.xlsx` -> `2023H2`, from the name (the importer reads the
 /// period from the sheet's subtitle instead, so the two must agree).
 fn period_from_name(name: &str) -> String {
-    let y = &name[name.len() - 12..name.len() - 8];
+    let y = &name[name.len() - 11..name.len() - 7];
     let half = if name.contains("Jan-Jun") { "H1" } else { "H2" };
     format!("{y}{half}")
 }
@@ -123,7 +123,8 @@ fn every_engagement_row_matches_the_file() {
                     }
                     continue;
                 };
-                let title = cell(ct);
+                // Titles are stored trimmed: several end in a non-breaking or ideographic space.
+                let title = cell(ct).trim().to_string();
                 if title.is_empty() {
                     continue;
                 }
