@@ -188,6 +188,9 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         // Of several snapshots of one dataset in the same call only the newest is stored; the
         // others are reported as older, exactly as if they had been imported first.
+        for f in parsed {
+            check_unique(f)?;
+        }
         let datasets: Vec<(String, NaiveDate)> = parsed.iter().map(dataset_of).collect();
         let mut newest: HashMap<&str, usize> = HashMap::new();
         for (i, (key, as_of)) in datasets.iter().enumerate() {
@@ -507,6 +510,41 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
         }
     }
     Ok(())
+}
+
+/// A row stated twice in one file (same week, list and rank) is refused before anything is
+/// decided about the file, so even a snapshot that would be skipped as older is reported as bad.
+fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
+    use std::collections::hash_map::Entry;
+    fn first_dup<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = (K, usize)>) -> Option<(usize, usize)> {
+        let mut seen: HashMap<K, usize> = HashMap::new();
+        for (k, line) in keys {
+            match seen.entry(k) {
+                Entry::Occupied(e) => return Some((*e.get(), line)),
+                Entry::Vacant(e) => {
+                    e.insert(line);
+                }
+            }
+        }
+        None
+    }
+    let dup = match &f.parsed {
+        Parsed::Top10(rows) => first_dup(rows.iter().map(|r| ((r.week, r.category.as_str(), r.rank), r.line))),
+        Parsed::Countries(rows) => {
+            first_dup(rows.iter().map(|r| ((r.country_iso2.as_str(), r.week, r.category.as_str(), r.rank), r.line)))
+        }
+        Parsed::MostPopular(rows) => first_dup(rows.iter().map(|r| ((r.category.as_str(), r.rank), r.line))),
+        Parsed::JustWatchTitles(rows) => first_dup(rows.iter().map(|r| (r.id.as_str(), r.line))),
+        Parsed::RegionFinance(r) => first_dup(r.figures.iter().map(|x| ((x.year, x.region.as_str()), x.line))),
+        Parsed::Engagement(_) | Parsed::Tmdb(_) | Parsed::JustWatchCredits(_) => None,
+    };
+    match dup {
+        Some((first, again)) => Err(StoreError::Invalid(format!(
+            "{}, line {again}: repeats the row of line {first} (same key)",
+            f.path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A uniqueness violation inside one file is a data error (a row stated twice), not a bug.
