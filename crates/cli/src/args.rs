@@ -78,4 +78,39 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// Renewal odds for a season, from the backtested model, with the factors that moved it.
+    Predict {
+        series: String,
+        /// The season number (default: the latest that had premiered by --as-of).
+        #[arg(long)]
+        season: Option<u32>,
+        /// Use only data published by this date (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Time-split backtest of the renewal model beside its baselines.
+    Backtest {
+        /// Also write the feature matrix, labels and split as CSV (for the scikit-learn peer).
+        #[arg(long)]
+        export_features: Option<PathBuf>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A season's decision metrics (hours, views, view share, retention, long tail...).
+    Metrics {
+        series: String,
+        #[arg(long)]
+        season: u32,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The renewal labels derived from data, with their counts.
+    Labels {
+        #[command(flatten)]
+        json: Json,
+    },
 }

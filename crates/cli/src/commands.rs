@@ -93,6 +93,50 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Predict { series, season, as_of, json } => {
+            let as_of = as_of.as_deref().map(|d| parse_date(d, "--as-of")).transpose()?;
+            let r = greenlight_odds::predict(&store, &series, season, as_of)?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("{} season {} as of {}: {:.0}% chance of renewal", r.series, r.season, r.as_of, r.probability * 100.0);
+            for f in &r.factors {
+                outln!("  {}", serde_json::to_string(f)?);
+            }
+            if let Some(k) = &r.known_outcome {
+                outln!("known outcome: {}", serde_json::to_string(&k.outcome)?);
+            }
+            Ok(())
+        }
+        Command::Backtest { export_features, json } => {
+            let r = greenlight_odds::backtest(&store, export_features.as_deref())?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("{}", serde_json::to_string_pretty(&r)?);
+            Ok(())
+        }
+        Command::Metrics { series, season, as_of, json } => {
+            let as_of = as_of.as_deref().map(|d| parse_date(d, "--as-of")).transpose()?;
+            let r = greenlight_odds::metrics(&store, &series, season, as_of)?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("{}", serde_json::to_string_pretty(&r)?);
+            Ok(())
+        }
+        Command::Labels { json } => {
+            let r = greenlight_odds::labels(&store)?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("data through {}; seasons decidable through {}", r.horizon, r.decidable_through);
+            outln!("all charted numbered seasons: {}", serde_json::to_string(&r.all)?);
+            outln!("trainable: {}", serde_json::to_string(&r.trainable)?);
+            outln!("by rule: {}", serde_json::to_string(&r.by_rule)?);
+            outln!("excluded limited series: {}", r.excluded_limited_series);
+            Ok(())
+        }
         Command::Unresolved { json } => {
             let r = store.unresolved()?;
             if json.json {
