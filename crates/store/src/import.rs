@@ -202,6 +202,10 @@ impl Store {
             }
         }
         let tx = self.conn_mut().transaction()?;
+        // Secondary indexes are dropped for the bulk work and rebuilt once at the end: a sorted
+        // index build is much cheaper than keeping B-trees ordered row by row. DDL is
+        // transactional in SQLite, so a failure still leaves the store as it was.
+        let indexes = drop_secondary_indexes(&tx)?;
         let mut summaries = Vec::new();
         let mut titles = TitleInterner::load(&tx)?;
         for (i, f) in parsed.iter().enumerate() {
@@ -234,6 +238,9 @@ impl Store {
         )?;
         let t_store = t0.elapsed();
         let counts = resolve::rebuild(&tx)?;
+        for sql in &indexes {
+            tx.execute_batch(sql)?;
+        }
         let t_resolve = t0.elapsed();
         tx.commit()?;
         if std::env::var_os("GREENLIGHT_TIMING").is_some() {
@@ -510,6 +517,19 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
         }
     }
     Ok(())
+}
+
+/// Drops every explicitly created index (not the implicit ones behind UNIQUE) and returns the
+/// statements that recreate them.
+fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
+    let found: Vec<(String, String)> = tx
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &found {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(found.into_iter().map(|(_, sql)| sql).collect())
 }
 
 /// A row stated twice in one file (same week, list and rank) is refused before anything is

@@ -35,7 +35,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+            // A 64 MiB page cache: a full import writes ~50 MB, and SQLite's 2 MB default spilled
+            // it to the WAL page by page, which tripled the import time.
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
         )?;
         let mut store = Store { conn, path: path.to_path_buf() };
         store.migrate_component("store", schema::MIGRATIONS)?;
