@@ -8,17 +8,31 @@ use std::sync::OnceLock;
 
 fn data_dir() -> PathBuf {
     let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    assert!(d.join("README.md").is_file(), "real data missing: expected {}", d.display());
+    assert!(
+        d.join("README.md").is_file(),
+        "real data missing: expected {}",
+        d.display()
+    );
     d
 }
 
 fn greenlight(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenlight")).arg("--db").arg(db).arg("--quiet").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(db)
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn json(db: &Path, args: &[&str]) -> Value {
     let out = greenlight(db, args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -28,20 +42,55 @@ fn imported() -> &'static PathBuf {
     DB.get_or_init(|| {
         let db = tempfile::tempdir().unwrap().keep().join("all.db");
         let out = greenlight(&db, &["import", data_dir().to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         db
     })
 }
 
 #[test]
 fn hours_for_partner_track_window() {
-    let v = json(imported(), &["hours", "Partner Track", "--season", "1", "--from", "2022-08-21", "--to", "2022-09-11", "--json"]);
+    let v = json(
+        imported(),
+        &[
+            "hours",
+            "Partner Track",
+            "--season",
+            "1",
+            "--from",
+            "2022-08-21",
+            "--to",
+            "2022-09-11",
+            "--json",
+        ],
+    );
     assert_eq!(v["hours"], 66_010_000);
-    let weeks: Vec<&str> = v["weeks"].as_array().unwrap().iter().map(|w| w["week_end"].as_str().unwrap()).collect();
+    let weeks: Vec<&str> = v["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["week_end"].as_str().unwrap())
+        .collect();
     assert_eq!(weeks, ["2022-08-28", "2022-09-04", "2022-09-11"]);
     assert_eq!(v["excluded_weeks"].as_array().unwrap().len(), 0);
     // A window that cuts a week in half excludes it and says so.
-    let v = json(imported(), &["hours", "Partner Track", "--season", "1", "--from", "2022-08-24", "--to", "2022-09-11", "--json"]);
+    let v = json(
+        imported(),
+        &[
+            "hours",
+            "Partner Track",
+            "--season",
+            "1",
+            "--from",
+            "2022-08-24",
+            "--to",
+            "2022-09-11",
+            "--json",
+        ],
+    );
     assert_eq!(v["hours"], 66_010_000 - 16_660_000);
     assert_eq!(v["excluded_weeks"][0]["week_end"], "2022-08-28");
 }
@@ -56,7 +105,11 @@ fn show_partner_track() {
     assert_eq!(s1["top10"]["peak_rank"], 4);
     assert_eq!(s1["top10"]["total_hours"], 66_010_000);
     let eng = s1["engagement"].as_array().unwrap();
-    let report = |r: &str| eng.iter().find(|e| e["report"] == r).unwrap_or_else(|| panic!("no {r} row"));
+    let report = |r: &str| {
+        eng.iter()
+            .find(|e| e["report"] == r)
+            .unwrap_or_else(|| panic!("no {r} row"))
+    };
     assert_eq!(report("2023H1")["hours"], 22_700_000);
     assert_eq!(report("2023H2")["hours"], 10_600_000);
     assert_eq!(report("2023H2")["views"], 1_400_000);
@@ -65,7 +118,11 @@ fn show_partner_track() {
     }
     // Any spelling of the series or a season finds the same series.
     for spelling in ["partner track", "Partner Track: Season 1", "partner-track"] {
-        assert_eq!(json(imported(), &["show", spelling, "--json"])["series"]["slug"], "partner-track", "{spelling}");
+        assert_eq!(
+            json(imported(), &["show", spelling, "--json"])["series"]["slug"],
+            "partner-track",
+            "{spelling}"
+        );
     }
 }
 
@@ -74,7 +131,13 @@ fn search_ranks_exact_spellings_first_and_finds_native_titles() {
     let v = json(imported(), &["search", "squid game", "--json"]);
     assert_eq!(v[0]["series"]["title"], "Squid Game");
     let v = json(imported(), &["search", "오징어 게임", "--json"]);
-    assert!(v.as_array().unwrap().iter().any(|h| h["series"]["title"] == "Squid Game"), "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["series"]["title"] == "Squid Game"),
+        "{v}"
+    );
 }
 
 /// Writes `name` with `bytes` into `dir` and returns its path.
@@ -88,7 +151,8 @@ const TOP10: &str = "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweek
 
 /// (file name, content, text the location must contain). Each is one kind of bad input.
 fn corpus(dir: &Path) -> Vec<(PathBuf, &'static str)> {
-    let good_row = "2022-08-28\tTV (English)\t7\tPartner Track\tPartner Track: Season 1\t16660000\t\t\t1\n";
+    let good_row =
+        "2022-08-28\tTV (English)\t7\tPartner Track\tPartner Track: Season 1\t16660000\t\t\t1\n";
     let mut v = vec![
         (write(dir, "empty.tsv", b""), "empty"),
         (write(dir, "header-only.tsv", TOP10.as_bytes()), "no data rows"),
@@ -109,8 +173,15 @@ fn corpus(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         (write(dir, "zip-not-workbook.xlsx", b"PK\x03\x04 this is not a workbook at all"), "zip-not-workbook.xlsx"),
     ];
     // A real workbook cut in half (a download that stopped), and a real TSV cut mid-row.
-    let wb = std::fs::read(data_dir().join("netflix-engagement/What_We_Watched_A_Netflix_Engagement_Report_2023Jul-Dec.xlsx")).unwrap();
-    v.push((write(dir, "truncated.xlsx", &wb[..wb.len() / 2]), "truncated.xlsx"));
+    let wb =
+        std::fs::read(data_dir().join(
+            "netflix-engagement/What_We_Watched_A_Netflix_Engagement_Report_2023Jul-Dec.xlsx",
+        ))
+        .unwrap();
+    v.push((
+        write(dir, "truncated.xlsx", &wb[..wb.len() / 2]),
+        "truncated.xlsx",
+    ));
     let tsv = std::fs::read(data_dir().join("netflix-top10/all-weeks-global.tsv")).unwrap();
     let cut = tsv.len() / 2;
     let cut = cut + tsv[cut..].iter().position(|b| *b == b'\t').unwrap() + 1; // stop just after a tab
@@ -132,10 +203,20 @@ fn malformed_inputs_fail_with_location_and_change_nothing() {
         let err = String::from_utf8_lossy(&out.stderr);
         let name = path.file_name().unwrap().to_str().unwrap();
         assert!(!out.status.success(), "{name}: import succeeded");
-        assert!(err.contains(name), "{name}: message doesn't name the file: {err}");
-        assert!(err.contains(location), "{name}: message doesn't contain {location:?}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: message doesn't name the file: {err}"
+        );
+        assert!(
+            err.contains(location),
+            "{name}: message doesn't contain {location:?}: {err}"
+        );
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert_eq!(json(db, &["stats", "--json"]), before, "{name} changed the store");
+        assert_eq!(
+            json(db, &["stats", "--json"]),
+            before,
+            "{name} changed the store"
+        );
     }
 }
 
@@ -144,9 +225,16 @@ fn one_bad_file_in_a_call_stores_none_of_the_call() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fresh.db");
     let empty = json(&db, &["stats", "--json"]);
-    let bad = write(dir.path(), "rank-zero.tsv", format!("{TOP10}2022-08-28\tTV (English)\t0\tX\tN/A\t5\t\t\t1\n").as_bytes());
+    let bad = write(
+        dir.path(),
+        "rank-zero.tsv",
+        format!("{TOP10}2022-08-28\tTV (English)\t0\tX\tN/A\t5\t\t\t1\n").as_bytes(),
+    );
     let good = data_dir().join("netflix-top10/most-popular.tsv");
-    let out = greenlight(&db, &["import", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let out = greenlight(
+        &db,
+        &["import", good.to_str().unwrap(), bad.to_str().unwrap()],
+    );
     assert!(!out.status.success());
     assert_eq!(json(&db, &["stats", "--json"]), empty);
 }

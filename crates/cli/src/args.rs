@@ -4,10 +4,19 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "greenlight", version, about = "Will there be another season? Evidence from real viewing data.")]
+#[command(
+    name = "greenlight",
+    version,
+    about = "Will there be another season? Evidence from real viewing data."
+)]
 pub struct Cli {
     /// The store (SQLite file). Created if missing.
-    #[arg(long, global = true, env = "GREENLIGHT_DB", default_value = "greenlight.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "GREENLIGHT_DB",
+        default_value = "greenlight.db"
+    )]
     pub db: PathBuf,
     /// No progress bars or notices on stderr.
     #[arg(long, short, global = true)]

@@ -22,7 +22,11 @@ macro_rules! outln {
 pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open(&cli.db)?;
     match cli.command {
-        Command::Import { paths, format, json } => import(&mut store, &paths, format.as_deref(), json.json, cli.quiet),
+        Command::Import {
+            paths,
+            format,
+            json,
+        } => import(&mut store, &paths, format.as_deref(), json.json, cli.quiet),
         Command::Search { text, limit, json } => {
             let hits = store.search(&text, limit)?;
             if json.json {
@@ -32,7 +36,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 outln!("no match for \"{text}\"");
             }
             for h in hits {
-                outln!("{:.3}  {}  ({}, matched \"{}\")", h.score, h.series.title, h.series.slug, h.matched);
+                outln!(
+                    "{:.3}  {}  ({}, matched \"{}\")",
+                    h.score,
+                    h.series.title,
+                    h.series.slug,
+                    h.matched
+                );
             }
             Ok(())
         }
@@ -42,39 +52,81 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&report);
             }
-            outln!("{} [{}] ({})", report.series.title, report.series.kind, report.series.slug);
+            outln!(
+                "{} [{}] ({})",
+                report.series.title,
+                report.series.kind,
+                report.series.slug
+            );
             for season in &report.seasons {
-                let name = if season.season.is_empty() { "(whole show)" } else { &season.season };
+                let name = if season.season.is_empty() {
+                    "(whole show)"
+                } else {
+                    &season.season
+                };
                 outln!("\n  {name}");
                 outln!("    spellings: {}", season.source_titles.join(" | "));
                 if let Some(t) = &season.top10 {
                     outln!(
                         "    Top 10: {} weeks, peak #{}, {} hours, {} .. {}",
-                        t.weeks, t.peak_rank, num(t.total_hours), t.first_week, t.last_week
+                        t.weeks,
+                        t.peak_rank,
+                        num(t.total_hours),
+                        t.first_week,
+                        t.last_week
                     );
                 }
                 for e in &season.engagement {
-                    let views = e.views.map(|v| format!(", {} views", num(v))).unwrap_or_default();
+                    let views = e
+                        .views
+                        .map(|v| format!(", {} views", num(v)))
+                        .unwrap_or_default();
                     outln!("    {}: {} hours{views}", e.report, num(e.hours));
                 }
             }
             Ok(())
         }
-        Command::Hours { series, season, from, to, json } => {
+        Command::Hours {
+            series,
+            season,
+            from,
+            to,
+            json,
+        } => {
             let s = store.series(&series)?;
             let label = season.as_deref().map(SeasonLabel::parse_user);
-            let from = from.as_deref().map(|d| parse_date(d, "--from")).transpose()?;
+            let from = from
+                .as_deref()
+                .map(|d| parse_date(d, "--from"))
+                .transpose()?;
             let to = to.as_deref().map(|d| parse_date(d, "--to")).transpose()?;
             let r = store.hours(&s, label.as_ref(), from, to)?;
             if json.json {
                 return output::json(&r);
             }
-            outln!("{}{}: {} hours", r.series.title, r.season.as_ref().map(|s| format!(" {s}")).unwrap_or_default(), num(r.hours));
+            outln!(
+                "{}{}: {} hours",
+                r.series.title,
+                r.season
+                    .as_ref()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                num(r.hours)
+            );
             for w in &r.weeks {
-                outln!("  week ending {}  #{:<2}  {:>14}", w.week_end, w.rank, num(w.hours));
+                outln!(
+                    "  week ending {}  #{:<2}  {:>14}",
+                    w.week_end,
+                    w.rank,
+                    num(w.hours)
+                );
             }
             for w in &r.excluded_weeks {
-                outln!("  (excluded, partly outside the window) week ending {}  {}", w.week_end, num(w.hours));
+                outln!(
+                    "  (excluded, partly outside the window) week ending {}  {}",
+                    w.week_end,
+                    num(w.hours)
+                );
             }
             Ok(())
         }
@@ -89,17 +141,38 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             outln!("datasets:");
             for d in &st.datasets {
-                outln!("  {:<22} {:>9} rows  as of {}  {} ({})", d.dataset, num(d.rows), d.as_of, d.file, d.publisher);
+                outln!(
+                    "  {:<22} {:>9} rows  as of {}  {} ({})",
+                    d.dataset,
+                    num(d.rows),
+                    d.as_of,
+                    d.file,
+                    d.publisher
+                );
             }
             Ok(())
         }
-        Command::Predict { series, season, as_of, json } => {
-            let as_of = as_of.as_deref().map(|d| parse_date(d, "--as-of")).transpose()?;
+        Command::Predict {
+            series,
+            season,
+            as_of,
+            json,
+        } => {
+            let as_of = as_of
+                .as_deref()
+                .map(|d| parse_date(d, "--as-of"))
+                .transpose()?;
             let r = greenlight_odds::predict(&store, &series, season, as_of)?;
             if json.json {
                 return output::json(&r);
             }
-            outln!("{} season {} as of {}: {:.0}% chance of renewal", r.series, r.season, r.as_of, r.probability * 100.0);
+            outln!(
+                "{} season {} as of {}: {:.0}% chance of renewal",
+                r.series,
+                r.season,
+                r.as_of,
+                r.probability * 100.0
+            );
             for f in &r.factors {
                 outln!("  {}", serde_json::to_string(f)?);
             }
@@ -108,7 +181,10 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Backtest { export_features, json } => {
+        Command::Backtest {
+            export_features,
+            json,
+        } => {
             let r = greenlight_odds::backtest(&store, export_features.as_deref())?;
             if json.json {
                 return output::json(&r);
@@ -116,8 +192,16 @@ pub fn run(cli: Cli) -> Result<()> {
             outln!("{}", serde_json::to_string_pretty(&r)?);
             Ok(())
         }
-        Command::Metrics { series, season, as_of, json } => {
-            let as_of = as_of.as_deref().map(|d| parse_date(d, "--as-of")).transpose()?;
+        Command::Metrics {
+            series,
+            season,
+            as_of,
+            json,
+        } => {
+            let as_of = as_of
+                .as_deref()
+                .map(|d| parse_date(d, "--as-of"))
+                .transpose()?;
             let r = greenlight_odds::metrics(&store, &series, season, as_of)?;
             if json.json {
                 return output::json(&r);
@@ -130,8 +214,15 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&r);
             }
-            outln!("data through {}; seasons decidable through {}", r.horizon, r.decidable_through);
-            outln!("all charted numbered seasons: {}", serde_json::to_string(&r.all)?);
+            outln!(
+                "data through {}; seasons decidable through {}",
+                r.horizon,
+                r.decidable_through
+            );
+            outln!(
+                "all charted numbered seasons: {}",
+                serde_json::to_string(&r.all)?
+            );
             outln!("trainable: {}", serde_json::to_string(&r.trainable)?);
             outln!("by rule: {}", serde_json::to_string(&r.by_rule)?);
             outln!("excluded limited series: {}", r.excluded_limited_series);
@@ -142,10 +233,24 @@ pub fn run(cli: Cli) -> Result<()> {
             if json.json {
                 return output::json(&r);
             }
-            outln!("{} of {} distinct spellings unresolved ({}%)", r.unresolved, r.distinct_titles, r.percent);
+            outln!(
+                "{} of {} distinct spellings unresolved ({}%)",
+                r.unresolved,
+                r.distinct_titles,
+                r.percent
+            );
             for e in &r.entries {
-                let t = if e.season_title.is_empty() { &e.show_title } else { &e.season_title };
-                outln!("  [{}] {t}: {} (candidates: {})", e.source, e.reason, e.candidates.join("; "));
+                let t = if e.season_title.is_empty() {
+                    &e.show_title
+                } else {
+                    &e.season_title
+                };
+                outln!(
+                    "  [{}] {t}: {} (candidates: {})",
+                    e.source,
+                    e.reason,
+                    e.candidates.join("; ")
+                );
             }
             Ok(())
         }
@@ -153,25 +258,42 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn parse_date(s: &str, flag: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| anyhow!("{flag}: \"{s}\" is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| anyhow!("{flag}: \"{s}\" is not a date (YYYY-MM-DD)"))
 }
 
-fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool, quiet: bool) -> Result<()> {
+fn import(
+    store: &mut Store,
+    paths: &[PathBuf],
+    format: Option<&str>,
+    json: bool,
+    quiet: bool,
+) -> Result<()> {
     let format = match format {
         Some(f) => Some(Format::from_name(f).ok_or_else(|| {
-            anyhow!("unknown --format \"{f}\"; one of: {}", Format::ALL.map(|f| f.name()).join(", "))
+            anyhow!(
+                "unknown --format \"{f}\"; one of: {}",
+                Format::ALL.map(|f| f.name()).join(", ")
+            )
         })?),
         None => None,
     };
-    let (aliases, data): (Vec<PathBuf>, Vec<PathBuf>) =
-        paths.iter().cloned().partition(|p| p.is_file() && greenlight_store::aliases::looks_like_alias_file(p));
+    let (aliases, data): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| p.is_file() && greenlight_store::aliases::looks_like_alias_file(p));
     let show_bar = !quiet && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::with_draw_target(
         None,
-        if show_bar { indicatif::ProgressDrawTarget::stderr() } else { indicatif::ProgressDrawTarget::hidden() },
+        if show_bar {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
     );
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let progress = |p: ImportProgress| match p {
         ImportProgress::Files(n) => bar.set_length(2 * n as u64),
@@ -194,13 +316,24 @@ fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool
         }
         let c = store.reresolve()?;
         if json {
-            return output::json(&serde_json::json!({"aliases": alias_count, "series": c.series, "unresolved": c.unresolved}));
+            return output::json(
+                &serde_json::json!({"aliases": alias_count, "series": c.series, "unresolved": c.unresolved}),
+            );
         }
-        outln!("{alias_count} aliases; {} series, {} unresolved", c.series, c.unresolved);
+        outln!(
+            "{alias_count} aliases; {} series, {} unresolved",
+            c.series,
+            c.unresolved
+        );
         return Ok(());
     }
-    let opts = ImportOptions { format, progress: Some(&progress) };
-    let summary = store.import_paths(&data, &opts).context("import failed; nothing was changed")?;
+    let opts = ImportOptions {
+        format,
+        progress: Some(&progress),
+    };
+    let summary = store
+        .import_paths(&data, &opts)
+        .context("import failed; nothing was changed")?;
     bar.finish_and_clear();
     if json {
         return output::json(&summary);
@@ -208,14 +341,26 @@ fn import(store: &mut Store, paths: &[PathBuf], format: Option<&str>, json: bool
     for f in &summary.files {
         let what = match &f.outcome {
             greenlight_store::ImportOutcome::Imported => "imported".to_string(),
-            greenlight_store::ImportOutcome::Replaced { previous_as_of } => format!("replaced snapshot of {previous_as_of}"),
+            greenlight_store::ImportOutcome::Replaced { previous_as_of } => {
+                format!("replaced snapshot of {previous_as_of}")
+            }
             greenlight_store::ImportOutcome::Unchanged => "unchanged".to_string(),
             greenlight_store::ImportOutcome::SkippedOlder { stored_as_of } => {
                 format!("skipped: older than the stored snapshot of {stored_as_of}")
             }
         };
-        outln!("{:<9} rows  {:<22} {}  ({what})", num(f.rows as i64), f.dataset, f.file);
+        outln!(
+            "{:<9} rows  {:<22} {}  ({what})",
+            num(f.rows as i64),
+            f.dataset,
+            f.file
+        );
     }
-    outln!("{} series, {} seasons, {} unresolved spellings", summary.series, summary.seasons, summary.unresolved);
+    outln!(
+        "{} series, {} seasons, {} unresolved spellings",
+        summary.series,
+        summary.seasons,
+        summary.unresolved
+    );
     Ok(())
 }

@@ -73,7 +73,13 @@ const HEADERS: [(Format, u8, &[&str]); 8] = [
     (
         Format::RegionFinance,
         b',',
-        &["Year", "US and Canada", "EMEA", "Latin America", "Asia-Pacific"],
+        &[
+            "Year",
+            "US and Canada",
+            "EMEA",
+            "Latin America",
+            "Asia-Pacific",
+        ],
     ),
     (
         Format::Top10Global,

@@ -74,7 +74,9 @@ impl SeasonLabel {
         if let Ok(n) = t.parse::<u32>() {
             return SeasonLabel::Season { number: n };
         }
-        parse_marker(t).unwrap_or_else(|| SeasonLabel::Named { name: t.to_string() })
+        parse_marker(t).unwrap_or_else(|| SeasonLabel::Named {
+            name: t.to_string(),
+        })
     }
 }
 
@@ -114,18 +116,30 @@ pub fn parse_season_title(title: &str) -> ParsedTitle {
             continue;
         }
         if let Some(season) = parse_marker(rest) {
-            return ParsedTitle { base: base.to_string(), season, native };
+            return ParsedTitle {
+                base: base.to_string(),
+                season,
+                native,
+            };
         }
         // `S10: Ohio`, `Season 2: Percy`: a marker followed by a subtitle.
         if let Some(j) = rest.find(':') {
             if let Some(season @ SeasonLabel::Season { .. }) = parse_marker(rest[..j].trim()) {
-                return ParsedTitle { base: base.to_string(), season, native };
+                return ParsedTitle {
+                    base: base.to_string(),
+                    season,
+                    native,
+                };
             }
         }
     }
     // No colon-less rule (`Base Season 2`): `Open Season 2` is a film. Those spellings resolve
     // only after a known TV series, in the store's resolver.
-    ParsedTitle { base: english.to_string(), season: SeasonLabel::Whole, native }
+    ParsedTitle {
+        base: english.to_string(),
+        season: SeasonLabel::Whole,
+        native,
+    }
 }
 
 /// Parses the remainder of a spelling after a known series title (Top 10 gives the show title,
@@ -154,7 +168,9 @@ pub fn parse_remainder(rest: &str) -> Option<SeasonLabel> {
             }
         }
     }
-    Some(SeasonLabel::Named { name: rest.to_string() })
+    Some(SeasonLabel::Named {
+        name: rest.to_string(),
+    })
 }
 
 /// `3`, `II`, `2025`? — a bare season number: digits (1..=99) or a Roman numeral II..XX.
@@ -168,8 +184,8 @@ fn parse_bare_number(s: &str) -> Option<u32> {
 
 fn roman(s: &str) -> Option<u32> {
     const R: [&str; 20] = [
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
-        "XVIII", "XIX", "XX",
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
     ];
     R.iter().position(|r| *r == s).map(|i| i as u32 + 1)
 }
@@ -182,7 +198,9 @@ fn number_word(s: &str) -> Option<u32> {
     if let Some(n) = roman(s) {
         return Some(n);
     }
-    let ordinal = ["1st", "2nd", "3rd"].iter().position(|o| o.eq_ignore_ascii_case(s));
+    let ordinal = ["1st", "2nd", "3rd"]
+        .iter()
+        .position(|o| o.eq_ignore_ascii_case(s));
     if let Some(i) = ordinal {
         return Some(i as u32 + 1);
     }
@@ -202,7 +220,10 @@ pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
         return None;
     }
     let lower = t.to_lowercase();
-    if matches!(lower.as_str(), "limited series" | "miniseries" | "mini-series" | "miniserie" | "limited") {
+    if matches!(
+        lower.as_str(),
+        "limited series" | "miniseries" | "mini-series" | "miniserie" | "limited"
+    ) {
         return Some(SeasonLabel::Limited);
     }
     // `Season 3 Part 2` / `Season 3 (Part 1)` / `Season 2 - Volume 1`: the part is a split of the
@@ -211,12 +232,31 @@ pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
     let first = words.next()?;
     let second = words.next();
     let rest_after_two: Vec<&str> = words.collect();
-    let season_words = ["season", "series", "temporada", "staffel", "saison", "stagione", "sezon", "seizoen", "sæson", "säsong", "sesong", "kausi", "시즌", "シーズン"];
+    let season_words = [
+        "season",
+        "series",
+        "temporada",
+        "staffel",
+        "saison",
+        "stagione",
+        "sezon",
+        "seizoen",
+        "sæson",
+        "säsong",
+        "sesong",
+        "kausi",
+        "시즌",
+        "シーズン",
+    ];
     if season_words.contains(&first) {
         let n = number_word(second?)?;
         let tail = rest_after_two.join(" ");
         let tail = tail.trim_matches(|c: char| c == '(' || c == ')' || c == '-' || c == ' ');
-        if tail.is_empty() || tail.starts_with("part") || tail.starts_with("volume") || tail.starts_with("vol.") {
+        if tail.is_empty()
+            || tail.starts_with("part")
+            || tail.starts_with("volume")
+            || tail.starts_with("vol.")
+        {
             return Some(SeasonLabel::Season { number: n });
         }
         return None;
@@ -230,8 +270,16 @@ pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
         }
     }
     // `S10`
-    if second.is_none() && (first.starts_with('s')) && first.len() > 1 && first[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return first[1..].parse().ok().filter(|&n| n > 0).map(|number| SeasonLabel::Season { number });
+    if second.is_none()
+        && (first.starts_with('s'))
+        && first.len() > 1
+        && first[1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        return first[1..]
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|number| SeasonLabel::Season { number });
     }
     let numbered = [
         ("part", "Part"),
@@ -246,7 +294,10 @@ pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
     if let Some(&(_, word)) = numbered.iter().find(|(w, _)| *w == first) {
         if rest_after_two.is_empty() {
             let n = number_word(second?)?;
-            return Some(SeasonLabel::Numbered { word: word.to_string(), number: n });
+            return Some(SeasonLabel::Numbered {
+                word: word.to_string(),
+                number: n,
+            });
         }
         return None;
     }
@@ -303,7 +354,8 @@ pub fn split_disambiguator(title: &str) -> (&str, Option<&str>) {
             let inner = &stripped[open + 2..];
             let is_year = inner.len() == 4 && inner.bytes().all(|b| b.is_ascii_digit());
             let letters: String = inner.chars().filter(|c| *c != '.').collect();
-            let is_country = (2..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
+            let is_country =
+                (2..=3).contains(&letters.len()) && letters.chars().all(|c| c.is_ascii_uppercase());
             if is_year || is_country {
                 return (t[..open].trim_end(), Some(inner));
             }
@@ -343,7 +395,11 @@ pub fn split_known_prefix(title: &str, known: &str, allow_number: bool) -> Optio
     }
     let label = parse_remainder(rest)?;
     match label {
-        SeasonLabel::Season { .. } if !allow_number && parse_marker(rest.trim().trim_start_matches(':')).is_none() => None,
+        SeasonLabel::Season { .. }
+            if !allow_number && parse_marker(rest.trim().trim_start_matches(':')).is_none() =>
+        {
+            None
+        }
         l => Some(l),
     }
 }
@@ -361,18 +417,50 @@ mod tests {
     fn explicit_markers() {
         let cases = [
             ("Partner Track: Season 1", "Partner Track", "Season 1"),
-            ("Squid Game: Season 2 // 오징어 게임: 시즌 2", "Squid Game", "Season 2"),
+            (
+                "Squid Game: Season 2 // 오징어 게임: 시즌 2",
+                "Squid Game",
+                "Season 2",
+            ),
             ("Love Is Blind: S10: Ohio", "Love Is Blind", "Season 10"),
             ("Bebefinn Playtime: 시즌 1", "Bebefinn Playtime", "Season 1"),
-            ("Adolescence: Limited Series", "Adolescence", "Limited Series"),
+            (
+                "Adolescence: Limited Series",
+                "Adolescence",
+                "Limited Series",
+            ),
             ("Money Heist: Part 2", "Money Heist", "Part 2"),
             ("WWE Raw: March 3, 2025", "WWE Raw", "2025-03-03"),
-            ("Demon Slayer: Kimetsu no Yaiba: Season 4", "Demon Slayer: Kimetsu no Yaiba", "Season 4"),
-            ("Dear Child: Limited Series // Liebes Kind: Miniserie", "Dear Child", "Limited Series"),
-            ("Love, Death & Robots: Volume 3", "Love, Death & Robots", "Volume 3"),
-            ("Unsolved Mysteries: Vol. 4", "Unsolved Mysteries", "Volume 4"),
-            ("The Great British Baking Show: Collection 11", "The Great British Baking Show", "Collection 11"),
-            ("Stranger Things: Season 4 Part 2", "Stranger Things", "Season 4"),
+            (
+                "Demon Slayer: Kimetsu no Yaiba: Season 4",
+                "Demon Slayer: Kimetsu no Yaiba",
+                "Season 4",
+            ),
+            (
+                "Dear Child: Limited Series // Liebes Kind: Miniserie",
+                "Dear Child",
+                "Limited Series",
+            ),
+            (
+                "Love, Death & Robots: Volume 3",
+                "Love, Death & Robots",
+                "Volume 3",
+            ),
+            (
+                "Unsolved Mysteries: Vol. 4",
+                "Unsolved Mysteries",
+                "Volume 4",
+            ),
+            (
+                "The Great British Baking Show: Collection 11",
+                "The Great British Baking Show",
+                "Collection 11",
+            ),
+            (
+                "Stranger Things: Season 4 Part 2",
+                "Stranger Things",
+                "Season 4",
+            ),
             ("Lupin: Season 3 (Part 1)", "Lupin", "Season 3"),
             ("Dark: Staffel 2", "Dark", "Season 2"),
             ("Élite: Temporada 3", "Élite", "Season 3"),
@@ -384,9 +472,21 @@ mod tests {
             ("Enola Holmes 2", "Enola Holmes 2", ""),
             ("Lucifer: Season 2: The Devil", "Lucifer", "Season 2"),
             ("Open Season 2", "Open Season 2", ""),
-            ("Pokémon Horizons: Season 2: The Search for Laqua: Part 1", "Pokémon Horizons", "Season 2"),
-            ("Cobra Kai: Inside the Dojo: Season 1", "Cobra Kai: Inside the Dojo", "Season 1"),
-            ("Squid Game: Making Season 2", "Squid Game: Making Season 2", ""),
+            (
+                "Pokémon Horizons: Season 2: The Search for Laqua: Part 1",
+                "Pokémon Horizons",
+                "Season 2",
+            ),
+            (
+                "Cobra Kai: Inside the Dojo: Season 1",
+                "Cobra Kai: Inside the Dojo",
+                "Season 1",
+            ),
+            (
+                "Squid Game: Making Season 2",
+                "Squid Game: Making Season 2",
+                "",
+            ),
         ];
         for (input, base, season) in cases {
             assert_eq!(p(input), (base.to_string(), season.to_string()), "{input}");
@@ -398,7 +498,10 @@ mod tests {
         let r = |s: &str| parse_remainder(s).map(|l| l.display());
         assert_eq!(r(" 3").as_deref(), Some("Season 3"));
         assert_eq!(r(": II").as_deref(), Some("Season 2"));
-        assert_eq!(r(": Hashira Training Arc").as_deref(), Some("Hashira Training Arc"));
+        assert_eq!(
+            r(": Hashira Training Arc").as_deref(),
+            Some("Hashira Training Arc")
+        );
         assert_eq!(r(": 2. The Soul Game").as_deref(), Some("Season 2"));
         assert_eq!(r(" 1.").as_deref(), Some("Season 1"));
         assert_eq!(r(": S10: Ohio").as_deref(), Some("Season 10"));
@@ -407,11 +510,23 @@ mod tests {
 
     #[test]
     fn known_prefix() {
-        assert_eq!(split_known_prefix("Stranger Things 3", "Stranger Things", true), Some(SeasonLabel::Season { number: 3 }));
-        assert_eq!(split_known_prefix("Stranger Things 3", "Stranger Things", false), None);
-        assert_eq!(split_known_prefix("Barbarians II", "Barbarians", true), Some(SeasonLabel::Season { number: 2 }));
+        assert_eq!(
+            split_known_prefix("Stranger Things 3", "Stranger Things", true),
+            Some(SeasonLabel::Season { number: 3 })
+        );
+        assert_eq!(
+            split_known_prefix("Stranger Things 3", "Stranger Things", false),
+            None
+        );
+        assert_eq!(
+            split_known_prefix("Barbarians II", "Barbarians", true),
+            Some(SeasonLabel::Season { number: 2 })
+        );
         assert_eq!(split_known_prefix("Strangers", "Stranger", true), None);
-        assert_eq!(split_known_prefix("ONE PIECE: Season 2", "One Piece", false), Some(SeasonLabel::Season { number: 2 }));
+        assert_eq!(
+            split_known_prefix("ONE PIECE: Season 2", "One Piece", false),
+            Some(SeasonLabel::Season { number: 2 })
+        );
     }
 
     #[test]
@@ -420,18 +535,39 @@ mod tests {
         assert_eq!(normalize("POKEMON - HORIZONS"), "pokemon horizons");
         assert_eq!(normalize("Love, Death & Robots"), "love death and robots");
         assert_eq!(normalize("That '90s Show"), "that 90s show");
-        assert_eq!(normalize("JoJo’s Bizarre Adventure"), "jojos bizarre adventure");
+        assert_eq!(
+            normalize("JoJo’s Bizarre Adventure"),
+            "jojos bizarre adventure"
+        );
         assert_eq!(alias_key("Archer (2009)"), "archer");
         assert_eq!(alias_key("The Office (U.S.)"), "the office");
         assert_eq!(alias_key("Cobra Kai: The Series"), "cobra kai");
-        assert_eq!(split_disambiguator("The Office (U.S.)"), ("The Office", Some("U.S.")));
-        assert_eq!(split_disambiguator("Dune (Part Two)"), ("Dune (Part Two)", None));
+        assert_eq!(
+            split_disambiguator("The Office (U.S.)"),
+            ("The Office", Some("U.S."))
+        );
+        assert_eq!(
+            split_disambiguator("Dune (Part Two)"),
+            ("Dune (Part Two)", None)
+        );
     }
 
     #[test]
     fn user_season_argument() {
-        assert_eq!(SeasonLabel::parse_user("1"), SeasonLabel::Season { number: 1 });
-        assert_eq!(SeasonLabel::parse_user("Part 2"), SeasonLabel::Numbered { word: "Part".into(), number: 2 });
-        assert_eq!(SeasonLabel::parse_user("limited series"), SeasonLabel::Limited);
+        assert_eq!(
+            SeasonLabel::parse_user("1"),
+            SeasonLabel::Season { number: 1 }
+        );
+        assert_eq!(
+            SeasonLabel::parse_user("Part 2"),
+            SeasonLabel::Numbered {
+                word: "Part".into(),
+                number: 2
+            }
+        );
+        assert_eq!(
+            SeasonLabel::parse_user("limited series"),
+            SeasonLabel::Limited
+        );
     }
 }

@@ -268,7 +268,13 @@ fn truncated_real_workbook() {
 #[test]
 fn whole_directory_reads() {
     let mut paths = Vec::new();
-    for sub in ["netflix-top10", "netflix-engagement", "tmdb", "justwatch", "netflix-finance"] {
+    for sub in [
+        "netflix-top10",
+        "netflix-engagement",
+        "tmdb",
+        "justwatch",
+        "netflix-finance",
+    ] {
         for entry in std::fs::read_dir(data_dir().join(sub)).unwrap() {
             paths.push(entry.unwrap().path());
         }

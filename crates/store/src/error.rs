@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open store {}: {source}", path.display())]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error(transparent)]
     Source(#[from] greenlight_sources::SourceError),
     #[error("database error: {0}")]
@@ -18,6 +21,9 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn open(path: &Path, source: rusqlite::Error) -> Self {
-        StoreError::Open { path: path.to_path_buf(), source }
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }

@@ -91,7 +91,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
     for e in entries {
         if e.is_dir() {
             walk(&e, out)?;
-        } else if matches!(e.extension().and_then(|x| x.to_str()), Some("tsv" | "csv" | "xlsx")) {
+        } else if matches!(
+            e.extension().and_then(|x| x.to_str()),
+            Some("tsv" | "csv" | "xlsx")
+        ) {
             out.push(e);
         }
     }
@@ -118,7 +121,13 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         .and_then(|m| m.modified())
         .ok()
         .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
-    Ok(ParsedFile { path: path.to_path_buf(), format, hash: fnv1a(&bytes), parsed, mtime })
+    Ok(ParsedFile {
+        path: path.to_path_buf(),
+        format,
+        hash: fnv1a(&bytes),
+        parsed,
+        mtime,
+    })
 }
 
 /// The dataset a file belongs to and the latest date its content speaks of.
@@ -127,18 +136,30 @@ fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
     let max = |it: &mut dyn Iterator<Item = NaiveDate>| it.max().unwrap_or(fallback);
     match &f.parsed {
         Parsed::Top10(rows) => ("top10-global".into(), max(&mut rows.iter().map(|r| r.week))),
-        Parsed::Countries(rows) => ("top10-countries".into(), max(&mut rows.iter().map(|r| r.week))),
+        Parsed::Countries(rows) => (
+            "top10-countries".into(),
+            max(&mut rows.iter().map(|r| r.week)),
+        ),
         Parsed::MostPopular(_) => ("most-popular".into(), fallback),
-        Parsed::Engagement(r) => (format!("engagement-{}", r.period), period_end(&r.period).unwrap_or(fallback)),
+        Parsed::Engagement(r) => (
+            format!("engagement-{}", r.period),
+            period_end(&r.period).unwrap_or(fallback),
+        ),
         Parsed::Tmdb(rows) => (
             "tmdb-status".into(),
-            max(&mut rows.iter().flat_map(|r| [r.first_air_date, r.last_air_date]).flatten()),
+            max(&mut rows
+                .iter()
+                .flat_map(|r| [r.first_air_date, r.last_air_date])
+                .flatten()),
         ),
         Parsed::JustWatchTitles(_) => ("justwatch-titles".into(), fallback),
         Parsed::JustWatchCredits(_) => ("justwatch-credits".into(), fallback),
         Parsed::RegionFinance(r) => (
             format!("finance-{}", r.metric),
-            max(&mut r.figures.iter().filter_map(|f| NaiveDate::from_ymd_opt(f.year, 12, 31))),
+            max(&mut r
+                .figures
+                .iter()
+                .filter_map(|f| NaiveDate::from_ymd_opt(f.year, 12, 31))),
         ),
     }
 }
@@ -156,12 +177,20 @@ pub fn period_end(period: &str) -> Option<NaiveDate> {
 
 impl Store {
     /// Imports every data file below `paths` in one transaction, then re-resolves titles.
-    pub fn import_paths(&mut self, paths: &[PathBuf], opts: &ImportOptions) -> Result<ImportSummary, StoreError> {
+    pub fn import_paths(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+    ) -> Result<ImportSummary, StoreError> {
         let files = expand_paths(paths)?;
         if files.is_empty() {
             return Err(StoreError::Invalid(format!(
                 "no data files (.tsv, .csv, .xlsx) found in {}",
-                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         if let Some(cb) = opts.progress {
@@ -218,7 +247,9 @@ impl Store {
                     dataset: key.clone(),
                     as_of: datasets[i].1.to_string(),
                     rows: f.parsed.len(),
-                    outcome: ImportOutcome::SkippedOlder { stored_as_of: kept.1.to_string() },
+                    outcome: ImportOutcome::SkippedOlder {
+                        stored_as_of: kept.1.to_string(),
+                    },
                 });
                 continue;
             }
@@ -245,9 +276,19 @@ impl Store {
         tx.commit()?;
         if std::env::var_os("GREENLIGHT_TIMING").is_some() {
             eprintln!("timing: parse {t_parse:?}, rows {:?}", t_rows - t_parse);
-            eprintln!("timing: store {:?}, resolve {:?}, commit {:?}", t_store - t_parse, t_resolve - t_store, t0.elapsed() - t_resolve);
+            eprintln!(
+                "timing: store {:?}, resolve {:?}, commit {:?}",
+                t_store - t_parse,
+                t_resolve - t_store,
+                t0.elapsed() - t_resolve
+            );
         }
-        Ok(ImportSummary { files: summaries, series: counts.series, seasons: counts.seasons, unresolved: counts.unresolved })
+        Ok(ImportSummary {
+            files: summaries,
+            series: counts.series,
+            seasons: counts.seasons,
+            unresolved: counts.unresolved,
+        })
     }
 
     /// Registers a TV series the ledger knows of, so claims can refer to it before (or without)
@@ -279,8 +320,14 @@ impl Store {
 fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>, StoreError> {
     // Files are independent: parse them on all cores, largest first so the tail is short.
     let mut order: Vec<usize> = (0..files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0)));
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len()).max(1);
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0))
+    });
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len())
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Result<ParsedFile, StoreError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -303,7 +350,12 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
     for (i, slot) in results.into_iter().enumerate() {
         match slot.into_inner().ok().flatten() {
             Some(r) => out.push(r?),
-            None => return Err(StoreError::Invalid(format!("{}: parser did not finish", files[i].display()))),
+            None => {
+                return Err(StoreError::Invalid(format!(
+                    "{}: parser did not finish",
+                    files[i].display()
+                )))
+            }
         }
     }
     Ok(out)
@@ -317,18 +369,42 @@ struct TitleInterner {
 impl TitleInterner {
     fn load(tx: &Transaction) -> Result<Self, StoreError> {
         let mut ids = HashMap::new();
-        let mut st = tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles")?;
+        let mut st =
+            tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let source: String = r.get(1)?;
             let kind: String = r.get(4)?;
-            ids.insert((intern_str(&source), r.get(2)?, r.get(3)?, intern_str(&kind), r.get(5)?), r.get(0)?);
+            ids.insert(
+                (
+                    intern_str(&source),
+                    r.get(2)?,
+                    r.get(3)?,
+                    intern_str(&kind),
+                    r.get(5)?,
+                ),
+                r.get(0)?,
+            );
         }
         Ok(TitleInterner { ids })
     }
 
-    fn id(&mut self, tx: &Transaction, source: &'static str, show: &str, season: &str, kind: &'static str, hint: &str) -> Result<i64, StoreError> {
-        let key = (source, show.to_string(), season.to_string(), kind, hint.to_string());
+    fn id(
+        &mut self,
+        tx: &Transaction,
+        source: &'static str,
+        show: &str,
+        season: &str,
+        kind: &'static str,
+        hint: &str,
+    ) -> Result<i64, StoreError> {
+        let key = (
+            source,
+            show.to_string(),
+            season.to_string(),
+            kind,
+            hint.to_string(),
+        );
         if let Some(id) = self.ids.get(&key) {
             return Ok(*id);
         }
@@ -361,14 +437,24 @@ fn chart_kind(category: &str) -> &'static str {
     }
 }
 
-fn store_file(tx: &Transaction, titles: &mut TitleInterner, f: &ParsedFile) -> Result<FileSummary, StoreError> {
+fn store_file(
+    tx: &Transaction,
+    titles: &mut TitleInterner,
+    f: &ParsedFile,
+) -> Result<FileSummary, StoreError> {
     let (key, as_of) = dataset_of(f);
     let as_of_s = as_of.to_string();
-    let file_name = f.path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = f
+        .path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let existing: Option<(i64, String, String)> = tx
-        .query_row("SELECT id, as_of, content_hash FROM datasets WHERE key = ?1", [&key], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT id, as_of, content_hash FROM datasets WHERE key = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     let summary = |outcome| FileSummary {
         file: f.path.display().to_string(),
@@ -381,11 +467,15 @@ fn store_file(tx: &Transaction, titles: &mut TitleInterner, f: &ParsedFile) -> R
     let outcome = match &existing {
         Some((_, _, hash)) if *hash == f.hash => return Ok(summary(ImportOutcome::Unchanged)),
         Some((_, stored, _)) if *stored > as_of_s => {
-            return Ok(summary(ImportOutcome::SkippedOlder { stored_as_of: stored.clone() }))
+            return Ok(summary(ImportOutcome::SkippedOlder {
+                stored_as_of: stored.clone(),
+            }))
         }
         Some((id, stored, _)) => {
             delete_dataset(tx, *id)?;
-            ImportOutcome::Replaced { previous_as_of: stored.clone() }
+            ImportOutcome::Replaced {
+                previous_as_of: stored.clone(),
+            }
         }
         None => ImportOutcome::Imported,
     };
@@ -403,16 +493,28 @@ fn store_file(tx: &Transaction, titles: &mut TitleInterner, f: &ParsedFile) -> R
 }
 
 fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
-    for table in
-        ["chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles", "jw_credits", "region_finance"]
-    {
+    for table in [
+        "chart_weeks",
+        "country_weeks",
+        "most_popular",
+        "engagement",
+        "tmdb_shows",
+        "jw_titles",
+        "jw_credits",
+        "region_finance",
+    ] {
         tx.execute(&format!("DELETE FROM {table} WHERE dataset_id = ?1"), [id])?;
     }
     tx.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
     Ok(())
 }
 
-fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &Parsed) -> Result<(), StoreError> {
+fn insert_rows(
+    tx: &Transaction,
+    titles: &mut TitleInterner,
+    ds: i64,
+    parsed: &Parsed,
+) -> Result<(), StoreError> {
     match parsed {
         Parsed::Top10(rows) => {
             let mut st = tx.prepare_cached(
@@ -420,9 +522,34 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for r in rows {
-                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
-                st.execute(params![ds, r.line as i64, r.week.to_string(), r.category, r.rank, t, r.hours, r.runtime, r.views, r.cumulative_weeks])
-                    .map_err(|e| dup(e, || format!("line {}: week {} {} rank {} appears twice", r.line, r.week, r.category, r.rank)))?;
+                let t = titles.id(
+                    tx,
+                    "top10",
+                    &r.show_title,
+                    r.season_title.as_deref().unwrap_or(""),
+                    chart_kind(&r.category),
+                    "",
+                )?;
+                st.execute(params![
+                    ds,
+                    r.line as i64,
+                    r.week.to_string(),
+                    r.category,
+                    r.rank,
+                    t,
+                    r.hours,
+                    r.runtime,
+                    r.views,
+                    r.cumulative_weeks
+                ])
+                .map_err(|e| {
+                    dup(e, || {
+                        format!(
+                            "line {}: week {} {} rank {} appears twice",
+                            r.line, r.week, r.category, r.rank
+                        )
+                    })
+                })?;
             }
         }
         Parsed::Countries(rows) => {
@@ -431,9 +558,33 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
             for r in rows {
-                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
-                st.execute(params![ds, r.line as i64, r.country_iso2, r.country_name, r.week.to_string(), r.category, r.rank, t, r.cumulative_weeks])
-                    .map_err(|e| dup(e, || format!("line {}: {} week {} {} rank {} appears twice", r.line, r.country_iso2, r.week, r.category, r.rank)))?;
+                let t = titles.id(
+                    tx,
+                    "top10",
+                    &r.show_title,
+                    r.season_title.as_deref().unwrap_or(""),
+                    chart_kind(&r.category),
+                    "",
+                )?;
+                st.execute(params![
+                    ds,
+                    r.line as i64,
+                    r.country_iso2,
+                    r.country_name,
+                    r.week.to_string(),
+                    r.category,
+                    r.rank,
+                    t,
+                    r.cumulative_weeks
+                ])
+                .map_err(|e| {
+                    dup(e, || {
+                        format!(
+                            "line {}: {} week {} {} rank {} appears twice",
+                            r.line, r.country_iso2, r.week, r.category, r.rank
+                        )
+                    })
+                })?;
             }
         }
         Parsed::MostPopular(rows) => {
@@ -442,9 +593,32 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for r in rows {
-                let t = titles.id(tx, "top10", &r.show_title, r.season_title.as_deref().unwrap_or(""), chart_kind(&r.category), "")?;
-                st.execute(params![ds, r.line as i64, r.category, r.rank, t, r.hours_first_91_days, r.runtime, r.views_first_91_days])
-                    .map_err(|e| dup(e, || format!("line {}: {} rank {} appears twice", r.line, r.category, r.rank)))?;
+                let t = titles.id(
+                    tx,
+                    "top10",
+                    &r.show_title,
+                    r.season_title.as_deref().unwrap_or(""),
+                    chart_kind(&r.category),
+                    "",
+                )?;
+                st.execute(params![
+                    ds,
+                    r.line as i64,
+                    r.category,
+                    r.rank,
+                    t,
+                    r.hours_first_91_days,
+                    r.runtime,
+                    r.views_first_91_days
+                ])
+                .map_err(|e| {
+                    dup(e, || {
+                        format!(
+                            "line {}: {} rank {} appears twice",
+                            r.line, r.category, r.rank
+                        )
+                    })
+                })?;
             }
         }
         Parsed::Engagement(report) => {
@@ -460,8 +634,16 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                 };
                 let t = titles.id(tx, "engagement", "", &r.title, kind, "")?;
                 st.execute(params![
-                    ds, report.period, r.sheet, r.row as i64, t, r.available_globally,
-                    r.release_date.map(|d| d.to_string()), r.hours, r.runtime_minutes, r.views
+                    ds,
+                    report.period,
+                    r.sheet,
+                    r.row as i64,
+                    t,
+                    r.available_globally,
+                    r.release_date.map(|d| d.to_string()),
+                    r.hours,
+                    r.runtime_minutes,
+                    r.views
                 ])?;
             }
         }
@@ -472,11 +654,26 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
             for r in rows {
-                let year = r.first_air_date.map(|d| chrono::Datelike::year(&d).to_string()).unwrap_or_default();
+                let year = r
+                    .first_air_date
+                    .map(|d| chrono::Datelike::year(&d).to_string())
+                    .unwrap_or_default();
                 let t = titles.id(tx, "tmdb", &r.name, "", "tv", &year)?;
                 st.execute(params![
-                    ds, r.line as i64, t, r.name, r.number_of_seasons, r.vote_count, r.vote_average, r.popularity, r.network,
-                    r.first_air_date.map(|d| d.to_string()), r.last_air_date.map(|d| d.to_string()), r.status, r.renewed, r.show_duration_days
+                    ds,
+                    r.line as i64,
+                    t,
+                    r.name,
+                    r.number_of_seasons,
+                    r.vote_count,
+                    r.vote_average,
+                    r.popularity,
+                    r.network,
+                    r.first_air_date.map(|d| d.to_string()),
+                    r.last_air_date.map(|d| d.to_string()),
+                    r.status,
+                    r.renewed,
+                    r.show_duration_days
                 ])?;
             }
         }
@@ -491,11 +688,29 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                 let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
                 let t = titles.id(tx, "justwatch", &r.title, "", kind, &year)?;
                 st.execute(params![
-                    r.id, ds, r.line as i64, t, r.title, r.kind, r.release_year, r.age_certification, r.runtime_minutes,
-                    serde_json::to_string(&r.genres).unwrap_or_default(), serde_json::to_string(&r.production_countries).unwrap_or_default(),
-                    r.seasons, r.imdb_id, r.imdb_score, r.imdb_votes.map(|v| v as i64), r.tmdb_popularity, r.tmdb_score
+                    r.id,
+                    ds,
+                    r.line as i64,
+                    t,
+                    r.title,
+                    r.kind,
+                    r.release_year,
+                    r.age_certification,
+                    r.runtime_minutes,
+                    serde_json::to_string(&r.genres).unwrap_or_default(),
+                    serde_json::to_string(&r.production_countries).unwrap_or_default(),
+                    r.seasons,
+                    r.imdb_id,
+                    r.imdb_score,
+                    r.imdb_votes.map(|v| v as i64),
+                    r.tmdb_popularity,
+                    r.tmdb_score
                 ])
-                .map_err(|e| dup(e, || format!("line {}: JustWatch id {} appears twice", r.line, r.id)))?;
+                .map_err(|e| {
+                    dup(e, || {
+                        format!("line {}: JustWatch id {} appears twice", r.line, r.id)
+                    })
+                })?;
             }
         }
         Parsed::RegionFinance(r) => {
@@ -503,8 +718,19 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                 "INSERT INTO region_finance (dataset_id, line, metric, year, region, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for f in &r.figures {
-                st.execute(params![ds, f.line as i64, r.metric, f.year, f.region, f.value])
-                    .map_err(|e| dup(e, || format!("line {}: year {} appears twice", f.line, f.year)))?;
+                st.execute(params![
+                    ds,
+                    f.line as i64,
+                    r.metric,
+                    f.year,
+                    f.region,
+                    f.value
+                ])
+                .map_err(|e| {
+                    dup(e, || {
+                        format!("line {}: year {} appears twice", f.line, f.year)
+                    })
+                })?;
             }
         }
         Parsed::JustWatchCredits(rows) => {
@@ -512,7 +738,15 @@ fn insert_rows(tx: &Transaction, titles: &mut TitleInterner, ds: i64, parsed: &P
                 "INSERT INTO jw_credits (dataset_id, line, person_id, jw_title_id, name, character, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for r in rows {
-                st.execute(params![ds, r.line as i64, r.person_id, r.title_id, r.name, r.character, r.role])?;
+                st.execute(params![
+                    ds,
+                    r.line as i64,
+                    r.person_id,
+                    r.title_id,
+                    r.name,
+                    r.character,
+                    r.role
+                ])?;
             }
         }
     }
@@ -536,7 +770,9 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
 /// decided about the file, so even a snapshot that would be skipped as older is reported as bad.
 fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
     use std::collections::hash_map::Entry;
-    fn first_dup<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = (K, usize)>) -> Option<(usize, usize)> {
+    fn first_dup<K: std::hash::Hash + Eq>(
+        keys: impl Iterator<Item = (K, usize)>,
+    ) -> Option<(usize, usize)> {
         let mut seen: HashMap<K, usize> = HashMap::new();
         for (k, line) in keys {
             match seen.entry(k) {
@@ -549,13 +785,25 @@ fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
         None
     }
     let dup = match &f.parsed {
-        Parsed::Top10(rows) => first_dup(rows.iter().map(|r| ((r.week, r.category.as_str(), r.rank), r.line))),
-        Parsed::Countries(rows) => {
-            first_dup(rows.iter().map(|r| ((r.country_iso2.as_str(), r.week, r.category.as_str(), r.rank), r.line)))
+        Parsed::Top10(rows) => first_dup(
+            rows.iter()
+                .map(|r| ((r.week, r.category.as_str(), r.rank), r.line)),
+        ),
+        Parsed::Countries(rows) => first_dup(rows.iter().map(|r| {
+            (
+                (r.country_iso2.as_str(), r.week, r.category.as_str(), r.rank),
+                r.line,
+            )
+        })),
+        Parsed::MostPopular(rows) => {
+            first_dup(rows.iter().map(|r| ((r.category.as_str(), r.rank), r.line)))
         }
-        Parsed::MostPopular(rows) => first_dup(rows.iter().map(|r| ((r.category.as_str(), r.rank), r.line))),
         Parsed::JustWatchTitles(rows) => first_dup(rows.iter().map(|r| (r.id.as_str(), r.line))),
-        Parsed::RegionFinance(r) => first_dup(r.figures.iter().map(|x| ((x.year, x.region.as_str()), x.line))),
+        Parsed::RegionFinance(r) => first_dup(
+            r.figures
+                .iter()
+                .map(|x| ((x.year, x.region.as_str()), x.line)),
+        ),
         Parsed::Engagement(_) | Parsed::Tmdb(_) | Parsed::JustWatchCredits(_) => None,
     };
     match dup {
@@ -570,7 +818,9 @@ fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
 /// A uniqueness violation inside one file is a data error (a row stated twice), not a bug.
 fn dup(e: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             StoreError::Invalid(what())
         }
         _ => StoreError::Sql(e),

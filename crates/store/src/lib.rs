@@ -40,7 +40,10 @@ impl Store {
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;
              PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
         )?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.migrate_component("store", schema::MIGRATIONS)?;
         Ok(store)
     }
@@ -60,7 +63,11 @@ impl Store {
 
     /// Applies `migrations[v..]` for `component`, each in its own transaction, recording the
     /// version reached. Each crate owns its tables; the store owns the mechanism.
-    pub fn migrate_component(&mut self, component: &str, migrations: &[&str]) -> Result<(), StoreError> {
+    pub fn migrate_component(
+        &mut self,
+        component: &str,
+        migrations: &[&str],
+    ) -> Result<(), StoreError> {
         schema::migrate(&mut self.conn, component, migrations)
     }
 }

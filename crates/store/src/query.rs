@@ -183,11 +183,15 @@ pub(crate) fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
 }
 
-
 const SERIES_COLS: &str = "s.id, s.slug, s.title, s.kind";
 
 fn series_row(r: &rusqlite::Row) -> rusqlite::Result<SeriesRef> {
-    Ok(SeriesRef { id: r.get(0)?, slug: r.get(1)?, title: r.get(2)?, kind: r.get(3)? })
+    Ok(SeriesRef {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        title: r.get(2)?,
+        kind: r.get(3)?,
+    })
 }
 
 /// A week ending Sunday `w` covers `w-6 ..= w`.
@@ -212,7 +216,9 @@ impl Store {
         // normalises to it. Spellings are compared in Rust, since SQLite can't normalise.
         let mut ids: Vec<i64> = Vec::new();
         {
-            let mut st = self.conn().prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
+            let mut st = self
+                .conn()
+                .prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
             let rows = st.query_map([&key], |r| r.get(0))?;
             for r in rows {
                 ids.push(r?);
@@ -264,7 +270,13 @@ impl Store {
         let mut msg = format!("no series matches \"{spelling}\"");
         if !hits.is_empty() {
             msg.push_str("; did you mean: ");
-            msg.push_str(&hits.iter().map(|h| format!("\"{}\"", h.series.title)).collect::<Vec<_>>().join(", "));
+            msg.push_str(
+                &hits
+                    .iter()
+                    .map(|h| format!("\"{}\"", h.series.title))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
         }
         Err(StoreError::NotFound(msg))
     }
@@ -272,7 +284,11 @@ impl Store {
     pub fn series_by_slug(&self, slug: &str) -> Result<Option<SeriesRef>, StoreError> {
         Ok(self
             .conn()
-            .query_row(&format!("SELECT {SERIES_COLS} FROM series s WHERE s.slug = ?1"), [slug], series_row)
+            .query_row(
+                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.slug = ?1"),
+                [slug],
+                series_row,
+            )
             .optional()?)
     }
 
@@ -283,7 +299,9 @@ impl Store {
             "SELECT id, label, display, number FROM seasons WHERE series_id = ?1 ORDER BY ordinal",
         )?;
         let rows: Vec<(i64, String, String, Option<u32>)> = st
-            .query_map([series.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([series.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<Result<_, _>>()?;
         for (id, label, display, number) in rows {
             let label: SeasonLabel = serde_json::from_str(&label).unwrap_or(SeasonLabel::Whole);
@@ -297,7 +315,10 @@ impl Store {
                 engagement: self.engagement_entries(id)?,
             });
         }
-        Ok(ShowReport { series: series.clone(), seasons })
+        Ok(ShowReport {
+            series: series.clone(),
+            seasons,
+        })
     }
 
     fn season_spellings(&self, season_id: i64) -> Result<Vec<String>, StoreError> {
@@ -305,12 +326,20 @@ impl Store {
             "SELECT DISTINCT CASE WHEN season_title = '' THEN show_title ELSE season_title END AS s
              FROM titles WHERE season_id = ?1 ORDER BY s",
         )?;
-        let v = st.query_map([season_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let v = st
+            .query_map([season_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(v)
     }
 
     fn top10_summary(&self, season_id: i64) -> Result<Option<Top10Summary>, StoreError> {
-        let r: (i64, Option<u32>, Option<i64>, Option<String>, Option<String>) = self.conn().query_row(
+        let r: (
+            i64,
+            Option<u32>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        ) = self.conn().query_row(
             "SELECT count(*), min(c.rank), sum(c.hours), min(c.week), max(c.week)
              FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.season_id = ?1",
             [season_id],
@@ -395,7 +424,12 @@ impl Store {
                 |r| r.get(0),
             )?;
             if !exists {
-                let have = self.show(series)?.seasons.iter().map(|s| format!("\"{}\"", s.season)).collect::<Vec<_>>();
+                let have = self
+                    .show(series)?
+                    .seasons
+                    .iter()
+                    .map(|s| format!("\"{}\"", s.season))
+                    .collect::<Vec<_>>();
                 return Err(StoreError::NotFound(format!(
                     "{} has no {}; its seasons are: {}",
                     series.title,
@@ -416,7 +450,12 @@ impl Store {
             let start = week_start(w.week_end);
             let overlaps = from.is_none_or(|f| w.week_end >= f) && to.is_none_or(|t| start <= t);
             let inside = from.is_none_or(|f| start >= f) && to.is_none_or(|t| w.week_end <= t);
-            let hw = HoursWeek { week_end: w.week_end, rank: w.rank, hours: w.hours, season: label };
+            let hw = HoursWeek {
+                week_end: w.week_end,
+                rank: w.rank,
+                hours: w.hours,
+                season: label,
+            };
             if inside {
                 weeks.push(hw);
             } else if overlaps {
@@ -482,12 +521,18 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let mut cst = self
-            .conn()
-            .prepare_cached("SELECT name, character, role FROM jw_credits WHERE jw_title_id = ?1 ORDER BY line")?;
+        let mut cst = self.conn().prepare_cached(
+            "SELECT name, character, role FROM jw_credits WHERE jw_title_id = ?1 ORDER BY line",
+        )?;
         for f in &mut facts {
             f.credits = cst
-                .query_map([&f.id], |r| Ok(Credit { name: r.get(0)?, character: r.get(1)?, role: r.get(2)? }))?
+                .query_map([&f.id], |r| {
+                    Ok(Credit {
+                        name: r.get(0)?,
+                        character: r.get(1)?,
+                        role: r.get(2)?,
+                    })
+                })?
                 .collect::<Result<_, _>>()?;
         }
         Ok(facts)
@@ -495,7 +540,9 @@ impl Store {
 
     /// Every series, ordered by slug, for whole-data passes.
     pub fn all_series(&self) -> Result<Vec<SeriesRef>, StoreError> {
-        let mut st = self.conn().prepare_cached(&format!("SELECT {SERIES_COLS} FROM series s ORDER BY s.slug"))?;
+        let mut st = self.conn().prepare_cached(&format!(
+            "SELECT {SERIES_COLS} FROM series s ORDER BY s.slug"
+        ))?;
         let v = st.query_map([], series_row)?.collect::<Result<_, _>>()?;
         Ok(v)
     }
@@ -507,7 +554,8 @@ impl Store {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let mut best: std::collections::HashMap<i64, (f64, String)> = std::collections::HashMap::new();
+        let mut best: std::collections::HashMap<i64, (f64, String)> =
+            std::collections::HashMap::new();
         let mut st = self.conn().prepare_cached(
             "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
         )?;
@@ -528,14 +576,26 @@ impl Store {
                 }
             }
         }
-        let mut hits: Vec<(f64, i64, String)> = best.into_iter().map(|(id, (s, m))| (s, id, m)).collect();
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(&b.2)).then(a.1.cmp(&b.1)));
+        let mut hits: Vec<(f64, i64, String)> =
+            best.into_iter().map(|(id, (s, m))| (s, id, m)).collect();
+        hits.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.2.cmp(&b.2))
+                .then(a.1.cmp(&b.1))
+        });
         hits.truncate(limit);
         let mut out = Vec::new();
         for (score, id, matched) in hits {
-            let series =
-                self.conn().query_row(&format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"), [id], series_row)?;
-            out.push(SearchHit { series, matched, score: (score * 1000.0).round() / 1000.0 });
+            let series = self.conn().query_row(
+                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"),
+                [id],
+                series_row,
+            )?;
+            out.push(SearchHit {
+                series,
+                matched,
+                score: (score * 1000.0).round() / 1000.0,
+            });
         }
         Ok(out)
     }
@@ -543,15 +603,32 @@ impl Store {
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let mut tables = Vec::new();
         for t in [
-            "datasets", "titles", "chart_weeks", "country_weeks", "most_popular", "engagement", "tmdb_shows", "jw_titles",
-            "jw_credits", "region_finance", "series", "seasons", "unresolved", "aliases",
+            "datasets",
+            "titles",
+            "chart_weeks",
+            "country_weeks",
+            "most_popular",
+            "engagement",
+            "tmdb_shows",
+            "jw_titles",
+            "jw_credits",
+            "region_finance",
+            "series",
+            "seasons",
+            "unresolved",
+            "aliases",
         ] {
-            let rows: i64 = self.conn().query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
-            tables.push(TableCount { table: t.to_string(), rows });
+            let rows: i64 =
+                self.conn()
+                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;
+            tables.push(TableCount {
+                table: t.to_string(),
+                rows,
+            });
         }
-        let mut st = self
-            .conn()
-            .prepare_cached("SELECT key, format, publisher, file_name, as_of, rows FROM datasets ORDER BY key")?;
+        let mut st = self.conn().prepare_cached(
+            "SELECT key, format, publisher, file_name, as_of, rows FROM datasets ORDER BY key",
+        )?;
         let datasets = st
             .query_map([], |r| {
                 Ok(DatasetCount {
@@ -568,8 +645,11 @@ impl Store {
     }
 
     pub fn unresolved(&self) -> Result<UnresolvedReport, StoreError> {
-        let distinct: i64 =
-            self.conn().query_row("SELECT count(*) FROM titles WHERE source != 'ledger'", [], |r| r.get(0))?;
+        let distinct: i64 = self.conn().query_row(
+            "SELECT count(*) FROM titles WHERE source != 'ledger'",
+            [],
+            |r| r.get(0),
+        )?;
         let mut st = self.conn().prepare_cached(
             "SELECT t.source, t.show_title, t.season_title, t.kind, u.reason, u.candidates
              FROM unresolved u JOIN titles t ON t.id = u.title_id ORDER BY t.source, t.show_title, t.season_title",
@@ -590,7 +670,11 @@ impl Store {
         Ok(UnresolvedReport {
             distinct_titles: distinct,
             unresolved: n,
-            percent: if distinct == 0 { 0.0 } else { (n as f64 * 10000.0 / distinct as f64).round() / 100.0 },
+            percent: if distinct == 0 {
+                0.0
+            } else {
+                (n as f64 * 10000.0 / distinct as f64).round() / 100.0
+            },
             entries,
         })
     }
@@ -604,7 +688,11 @@ fn score(q: &str, s: &str) -> f64 {
     if s.starts_with(q) && s[q.len()..].starts_with(' ') {
         return 0.9;
     }
-    if s.split(' ').collect::<Vec<_>>().windows(q.split(' ').count()).any(|w| w.join(" ") == q) {
+    if s.split(' ')
+        .collect::<Vec<_>>()
+        .windows(q.split(' ').count())
+        .any(|w| w.join(" ") == q)
+    {
         return 0.8;
     }
     let jw = strsim::jaro_winkler(q, s);

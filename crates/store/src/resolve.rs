@@ -63,7 +63,9 @@ fn source_rank(source: &str) -> u8 {
 /// Rebuilds `series`, `seasons`, `unresolved` and the `titles` links from scratch.
 pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let rows: Vec<TitleRow> = {
-        let mut st = tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles ORDER BY id")?;
+        let mut st = tx.prepare(
+            "SELECT id, source, show_title, season_title, kind, hint FROM titles ORDER BY id",
+        )?;
         let it = st.query_map([], |r| {
             Ok(TitleRow {
                 id: r.get(0)?,
@@ -79,7 +81,8 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let aliases: HashMap<String, (String, Option<String>)> = {
         let mut st = tx.prepare("SELECT spelling, series, season FROM aliases")?;
         let it = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
-        it.map(|r| r.map(|(s, v)| (titles::normalize(&s), v))).collect::<Result<_, _>>()?
+        it.map(|r| r.map(|(s, v)| (titles::normalize(&s), v)))
+            .collect::<Result<_, _>>()?
     };
 
     // Catalogue records that share a name within one source are different shows: key them by year.
@@ -113,7 +116,11 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
         .map(|p| (p.key.clone(), p.base.clone()))
         .collect();
     for (r, p) in rows.iter().zip(parsed.iter_mut()) {
-        if r.source != "engagement" || p.forced || p.label != Some(SeasonLabel::Whole) || p.kind == "film" {
+        if r.source != "engagement"
+            || p.forced
+            || p.label != Some(SeasonLabel::Whole)
+            || p.kind == "film"
+        {
             continue;
         }
         let (english, _) = titles::split_native(&r.season);
@@ -138,7 +145,10 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let mut kinds_by_key: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for p in &parsed {
         if p.kind != "unknown" {
-            kinds_by_key.entry(p.key.as_str()).or_default().insert(p.kind.as_str());
+            kinds_by_key
+                .entry(p.key.as_str())
+                .or_default()
+                .insert(p.kind.as_str());
         }
     }
     let mut unresolved: Vec<(i64, String, Vec<String>)> = Vec::new();
@@ -146,7 +156,9 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     for (r, p) in rows.iter().zip(&parsed) {
         let k = if p.kind == "unknown" {
             match kinds_by_key.get(p.key.as_str()) {
-                Some(ks) if ks.len() == 1 => ks.iter().next().map(|s| s.to_string()).unwrap_or_default(),
+                Some(ks) if ks.len() == 1 => {
+                    ks.iter().next().map(|s| s.to_string()).unwrap_or_default()
+                }
                 Some(ks) => {
                     unresolved.push((
                         r.id,
@@ -167,7 +179,10 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
     for (p, k) in parsed.iter().zip(&final_kind) {
         let base_for_alias = strip_year_hint(&p.key, &p.base);
-        by_alias.entry((titles::alias_key(&base_for_alias), k.clone())).or_default().insert(p.key.clone());
+        by_alias
+            .entry((titles::alias_key(&base_for_alias), k.clone()))
+            .or_default()
+            .insert(p.key.clone());
     }
     let mut redirect: HashMap<(String, String), String> = HashMap::new();
     let mut ambiguous_bare: HashMap<(String, String), Vec<String>> = HashMap::new();
@@ -183,7 +198,10 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
                 }
             }
         } else if keys.contains(alias) {
-            ambiguous_bare.insert((alias.clone(), kind.clone()), variants.iter().map(|s| s.to_string()).collect());
+            ambiguous_bare.insert(
+                (alias.clone(), kind.clone()),
+                variants.iter().map(|s| s.to_string()).collect(),
+            );
         }
     }
 
@@ -199,14 +217,17 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
             if !p.forced && !matches!(r.source.as_str(), "tmdb" | "justwatch") {
                 unresolved.push((
                     r.id,
-                    "several series carry this title with a disambiguator; this spelling has none".into(),
+                    "several series carry this title with a disambiguator; this spelling has none"
+                        .into(),
                     cands.clone(),
                 ));
             }
         }
         let g = groups.entry(gk.clone()).or_default();
         g.kind = k.clone();
-        *g.spellings.entry((source_rank(&r.source), p.base.clone())).or_default() += 1;
+        *g.spellings
+            .entry((source_rank(&r.source), p.base.clone()))
+            .or_default() += 1;
         g.members.push(i);
         member_group.push(gk);
     }
@@ -218,11 +239,13 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let mut group_ids: HashMap<(String, String), i64> = HashMap::new();
     let mut counts = ResolveCounts::default();
     {
-        let mut ins_series = tx.prepare("INSERT INTO series (slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut ins_series = tx
+            .prepare("INSERT INTO series (slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4)")?;
         let mut ins_season = tx.prepare(
             "INSERT INTO seasons (series_id, label_key, label, display, number, ordinal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut upd = tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
+        let mut upd =
+            tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
         // TV first, so a series keeps the bare slug when a film shares its title.
         let mut order: Vec<(&(String, String), &Group)> = groups.iter().collect();
         order.sort_by_key(|(k, g)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
@@ -253,13 +276,21 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
                 counts.seasons += 1;
             }
             for &i in &g.members {
-                let season_id = parsed[i].label.as_ref().and_then(|l| season_ids.get(&l.key()).copied());
+                let season_id = parsed[i]
+                    .label
+                    .as_ref()
+                    .and_then(|l| season_ids.get(&l.key()).copied());
                 upd.execute(params![series_id, season_id, rows[i].id])?;
             }
         }
-        let mut ins_unres = tx.prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
+        let mut ins_unres = tx
+            .prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
         for (id, reason, cands) in &unresolved {
-            ins_unres.execute(params![id, reason, serde_json::to_string(cands).unwrap_or_default()])?;
+            ins_unres.execute(params![
+                id,
+                reason,
+                serde_json::to_string(cands).unwrap_or_default()
+            ])?;
         }
         counts.unresolved = unresolved.len();
     }
@@ -278,7 +309,11 @@ fn parse_row(
     aliases: &HashMap<String, (String, Option<String>)>,
     catalogue_names: &HashMap<(String, String, String), BTreeSet<String>>,
 ) -> Parsed {
-    let spelling = if r.season.is_empty() { &r.show } else { &r.season };
+    let spelling = if r.season.is_empty() {
+        &r.show
+    } else {
+        &r.season
+    };
     let (english, _) = titles::split_native(spelling);
     if let Some((series, season)) = aliases.get(&titles::normalize(english)) {
         let label = match season {
@@ -302,26 +337,53 @@ fn parse_row(
                 let (season_en, _) = titles::split_native(&r.season);
                 match season_en.get(..r.show.len()) {
                     Some(head) if head.eq_ignore_ascii_case(&r.show) => {
-                        titles::parse_remainder(&season_en[r.show.len()..]).unwrap_or(SeasonLabel::Whole)
+                        titles::parse_remainder(&season_en[r.show.len()..])
+                            .unwrap_or(SeasonLabel::Whole)
                     }
                     _ => titles::parse_season_title(season_en).season,
                 }
             };
             let kind = if r.kind == "film" { "film" } else { "tv" };
-            Parsed { base: r.show.clone(), label: Some(label), kind: kind.into(), key: titles::normalize(&r.show), forced: false }
+            Parsed {
+                base: r.show.clone(),
+                label: Some(label),
+                kind: kind.into(),
+                key: titles::normalize(&r.show),
+                forced: false,
+            }
         }
         "engagement" => {
             let p = titles::parse_season_title(&r.season);
-            let kind = if r.kind == "unknown" && p.season != SeasonLabel::Whole { "tv".to_string() } else { r.kind.clone() };
-            Parsed { key: titles::normalize(&p.base), base: p.base, label: Some(p.season), kind, forced: false }
+            let kind = if r.kind == "unknown" && p.season != SeasonLabel::Whole {
+                "tv".to_string()
+            } else {
+                r.kind.clone()
+            };
+            Parsed {
+                key: titles::normalize(&p.base),
+                base: p.base,
+                label: Some(p.season),
+                kind,
+                forced: false,
+            }
         }
         _ => {
             let n = titles::normalize(&r.show);
             let dup = catalogue_names
                 .get(&(r.source.clone(), r.kind.clone(), n.clone()))
                 .is_some_and(|years| years.len() > 1);
-            let key = if dup && !r.hint.is_empty() { format!("{n} {}", r.hint) } else { n };
-            Parsed { base: r.show.clone(), label: None, kind: r.kind.clone(), key, forced: false }
+            let key = if dup && !r.hint.is_empty() {
+                format!("{n} {}", r.hint)
+            } else {
+                n
+            };
+            Parsed {
+                base: r.show.clone(),
+                label: None,
+                kind: r.kind.clone(),
+                key,
+                forced: false,
+            }
         }
     }
 }
@@ -336,7 +398,10 @@ fn strip_year_hint(key: &str, base: &str) -> String {
 }
 
 fn known_prefix(title: &str, tv_keys: &HashMap<String, String>) -> Option<(String, SeasonLabel)> {
-    let cut_points = title.char_indices().filter(|&(_, c)| c == ' ' || c == ':').map(|(i, _)| i);
+    let cut_points = title
+        .char_indices()
+        .filter(|&(_, c)| c == ' ' || c == ':')
+        .map(|(i, _)| i);
     let mut best: Option<(String, SeasonLabel)> = None;
     for i in cut_points {
         let prefix = title[..i].trim_end_matches(':').trim();

@@ -4,12 +4,20 @@
 use crate::StoreError;
 use rusqlite::{params, Connection};
 
-pub(crate) fn migrate(conn: &mut Connection, component: &str, migrations: &[&str]) -> Result<(), StoreError> {
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    component: &str,
+    migrations: &[&str],
+) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);",
     )?;
     let current: i64 = conn
-        .query_row("SELECT version FROM schema_migrations WHERE component = ?1", [component], |r| r.get(0))
+        .query_row(
+            "SELECT version FROM schema_migrations WHERE component = ?1",
+            [component],
+            |r| r.get(0),
+        )
         .unwrap_or(0);
     for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
@@ -24,7 +32,8 @@ pub(crate) fn migrate(conn: &mut Connection, component: &str, migrations: &[&str
     Ok(())
 }
 
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 -- One row per dataset (a publisher's file family). A newer snapshot replaces the dataset's rows.
 CREATE TABLE datasets (
     id INTEGER PRIMARY KEY,
@@ -197,7 +206,8 @@ CREATE TABLE aliases (
     season TEXT,
     source_file TEXT NOT NULL
 );
-"#, r#"
+"#,
+    r#"
 -- Netflix's per-region yearly figures (ARPU, revenue), one dataset per file.
 CREATE TABLE region_finance (
     id INTEGER PRIMARY KEY,
@@ -209,4 +219,5 @@ CREATE TABLE region_finance (
     value REAL NOT NULL,
     UNIQUE (metric, year, region)
 );
-"#];
+"#,
+];

@@ -19,12 +19,20 @@ struct Run {
 #[test]
 fn every_top10_tv_season_matches_the_file() {
     let store = common::open_imported();
-    let text = std::fs::read_to_string(common::data_dir().join("netflix-top10/all-weeks-global.tsv")).unwrap();
+    let text =
+        std::fs::read_to_string(common::data_dir().join("netflix-top10/all-weeks-global.tsv"))
+            .unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
-    let (cw, cc, cr, cs, cst, ch) =
-        (col("week"), col("category"), col("weekly_rank"), col("show_title"), col("season_title"), col("weekly_hours_viewed"));
+    let (cw, cc, cr, cs, cst, ch) = (
+        col("week"),
+        col("category"),
+        col("weekly_rank"),
+        col("show_title"),
+        col("season_title"),
+        col("weekly_hours_viewed"),
+    );
     // season_id -> expected run, accumulated from every raw (show, season) group resolved to it.
     let mut expected: HashMap<i64, Run> = HashMap::new();
     let mut rows = 0;
@@ -43,11 +51,16 @@ fn every_top10_tv_season_matches_the_file() {
                 |r| r.get(0),
             )
             .unwrap_or_else(|e| panic!("{} / {}: no title row: {e}", f[cs], f[cst]));
-        let season_id = season_id.unwrap_or_else(|| panic!("{} / {} is not resolved to a season", f[cs], f[cst]));
+        let season_id = season_id
+            .unwrap_or_else(|| panic!("{} / {} is not resolved to a season", f[cs], f[cst]));
         let run = expected.entry(season_id).or_default();
         let rank: u32 = f[cr].parse().unwrap();
         run.weeks += 1;
-        run.peak = if run.peak == 0 { rank } else { run.peak.min(rank) };
+        run.peak = if run.peak == 0 {
+            rank
+        } else {
+            run.peak.min(rank)
+        };
         run.hours += f[ch].parse::<i64>().unwrap();
         if run.first.is_empty() || f[cw] < run.first.as_str() {
             run.first = f[cw].to_string();
@@ -70,18 +83,33 @@ fn every_top10_tv_season_matches_the_file() {
             });
             match expected.remove(&season.id) {
                 Some(want) => {
-                    assert_eq!(got.as_ref(), Some(&want), "{} {}", series.title, season.season);
+                    assert_eq!(
+                        got.as_ref(),
+                        Some(&want),
+                        "{} {}",
+                        series.title,
+                        season.season
+                    );
                     checked += 1;
                 }
                 None if series.kind == "tv" => {
                     // A TV season with no TV chart rows must not claim any.
-                    assert!(got.is_none(), "{} {} has Top 10 weeks the file doesn't", series.title, season.season);
+                    assert!(
+                        got.is_none(),
+                        "{} {} has Top 10 weeks the file doesn't",
+                        series.title,
+                        season.season
+                    );
                 }
                 None => {}
             }
         }
     }
-    assert!(expected.is_empty(), "{} seasons from the file not reached by `show`", expected.len());
+    assert!(
+        expected.is_empty(),
+        "{} seasons from the file not reached by `show`",
+        expected.len()
+    );
     eprintln!("checked {checked} TV seasons over {rows} chart rows");
 }
 
@@ -97,7 +125,10 @@ fn period_from_name(name: &str) -> String {
 fn every_engagement_row_matches_the_file() {
     let store = common::open_imported();
     let dir = common::data_dir().join("netflix-engagement");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert_eq!(files.len(), 5);
     // (report, title, hours, views) multiset, keyed by the season it resolved to.
@@ -117,7 +148,10 @@ fn every_engagement_row_matches_the_file() {
             for row in range.rows() {
                 let cell = |i: usize| row.get(i).map(|c| c.to_string()).unwrap_or_default();
                 let Some((ct, ch, cv)) = cols else {
-                    let pos = |n: &str| row.iter().position(|c| c.to_string() == n);
+                    let pos = |n: &str| {
+                        row.iter()
+                            .position(|c| matches!(c, Data::String(s) if s == n))
+                    };
                     if let (Some(t), Some(h)) = (pos("Title"), pos("Hours Viewed")) {
                         cols = Some((t, h, pos("Views")));
                     }
@@ -134,7 +168,8 @@ fn every_engagement_row_matches_the_file() {
                     Some(Data::String(s)) => s.trim().parse().ok(),
                     _ => None,
                 };
-                let hours = num(row.get(ch)).unwrap_or_else(|| panic!("{report} {sheet} {title}: hours"));
+                let hours =
+                    num(row.get(ch)).unwrap_or_else(|| panic!("{report} {sheet} {title}: hours"));
                 let views = cv.and_then(|i| num(row.get(i)));
                 let season_id: Option<i64> = store
                     .conn()
@@ -144,8 +179,11 @@ fn every_engagement_row_matches_the_file() {
                         |r| r.get(0),
                     )
                     .unwrap_or_else(|e| panic!("{report} {sheet} {title}: no title row: {e}"));
-                let season_id = season_id.unwrap_or_else(|| panic!("{report} {sheet} {title}: not resolved"));
-                *expected.entry((season_id, report.clone(), title, hours, views)).or_default() += 1;
+                let season_id =
+                    season_id.unwrap_or_else(|| panic!("{report} {sheet} {title}: not resolved"));
+                *expected
+                    .entry((season_id, report.clone(), title, hours, views))
+                    .or_default() += 1;
                 rows += 1;
             }
         }
@@ -155,12 +193,21 @@ fn every_engagement_row_matches_the_file() {
     for series in store.all_series().unwrap() {
         for season in store.show(&series).unwrap().seasons {
             for e in season.engagement {
-                *got.entry((season.id, e.report, e.title, e.hours, e.views)).or_default() += 1;
+                *got.entry((season.id, e.report, e.title, e.hours, e.views))
+                    .or_default() += 1;
             }
         }
     }
-    let missing: Vec<_> = expected.iter().filter(|(k, v)| got.get(*k) != Some(v)).take(5).collect();
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|(k, v)| got.get(*k) != Some(v))
+        .take(5)
+        .collect();
     assert!(missing.is_empty(), "rows differ (first 5): {missing:?}");
-    assert_eq!(got.len(), expected.len(), "the store has engagement rows the files don't");
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "the store has engagement rows the files don't"
+    );
     eprintln!("checked {rows} engagement rows");
 }

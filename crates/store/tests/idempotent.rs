@@ -24,20 +24,31 @@ fn snapshots_and_repeats_leave_stats_equal_to_one_import() {
     let legacy = top.join("all-weeks-global.2022-11-09.tsv");
     let tmdb = common::data_dir().join("tmdb/tv-status.csv");
     let (once, _) = stats_after(&[vec![current.clone(), tmdb.clone()]]);
-    assert!(once.tables.iter().any(|t| t.table == "chart_weeks" && t.rows > 10_000));
+    assert!(once
+        .tables
+        .iter()
+        .any(|t| t.table == "chart_weeks" && t.rows > 10_000));
 
-    let (old_then_new, o) = stats_after(&[vec![legacy.clone()], vec![current.clone(), tmdb.clone()]]);
+    let (old_then_new, o) =
+        stats_after(&[vec![legacy.clone()], vec![current.clone(), tmdb.clone()]]);
     assert_eq!(old_then_new, once, "older snapshot, then current");
     assert!(matches!(o[1][0], ImportOutcome::Replaced { .. }), "{o:?}");
 
-    let (new_then_old, o) = stats_after(&[vec![current.clone(), tmdb.clone()], vec![legacy.clone()]]);
+    let (new_then_old, o) =
+        stats_after(&[vec![current.clone(), tmdb.clone()], vec![legacy.clone()]]);
     assert_eq!(new_then_old, once, "current, then older snapshot");
-    assert!(matches!(o[1][0], ImportOutcome::SkippedOlder { .. }), "{o:?}");
+    assert!(
+        matches!(o[1][0], ImportOutcome::SkippedOlder { .. }),
+        "{o:?}"
+    );
 
     let (both_in_one_call, _) = stats_after(&[vec![legacy.clone(), current.clone(), tmdb.clone()]]);
     assert_eq!(both_in_one_call, once, "both snapshots in one call");
 
-    let (twice, o) = stats_after(&[vec![current.clone(), tmdb.clone()], vec![current.clone(), tmdb.clone()]]);
+    let (twice, o) = stats_after(&[
+        vec![current.clone(), tmdb.clone()],
+        vec![current.clone(), tmdb.clone()],
+    ]);
     assert_eq!(twice, once, "same files twice");
     assert!(o[1].iter().all(|x| *x == ImportOutcome::Unchanged), "{o:?}");
 }
@@ -45,8 +56,14 @@ fn snapshots_and_repeats_leave_stats_equal_to_one_import() {
 #[test]
 fn whole_directory_twice_changes_nothing() {
     let all = vec![common::data_dir()];
-    let (once, _) = stats_after(&[all.clone()]);
+    let (once, _) = stats_after(std::slice::from_ref(&all));
     let (twice, o) = stats_after(&[all.clone(), all]);
     assert_eq!(twice, once);
-    assert!(o[1].iter().all(|x| matches!(x, ImportOutcome::Unchanged | ImportOutcome::SkippedOlder { .. })), "{o:?}");
+    assert!(
+        o[1].iter().all(|x| matches!(
+            x,
+            ImportOutcome::Unchanged | ImportOutcome::SkippedOlder { .. }
+        )),
+        "{o:?}"
+    );
 }

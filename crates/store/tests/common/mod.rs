@@ -12,7 +12,11 @@ use std::sync::OnceLock;
 /// silently passes without its data proves nothing.
 pub fn data_dir() -> PathBuf {
     let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    assert!(d.join("README.md").is_file(), "real data missing: expected {} (../shared/data beside the checkout)", d.display());
+    assert!(
+        d.join("README.md").is_file(),
+        "real data missing: expected {} (../shared/data beside the checkout)",
+        d.display()
+    );
     d
 }
 
@@ -27,7 +31,9 @@ pub fn imported() -> &'static PathBuf {
         let dir = tempfile::tempdir().expect("tempdir").keep();
         let path = dir.join("all.db");
         let mut store = Store::open(&path).expect("open store");
-        store.import_paths(&[data_dir()], &ImportOptions::default()).expect("import all of ../shared/data");
+        store
+            .import_paths(&[data_dir()], &ImportOptions::default())
+            .expect("import all of ../shared/data");
         path
     })
 }
@@ -35,4 +41,3 @@ pub fn imported() -> &'static PathBuf {
 pub fn open_imported() -> Store {
     Store::open(imported()).expect("open imported store")
 }
-
