@@ -1,0 +1,173 @@
+//! The ledger's own tables in the store's SQLite file.
+//!
+//! Claims refer to series by *slug*, never by the store's row id: the store rebuilds its series
+//! table on every data import, and slugs are the one identifier that survives that.
+
+use crate::claims::{Claim, RawClaim};
+use crate::error::LedgerError;
+use crate::evidence::{Fact, Origin};
+use chrono::NaiveDate;
+use greenlight_store::Store;
+use rusqlite::params;
+
+/// Append-only: a schema change is a new entry at the end, never an edit.
+pub const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE ledger_claims (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,         -- Claim::content_hash: identity, for idempotent imports
+    series_slug TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    season INTEGER,
+    person TEXT,
+    event_date TEXT,
+    published TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    claim TEXT NOT NULL,               -- the claim in its written (claims-file) form, JSON
+    origin TEXT NOT NULL,              -- the file it came from, 'api', or 'starter'
+    entered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX ledger_claims_series ON ledger_claims(series_slug, published);
+
+-- Series titles the ledger declared to the store (claims files' [[series]]).
+CREATE TABLE ledger_series (
+    slug TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+"#];
+
+/// Creates or upgrades the ledger's tables.
+pub fn ensure_schema(store: &mut Store) -> Result<(), LedgerError> {
+    store.migrate_component("ledger", MIGRATIONS)?;
+    Ok(())
+}
+
+/// Whether the ledger's tables exist. Read-only callers (status on a store never written by the
+/// ledger) treat a missing table as an empty ledger instead of failing.
+pub fn has_tables(store: &Store) -> Result<bool, LedgerError> {
+    let n: i64 = store.conn().query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'ledger_claims'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+pub fn claim_count(store: &Store) -> Result<i64, LedgerError> {
+    if !has_tables(store)? {
+        return Ok(0);
+    }
+    Ok(store
+        .conn()
+        .query_row("SELECT count(*) FROM ledger_claims", [], |r| r.get(0))?)
+}
+
+/// Inserts claims (series already canonical slugs) in one transaction. Returns, per claim,
+/// whether it was new. A claim whose hash is stored already is left as it is.
+pub fn insert(
+    store: &mut Store,
+    claims: &[Claim],
+    origin: &str,
+) -> Result<Vec<(String, bool)>, LedgerError> {
+    let tx = store.conn_mut().transaction()?;
+    let mut out = Vec::with_capacity(claims.len());
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO ledger_claims (hash, series_slug, kind, season, person, event_date, published, source_kind, claim, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(hash) DO NOTHING",
+        )?;
+        for c in claims {
+            let hash = c.content_hash();
+            let json = serde_json::to_string(c).map_err(|e| LedgerError::Corrupt {
+                hash: hash.clone(),
+                message: e.to_string(),
+            })?;
+            let n = st.execute(params![
+                hash,
+                c.series,
+                c.kind(),
+                c.season,
+                c.person,
+                c.event_date.map(|d| d.to_string()),
+                c.published.to_string(),
+                c.source.kind.as_str(),
+                json,
+                origin
+            ])?;
+            out.push((hash, n > 0));
+        }
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Records a series a claims file declared (for the record; the store holds the series itself).
+pub fn record_series(
+    store: &mut Store,
+    slug: &str,
+    title: &str,
+    origin: &str,
+) -> Result<(), LedgerError> {
+    store.conn().execute(
+        "INSERT INTO ledger_series (slug, title, origin) VALUES (?1, ?2, ?3) ON CONFLICT(slug) DO NOTHING",
+        params![slug, title, origin],
+    )?;
+    Ok(())
+}
+
+/// A series the ledger declared, by slug or normalised title, for stores that lost it.
+pub fn declared_series(
+    store: &Store,
+    spelling: &str,
+) -> Result<Option<(String, String)>, LedgerError> {
+    if !has_tables(store)? {
+        return Ok(None);
+    }
+    let key = greenlight_sources::titles::normalize(spelling);
+    let mut st = store
+        .conn()
+        .prepare_cached("SELECT slug, title FROM ledger_series ORDER BY slug")?;
+    let rows: Vec<(String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows.into_iter().find(|(slug, title)| {
+        slug == spelling.trim() || greenlight_sources::titles::normalize(title) == key
+    }))
+}
+
+/// Every stored claim about a series published by `as_of` (all when `None`), oldest first.
+pub fn load(store: &Store, slug: &str, as_of: Option<NaiveDate>) -> Result<Vec<Fact>, LedgerError> {
+    if !has_tables(store)? {
+        return Ok(Vec::new());
+    }
+    let mut st = store.conn().prepare_cached(
+        "SELECT hash, claim, origin FROM ledger_claims
+         WHERE series_slug = ?1 AND (?2 IS NULL OR published <= ?2) ORDER BY published, id",
+    )?;
+    let rows: Vec<(String, String, String)> = st
+        .query_map(params![slug, as_of.map(|d| d.to_string())], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (hash, json, origin) in rows {
+        let raw: RawClaim = serde_json::from_str(&json).map_err(|e| LedgerError::Corrupt {
+            hash: hash.clone(),
+            message: e.to_string(),
+        })?;
+        // Stored claims were checked on the way in; `NaiveDate::MAX` as "today" keeps a claim
+        // that was valid when entered valid forever.
+        let claim = Claim::from_raw(raw, NaiveDate::MAX).map_err(|e| LedgerError::Corrupt {
+            hash: hash.clone(),
+            message: e.to_string(),
+        })?;
+        out.push(Fact {
+            claim,
+            origin: Origin::Ledger {
+                hash,
+                entered_from: origin,
+            },
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,665 @@
+//! The ledger's public operations and the report shapes the CLI prints. Field names are a
+//! public contract (`--json`): add fields, never rename.
+
+use crate::claims::{CastTier, Claim, ClaimValue, DatePrecision, RawClaim, SourceKind};
+use crate::derive::{self, Contradiction, Evidence, SeasonOutcome, Status, ViewingCheck};
+use crate::error::{ClaimError, ClaimLocation, LedgerError};
+use crate::evidence::{self, EvidenceClaim, Fact};
+use crate::file::{self, FileFormat, ReadFile};
+use crate::reception::{self, Audience, ReceptionEntry, SourceRef};
+use crate::{db, today};
+use chrono::NaiveDate;
+use greenlight_sources::titles::{self, SeasonLabel};
+use greenlight_store::{SeriesRef, Store, StoreError};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The series a report is about. `in_store` is false for a series only the ledger knows of
+/// (declared by a claims file in a store that has since lost it): it has claims but no data.
+struct Subject {
+    series: SeriesRef,
+    in_store: bool,
+}
+
+fn subject(store: &Store, spelling: &str) -> Result<Subject, LedgerError> {
+    if let Some(series) = store.find_series(spelling)? {
+        return Ok(Subject {
+            series,
+            in_store: true,
+        });
+    }
+    if let Some((slug, title)) = db::declared_series(store, spelling)? {
+        return Ok(Subject {
+            series: SeriesRef {
+                id: -1,
+                slug,
+                title,
+                kind: "tv".into(),
+            },
+            in_store: false,
+        });
+    }
+    // The store's own miss message suggests close spellings.
+    match store.series(spelling) {
+        Ok(series) => Ok(Subject {
+            series,
+            in_store: true,
+        }),
+        Err(StoreError::NotFound(m)) => Err(LedgerError::NotFound(m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ledger claims and data evidence about the series, published by `as_of`.
+fn facts(
+    store: &Store,
+    subject: &Subject,
+    as_of: Option<NaiveDate>,
+) -> Result<Vec<Fact>, LedgerError> {
+    let mut out = db::load(store, &subject.series.slug, as_of)?;
+    if subject.in_store {
+        out.extend(
+            evidence::data_facts(store, &subject.series)?
+                .into_iter()
+                .filter(|f| as_of.is_none_or(|a| f.claim.published <= a)),
+        );
+    }
+    Ok(out)
+}
+
+/// `greenlight status SERIES [--as-of DATE]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusReport {
+    pub series: SeriesRef,
+    pub as_of: Option<NaiveDate>,
+    pub status: Status,
+    pub decided_on: Option<NaiveDate>,
+    /// `exact`, or `no_later_than` when only a bound is known (data evidence, undated claims).
+    pub decided_on_precision: Option<DatePrecision>,
+    pub next_season: u32,
+    /// For `release_date_announced`.
+    pub release_date: Option<NaiveDate>,
+    pub confidence: f64,
+    pub confidence_reason: String,
+    /// The deciding claims (and context), oldest first.
+    pub evidence: Vec<Evidence>,
+    pub contradictions: Vec<Contradiction>,
+    /// Every stated viewing figure, checked against the chart data.
+    pub viewing_claims: Vec<ViewingCheck>,
+    /// What was decided about each season up to the next one.
+    pub seasons: Vec<SeasonOutcome>,
+    /// How many typed claims and data claims were considered.
+    pub claims_considered: usize,
+    pub data_claims_considered: usize,
+}
+
+/// The derived status of `spelling`'s next season, using only what was published by `as_of`.
+pub fn status(
+    store: &Store,
+    spelling: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusReport, LedgerError> {
+    let s = subject(store, spelling)?;
+    status_of(store, &s, as_of)
+}
+
+/// [`status`] for a series already resolved (whole-data passes).
+pub fn status_for(
+    store: &Store,
+    series: &SeriesRef,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusReport, LedgerError> {
+    status_of(
+        store,
+        &Subject {
+            series: series.clone(),
+            in_store: true,
+        },
+        as_of,
+    )
+}
+
+fn status_of(
+    store: &Store,
+    s: &Subject,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusReport, LedgerError> {
+    let facts = facts(store, s, as_of)?;
+    let now = as_of.unwrap_or_else(today);
+    let d = derive::derive(&facts, now);
+    let mut contradictions = d.contradictions;
+    contradictions.extend(derive::premiere_contradictions(&facts));
+    let mut viewing_claims = Vec::new();
+    let mut chart = None;
+    for f in facts
+        .iter()
+        .filter(|f| matches!(f.claim.value, ClaimValue::ViewingFigure { .. }) && !f.is_data())
+    {
+        let ClaimValue::ViewingFigure {
+            hours,
+            from,
+            to,
+            rank,
+            ..
+        } = &f.claim.value
+        else {
+            continue;
+        };
+        let hours_data = match (s.in_store, hours, from, to) {
+            (true, Some(_), Some(from), Some(to)) => {
+                let label = f.claim.season.map(|n| SeasonLabel::Season { number: n });
+                Some(
+                    store
+                        .hours(&s.series, label.as_ref(), Some(*from), Some(*to))
+                        .map_err(|e| e.to_string()),
+                )
+            }
+            _ => None,
+        };
+        if rank.is_some() && chart.is_none() && s.in_store {
+            chart = Some(store.chart_weeks(&s.series)?);
+        }
+        if let Some(check) =
+            derive::check_viewing(f, hours_data, chart.as_deref().unwrap_or(&[]), as_of)
+        {
+            if let Some(c) = derive::viewing_contradiction(&check, f) {
+                contradictions.push(c);
+            }
+            viewing_claims.push(check);
+        }
+    }
+    Ok(StatusReport {
+        series: s.series.clone(),
+        as_of,
+        status: d.status,
+        decided_on: d.decided_on,
+        decided_on_precision: d.decided_on_precision,
+        next_season: d.next_season,
+        release_date: d.release_date,
+        confidence: d.confidence,
+        confidence_reason: d.confidence_reason,
+        evidence: d.evidence,
+        contradictions,
+        viewing_claims,
+        seasons: d.seasons,
+        claims_considered: facts.iter().filter(|f| !f.is_data()).count(),
+        data_claims_considered: facts.iter().filter(|f| f.is_data()).count(),
+    })
+}
+
+/// `greenlight timeline SERIES`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineReport {
+    pub series: SeriesRef,
+    pub entries: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    /// The event's date, or the publication date for undated claims (see `dated_by`).
+    pub date: NaiveDate,
+    /// `event` or `published`.
+    pub dated_by: &'static str,
+    #[serde(flatten)]
+    pub claim: EvidenceClaim,
+}
+
+/// Every claim and data evidence about the series, dated and sorted (oldest first).
+pub fn timeline(store: &Store, spelling: &str) -> Result<TimelineReport, LedgerError> {
+    let s = subject(store, spelling)?;
+    let mut facts = facts(store, &s, None)?;
+    facts.sort_by(|a, b| {
+        a.claim
+            .date()
+            .cmp(&b.claim.date())
+            .then(a.claim.published.cmp(&b.claim.published))
+            .then(a.claim.kind().cmp(b.claim.kind()))
+            .then(a.id().cmp(&b.id()))
+    });
+    let entries = facts
+        .iter()
+        .map(|f| TimelineEntry {
+            date: f.claim.date(),
+            dated_by: if f.claim.event_date.is_some() {
+                "event"
+            } else {
+                "published"
+            },
+            claim: f.view(),
+        })
+        .collect();
+    Ok(TimelineReport {
+        series: s.series,
+        entries,
+    })
+}
+
+/// `greenlight cast SERIES`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CastReport {
+    pub series: SeriesRef,
+    pub cast: Vec<CastMember>,
+    pub crew: Vec<CrewMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CastMember {
+    pub person: String,
+    pub characters: Vec<String>,
+    pub tier: Option<CastTier>,
+    /// When the casting was announced (the earliest announcement in the ledger).
+    pub announced: Option<NaiveDate>,
+    pub seasons: Vec<u32>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrewMember {
+    pub person: String,
+    pub roles: Vec<String>,
+    pub episodes: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+const JUSTWATCH: &str = "JustWatch (Netflix US catalogue, 2022)";
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    let key = titles::normalize(s);
+    if !v.iter().any(|x| titles::normalize(x) == key) {
+        v.push(s.to_string());
+    }
+}
+
+/// Cast and crew from the ledger and JustWatch's credits, one entry per person (names matched
+/// after normalisation, so `Arden Cho` and `ARDEN CHO` are one person).
+pub fn cast(store: &Store, spelling: &str) -> Result<CastReport, LedgerError> {
+    let s = subject(store, spelling)?;
+    let facts = db::load(store, &s.series.slug, None)?;
+    let mut cast: Vec<CastMember> = Vec::new();
+    let mut crew: Vec<CrewMember> = Vec::new();
+    let find_cast = |cast: &mut Vec<CastMember>, person: &str| -> usize {
+        let key = titles::normalize(person);
+        match cast
+            .iter()
+            .position(|c| titles::normalize(&c.person) == key)
+        {
+            Some(i) => i,
+            None => {
+                cast.push(CastMember {
+                    person: person.to_string(),
+                    characters: Vec::new(),
+                    tier: None,
+                    announced: None,
+                    seasons: Vec::new(),
+                    sources: Vec::new(),
+                });
+                cast.len() - 1
+            }
+        }
+    };
+    let find_crew = |crew: &mut Vec<CrewMember>, person: &str| -> usize {
+        let key = titles::normalize(person);
+        match crew
+            .iter()
+            .position(|c| titles::normalize(&c.person) == key)
+        {
+            Some(i) => i,
+            None => {
+                crew.push(CrewMember {
+                    person: person.to_string(),
+                    roles: Vec::new(),
+                    episodes: Vec::new(),
+                    sources: Vec::new(),
+                });
+                crew.len() - 1
+            }
+        }
+    };
+    for f in &facts {
+        let Some(person) = f.claim.person.as_deref() else {
+            continue;
+        };
+        match &f.claim.value {
+            ClaimValue::Cast { character, tier } => {
+                let i = find_cast(&mut cast, person);
+                let m = &mut cast[i];
+                if let Some(c) = character {
+                    push_unique(&mut m.characters, c);
+                }
+                // The most prominent tier any source gives (lead < regular < ... in the enum).
+                m.tier = Some(m.tier.map_or(*tier, |t| t.min(*tier)));
+                if let Some(d) = f.claim.event_date {
+                    m.announced = Some(m.announced.map_or(d, |a| a.min(d)));
+                }
+                if let Some(n) = f.claim.season {
+                    if !m.seasons.contains(&n) {
+                        m.seasons.push(n);
+                    }
+                }
+                push_unique(&mut m.sources, &f.claim.source.name);
+            }
+            ClaimValue::Crew { role, episodes } => {
+                let i = find_crew(&mut crew, person);
+                let m = &mut crew[i];
+                push_unique(&mut m.roles, role.as_str());
+                if let Some(e) = episodes {
+                    push_unique(&mut m.episodes, e);
+                }
+                push_unique(&mut m.sources, &f.claim.source.name);
+            }
+            _ => {}
+        }
+    }
+    if s.in_store {
+        for jw in store.justwatch_facts(&s.series)? {
+            for credit in &jw.credits {
+                if credit.role.eq_ignore_ascii_case("DIRECTOR") {
+                    let i = find_crew(&mut crew, &credit.name);
+                    push_unique(&mut crew[i].roles, "director");
+                    push_unique(&mut crew[i].sources, JUSTWATCH);
+                } else {
+                    let i = find_cast(&mut cast, &credit.name);
+                    if let Some(c) = credit.character.as_deref().filter(|c| !c.trim().is_empty()) {
+                        push_unique(&mut cast[i].characters, c.trim());
+                    }
+                    push_unique(&mut cast[i].sources, JUSTWATCH);
+                }
+            }
+        }
+    }
+    for m in &mut cast {
+        m.seasons.sort_unstable();
+    }
+    // Ledger tiers first (lead, regular, ...), then credited-only people in credit order.
+    cast.sort_by_key(|m| m.tier.map_or(u8::MAX, |t| t as u8));
+    Ok(CastReport {
+        series: s.series,
+        cast,
+        crew,
+    })
+}
+
+/// `greenlight reception SERIES`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceptionReport {
+    pub series: SeriesRef,
+    pub entries: Vec<ReceptionEntry>,
+}
+
+/// Critic and audience scores per season (and for the series), computed from individual reviews
+/// when the ledger has them, as stated otherwise; JustWatch's IMDb/TMDB scores as audience scores.
+pub fn reception(store: &Store, spelling: &str) -> Result<ReceptionReport, LedgerError> {
+    let s = subject(store, spelling)?;
+    let facts = db::load(store, &s.series.slug, None)?;
+    let mut extra = Vec::new();
+    if s.in_store {
+        for jw in store.justwatch_facts(&s.series)? {
+            for (site, score) in [("IMDb", jw.imdb_score), ("TMDB", jw.tmdb_score)] {
+                if let Some(score) = score {
+                    extra.push(Audience {
+                        site: site.into(),
+                        score,
+                        scale: 10.0,
+                        votes: None,
+                        source: SourceRef {
+                            name: JUSTWATCH.into(),
+                            url: None,
+                            kind: SourceKind::Dataset,
+                            published: None,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    Ok(ReceptionReport {
+        series: s.series,
+        entries: reception::build(&facts, extra),
+    })
+}
+
+/// The result of adding claims.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// The file (or `api`, `starter/partner-track.toml`).
+    pub file: String,
+    /// `toml` or `json`.
+    pub format: &'static str,
+    /// Series the file declared (their slugs).
+    pub series_declared: Vec<String>,
+    pub claims: usize,
+    pub added: usize,
+    pub already_present: usize,
+    /// Content hashes of the claims, in file order.
+    pub hashes: Vec<String>,
+}
+
+/// One claim added.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddReport {
+    pub hash: String,
+    pub series: String,
+    /// False when the same claim was already in the ledger.
+    pub added: bool,
+    pub summary: String,
+}
+
+/// `greenlight claim add ...`: checks and stores one claim.
+pub fn add_claim(store: &mut Store, claim: Claim) -> Result<AddReport, LedgerError> {
+    add_raw_claim(store, claim.to_raw())
+}
+
+/// [`add_claim`] for a claim in its written form (what `claim add --kind ... --season ...`
+/// flags naturally fill): checked exactly as a claims file's claim is, every refusal naming the
+/// field.
+pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, LedgerError> {
+    db::ensure_schema(store)?;
+    let location = ClaimLocation::single();
+    let kind = raw.kind.clone();
+    // Re-checked: a Claim built in code has skipped `from_raw`.
+    let claim = Claim::from_raw(raw, today())
+        .map_err(|e| LedgerError::Invalid(vec![e.at(&location, kind.as_deref())]))?;
+    let mut resolver = Resolver::new(&[]);
+    let mut claim = claim;
+    match resolver.resolve(store, &claim.series)? {
+        Resolution::Slug(slug) => claim.series = slug,
+        Resolution::Declared(_) | Resolution::Unknown(_) => {
+            return Err(LedgerError::Invalid(vec![unknown_series(
+                store,
+                &claim.series,
+            )?
+            .at(&location, Some(claim.kind()))]));
+        }
+    }
+    let summary = claim.summary();
+    let series = claim.series.clone();
+    let r = db::insert(store, &[claim], "api")?;
+    let (hash, added) = r.into_iter().next().unwrap_or_default();
+    Ok(AddReport {
+        hash,
+        series,
+        added,
+        summary,
+    })
+}
+
+/// `greenlight import FILE` for a claims file (TOML or JSON; see `CLAIMS.md`). All claims or none.
+pub fn import_claims_file(store: &mut Store, path: &Path) -> Result<ImportReport, LedgerError> {
+    let read = file::read_path(path)?;
+    import_read(store, read, &path.display().to_string())
+}
+
+/// Imports a claims file's text (`name` is used in messages and as the claims' origin).
+pub fn import_claims_text(
+    store: &mut Store,
+    text: &str,
+    name: &str,
+    format: FileFormat,
+) -> Result<ImportReport, LedgerError> {
+    let read = file::read(text, &file::inline_path(name), format)?;
+    import_read(store, read, name)
+}
+
+enum Resolution {
+    Slug(String),
+    /// A title the file declares; its slug is known once declared.
+    Declared(String),
+    Unknown(String),
+}
+
+struct Resolver {
+    declared: Vec<String>,
+    cache: HashMap<String, Resolution>,
+}
+
+impl Resolver {
+    fn new(declared: &[String]) -> Self {
+        Resolver {
+            declared: declared.to_vec(),
+            cache: HashMap::new(),
+        }
+    }
+    fn resolve(&mut self, store: &Store, spelling: &str) -> Result<Resolution, LedgerError> {
+        if let Some(r) = self.cache.get(spelling) {
+            return Ok(match r {
+                Resolution::Slug(s) => Resolution::Slug(s.clone()),
+                Resolution::Declared(t) => Resolution::Declared(t.clone()),
+                Resolution::Unknown(t) => Resolution::Unknown(t.clone()),
+            });
+        }
+        let key = titles::normalize(spelling);
+        let r = if let Some(s) = store.find_series(spelling)? {
+            Resolution::Slug(s.slug)
+        } else if let Some(t) = self.declared.iter().find(|t| titles::normalize(t) == key) {
+            Resolution::Declared(t.clone())
+        } else if let Some((slug, _)) = db::declared_series(store, spelling)? {
+            Resolution::Slug(slug)
+        } else {
+            Resolution::Unknown(spelling.to_string())
+        };
+        let copy = match &r {
+            Resolution::Slug(s) => Resolution::Slug(s.clone()),
+            Resolution::Declared(t) => Resolution::Declared(t.clone()),
+            Resolution::Unknown(t) => Resolution::Unknown(t.clone()),
+        };
+        self.cache.insert(spelling.to_string(), copy);
+        Ok(r)
+    }
+}
+
+fn unknown_series(store: &Store, spelling: &str) -> Result<ClaimError, LedgerError> {
+    let hits = store.search(spelling, 3)?;
+    let mut msg = format!("no series matches \"{spelling}\"");
+    if !hits.is_empty() {
+        msg.push_str(&format!(
+            " (did you mean {}?)",
+            hits.iter()
+                .map(|h| format!("\"{}\"", h.series.title))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    msg.push_str(&format!("; import data that has it, or declare it in the claims file: [[series]] title = \"{spelling}\""));
+    Ok(ClaimError::new(Some("series"), msg))
+}
+
+fn import_read(
+    store: &mut Store,
+    read: ReadFile,
+    origin: &str,
+) -> Result<ImportReport, LedgerError> {
+    db::ensure_schema(store)?;
+    let today = today();
+    let mut errors = Vec::new();
+    let mut checked: Vec<(ClaimLocation, Claim)> = Vec::new();
+    for (location, raw) in read.claims {
+        let kind = raw.as_ref().ok().and_then(|r: &RawClaim| r.kind.clone());
+        match raw.and_then(|r| Claim::from_raw(r, today)) {
+            Ok(c) => checked.push((location, c)),
+            Err(e) => errors.push(e.at(&location, kind.as_deref())),
+        }
+    }
+    let mut resolver = Resolver::new(&read.series);
+    let mut pending: Vec<Option<String>> = Vec::with_capacity(checked.len());
+    for (location, claim) in &mut checked {
+        match resolver.resolve(store, &claim.series)? {
+            Resolution::Slug(slug) => {
+                claim.series = slug;
+                pending.push(None);
+            }
+            Resolution::Declared(title) => pending.push(Some(title)),
+            Resolution::Unknown(spelling) => {
+                errors.push(unknown_series(store, &spelling)?.at(location, Some(claim.kind())));
+                pending.push(None);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(LedgerError::Invalid(errors));
+    }
+    // Everything checked: only now does anything get written. Declaring a series is idempotent,
+    // so a failure between here and the claims' transaction leaves at most a harmless declaration.
+    let mut slugs: HashMap<String, String> = HashMap::new();
+    let mut declared = Vec::new();
+    for title in &read.series {
+        // Declaring re-runs the store's title resolution, so a series the store already has
+        // is not declared again.
+        let series = match store.find_series(title)? {
+            Some(s) => s,
+            None => store.declare_series(title)?,
+        };
+        db::record_series(store, &series.slug, title, origin)?;
+        slugs.insert(titles::normalize(title), series.slug.clone());
+        declared.push(series.slug);
+    }
+    let mut claims = Vec::with_capacity(checked.len());
+    for ((_, mut claim), pending) in checked.into_iter().zip(pending) {
+        if let Some(title) = pending {
+            match slugs.get(&titles::normalize(&title)) {
+                Some(slug) => claim.series = slug.clone(),
+                None => {
+                    return Err(LedgerError::NotFound(format!(
+                        "series \"{title}\" could not be declared"
+                    )))
+                }
+            }
+        }
+        claims.push(claim);
+    }
+    let results = db::insert(store, &claims, origin)?;
+    let added = results.iter().filter(|(_, a)| *a).count();
+    Ok(ImportReport {
+        file: origin.to_string(),
+        format: match read.format {
+            FileFormat::Toml => "toml",
+            FileFormat::Json => "json",
+        },
+        series_declared: declared,
+        claims: results.len(),
+        added,
+        already_present: results.len() - added,
+        hashes: results.into_iter().map(|(h, _)| h).collect(),
+    })
+}
+
+/// The starter catalog shipped with greenlight (Partner Track), as typed in
+/// `starter/partner-track.toml`.
+pub const STARTER: &str = include_str!("../starter/partner-track.toml");
+pub const STARTER_NAME: &str = "starter/partner-track.toml";
+
+/// Loads the starter catalog into a ledger that has no claims yet (first use). Returns `None`
+/// and changes nothing when the ledger already has claims.
+pub fn load_starter(store: &mut Store) -> Result<Option<ImportReport>, LedgerError> {
+    db::ensure_schema(store)?;
+    if db::claim_count(store)? > 0 {
+        return Ok(None);
+    }
+    import_claims_text(store, STARTER, STARTER_NAME, FileFormat::Toml).map(Some)
+}
+
+/// What the CLI calls before any ledger command: creates the ledger's tables and loads the
+/// starter catalog on first use.
+pub fn prepare(store: &mut Store) -> Result<Option<ImportReport>, LedgerError> {
+    load_starter(store)
+}
