@@ -238,3 +238,77 @@ fn one_bad_file_in_a_call_stores_none_of_the_call() {
     assert!(!out.status.success());
     assert_eq!(json(&db, &["stats", "--json"]), empty);
 }
+
+#[test]
+fn status_of_partner_track_point_in_time() {
+    let v = json(imported(), &["status", "Partner Track", "--json"]);
+    assert_eq!(v["status"], "canceled");
+    assert_eq!(v["decided_on"], "2022-11-08");
+    assert_eq!(v["next_season"], 2);
+    assert!(
+        v["contradictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.to_string().contains("season 2")),
+        "{}",
+        v["contradictions"]
+    );
+    assert_eq!(
+        json(
+            imported(),
+            &["status", "Partner Track", "--as-of", "2022-10-01", "--json"]
+        )["status"],
+        "awaiting_decision"
+    );
+    assert_eq!(
+        json(
+            imported(),
+            &["status", "Partner Track", "--as-of", "2021-10-01", "--json"]
+        )["status"],
+        "ordered"
+    );
+}
+
+#[test]
+fn a_bad_claim_is_refused_and_changes_nothing() {
+    let db = imported();
+    let before = json(db, &["timeline", "Partner Track", "--json"]);
+    let base = [
+        "claim",
+        "add",
+        "--series",
+        "Partner Track",
+        "--published",
+        "2023-01-01",
+        "--source-name",
+        "t",
+        "--source-kind",
+        "fan_site",
+    ];
+    for extra in [
+        &["--kind", "renewed", "--season", "0"][..],
+        &[
+            "--kind",
+            "canceled",
+            "--season",
+            "1",
+            "--event-date",
+            "2024-01-01",
+        ][..],
+        &[
+            "--kind",
+            "renewed",
+            "--season",
+            "2",
+            "--series",
+            "No Such Show Anywhere",
+        ][..],
+    ] {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = greenlight(db, &args);
+        assert!(!out.status.success(), "{extra:?} was accepted");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    assert_eq!(json(db, &["timeline", "Partner Track", "--json"]), before);
+}

@@ -122,4 +122,75 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// The derived status of a series' next season, with its evidence and contradictions.
+    Status {
+        series: String,
+        /// Evaluate with only the claims and data published by this date (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Every dated claim about a series (typed and from data), oldest first.
+    Timeline {
+        series: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Cast (with characters) and crew, from the ledger and JustWatch.
+    Cast {
+        series: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Rotten Tomatoes, Metacritic and audience scores, with sources.
+    Reception {
+        series: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Claims in the ledger.
+    Claim {
+        #[command(subcommand)]
+        action: ClaimAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimAction {
+    /// Add one claim. Fields are those of a claims file (crates/ledger/CLAIMS.md): the common ones
+    /// have flags, any other is `--field NAME=VALUE`.
+    Add {
+        /// The claim kind (`renewed`, `canceled`, `premiered`, `cast`, `viewing_figure`, ...).
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        series: String,
+        #[arg(long)]
+        season: Option<u32>,
+        #[arg(long)]
+        person: Option<String>,
+        /// When the event happened (YYYY-MM-DD).
+        #[arg(long)]
+        event_date: Option<String>,
+        /// When the source published it (YYYY-MM-DD).
+        #[arg(long)]
+        published: String,
+        #[arg(long)]
+        source_name: String,
+        /// platform, official, trade_press, dataset or fan_site.
+        #[arg(long)]
+        source_kind: String,
+        #[arg(long)]
+        source_url: Option<String>,
+        #[arg(long, default_value = "cli")]
+        entered_by: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// Any other field of the claim, as NAME=VALUE (repeatable).
+        #[arg(long = "field", value_name = "NAME=VALUE")]
+        fields: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
 }

@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::args::{Cli, Command};
+use crate::args::{ClaimAction, Cli, Command};
 use crate::output::{self, num};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
@@ -21,6 +21,8 @@ macro_rules! outln {
 
 pub fn run(cli: Cli) -> Result<()> {
     let mut store = Store::open(&cli.db)?;
+    // The starter catalog is loaded into a store whose ledger is empty, on first use.
+    greenlight_ledger::prepare(&mut store)?;
     match cli.command {
         Command::Import {
             paths,
@@ -228,6 +230,150 @@ pub fn run(cli: Cli) -> Result<()> {
             outln!("excluded limited series: {}", r.excluded_limited_series);
             Ok(())
         }
+        Command::Status {
+            series,
+            as_of,
+            json,
+        } => {
+            let as_of = as_of
+                .as_deref()
+                .map(|d| parse_date(d, "--as-of"))
+                .transpose()?;
+            let r = greenlight_ledger::status(&store, &series, as_of)?;
+            if json.json {
+                return output::json(&r);
+            }
+            let v = serde_json::to_value(&r)?;
+            outln!(
+                "{}: {} (next season {}, decided {})",
+                r.series.title,
+                v["status"].as_str().unwrap_or_default(),
+                v["next_season"],
+                v["decided_on"].as_str().unwrap_or("-")
+            );
+            for e in v["evidence"].as_array().into_iter().flatten() {
+                outln!(
+                    "  evidence [{}]: {}",
+                    e["role"].as_str().unwrap_or_default(),
+                    e["summary"].as_str().unwrap_or_default()
+                );
+            }
+            for c in v["contradictions"].as_array().into_iter().flatten() {
+                outln!(
+                    "  contradiction: {}",
+                    c["reason"].as_str().unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Timeline { series, json } => {
+            let r = greenlight_ledger::timeline(&store, &series)?;
+            if json.json {
+                return output::json(&r);
+            }
+            let v = serde_json::to_value(&r)?;
+            for e in v["entries"].as_array().into_iter().flatten() {
+                outln!(
+                    "{}  {}",
+                    e["date"].as_str().unwrap_or("undated"),
+                    e["summary"].as_str().unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Cast { series, json } => {
+            let r = greenlight_ledger::cast(&store, &series)?;
+            if json.json {
+                return output::json(&r);
+            }
+            let v = serde_json::to_value(&r)?;
+            for c in v["cast"].as_array().into_iter().flatten() {
+                outln!(
+                    "  {} as {}",
+                    c["person"].as_str().unwrap_or_default(),
+                    c["characters"]
+                );
+            }
+            for c in v["crew"].as_array().into_iter().flatten() {
+                outln!(
+                    "  {}: {}",
+                    c["person"].as_str().unwrap_or_default(),
+                    c["roles"]
+                );
+            }
+            Ok(())
+        }
+        Command::Reception { series, json } => {
+            let r = greenlight_ledger::reception(&store, &series)?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("{}", serde_json::to_string_pretty(&r)?);
+            Ok(())
+        }
+        Command::Claim {
+            action:
+                ClaimAction::Add {
+                    kind,
+                    series,
+                    season,
+                    person,
+                    event_date,
+                    published,
+                    source_name,
+                    source_kind,
+                    source_url,
+                    entered_by,
+                    note,
+                    fields,
+                    json,
+                },
+        } => {
+            let mut obj = serde_json::Map::new();
+            let mut put = |k: &str, v: serde_json::Value| {
+                obj.insert(k.to_string(), v);
+            };
+            put("kind", kind.into());
+            put("series", series.into());
+            put("published", published.into());
+            put("entered_by", entered_by.into());
+            put(
+                "source",
+                serde_json::json!({"name": source_name, "kind": source_kind, "url": source_url}),
+            );
+            if let Some(v) = season {
+                put("season", v.into());
+            }
+            if let Some(v) = person {
+                put("person", v.into());
+            }
+            if let Some(v) = event_date {
+                put("event_date", v.into());
+            }
+            if let Some(v) = note {
+                put("note", v.into());
+            }
+            for f in fields {
+                let (k, v) = f
+                    .split_once('=')
+                    .ok_or_else(|| anyhow!("--field {f:?}: expected NAME=VALUE"))?;
+                // Numbers stay numbers (`hours=66010000`); everything else is text.
+                let value = v
+                    .parse::<i64>()
+                    .map(serde_json::Value::from)
+                    .or_else(|_| v.parse::<f64>().map(serde_json::Value::from))
+                    .unwrap_or_else(|_| v.into());
+                put(k, value);
+            }
+            let raw: greenlight_ledger::RawClaim =
+                serde_json::from_value(serde_json::Value::Object(obj)).context("claim fields")?;
+            let r = greenlight_ledger::add_raw_claim(&mut store, raw)?;
+            if json.json {
+                return output::json(&r);
+            }
+            outln!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
         Command::Unresolved { json } => {
             let r = store.unresolved()?;
             if json.json {
@@ -278,10 +424,24 @@ fn import(
         })?),
         None => None,
     };
-    let (aliases, data): (Vec<PathBuf>, Vec<PathBuf>) = paths
+    let (aliases, rest): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .iter()
         .cloned()
         .partition(|p| p.is_file() && greenlight_store::aliases::looks_like_alias_file(p));
+    let (claims, data): (Vec<PathBuf>, Vec<PathBuf>) = rest
+        .into_iter()
+        .partition(|p| p.is_file() && looks_like_claims_file(p));
+    for c in &claims {
+        let r = greenlight_ledger::import_claims_file(store, c)?;
+        if json {
+            output::json(&r)?;
+        } else {
+            outln!("{}", serde_json::to_string(&r)?);
+        }
+    }
+    if data.is_empty() && aliases.is_empty() && !claims.is_empty() {
+        return Ok(());
+    }
     let show_bar = !quiet && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::with_draw_target(
         None,
@@ -363,4 +523,19 @@ fn import(
         summary.unresolved
     );
     Ok(())
+}
+
+/// A claims file (crates/ledger/CLAIMS.md) is JSON or TOML; data files are TSV/CSV/XLSX. Content
+/// decides: a JSON object or a TOML `[[claims]]`/`[[series]]` table.
+fn looks_like_claims_file(path: &std::path::Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let t = text.trim_start();
+    t.starts_with('{')
+        || t.starts_with('[') && !t.starts_with("[[") && t[1..].trim_start().starts_with('{')
+        || text
+            .lines()
+            .any(|l| matches!(l.trim(), "[[claims]]" | "[[series]]"))
 }

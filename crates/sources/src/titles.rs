@@ -315,7 +315,14 @@ fn parse_long_date(t: &str) -> Option<NaiveDate> {
 pub fn normalize(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
     let mut pending_space = false;
-    for c in title.nfkd() {
+    // Most titles are ASCII, where decomposition is the identity: skip it (resolution normalises
+    // every spelling several times, so this is most of an import's resolve time).
+    let chars: Box<dyn Iterator<Item = char>> = if title.is_ascii() {
+        Box::new(title.chars())
+    } else {
+        Box::new(title.nfkd())
+    };
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
         }
