@@ -312,3 +312,21 @@ fn a_bad_claim_is_refused_and_changes_nothing() {
     }
     assert_eq!(json(db, &["timeline", "Partner Track", "--json"]), before);
 }
+
+#[test]
+fn awaiting_decision_status_carries_odds_and_the_backtest() {
+    let v = json(
+        imported(),
+        &["status", "Partner Track", "--as-of", "2022-10-15", "--json"],
+    );
+    assert_eq!(v["status"], "awaiting_decision");
+    let p = v["odds"]["probability"].as_f64().expect("odds");
+    assert!((0.0..=1.0).contains(&p));
+    assert_eq!(v["odds"]["season"], 1);
+    assert_eq!(v["odds"]["as_of"], "2022-10-15");
+    assert!(v["odds"]["backtest_auc"].as_f64().is_some());
+    // A decided status has no odds.
+    assert!(json(imported(), &["status", "Partner Track", "--json"])
+        .get("odds")
+        .is_none());
+}

@@ -240,10 +240,26 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|d| parse_date(d, "--as-of"))
                 .transpose()?;
             let r = greenlight_ledger::status(&store, &series, as_of)?;
-            if json.json {
-                return output::json(&r);
+            let mut v = serde_json::to_value(&r)?;
+            // A season awaiting a decision gets the model's odds, with its backtest beside them.
+            if v["status"] == "awaiting_decision" {
+                let season = v["next_season"].as_u64().unwrap_or(1).saturating_sub(1) as u32;
+                v["odds"] =
+                    match greenlight_odds::status_odds(&store, &r.series.slug, season, as_of) {
+                        Ok(o) => serde_json::to_value(o)?,
+                        Err(e) => serde_json::json!({ "unavailable": e.to_string() }),
+                    };
             }
-            let v = serde_json::to_value(&r)?;
+            if json.json {
+                return output::json(&v);
+            }
+            if let Some(p) = v["odds"]["probability"].as_f64() {
+                outln!(
+                    "odds of renewal: {:.0}% (model backtest AUC {:.2})",
+                    p * 100.0,
+                    v["odds"]["backtest_auc"].as_f64().unwrap_or_default()
+                );
+            }
             outln!(
                 "{}: {} (next season {}, decided {})",
                 r.series.title,

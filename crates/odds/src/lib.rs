@@ -294,3 +294,41 @@ pub fn labels(store: &Store) -> Result<LabelReport, OddsError> {
     let cat = Catalog::load(store)?;
     labels::label_all(&cat, store)
 }
+
+/// The odds shown beside a status of `awaiting_decision` (issue 5, item 7): the renewal
+/// probability of the last premiered season as of the status date, with the model's own
+/// backtest scores beside it so a reader can judge how much to trust it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusOdds {
+    /// The season whose renewal is being decided.
+    pub season: u32,
+    pub as_of: NaiveDate,
+    pub probability: f64,
+    pub factors: Vec<model::Factor>,
+    pub model: String,
+    /// `None` when the test split has only one outcome (AUC is undefined there).
+    pub backtest_auc: Option<f64>,
+    pub backtest_brier: f64,
+    pub notes: Vec<String>,
+}
+
+/// Odds for `season` of `series` as of `as_of`, or why there are none.
+pub fn status_odds(
+    store: &Store,
+    series: &str,
+    season: u32,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusOdds, OddsError> {
+    let p = predict(store, series, Some(season), as_of)?;
+    let bt = backtest(store, None)?;
+    Ok(StatusOdds {
+        season: p.season,
+        as_of: p.as_of,
+        probability: p.probability,
+        factors: p.factors,
+        model: bt.model.name.clone(),
+        backtest_auc: bt.model.auc,
+        backtest_brier: bt.model.brier,
+        notes: p.notes,
+    })
+}
