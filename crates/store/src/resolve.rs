@@ -285,11 +285,30 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
         }
         let mut ins_unres = tx
             .prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
+        // Candidates are written as a user would type them in an alias file: the series' title,
+        // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
+        let titles_by_key: HashMap<&str, String> = groups
+            .iter()
+            .map(|((key, _), g)| (key.as_str(), display_title(g)))
+            .collect();
+        let readable = |key: &String| -> String {
+            let Some(title) = titles_by_key.get(key.as_str()) else {
+                return key.clone();
+            };
+            match key
+                .strip_prefix(titles::normalize(title).as_str())
+                .map(str::trim)
+            {
+                Some("") | None => title.clone(),
+                Some(rest) => format!("{title} ({rest})"),
+            }
+        };
         for (id, reason, cands) in &unresolved {
+            let cands: Vec<String> = cands.iter().map(|c| readable(c)).collect();
             ins_unres.execute(params![
                 id,
                 reason,
-                serde_json::to_string(cands).unwrap_or_default()
+                serde_json::to_string(&cands).unwrap_or_default()
             ])?;
         }
         counts.unresolved = unresolved.len();
@@ -316,6 +335,13 @@ fn parse_row(
     };
     let (english, _) = titles::split_native(spelling);
     if let Some((series, season)) = aliases.get(&titles::normalize(english)) {
+        // `Title (film)` / `Title (tv)` in an alias decides the kind the report didn't give.
+        let (series, kind) = match series.rsplit_once(" (") {
+            Some((t, "film)")) => (t.to_string(), "film".to_string()),
+            Some((t, "tv)")) => (t.to_string(), "tv".to_string()),
+            _ => (series.clone(), r.kind.clone()),
+        };
+        let series = &series;
         let label = match season {
             Some(s) => SeasonLabel::parse_user(s),
             None => titles::parse_season_title(english).season,
@@ -324,7 +350,7 @@ fn parse_row(
         return Parsed {
             base: series.clone(),
             label: (!is_catalogue).then_some(label),
-            kind: r.kind.clone(),
+            kind,
             key: titles::normalize(series),
             forced: true,
         };
