@@ -259,14 +259,20 @@ impl Store {
             }
         }
         let t_rows = t0.elapsed();
-        // Spellings no longer referenced by any row (a replaced snapshot) must not linger.
-        tx.execute_batch(
-            "DELETE FROM unresolved;
-             DELETE FROM titles WHERE source != 'ledger'
-               AND id NOT IN (SELECT title_id FROM chart_weeks) AND id NOT IN (SELECT title_id FROM country_weeks)
-               AND id NOT IN (SELECT title_id FROM most_popular) AND id NOT IN (SELECT title_id FROM engagement)
-               AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
-        )?;
+        // Spellings no longer referenced by any row (a replaced snapshot) must not linger. Only a
+        // replacement can orphan one, and the scan costs a pass over every raw table.
+        if summaries
+            .iter()
+            .any(|f| matches!(f.outcome, ImportOutcome::Replaced { .. }))
+        {
+            tx.execute_batch(
+                "DELETE FROM unresolved;
+                 DELETE FROM titles WHERE source != 'ledger'
+                   AND id NOT IN (SELECT title_id FROM chart_weeks) AND id NOT IN (SELECT title_id FROM country_weeks)
+                   AND id NOT IN (SELECT title_id FROM most_popular) AND id NOT IN (SELECT title_id FROM engagement)
+                   AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
+            )?;
+        }
         let t_store = t0.elapsed();
         let counts = resolve::rebuild(&tx)?;
         for sql in &indexes {
