@@ -149,6 +149,16 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// Serve the web site, JSON API and feeds. On an empty store, loads the starter catalog.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
+    /// API tokens for writes (`POST /api/v1/claims`); stored hashed.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Claims in the ledger.
     Claim {
         #[command(subcommand)]
@@ -193,4 +203,17 @@ pub enum ClaimAction {
         #[command(flatten)]
         json: Json,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token; its secret is printed once and never stored.
+    Create { name: String },
+    /// List tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Revoke a token by id, name or prefix.
+    Revoke { which: String },
 }

@@ -1,6 +1,6 @@
 //! The subcommands.
 
-use crate::args::{ClaimAction, Cli, Command};
+use crate::args::{ClaimAction, Cli, Command, TokenAction};
 use crate::output::{self, num};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
@@ -230,6 +230,36 @@ pub fn run(cli: Cli) -> Result<()> {
             outln!("excluded limited series: {}", r.excluded_limited_series);
             Ok(())
         }
+        Command::Serve { addr } => {
+            drop(store);
+            if !cli.quiet {
+                eprintln!("greenlight: serving {} on http://{addr}/", cli.db.display());
+            }
+            greenlight_web::serve_blocking(cli.db.clone(), addr)?;
+            Ok(())
+        }
+        Command::Token { action } => match action {
+            TokenAction::Create { name } => {
+                let secret = greenlight_web::tokens::create_token(&mut store, &name)?;
+                outln!("{secret}");
+                Ok(())
+            }
+            TokenAction::List { json } => {
+                let list = greenlight_web::tokens::list_tokens(&mut store)?;
+                if json.json {
+                    return output::json(&list);
+                }
+                for t in &list {
+                    outln!("{}", serde_json::to_string(t)?);
+                }
+                Ok(())
+            }
+            TokenAction::Revoke { which } => {
+                let t = greenlight_web::tokens::revoke_token(&mut store, &which)?;
+                outln!("revoked {}", serde_json::to_string(&t)?);
+                Ok(())
+            }
+        },
         Command::Status {
             series,
             as_of,

@@ -499,16 +499,7 @@ fn store_file(
 }
 
 fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
-    for table in [
-        "chart_weeks",
-        "country_weeks",
-        "most_popular",
-        "engagement",
-        "tmdb_shows",
-        "jw_titles",
-        "jw_credits",
-        "region_finance",
-    ] {
+    for table in crate::schema::RAW_TABLES {
         tx.execute(&format!("DELETE FROM {table} WHERE dataset_id = ?1"), [id])?;
     }
     tx.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
@@ -547,15 +538,7 @@ fn insert_rows(
                     r.runtime,
                     r.views,
                     r.cumulative_weeks
-                ])
-                .map_err(|e| {
-                    dup(e, || {
-                        format!(
-                            "line {}: week {} {} rank {} appears twice",
-                            r.line, r.week, r.category, r.rank
-                        )
-                    })
-                })?;
+                ])?;
             }
         }
         Parsed::Countries(rows) => {
@@ -582,15 +565,7 @@ fn insert_rows(
                     r.rank,
                     t,
                     r.cumulative_weeks
-                ])
-                .map_err(|e| {
-                    dup(e, || {
-                        format!(
-                            "line {}: {} week {} {} rank {} appears twice",
-                            r.line, r.country_iso2, r.week, r.category, r.rank
-                        )
-                    })
-                })?;
+                ])?;
             }
         }
         Parsed::MostPopular(rows) => {
@@ -616,15 +591,7 @@ fn insert_rows(
                     r.hours_first_91_days,
                     r.runtime,
                     r.views_first_91_days
-                ])
-                .map_err(|e| {
-                    dup(e, || {
-                        format!(
-                            "line {}: {} rank {} appears twice",
-                            r.line, r.category, r.rank
-                        )
-                    })
-                })?;
+                ])?;
             }
         }
         Parsed::Engagement(report) => {
@@ -711,12 +678,7 @@ fn insert_rows(
                     r.imdb_votes.map(|v| v as i64),
                     r.tmdb_popularity,
                     r.tmdb_score
-                ])
-                .map_err(|e| {
-                    dup(e, || {
-                        format!("line {}: JustWatch id {} appears twice", r.line, r.id)
-                    })
-                })?;
+                ])?;
             }
         }
         Parsed::RegionFinance(r) => {
@@ -731,12 +693,7 @@ fn insert_rows(
                     f.year,
                     f.region,
                     f.value
-                ])
-                .map_err(|e| {
-                    dup(e, || {
-                        format!("line {}: year {} appears twice", f.line, f.year)
-                    })
-                })?;
+                ])?;
             }
         }
         Parsed::JustWatchCredits(rows) => {
@@ -818,17 +775,5 @@ fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
             f.path.display()
         ))),
         None => Ok(()),
-    }
-}
-
-/// A uniqueness violation inside one file is a data error (a row stated twice), not a bug.
-fn dup(e: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            StoreError::Invalid(what())
-        }
-        _ => StoreError::Sql(e),
     }
 }

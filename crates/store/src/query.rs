@@ -602,22 +602,12 @@ impl Store {
 
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let mut tables = Vec::new();
-        for t in [
-            "datasets",
-            "titles",
-            "chart_weeks",
-            "country_weeks",
-            "most_popular",
-            "engagement",
-            "tmdb_shows",
-            "jw_titles",
-            "jw_credits",
-            "region_finance",
-            "series",
-            "seasons",
-            "unresolved",
-            "aliases",
-        ] {
+        let derived = ["series", "seasons", "unresolved", "aliases"];
+        let all = ["datasets", "titles"]
+            .into_iter()
+            .chain(crate::schema::RAW_TABLES)
+            .chain(derived);
+        for t in all {
             let rows: i64 =
                 self.conn()
                     .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?;

@@ -304,7 +304,7 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
             }
         };
         for (id, reason, cands) in &unresolved {
-            let cands: Vec<String> = cands.iter().map(|c| readable(c)).collect();
+            let cands: Vec<String> = cands.iter().map(readable).collect();
             ins_unres.execute(params![
                 id,
                 reason,

@@ -32,6 +32,18 @@ pub(crate) fn migrate(
     Ok(())
 }
 
+/// Tables holding rows as published, each row tied to the dataset (file) it came from.
+pub(crate) const RAW_TABLES: [&str; 8] = [
+    "chart_weeks",
+    "country_weeks",
+    "most_popular",
+    "engagement",
+    "tmdb_shows",
+    "jw_titles",
+    "jw_credits",
+    "region_finance",
+];
+
 pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
 -- One row per dataset (a publisher's file family). A newer snapshot replaces the dataset's rows.

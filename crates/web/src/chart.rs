@@ -1,0 +1,140 @@
+//! The chart run as an SVG drawn by plotters: weekly hours (top) and rank (bottom), one line per
+//! season, on a shared date axis. SVG, so it is sharp on a phone and needs no image pipeline;
+//! text is left to the browser's fonts (no font files are embedded or fetched).
+
+use chrono::{Datelike, NaiveDate};
+use greenlight_store::ChartWeek;
+use plotters::prelude::*;
+use std::collections::BTreeMap;
+
+const W: u32 = 760;
+const H: u32 = 460;
+
+fn day(d: NaiveDate) -> f64 {
+    f64::from(d.num_days_from_ce())
+}
+
+fn date_label(x: &f64) -> String {
+    NaiveDate::from_num_days_from_ce_opt(x.round() as i32)
+        .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Renders `weeks` (one series, any seasons) as an SVG document. An empty run is a small SVG
+/// that says so, so the page never shows a broken image.
+pub fn render(weeks: &[ChartWeek]) -> String {
+    let mut svg = String::new();
+    if let Err(e) = draw(weeks, &mut svg) {
+        eprintln!("greenlight-web: chart failed: {e}");
+        svg.clear();
+    }
+    if svg.is_empty() || weeks.is_empty() {
+        return format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="60" viewBox="0 0 {W} 60"><text x="10" y="35" font-family="sans-serif" font-size="16">No Top 10 weeks in the data.</text></svg>"#
+        );
+    }
+    svg
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
+    if weeks.is_empty() {
+        return Ok(());
+    }
+    // One line per season (and list, when a season charted in two lists).
+    let mut lines: BTreeMap<String, Vec<&ChartWeek>> = BTreeMap::new();
+    for w in weeks {
+        let season = w
+            .season
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "whole show".into());
+        lines.entry(season).or_default().push(w);
+    }
+    let first = weeks.iter().map(|w| w.week_end).min().unwrap_or_default();
+    let last = weeks.iter().map(|w| w.week_end).max().unwrap_or_default();
+    // At least a month of axis, so a one-week run is not a single point on an empty plot.
+    let (x0, x1) = (day(first) - 10.0, day(last).max(day(first) + 20.0) + 10.0);
+    let max_h = weeks.iter().map(|w| w.hours).max().unwrap_or(0) as f64 / 1e6;
+
+    let root = SVGBackend::with_string(out, (W, H)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (top, bottom) = root.split_vertically(H * 11 / 20);
+
+    let mut hours = ChartBuilder::on(&top)
+        .caption(
+            "Weekly hours viewed (millions), Netflix Top 10",
+            ("sans-serif", 17),
+        )
+        .margin(10)
+        .x_label_area_size(26)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x0..x1, 0f64..(max_h * 1.15).max(1.0))?;
+    hours
+        .configure_mesh()
+        .x_labels(5)
+        .x_label_formatter(&date_label)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(("sans-serif", 13))
+        .light_line_style(WHITE)
+        .draw()?;
+    for (i, (season, pts)) in lines.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let series: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|w| (day(w.week_end), w.hours as f64 / 1e6))
+            .collect();
+        hours
+            .draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?
+            .label(season.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+            });
+        hours.draw_series(
+            series
+                .into_iter()
+                .map(|p| Circle::new(p, 4, color.filled())),
+        )?;
+    }
+    hours
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
+
+    // Rank 1 on top: plotted as -rank, labelled as the rank.
+    let mut rank = ChartBuilder::on(&bottom)
+        .caption(
+            "Weekly rank in its Top 10 list (1 = top)",
+            ("sans-serif", 17),
+        )
+        .margin(10)
+        .x_label_area_size(26)
+        .y_label_area_size(52)
+        .build_cartesian_2d(x0..x1, -10.5f64..-0.5f64)?;
+    rank.configure_mesh()
+        .x_labels(5)
+        .y_labels(10)
+        .x_label_formatter(&date_label)
+        .y_label_formatter(&|v| format!("#{}", -v.round() as i64))
+        .label_style(("sans-serif", 13))
+        .light_line_style(WHITE)
+        .draw()?;
+    for (i, (_, pts)) in lines.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        let series: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|w| (day(w.week_end), -f64::from(w.rank)))
+            .collect();
+        rank.draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?;
+        rank.draw_series(
+            series
+                .into_iter()
+                .map(|p| Circle::new(p, 4, color.filled())),
+        )?;
+    }
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Request plumbing shared by pages, API and feeds: conditional GET over the cached bodies,
+//! query parsing that fails as a problem (not as axum's plain-text rejection), and the
+//! catch-all that turns any other error response into problem JSON.
+
+use crate::error::{Problem, WebError, PROBLEM_JSON};
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use greenlight_store::Store;
+use serde::de::DeserializeOwned;
+
+pub const JSON: &str = "application/json";
+pub const HTML: &str = "text/html; charset=utf-8";
+pub const ATOM: &str = "application/atom+xml";
+pub const SVG: &str = "image/svg+xml";
+
+/// A query string, deserialized; a malformed one is a 400 problem.
+pub struct Q<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| Q(q.0))
+            .map_err(|e| WebError::BadRequest(format!("bad query string: {}", e.body_text())))
+    }
+}
+
+/// Parses an optional `YYYY-MM-DD` query value named `name`.
+pub fn date_param(v: Option<&str>, name: &str) -> Result<Option<NaiveDate>, WebError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                WebError::BadRequest(format!(
+                    "`{name}` must be a date like 2022-11-08, not \"{s}\""
+                ))
+            }),
+    }
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+}
+
+/// Serves the body `make` builds for `key` (the request's path and query, and whatever else the
+/// body depends on), with an ETag derived from the store's stamp: 304 when the client has it,
+/// the cached body when the store hasn't changed, else a freshly built one.
+pub async fn cached<F>(
+    state: &AppState,
+    headers: &HeaderMap,
+    key: String,
+    content_type: &'static str,
+    make: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(&Store) -> Result<Vec<u8>, WebError> + Send + 'static,
+{
+    let stamp = state.stamp();
+    let etag = format!("\"{}\"", stamp.digest(&key));
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| WebError::Internal(e.to_string()))?;
+    if etag_matches(headers, &etag) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut().insert(header::ETAG, etag_value);
+        return Ok(r);
+    }
+    let body = match state.cached(&key, &stamp) {
+        Some(b) => b,
+        None => {
+            let b = Bytes::from(state.read(make).await?);
+            state.remember(key, stamp, b.clone());
+            b
+        }
+    };
+    let mut r = Response::new(Body::from(body));
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::ETAG, etag_value);
+    // Revalidate every time: the ETag makes that a cheap 304.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(r)
+}
+
+/// JSON body of `v`.
+pub fn json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, WebError> {
+    serde_json::to_vec(v).map_err(|e| WebError::Internal(format!("cannot serialize: {e}")))
+}
+
+/// Turns every error response that isn't already a problem (or an HTML error page) into
+/// problem JSON: axum's own rejections (404 of unknown routes, 405, 413 from the body limit,
+/// 408 from the timeout, 500 from a caught panic) are plain text otherwise.
+pub async fn problemize(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let status = r.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    let ct = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.starts_with(PROBLEM_JSON) || ct.starts_with("text/html") {
+        return r;
+    }
+    let allow = r.headers().get(header::ALLOW).cloned();
+    let auth = r.headers().get(header::WWW_AUTHENTICATE).cloned();
+    let text = match axum::body::to_bytes(r.into_body(), 4096).await {
+        Ok(b) if !b.is_empty() => String::from_utf8_lossy(&b).into_owned(),
+        _ => status.canonical_reason().unwrap_or("error").to_string(),
+    };
+    let detail = if status.is_server_error() {
+        "internal error; the server log has the details".into()
+    } else {
+        text
+    };
+    let mut out = Problem::new(status, detail).into_response();
+    if let Some(a) = allow {
+        out.headers_mut().insert(header::ALLOW, a);
+    }
+    if let Some(a) = auth {
+        out.headers_mut().insert(header::WWW_AUTHENTICATE, a);
+    }
+    out
+}

@@ -1,0 +1,1019 @@
+//! Server-rendered pages. Plain HTML with landmarks, captions and header cells, inline CSS, no
+//! script and nothing from elsewhere: it has to read well on a phone on a slow connection, and
+//! in a screen reader. Every number on a page says where it comes from, because the point of
+//! greenlight is that an answer can be checked.
+
+use crate::chart;
+use crate::error::WebError;
+use crate::feeds::{self, status_label};
+use crate::http::{cached, ATOM, HTML, Q, SVG};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use greenlight_ledger::claims::Source;
+use greenlight_ledger::{
+    self as ledger, CastTier, ClaimValue, EvidenceClaim, Origin, Role, Status, StatusReport,
+    TimelineEntry,
+};
+use greenlight_store::{SeriesRef, Store};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const CSS: &str = r#"
+:root{--fg:#1a1a1a;--bg:#fff;--muted:#555;--line:#ddd;--accent:#0b5cad}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header,main,footer{max-width:62rem;margin:0 auto;padding:0 1rem}
+header{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;padding-top:.75rem;padding-bottom:.75rem;border-bottom:1px solid var(--line)}
+header .brand{font-weight:700;font-size:1.2rem;color:var(--fg);text-decoration:none}
+form.search{display:flex;gap:.4rem;flex:1;min-width:14rem}
+form.search input{flex:1;min-width:0;padding:.45rem .6rem;font:inherit;border:1px solid #888;border-radius:4px}
+form.search button{padding:.45rem .9rem;font:inherit;border:0;border-radius:4px;background:var(--accent);color:#fff}
+a{color:var(--accent)}
+h1{font-size:1.8rem;line-height:1.2;margin:1.2rem 0 .4rem}
+h2{font-size:1.3rem;margin:2rem 0 .6rem;border-bottom:2px solid var(--line);padding-bottom:.2rem}
+h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
+.muted,small{color:var(--muted)}
+.badge{display:inline-block;font-weight:700;font-size:1.1rem;padding:.3rem .8rem;border-radius:999px;color:#fff;background:#666}
+.badge.canceled,.badge.ended{background:#a61b1b}.badge.limited_series{background:#6b4b9a}
+.badge.renewed,.badge.ordered,.badge.release_date_announced{background:#1b7a35}.badge.awaiting_decision{background:#8a5a00}
+.status-box{border:1px solid var(--line);border-radius:8px;padding:1rem;margin:.8rem 0;background:#fafafa}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.95rem}
+caption{text-align:left;color:var(--muted);font-size:.9rem;padding:.2rem 0}
+th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.lost td{background:#fff1f1}
+tr.won td{background:#f1fff4}
+.mark{font-weight:700}
+dl.outlook{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.3rem 1rem;margin:0}
+dl.outlook dt{font-weight:700}dl.outlook dd{margin:0}
+figure{margin:.5rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--line)}
+.up{color:#1b7a35}.down{color:#a61b1b}
+footer{margin-top:3rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
+@media (max-width:40rem){dl.outlook{grid-template-columns:1fr}h1{font-size:1.5rem}}
+"#;
+
+fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · greenlight" }
+                style { (PreEscaped(CSS)) }
+                link rel="alternate" type="application/atom+xml" href="/feeds/status.atom" title="greenlight: status changes";
+                (extra_head)
+            }
+            body {
+                header {
+                    a.brand href="/" { "greenlight" }
+                    form.search role="search" action="/search" method="get" {
+                        label for="site-q" class="muted" { "Series" }
+                        input #site-q type="search" name="q" placeholder="Any title, any language";
+                        button type="submit" { "Search" }
+                    }
+                }
+                main #main { (body) }
+                footer {
+                    p {
+                        "Data: Netflix Top 10 and engagement reports, TMDB and JustWatch catalogue snapshots; "
+                        "claims as entered in the ledger, each with its source. "
+                        a href="/api/v1/openapi.json" { "API" } " · " a href="/feeds/status.atom" { "Status feed" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A page error: a 404 is an HTML page (people follow links), the rest problem JSON.
+fn page_error(e: WebError) -> Response {
+    if e.status() == StatusCode::NOT_FOUND {
+        let body = layout(
+            "Not found",
+            html! {},
+            html! { h1 { "Not found" } p { (e.to_string()) } p { a href="/" { "Search for a series" } } },
+        );
+        let mut r = (StatusCode::NOT_FOUND, body.into_string()).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+        return r;
+    }
+    e.into_response()
+}
+
+fn key(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
+}
+
+fn num(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+fn source(s: &Source) -> Markup {
+    html! {
+        @if let Some(u) = &s.url { a href=(u) { (s.name) } } @else { (s.name) }
+        " " small { "(" (s.kind.as_str().replace('_', " ")) ")" }
+    }
+}
+
+fn evidence_source(e: &EvidenceClaim) -> Markup {
+    html! {
+        (source(&e.claim.source))
+        @if let Origin::Data { dataset, detail, .. } = &e.origin {
+            br; small { (dataset) ": " (detail) }
+        } @else {
+            br; small { "published " (e.claim.published) }
+        }
+    }
+}
+
+const TOP10_URL: &str = "https://www.netflix.com/tudum/top10";
+
+// ---------------------------------------------------------------------------------------------
+// Home
+
+pub async fn home(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    cached(&st, &headers, key(&uri), HTML, |s| {
+        Ok(home_page(s)?.into_string().into_bytes())
+    })
+    .await
+    .unwrap_or_else(page_error)
+}
+
+/// The latest chart week, its rows, and the week before's ranks by (list, title).
+type Top10 = (Option<String>, Vec<Row>, HashMap<(String, i64), u32>);
+
+struct Row {
+    category: String,
+    rank: u32,
+    hours: i64,
+    weeks: u32,
+    title_id: i64,
+    title: String,
+    slug: Option<String>,
+}
+
+fn top10(store: &Store) -> Result<Top10, WebError> {
+    let c = store.conn();
+    let sql = |e: rusqlite::Error| WebError::from(greenlight_store::StoreError::from(e));
+    let latest: Option<String> = c
+        .query_row("SELECT max(week) FROM chart_weeks", [], |r| r.get(0))
+        .map_err(sql)?;
+    let Some(latest) = latest else {
+        return Ok((None, Vec::new(), HashMap::new()));
+    };
+    let prev: Option<String> = c
+        .query_row(
+            "SELECT max(week) FROM chart_weeks WHERE week < ?1",
+            [&latest],
+            |r| r.get(0),
+        )
+        .map_err(sql)?;
+    let mut st = c
+        .prepare_cached(
+            "SELECT c.category, c.rank, c.hours, c.cumulative_weeks, t.id, t.show_title, t.season_title, s.slug
+             FROM chart_weeks c JOIN titles t ON t.id = c.title_id LEFT JOIN series s ON s.id = t.series_id
+             WHERE c.week = ?1 ORDER BY c.category, c.rank",
+        )
+        .map_err(sql)?;
+    let rows = st
+        .query_map([&latest], |r| {
+            let show: String = r.get(5)?;
+            let season: String = r.get(6)?;
+            Ok(Row {
+                category: r.get(0)?,
+                rank: r.get(1)?,
+                hours: r.get(2)?,
+                weeks: r.get(3)?,
+                title_id: r.get(4)?,
+                title: if season.is_empty() || season == "N/A" {
+                    show
+                } else {
+                    season
+                },
+                slug: r.get(7)?,
+            })
+        })
+        .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+        .map_err(sql)?;
+    let mut before = HashMap::new();
+    if let Some(p) = prev {
+        let mut st = c
+            .prepare_cached("SELECT category, title_id, rank FROM chart_weeks WHERE week = ?1")
+            .map_err(sql)?;
+        let v = st
+            .query_map([&p], |r| {
+                Ok((
+                    (r.get::<_, String>(0)?, r.get::<_, i64>(1)?),
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+            .map_err(sql)?;
+        before.extend(v);
+    }
+    Ok((Some(latest), rows, before))
+}
+
+fn movement(now: u32, before: Option<u32>) -> Markup {
+    match before {
+        None => html! { span aria-label="new this week" { "new" } },
+        Some(b) if b > now => {
+            html! { span.up aria-label=(format!("up {} from #{b}", b - now)) { "▲" (b - now) } }
+        }
+        Some(b) if b < now => {
+            html! { span.down aria-label=(format!("down {} from #{b}", now - b)) { "▼" (now - b) } }
+        }
+        Some(_) => html! { span aria-label="same rank" { "=" } },
+    }
+}
+
+fn home_page(store: &Store) -> Result<Markup, WebError> {
+    let changes = feeds::recent_changes(store, 15)?;
+    let (week, rows, before) = top10(store)?;
+    let mut cats: Vec<&str> = rows.iter().map(|r| r.category.as_str()).collect();
+    cats.dedup();
+    Ok(layout(
+        "Will there be another season?",
+        html! {},
+        html! {
+            h1 { "Will there be another season?" }
+            p { "Renewals, cancellations and premieres, dated and sourced, with Netflix's own viewing data." }
+            form.search role="search" action="/search" method="get" aria-label="Find a series" {
+                label for="q" { "Series" }
+                input #q type="search" name="q" placeholder="e.g. Partner Track, Squid Game, 오징어 게임";
+                button type="submit" { "Search" }
+            }
+            section aria-labelledby="changes-h" {
+                h2 #changes-h { "Latest status changes" }
+                @if changes.is_empty() { p { "No status changes yet." } }
+                ul {
+                    @for c in &changes {
+                        li {
+                            time datetime=(c.date) { (c.date) } @if !c.exact { small { " (no later than)" } } " — "
+                            a href=(format!("/series/{}", c.series.slug)) { (c.text) }
+                            @if !c.source.is_empty() { " " small { "Source: " (c.source) } }
+                        }
+                    }
+                }
+                p { a href="/feeds/status.atom" { "Follow these as an Atom feed" } }
+            }
+            section aria-labelledby="top10-h" {
+                h2 #top10-h { "This week's Top 10" }
+                @if let Some(w) = &week {
+                    p { "Week ending " time datetime=(w) { (w) } ", with movement against the week before. Source: "
+                        a href=(TOP10_URL) { "Netflix Top 10 (global, weekly)" } "." }
+                    @for cat in &cats {
+                        div.scroll {
+                            table {
+                                caption { (cat) ", week ending " (w) " — Netflix Top 10" }
+                                thead { tr { th scope="col" { "#" } th scope="col" { "Title" } th scope="col" { "Hours" } th scope="col" { "Weeks in Top 10" } th scope="col" { "Move" } } }
+                                tbody {
+                                    @for r in rows.iter().filter(|r| r.category == *cat) {
+                                        tr {
+                                            td.num { (r.rank) }
+                                            td { @if let Some(s) = &r.slug { a href=(format!("/series/{s}")) { (r.title) } } @else { (r.title) } }
+                                            td.num { (num(r.hours)) }
+                                            td.num { (r.weeks) }
+                                            td { (movement(r.rank, before.get(&(r.category.clone(), r.title_id)).copied())) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } @else {
+                    p { "No Top 10 data imported yet (" code { "greenlight import" } ")." }
+                }
+            }
+        },
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+}
+
+pub async fn search(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    q: Result<Q<SearchParams>, WebError>,
+) -> Response {
+    let text = match q {
+        Ok(Q(p)) => p.q.unwrap_or_default(),
+        Err(e) => return page_error(e),
+    };
+    cached(&st, &headers, key(&uri), HTML, move |s| {
+        let hits = s.search(&text, 30)?;
+        Ok(layout(
+            &format!("Search: {text}"),
+            html! {},
+            html! {
+                h1 { "Search" }
+                form.search role="search" action="/search" method="get" aria-label="Find a series" {
+                    label for="q" { "Series" }
+                    input #q type="search" name="q" value=(text);
+                    button type="submit" { "Search" }
+                }
+                @if !text.trim().is_empty() {
+                    h2 { (hits.len()) " result" @if hits.len() != 1 { "s" } " for “" (text) "”" }
+                    @if hits.is_empty() { p { "Nothing matches. Try another spelling, or the native title." } }
+                    ol {
+                        @for h in &hits {
+                            li {
+                                a href=(format!("/series/{}", h.series.slug)) { (h.series.title) }
+                                " " small { "(" (h.series.kind) "; matched “" (h.matched) "”)" }
+                            }
+                        }
+                    }
+                }
+            },
+        )
+        .into_string()
+        .into_bytes())
+    })
+    .await
+    .unwrap_or_else(page_error)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series
+
+fn resolve(store: &Store, slug: &str) -> Result<SeriesRef, WebError> {
+    match store.series_by_slug(slug)? {
+        Some(s) => Ok(s),
+        None => Err(WebError::NotFound(format!(
+            "no series has the address /series/{slug}"
+        ))),
+    }
+}
+
+pub async fn series(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(slug): Path<String>,
+) -> Response {
+    cached(&st, &headers, key(&uri), HTML, move |s| {
+        Ok(series_page(s, &slug)?.into_string().into_bytes())
+    })
+    .await
+    .unwrap_or_else(page_error)
+}
+
+pub async fn chart_svg(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(slug): Path<String>,
+) -> Response {
+    cached(&st, &headers, key(&uri), SVG, move |s| {
+        let series = resolve(s, &slug)?;
+        Ok(chart::render(&s.chart_weeks(&series)?).into_bytes())
+    })
+    .await
+    .unwrap_or_else(|e| e.into_response())
+}
+
+fn base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    // Only characters a host:port can have, so a crafted Host can't inject markup into feeds.
+    let host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        .collect();
+    format!("http://{host}")
+}
+
+pub async fn series_feed(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(slug): Path<String>,
+) -> Response {
+    let base = base(&headers);
+    cached(
+        &st,
+        &headers,
+        format!("{base}{}", key(&uri)),
+        ATOM,
+        move |s| {
+            let series = resolve(s, &slug)?;
+            let report = ledger::status_for(s, &series, None)?;
+            let changes = feeds::changes(&report);
+            Ok(feeds::atom(
+                &base,
+                &format!("{}: status changes (greenlight)", series.title),
+                &format!("/series/{slug}/feed.atom"),
+                &changes,
+            ))
+        },
+    )
+    .await
+    .unwrap_or_else(|e| e.into_response())
+}
+
+pub async fn status_feed(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let base = base(&headers);
+    cached(
+        &st,
+        &headers,
+        format!("{base}{}", key(&uri)),
+        ATOM,
+        move |s| {
+            let changes = feeds::recent_changes(s, 50)?;
+            Ok(feeds::atom(
+                &base,
+                "greenlight: series status changes",
+                "/feeds/status.atom",
+                &changes,
+            ))
+        },
+    )
+    .await
+    .unwrap_or_else(|e| e.into_response())
+}
+
+struct SeriesData {
+    series: SeriesRef,
+    status: StatusReport,
+    timeline: ledger::TimelineReport,
+    cast: ledger::CastReport,
+    reception: ledger::ReceptionReport,
+    show: greenlight_store::ShowReport,
+    weeks: Vec<greenlight_store::ChartWeek>,
+    tmdb: Vec<greenlight_store::TmdbFact>,
+    jw: Vec<greenlight_store::JustWatchFact>,
+}
+
+fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
+    let series = resolve(store, slug)?;
+    let d = SeriesData {
+        status: ledger::status_for(store, &series, None)?,
+        timeline: ledger::timeline(store, &series.slug)?,
+        cast: ledger::cast(store, &series.slug)?,
+        reception: ledger::reception(store, &series.slug)?,
+        show: store.show(&series)?,
+        weeks: store.chart_weeks(&series)?,
+        tmdb: store.tmdb_facts(&series)?,
+        jw: store.justwatch_facts(&series)?,
+        series,
+    };
+    let feed = format!("/series/{}/feed.atom", d.series.slug);
+    Ok(layout(
+        &d.series.title,
+        html! { link rel="alternate" type="application/atom+xml" href=(feed) title=(format!("{}: status changes", d.series.title)); },
+        html! {
+            h1 { (d.series.title) }
+            (status_box(&d))
+            (outlook(&d))
+            (timeline(&d))
+            (chart_section(&d))
+            (engagement(&d))
+            (reception(&d))
+            (cast(&d))
+            (facts(&d))
+            p { a href=(feed) { "Status changes of " (d.series.title) " as an Atom feed" } " · "
+                a href=(format!("/api/v1/series/{}/status", d.series.slug)) { "this status as JSON" } }
+        },
+    ))
+}
+
+fn deciding(s: &StatusReport) -> Vec<&EvidenceClaim> {
+    s.evidence
+        .iter()
+        .filter(|e| e.role == Role::Deciding)
+        .map(|e| &e.claim)
+        .collect()
+}
+
+fn status_box(d: &SeriesData) -> Markup {
+    let s = &d.status;
+    let dec = deciding(s);
+    html! {
+        section.status-box #status aria-labelledby="status-h" {
+            h2 #status-h style="margin-top:0;border:0" { "Status of season " (s.next_season) }
+            p {
+                span class=(format!("badge {}", s.status.as_str())) { (status_label(s.status)) }
+                @if let Some(on) = s.decided_on {
+                    " since " strong { time datetime=(on) { (on) } }
+                    @if s.decided_on_precision.is_some_and(|p| !p.is_exact()) { " (no later than)" }
+                }
+            }
+            @if !dec.is_empty() {
+                p { "Decided by: " }
+                ul {
+                    @for e in &dec { li { (e.summary) " — source: " (evidence_source(e)) } }
+                }
+            }
+            p.muted { "Confidence " (format!("{:.2}", s.confidence)) ": " (s.confidence_reason) }
+            @if !s.contradictions.is_empty() {
+                h3 { "Contradictions (" (s.contradictions.len()) ")" }
+                ul {
+                    @for c in &s.contradictions {
+                        li {
+                            span.mark { "⚠ " }
+                            @for l in &c.losers { "“" (l.summary) "” (" (l.claim.source.name) ") " }
+                            "loses to “" (c.winner.summary) "” (" (c.winner.claim.source.name) "): " (c.reason)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn timeline_claims(
+    d: &SeriesData,
+) -> impl Iterator<Item = (&TimelineEntry, &greenlight_ledger::Claim)> {
+    d.timeline.entries.iter().map(|e| (e, &e.claim.claim))
+}
+
+fn outlook(d: &SeriesData) -> Markup {
+    let s = &d.status;
+    let n = s.next_season;
+    let last = n.saturating_sub(1);
+    let dec = deciding(s);
+    let by = dec.first().map(|e| html! { (e.claim.source.name) });
+    let episodes = timeline_claims(d).find_map(|(_, c)| match &c.value {
+        ClaimValue::EpisodeCount { episodes } if c.season == Some(last) => {
+            Some((*episodes, c.source.clone()))
+        }
+        ClaimValue::SeasonOrdered {
+            episode_count: Some(e),
+            ..
+        } if c.season == Some(last) => Some((*e, c.source.clone())),
+        ClaimValue::SeriesOrdered {
+            episode_count: Some(e),
+            ..
+        } if last == 1 => Some((*e, c.source.clone())),
+        _ => None,
+    });
+    let trailer = timeline_claims(d).find_map(|(_, c)| match &c.value {
+        ClaimValue::TrailerReleased { url } if c.season == Some(n) => {
+            Some((url.clone(), c.clone()))
+        }
+        _ => None,
+    });
+    let storylines: Vec<(&str, Option<u32>, &Source)> = timeline_claims(d)
+        .filter_map(|(_, c)| match &c.value {
+            ClaimValue::StorylineOpen { text } => Some((text.as_str(), c.season, &c.source)),
+            _ => None,
+        })
+        .collect();
+    let returning: Vec<&ledger::CastMember> = d
+        .cast
+        .cast
+        .iter()
+        .filter(|m| matches!(m.tier, Some(CastTier::Lead | CastTier::Regular)))
+        .filter(|m| m.seasons.is_empty() || m.seasons.contains(&last))
+        .collect();
+    let premiered = s
+        .seasons
+        .iter()
+        .filter(|o| o.season == last)
+        .find_map(|o| o.premiered_on);
+    html! {
+        section #outlook aria-labelledby="outlook-h" {
+            h2 #outlook-h { "Season " (n) " outlook" }
+            dl.outlook {
+                dt { "Status" }
+                dd {
+                    @match s.status {
+                        Status::Canceled => {
+                            strong { "Season " (n) " will not come." } " The series was canceled"
+                            @if let Some(on) = s.decided_on { " on " time datetime=(on) { (on) } }
+                            @if let Some(b) = &by { ", per " (b) } "."
+                        }
+                        Status::Ended => {
+                            strong { "Season " (n) " will not come." } " Season " (last) " was the planned final season"
+                            @if let Some(on) = s.decided_on { " (" (on) ")" } @if let Some(b) = &by { ", per " (b) } "."
+                        }
+                        Status::LimitedSeries => {
+                            strong { "No season " (n) ":" } " made as a limited series" @if let Some(b) = &by { ", per " (b) } "."
+                        }
+                        Status::Renewed | Status::Ordered => {
+                            strong { "Season " (n) " is coming." } " " (status_label(s.status))
+                            @if let Some(on) = s.decided_on { " on " (on) } @if let Some(b) = &by { ", per " (b) } ". "
+                            "No release date announced yet."
+                        }
+                        Status::ReleaseDateAnnounced => {
+                            strong { "Season " (n) " is coming" }
+                            @if let Some(r) = s.release_date { " on " time datetime=(r) { (r) } } @if let Some(b) = &by { ", per " (b) } "."
+                        }
+                        Status::AwaitingDecision => {
+                            strong { "No decision yet." }
+                            @if let Some(p) = premiered { " Season " (last) " premiered on " (p) "." }
+                            " " (s.confidence_reason)
+                        }
+                    }
+                }
+                @if last >= 1 {
+                    dt { "Likely returning cast" }
+                    dd {
+                        @if returning.is_empty() { "No regulars recorded for season " (last) "." }
+                        @else {
+                            @for (i, m) in returning.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                (m.person) @if !m.characters.is_empty() { " (" (m.characters.join(" / ")) ")" }
+                            }
+                            " " small { "— the regulars of season " (last) "; source: " (returning[0].sources.join(", ")) }
+                        }
+                    }
+                    dt { "Expected episodes" }
+                    dd {
+                        @if let Some((e, src)) = &episodes { (e) " " small { "(season " (last) "'s count; source: " (source(src)) ")" } }
+                        @else { "Not known (no episode count recorded for season " (last) ")." }
+                    }
+                }
+                dt { "Trailer" }
+                dd {
+                    @if let Some((url, c)) = &trailer { a href=(url) { "Season " (n) " trailer" } " " small { "(" (c.source.name) ")" } }
+                    @else { "None released." }
+                }
+                @if !storylines.is_empty() {
+                    dt { "Open storylines" }
+                    dd {
+                        ul {
+                            @for (text, season, src) in &storylines {
+                                li { (text) " " small { "(" @if let Some(s) = season { "end of season " (s) "; " } "source: " (src.name) ")" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn timeline(d: &SeriesData) -> Markup {
+    // A claim that lost a contradiction is marked, with what beat it and why.
+    let lost = |c: &EvidenceClaim| {
+        d.status
+            .contradictions
+            .iter()
+            .find(|x| x.losers.iter().any(|l| l == c))
+    };
+    let won = |c: &EvidenceClaim| d.status.contradictions.iter().any(|x| x.winner == *c);
+    html! {
+        section #timeline aria-labelledby="timeline-h" {
+            h2 #timeline-h { "Timeline" }
+            p.muted { "Every claim about the series, typed in the ledger or read from the data, by the date of the event (or of publication when the event is undated)." }
+            div.scroll {
+                table {
+                    caption { "Claims about " (d.series.title) ", oldest first" }
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Claim" } th scope="col" { "Source" } th scope="col" { "Standing" } th scope="col" { "Contradiction" } } }
+                    tbody {
+                        @for e in &d.timeline.entries {
+                            @let loser = lost(&e.claim);
+                            @let winner = won(&e.claim);
+                            tr class=[loser.map(|_| "lost").or(winner.then_some("won"))] {
+                                td { time datetime=(e.date) { (e.date) } @if e.dated_by == "published" { br; small { "(published)" } } }
+                                td { (e.claim.summary) }
+                                td { (evidence_source(&e.claim)) }
+                                td { (e.claim.standing.as_str().replace('_', " ")) }
+                                td {
+                                    @if let Some(c) = loser { span.mark { "✗ contradicted" } ": loses to “" (c.winner.summary) "”. " (c.reason) }
+                                    @else if winner { span.mark { "✓ wins" } " over a contradicting claim" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn chart_section(d: &SeriesData) -> Markup {
+    let charted: Vec<&greenlight_store::SeasonReport> = d
+        .show
+        .seasons
+        .iter()
+        .filter(|s| s.top10.is_some())
+        .collect();
+    let alt = if d.weeks.is_empty() {
+        format!("{} has no weeks in Netflix's Top 10.", d.series.title)
+    } else {
+        let parts: Vec<String> = charted
+            .iter()
+            .filter_map(|s| {
+                let t = s.top10.as_ref()?;
+                let name = if s.season.is_empty() {
+                    "The show".to_string()
+                } else {
+                    s.season.clone()
+                };
+                Some(format!(
+                    "{name}: {} weeks from {} to {}, peak rank {}, {} hours",
+                    t.weeks,
+                    t.first_week,
+                    t.last_week,
+                    t.peak_rank,
+                    num(t.total_hours)
+                ))
+            })
+            .collect();
+        format!(
+            "Line charts of {}'s weekly hours and rank in Netflix's Top 10. {}.",
+            d.series.title,
+            parts.join("; ")
+        )
+    };
+    html! {
+        section #chart aria-labelledby="chart-h" {
+            h2 #chart-h { "Top 10 run" }
+            figure {
+                img #chart-img src=(format!("/series/{}/chart.svg", d.series.slug)) alt=(alt) width="760" height="460";
+                figcaption.muted { "Source: " a href=(TOP10_URL) { "Netflix Top 10 (global, weekly)" } ". Weeks run Monday to Sunday; hours are rounded by Netflix to 10,000." }
+            }
+            @if !d.weeks.is_empty() {
+                details {
+                    summary { "The weeks as a table" }
+                    div.scroll {
+                        table {
+                            caption { "Weekly Top 10 entries — source: Netflix Top 10 (global, weekly)" }
+                            thead { tr { th scope="col" { "Week ending" } th scope="col" { "Season" } th scope="col" { "List" } th scope="col" { "Rank" } th scope="col" { "Hours" } } }
+                            tbody {
+                                @for w in &d.weeks {
+                                    tr { td { (w.week_end) } td { (w.season.clone().unwrap_or_default()) } td { (w.category) } td.num { "#" (w.rank) } td.num { (num(w.hours)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn engagement(d: &SeriesData) -> Markup {
+    let rows: Vec<(&str, &greenlight_store::EngagementEntry)> = d
+        .show
+        .seasons
+        .iter()
+        .flat_map(|s| s.engagement.iter().map(move |e| (s.season.as_str(), e)))
+        .collect();
+    html! {
+        section #engagement aria-labelledby="engagement-h" {
+            h2 #engagement-h { "Engagement by report" }
+            @if rows.is_empty() { p { "Not in any imported Netflix engagement report." } }
+            @else {
+                div.scroll {
+                    table {
+                        caption { "Hours and views per half-year — source: Netflix engagement reports (“What We Watched”)" }
+                        thead { tr { th scope="col" { "Report" } th scope="col" { "Season" } th scope="col" { "Title as listed" } th scope="col" { "Hours" } th scope="col" { "Views" } th scope="col" { "Released" } } }
+                        tbody {
+                            @for (season, e) in &rows {
+                                tr {
+                                    td { (e.report) } td { (season) } td { (e.title) }
+                                    td.num { (num(e.hours)) }
+                                    td.num { @if let Some(v) = e.views { (num(v)) } @else { "—" } }
+                                    td { @if let Some(r) = e.release_date { (r) } @else { "—" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sources(v: &[greenlight_ledger::reception::SourceRef]) -> Markup {
+    html! {
+        @for (i, s) in v.iter().enumerate() {
+            @if i > 0 { "; " }
+            @if let Some(u) = &s.url { a href=(u) { (s.name) } } @else { (s.name) }
+            @if let Some(p) = s.published { " (" (p) ")" }
+        }
+    }
+}
+
+fn reception(d: &SeriesData) -> Markup {
+    html! {
+        section #reception aria-labelledby="reception-h" {
+            h2 #reception-h { "Reception" }
+            @if d.reception.entries.is_empty() { p { "No reviews or scores recorded." } }
+            @else {
+                div.scroll {
+                    table {
+                        caption { "Critic and audience scores" }
+                        thead { tr { th scope="col" { "Season" } th scope="col" { "Site" } th scope="col" { "Score" } th scope="col" { "Source" } } }
+                        tbody {
+                            @for e in &d.reception.entries {
+                                @let season = e.season.map_or_else(|| "Series".to_string(), |s| format!("Season {s}"));
+                                @if let Some(rt) = &e.rotten_tomatoes {
+                                    tr { td { (season) } td { "Rotten Tomatoes" }
+                                         td { (rt.percent) "% of " (rt.reviews) " critic reviews positive"
+                                              @if let Some(a) = rt.average { ", average " (format!("{a:.1}")) "/10" } }
+                                         td { (sources(&rt.sources)) } }
+                                }
+                                @if let Some(mc) = &e.metacritic {
+                                    tr { td { (season) } td { "Metacritic" }
+                                         td { (mc.score) " from " (mc.critics) " critics — " (mc.label) }
+                                         td { (sources(&mc.sources)) } }
+                                }
+                                @for a in &e.audience {
+                                    tr { td { (season) } td { (a.site) " (audience)" }
+                                         td { (format!("{:.1}", a.score)) "/" (a.scale) @if let Some(v) = a.votes { " (" (num(i64::from(v))) " votes)" } }
+                                         td { (sources(std::slice::from_ref(&a.source))) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cast(d: &SeriesData) -> Markup {
+    html! {
+        section #cast aria-labelledby="cast-h" {
+            h2 #cast-h { "Cast and crew" }
+            div.scroll {
+                table #cast-table {
+                    caption { "Cast, leads and regulars first" }
+                    thead { tr { th scope="col" { "Person" } th scope="col" { "Character" } th scope="col" { "Billing" } th scope="col" { "Announced" } th scope="col" { "Source" } } }
+                    tbody {
+                        @for m in &d.cast.cast {
+                            tr {
+                                th scope="row" { (m.person) }
+                                td { (m.characters.join(" / ")) }
+                                td { @if let Some(t) = m.tier { (format!("{t:?}").to_lowercase()) } }
+                                td { @if let Some(a) = m.announced { (a) } }
+                                td { (m.sources.join("; ")) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !d.cast.crew.is_empty() {
+                div.scroll {
+                    table {
+                        caption { "Crew" }
+                        thead { tr { th scope="col" { "Person" } th scope="col" { "Role" } th scope="col" { "Episodes" } th scope="col" { "Source" } } }
+                        tbody {
+                            @for m in &d.cast.crew {
+                                tr { th scope="row" { (m.person) } td { (m.roles.join(", ")) } td { (m.episodes.join(", ")) } td { (m.sources.join("; ")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn facts(d: &SeriesData) -> Markup {
+    // (fact, value, source) rows, first claim of each kind; catalogue data fills the gaps.
+    let mut rows: Vec<(&str, String, String)> = Vec::new();
+    let put = |rows: &mut Vec<(&str, String, String)>,
+               label: &'static str,
+               value: String,
+               src: String| {
+        if !rows.iter().any(|(l, v, _)| *l == label && *v == value) {
+            rows.push((label, value, src));
+        }
+    };
+    for (_, c) in timeline_claims(d) {
+        let src = c.source.name.clone();
+        match &c.value {
+            ClaimValue::SourceMaterial { work, author, year } => put(
+                &mut rows,
+                "Based on",
+                format!(
+                    "{work} by {author}{}",
+                    year.map(|y| format!(" ({y})")).unwrap_or_default()
+                ),
+                src,
+            ),
+            ClaimValue::Crew { role, .. } if role.as_str() == "creator" => put(
+                &mut rows,
+                "Creator",
+                c.person.clone().unwrap_or_default(),
+                src,
+            ),
+            ClaimValue::Network { value } => put(&mut rows, "Platform", value.clone(), src),
+            ClaimValue::CountryOfOrigin { value } => put(&mut rows, "Country", value.clone(), src),
+            ClaimValue::OriginalLanguage { value } => {
+                put(&mut rows, "Language", value.clone(), src)
+            }
+            ClaimValue::Genre { value } => put(&mut rows, "Genre", value.clone(), src),
+            ClaimValue::ProductionCompany { company } => {
+                put(&mut rows, "Production company", company.clone(), src)
+            }
+            ClaimValue::FilmingLocation { location } => {
+                put(&mut rows, "Filmed in", location.clone(), src)
+            }
+            ClaimValue::EpisodeCount { episodes } => put(
+                &mut rows,
+                "Episodes",
+                format!(
+                    "{episodes}{}",
+                    c.season
+                        .map(|s| format!(" (season {s})"))
+                        .unwrap_or_default()
+                ),
+                src,
+            ),
+            _ => {}
+        }
+    }
+    let numbered = d.show.seasons.iter().filter(|s| s.number.is_some()).count();
+    if numbered > 0 {
+        put(
+            &mut rows,
+            "Seasons",
+            numbered.to_string(),
+            "Netflix Top 10 and engagement reports (seasons seen)".into(),
+        );
+    }
+    for t in &d.tmdb {
+        put(
+            &mut rows,
+            "Seasons",
+            t.number_of_seasons.to_string(),
+            format!("TMDB ({}, as of {})", t.file, t.as_of),
+        );
+        put(
+            &mut rows,
+            "Platform",
+            t.network.clone(),
+            format!("TMDB (as of {})", t.as_of),
+        );
+    }
+    for j in &d.jw {
+        if !j.production_countries.is_empty() {
+            put(
+                &mut rows,
+                "Country",
+                j.production_countries.join(", "),
+                "JustWatch (Netflix US catalogue, 2022)".into(),
+            );
+        }
+        if let Some(s) = j.seasons {
+            put(
+                &mut rows,
+                "Seasons",
+                s.to_string(),
+                "JustWatch (Netflix US catalogue, 2022)".into(),
+            );
+        }
+    }
+    let order = [
+        "Based on",
+        "Creator",
+        "Platform",
+        "Country",
+        "Language",
+        "Genre",
+        "Seasons",
+        "Episodes",
+        "Production company",
+        "Filmed in",
+    ];
+    rows.sort_by_key(|(l, _, _)| order.iter().position(|o| o == l).unwrap_or(order.len()));
+    html! {
+        section #facts aria-labelledby="facts-h" {
+            h2 #facts-h { "Facts" }
+            div.scroll {
+                table {
+                    caption { "What the series is, with the source of each fact" }
+                    thead { tr { th scope="col" { "Fact" } th scope="col" { "Value" } th scope="col" { "Source" } } }
+                    tbody {
+                        @for (l, v, s) in &rows { tr { th scope="row" { (l) } td { (v) } td { (s) } } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Shared server state: a small pool of store connections and a response cache.
+//!
+//! `rusqlite::Connection` is `Send` but not `Sync`, so a connection is taken out of the pool for
+//! the length of one blocking job (`spawn_blocking`) and put back after; SQLite's WAL mode lets
+//! these connections read in parallel while one writes.
+//!
+//! Read routes are pure functions of the store's content (and of today's date, which the
+//! derived status depends on), so their bodies are cached under a *stamp* of that content: the
+//! size and modification time of the database and its WAL file (which change on every commit,
+//! whoever makes it — this server or a `greenlight import` in another process), an in-process
+//! write counter, and the date. The same stamp is the ETag, so a conditional GET is answered
+//! without touching the database at all.
+
+use crate::error::WebError;
+use axum::body::Bytes;
+use chrono::NaiveDate;
+use greenlight_store::Store;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// How many idle connections to keep. More than the worker threads gain nothing.
+const POOL_MAX: usize = 16;
+/// Cached bodies kept before the cache is emptied (bounded memory under crawlers).
+const CACHE_MAX: usize = 4096;
+
+/// What the content of the store looks like from outside; equal stamps mean equal content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    db: (u64, u128),
+    wal: (u64, u128),
+    writes: u64,
+    today: NaiveDate,
+}
+
+impl Stamp {
+    /// A short hex digest, for ETags and feed ids.
+    pub fn digest(&self, key: &str) -> String {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut h);
+        key.hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Cached {
+    pub stamp: Stamp,
+    pub body: Bytes,
+}
+
+/// The state every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: PathBuf,
+    pool: Mutex<Vec<Store>>,
+    cache: Mutex<HashMap<String, Cached>>,
+    writes: AtomicU64,
+}
+
+fn file_meta(p: &Path) -> (u64, u128) {
+    match std::fs::metadata(p) {
+        Ok(m) => (
+            m.len(),
+            m.modified()
+                .ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos()),
+        ),
+        Err(_) => (0, 0),
+    }
+}
+
+impl AppState {
+    /// Opens the store at `db` (creating and migrating it if needed) and the web's own tables.
+    /// Does *not* load the starter catalog: [`crate::serve`] does, so tests control their data.
+    pub fn new(db: PathBuf) -> Result<AppState, WebError> {
+        let mut store = Store::open(&db)?;
+        crate::tokens::ensure_schema(&mut store)?;
+        greenlight_ledger::ensure_schema(&mut store)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                db,
+                pool: Mutex::new(vec![store]),
+                cache: Mutex::new(HashMap::new()),
+                writes: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    pub fn db(&self) -> &Path {
+        &self.inner.db
+    }
+
+    pub fn stamp(&self) -> Stamp {
+        let mut wal = self.inner.db.clone().into_os_string();
+        wal.push("-wal");
+        Stamp {
+            db: file_meta(&self.inner.db),
+            wal: file_meta(Path::new(&wal)),
+            writes: self.inner.writes.load(Ordering::Acquire),
+            today: chrono::Utc::now().date_naive(),
+        }
+    }
+
+    fn take(&self) -> Result<Store, WebError> {
+        let pooled = self.inner.pool.lock().ok().and_then(|mut p| p.pop());
+        match pooled {
+            Some(s) => Ok(s),
+            None => Ok(Store::open(&self.inner.db)?),
+        }
+    }
+
+    fn give_back(&self, store: Store) {
+        if let Ok(mut p) = self.inner.pool.lock() {
+            if p.len() < POOL_MAX {
+                p.push(store);
+            }
+        }
+    }
+
+    /// Runs `f` on a pooled connection on the blocking thread pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = me.take()?;
+            let r = f(&store);
+            me.give_back(store);
+            r
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("request task failed: {e}")))?
+    }
+
+    /// Runs a write on a pooled connection; afterwards every cached body is stale.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let me = self.clone();
+        let r = tokio::task::spawn_blocking(move || {
+            let mut store = me.take()?;
+            let r = f(&mut store);
+            me.give_back(store);
+            r
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("request task failed: {e}")))?;
+        self.inner.writes.fetch_add(1, Ordering::AcqRel);
+        r
+    }
+
+    pub(crate) fn cached(&self, key: &str, stamp: &Stamp) -> Option<Bytes> {
+        let c = self.inner.cache.lock().ok()?;
+        c.get(key)
+            .filter(|c| c.stamp == *stamp)
+            .map(|c| c.body.clone())
+    }
+
+    pub(crate) fn remember(&self, key: String, stamp: Stamp, body: Bytes) {
+        if let Ok(mut c) = self.inner.cache.lock() {
+            if c.len() >= CACHE_MAX {
+                c.clear();
+            }
+            c.insert(key, Cached { stamp, body });
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! API tokens for writes. A token is shown once, at creation; the store keeps only its SHA-256,
+//! so a copy of the database file does not hand out write access. Revoked tokens are kept (not
+//! deleted) so that using one is answered 403 "revoked", not 401 "unknown": the caller learns
+//! their token was withdrawn rather than mistyped.
+
+use crate::error::WebError;
+use greenlight_store::Store;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The web's own tables, through the store's per-component migrations.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE web_tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,      -- hex SHA-256 of the secret
+    prefix TEXT NOT NULL,           -- the secret's first characters, to recognise it in lists
+    created TEXT NOT NULL,          -- RFC 3339, UTC
+    revoked TEXT                    -- RFC 3339, UTC; NULL while valid
+);
+"#];
+
+/// Secrets start with this, so they are recognisable in logs and secret scanners.
+const PREFIX: &str = "glt_";
+
+/// A token as listed (never with its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the secret (`glt_1a2b3c`), to tell tokens apart.
+    pub prefix: String,
+    pub created: String,
+    pub revoked: Option<String>,
+}
+
+/// Who a valid token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn ensure_schema(store: &mut Store) -> Result<(), WebError> {
+    Ok(store.migrate_component("web", MIGRATIONS)?)
+}
+
+fn hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Creates a token named `name` and returns its secret: the only time it is ever available.
+pub fn create_token(store: &mut Store, name: &str) -> Result<String, WebError> {
+    ensure_schema(store)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(WebError::BadRequest(
+            "a token needs a name (who or what will use it)".into(),
+        ));
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("no randomness: {e}")))?;
+    let secret = format!("{PREFIX}{}", hex(&bytes));
+    store
+        .conn()
+        .execute(
+            "INSERT INTO web_tokens (name, hash, prefix, created) VALUES (?1, ?2, ?3, ?4)",
+            params![name, hash(&secret), &secret[..PREFIX.len() + 8], now()],
+        )
+        .map_err(greenlight_store::StoreError::from)?;
+    Ok(secret)
+}
+
+/// Every token, oldest first, without secrets.
+pub fn list_tokens(store: &mut Store) -> Result<Vec<TokenInfo>, WebError> {
+    ensure_schema(store)?;
+    let mut st = store
+        .conn()
+        .prepare("SELECT id, name, prefix, created, revoked FROM web_tokens ORDER BY id")
+        .map_err(greenlight_store::StoreError::from)?;
+    let v = st
+        .query_map([], |r| {
+            Ok(TokenInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                prefix: r.get(2)?,
+                created: r.get(3)?,
+                revoked: r.get(4)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(greenlight_store::StoreError::from)?;
+    Ok(v)
+}
+
+/// Revokes the token with id, name or secret prefix `which`, and returns it as revoked
+/// (revoking twice is harmless: the first date stays).
+/// A name or prefix naming several valid tokens is refused, so one typo can't revoke many.
+pub fn revoke_token(store: &mut Store, which: &str) -> Result<TokenInfo, WebError> {
+    let all = list_tokens(store)?;
+    let which = which.trim();
+    let hits: Vec<&TokenInfo> = all
+        .iter()
+        .filter(|t| {
+            t.id.to_string() == which
+                || t.name == which
+                || (which.len() >= 6 && t.prefix.starts_with(which))
+        })
+        .collect();
+    let t = match hits.as_slice() {
+        [] => {
+            return Err(WebError::NotFound(format!(
+                "no token matches \"{which}\" (give its id, name or prefix)"
+            )))
+        }
+        [one] => *one,
+        many => {
+            return Err(WebError::BadRequest(format!(
+                "\"{which}\" matches {} tokens; give an id: {}",
+                many.len(),
+                many.iter()
+                    .map(|t| t.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    };
+    if t.revoked.is_none() {
+        store
+            .conn()
+            .execute(
+                "UPDATE web_tokens SET revoked = ?1 WHERE id = ?2",
+                params![now(), t.id],
+            )
+            .map_err(greenlight_store::StoreError::from)?;
+    }
+    let mut out = t.clone();
+    out.revoked = Some(out.revoked.unwrap_or_else(now));
+    Ok(out)
+}
+
+/// Checks a presented secret: unknown is 401, revoked is 403. Reads only.
+pub fn authenticate(store: &Store, secret: &str) -> Result<TokenOwner, WebError> {
+    let row: Option<(i64, String, Option<String>)> = store
+        .conn()
+        .query_row(
+            "SELECT id, name, revoked FROM web_tokens WHERE hash = ?1",
+            [hash(secret.trim())],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(greenlight_store::StoreError::from)?;
+    match row {
+        None => Err(WebError::Unauthorized("unknown token".into())),
+        Some((_, name, Some(when))) => Err(WebError::Forbidden(format!(
+            "token \"{name}\" was revoked on {when}"
+        ))),
+        Some((id, name, None)) => Ok(TokenOwner { id, name }),
+    }
+}
