@@ -27,7 +27,7 @@
 
 use crate::claims::{Claim, ClaimValue, DatePrecision, Source, SourceKind, Standing};
 use crate::error::LedgerError;
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use greenlight_sources::titles::SeasonLabel;
 use greenlight_store::{SeriesRef, Store};
 use serde::Serialize;
@@ -93,32 +93,18 @@ pub struct EvidenceClaim {
 
 /// The Tuesday after a chart week's Sunday: when Netflix publishes that week's Top 10.
 pub fn top10_published(week_end: NaiveDate) -> NaiveDate {
-    week_end.checked_add_days(Days::new(2)).unwrap_or(week_end)
+    greenlight_store::published::chart_week(week_end)
 }
 
 /// The last day of a half-year period (`2023H1` -> 2023-06-30).
 pub fn period_end(period: &str) -> Option<NaiveDate> {
-    let (y, h) = period.trim().split_once('H')?;
-    let y: i32 = y.parse().ok()?;
-    match h {
-        "1" => NaiveDate::from_ymd_opt(y, 6, 30),
-        "2" => NaiveDate::from_ymd_opt(y, 12, 31),
-        _ => None,
-    }
+    greenlight_store::published::period_end(period)
 }
 
-/// When we take an engagement report to have been published: the last day of the second month
-/// after its half-year (H1 -> 31 August, H2 -> end of February). That is the convention, not the
-/// record: the real editions came out 2-3 months after their half-year, except the first
-/// (2023H1), published in December 2023. Using the earlier date for it means an `--as-of` between
-/// September and December 2023 sees that report slightly early.
+/// When an engagement report became public; one rule for the whole project, in the store
+/// (`greenlight_store::published`), so the ledger and the odds agree on what "as of" can see.
 pub fn engagement_published(period: &str) -> Option<NaiveDate> {
-    let end = period_end(period)?;
-    // The first of the month after `end`, plus two months, minus a day.
-    let next_month = end.checked_add_days(Days::new(1))?;
-    next_month
-        .checked_add_months(Months::new(2))?
-        .checked_sub_days(Days::new(1))
+    greenlight_store::published::engagement_report(period)
 }
 
 const TOP10: &str = "Netflix Top 10 (global, weekly)";
@@ -453,9 +439,10 @@ mod tests {
     #[test]
     fn publication_conventions() {
         assert_eq!(top10_published(d("2022-08-28")), d("2022-08-30"));
-        assert_eq!(engagement_published("2023H1"), Some(d("2023-08-31")));
-        assert_eq!(engagement_published("2023H2"), Some(d("2024-02-29")));
-        assert_eq!(engagement_published("2024H2"), Some(d("2025-02-28")));
+        // The project's one rule (greenlight_store::published): real dates for the first two.
+        assert_eq!(engagement_published("2023H1"), Some(d("2023-12-12")));
+        assert_eq!(engagement_published("2023H2"), Some(d("2024-05-23")));
+        assert_eq!(engagement_published("2024H2"), Some(d("2025-03-31")));
         assert_eq!(engagement_published("2023"), None);
         assert_eq!(engagement_published("2023H3"), None);
     }

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 /// Netflix publishes a Top 10 week (global and per country) on the Tuesday after the Sunday
 /// that ends it.
 pub fn chart_published(week_end: NaiveDate) -> NaiveDate {
-    week_end + Duration::days(2)
+    greenlight_store::published::chart_week(week_end)
 }
 
 /// The publication date assumed for an engagement report (`2023H1`, ...).
@@ -18,18 +18,7 @@ pub fn chart_published(week_end: NaiveDate) -> NaiveDate {
 /// Jul 2025). Assuming a date later than the real one only withholds information; assuming an
 /// earlier one would leak it, so every choice errs late.
 pub fn report_published(report: &str) -> Option<NaiveDate> {
-    match report {
-        "2023H1" => return NaiveDate::from_ymd_opt(2023, 12, 12),
-        "2023H2" => return NaiveDate::from_ymd_opt(2024, 5, 23),
-        _ => {}
-    }
-    let (y, h) = report.split_once('H')?;
-    let y: i32 = y.parse().ok()?;
-    match h {
-        "1" => NaiveDate::from_ymd_opt(y, 9, 30),
-        "2" => NaiveDate::from_ymd_opt(y + 1, 3, 31),
-        _ => None,
-    }
+    greenlight_store::published::engagement_report(report)
 }
 
 /// The first and last day an engagement report covers.

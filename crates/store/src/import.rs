@@ -143,7 +143,7 @@ fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
         Parsed::MostPopular(_) => ("most-popular".into(), fallback),
         Parsed::Engagement(r) => (
             format!("engagement-{}", r.period),
-            period_end(&r.period).unwrap_or(fallback),
+            crate::published::period_end(&r.period).unwrap_or(fallback),
         ),
         Parsed::Tmdb(rows) => (
             "tmdb-status".into(),
@@ -161,17 +161,6 @@ fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
                 .iter()
                 .filter_map(|f| NaiveDate::from_ymd_opt(f.year, 12, 31))),
         ),
-    }
-}
-
-/// `2023H1` -> 2023-06-30.
-pub fn period_end(period: &str) -> Option<NaiveDate> {
-    let (y, h) = period.split_once('H')?;
-    let y: i32 = y.parse().ok()?;
-    match h {
-        "1" => NaiveDate::from_ymd_opt(y, 6, 30),
-        "2" => NaiveDate::from_ymd_opt(y, 12, 31),
-        _ => None,
     }
 }
 

@@ -13,6 +13,7 @@
 pub mod aliases;
 pub mod error;
 pub mod import;
+pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;

@@ -471,12 +471,21 @@ struct SeriesData {
     weeks: Vec<greenlight_store::ChartWeek>,
     tmdb: Vec<greenlight_store::TmdbFact>,
     jw: Vec<greenlight_store::JustWatchFact>,
+    /// Renewal odds, only while the next season awaits a decision (issue 5, item 7): either the
+    /// odds or why there are none.
+    odds: Option<Result<greenlight_odds::StatusOdds, String>>,
 }
 
 fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
     let series = resolve(store, slug)?;
+    let status = ledger::status_for(store, &series, None)?;
+    let odds = (status.status == Status::AwaitingDecision).then(|| {
+        let last = status.next_season.saturating_sub(1);
+        greenlight_odds::status_odds(store, &series.slug, last, None).map_err(|e| e.to_string())
+    });
     let d = SeriesData {
-        status: ledger::status_for(store, &series, None)?,
+        odds,
+        status,
         timeline: ledger::timeline(store, &series.slug)?,
         cast: ledger::cast(store, &series.slug)?,
         reception: ledger::reception(store, &series.slug)?,
@@ -632,6 +641,19 @@ fn outlook(d: &SeriesData) -> Markup {
                             strong { "No decision yet." }
                             @if let Some(p) = premiered { " Season " (last) " premiered on " (p) "." }
                             " " (s.confidence_reason)
+                            @match &d.odds {
+                                Some(Ok(o)) => {
+                                    p #odds {
+                                        "Renewal odds: " strong { (format!("{:.0}%", o.probability * 100.0)) }
+                                        " as of " time datetime=(o.as_of) { (o.as_of) }
+                                        " — greenlight's model (" (o.model) "), whose point-in-time backtest scores AUC "
+                                        (o.backtest_auc.map(|a| format!("{a:.2}")).unwrap_or_else(|| "n/a".into()))
+                                        ", Brier " (format!("{:.3}", o.backtest_brier)) " (see MODEL.md)."
+                                    }
+                                }
+                                Some(Err(why)) => { p.muted #odds { "No renewal odds: " (why) } }
+                                None => {}
+                            }
                         }
                     }
                 }

@@ -439,3 +439,40 @@ fn writes_need_a_valid_token_and_body_and_bad_ones_change_nothing() {
         "new trailer not on the page"
     );
 }
+
+/// A series whose next season awaits a decision shows the model's odds with its backtest beside
+/// them (issue 5, item 7); a decided one (Partner Track, canceled) shows none.
+#[test]
+fn awaiting_decision_pages_show_renewal_odds() {
+    let s = server();
+    // The series of the latest chart weeks are the likeliest to be awaiting a decision.
+    let store = greenlight_store::Store::open(&s.db).unwrap();
+    let recent: Vec<String> = store
+        .conn()
+        .prepare(
+            "SELECT DISTINCT se.slug FROM chart_weeks c JOIN titles t ON t.id = c.title_id
+             JOIN series se ON se.id = t.series_id WHERE c.category LIKE 'TV%' ORDER BY c.week DESC LIMIT 60",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let awaiting = recent
+        .iter()
+        .find(|slug| {
+            let r = get(&s.base, &format!("/api/v1/series/{slug}/status"));
+            r.status == 200 && r.body.contains("\"status\":\"awaiting_decision\"")
+        })
+        .expect("some recently charted series awaits a decision");
+    let page = get(&s.base, &format!("/series/{awaiting}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"odds\""),
+        "no odds section on /series/{awaiting}"
+    );
+    assert!(page.body.contains("Renewal odds") || page.body.contains("No renewal odds"));
+    assert!(!get(&s.base, "/series/partner-track")
+        .body
+        .contains("id=\"odds\""));
+}
