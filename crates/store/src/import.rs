@@ -247,6 +247,28 @@ impl Store {
                 cb(ImportProgress::Stored(f.path.clone()));
             }
         }
+        // Nothing new (every file unchanged or older): the store is exactly as it was, so roll
+        // back (restoring the dropped indexes) instead of rebuilding them and re-resolving.
+        let changed = summaries.iter().any(|f| {
+            matches!(
+                f.outcome,
+                ImportOutcome::Imported | ImportOutcome::Replaced { .. }
+            )
+        });
+        if !changed {
+            drop(tx);
+            let (series, seasons, unresolved) = self.conn().query_row(
+                "SELECT (SELECT count(*) FROM series), (SELECT count(*) FROM seasons), (SELECT count(*) FROM unresolved)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)),
+            )?;
+            return Ok(ImportSummary {
+                files: summaries,
+                series,
+                seasons,
+                unresolved,
+            });
+        }
         let t_rows = t0.elapsed();
         // Spellings no longer referenced by any row (a replaced snapshot) must not linger. Only a
         // replacement can orphan one, and the scan costs a pass over every raw table.
