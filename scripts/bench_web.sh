@@ -9,6 +9,14 @@ cd "$(dirname "$0")/.."
 data="$(pwd)/../shared/data"
 secs=${1:-10}
 threads=2
+# PIN=1: give the load generator and the server under test a core each (wrk -t1 on core 0; the
+# greenlight server or nginx, one worker, on core 1), identically for both peers, so p99 measures
+# the server rather than three processes fighting over two cores.
+pin_srv=(); pin_wrk=(); workers=auto
+if [ "${PIN:-0}" = 1 ]; then
+  command -v taskset >/dev/null || { echo "bench_web: PIN=1 needs taskset (util-linux)" >&2; exit 1; }
+  pin_srv=(taskset -c 1); pin_wrk=(taskset -c 0); threads=1; workers=1
+fi
 conns=64
 for t in wrk nginx curl; do
   command -v "$t" >/dev/null || [ -x "/usr/sbin/$t" ] || { echo "bench_web: $t is missing (apt-get install -y wrk nginx-light curl)" >&2; exit 1; }
@@ -27,12 +35,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 ./target/release/greenlight --db "$tmp/bench.db" --quiet import "$data" >/dev/null
 port=$(free_port)
-if ./target/release/greenlight --help 2>/dev/null | grep -qE '^\s+serve\b'; then
-  ./target/release/greenlight --db "$tmp/bench.db" serve --addr "127.0.0.1:$port" 2>"$tmp/serve.log" &
-else
-  cargo build --release -q -p greenlight-web --example serve
-  ./target/release/examples/serve "$tmp/bench.db" "127.0.0.1:$port" 2>"$tmp/serve.log" &
-fi
+${pin_srv[@]+"${pin_srv[@]}"} ./target/release/greenlight --db "$tmp/bench.db" serve --addr "127.0.0.1:$port" 2>"$tmp/serve.log" &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 300); do curl -fsS -o /dev/null "$base/api/v1/openapi.json" 2>/dev/null && break; sleep 0.2; done
@@ -45,7 +48,7 @@ curl -fsS -o /dev/null "$base$page_path"   # warm the cache, as a running site w
 
 nport=$(free_port)
 cat >"$tmp/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $workers;
 daemon off;
 pid $tmp/nginx.pid;
 error_log $tmp/nginx-error.log;
@@ -64,13 +67,13 @@ http {
   }
 }
 CONF
-"$nginx_bin" -p "$tmp" -c "$tmp/nginx.conf" &
+${pin_srv[@]+"${pin_srv[@]}"} "$nginx_bin" -p "$tmp" -c "$tmp/nginx.conf" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$nport/status.json" 2>/dev/null && break; sleep 0.1; done
 
 run() { # name url -> "rps p99_ms"
   local out
-  out=$(wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2")
+  out=$(${pin_wrk[@]+"${pin_wrk[@]}"} wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2")
   echo "$out" >"$tmp/wrk-$1.txt"
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
@@ -83,7 +86,7 @@ read -r p_rps p_p99 < <(run page "$base$page_path")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100*a/b }'; }
 
 echo
-echo "wrk -t$threads -c$conns -d${secs}s --latency, loopback, $(nproc) cores ($(uname -m)), $(date -u +%Y-%m-%d)"
+echo "wrk -t$threads -c$conns -d${secs}s --latency, PIN=${PIN:-0}, loopback, $(nproc) cores ($(uname -m)), $(date -u +%Y-%m-%d)"
 echo
 echo "| target | requests/s | p99 (ms) | vs nginx |"
 echo "|---|---:|---:|---:|"

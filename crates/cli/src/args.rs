@@ -44,6 +44,10 @@ pub enum Command {
         /// top10-countries, most-popular, engagement, tmdb-status, justwatch-titles, justwatch-credits).
         #[arg(long)]
         format: Option<String>,
+        /// Let a newer snapshot with fewer rows than the stored one replace it (refused by
+        /// default, since a partial file would drop data).
+        #[arg(long)]
+        replace: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -171,7 +175,8 @@ pub enum ClaimAction {
     /// Add one claim. Fields are those of a claims file (crates/ledger/CLAIMS.md): the common ones
     /// have flags, any other is `--field NAME=VALUE`.
     Add {
-        /// The claim kind (`renewed`, `canceled`, `premiered`, `cast`, `viewing_figure`, ...).
+        /// The claim kind (`season_renewed`, `canceled`, `premiered`, `cast`, `viewing_figure`, ...;
+        /// see crates/ledger/CLAIMS.md).
         #[arg(long)]
         kind: String,
         #[arg(long)]

@@ -27,8 +27,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import {
             paths,
             format,
+            replace,
             json,
-        } => import(&mut store, &paths, format.as_deref(), json.json, cli.quiet),
+        } => import(
+            &mut store,
+            &paths,
+            format.as_deref(),
+            replace,
+            json.json,
+            cli.quiet,
+        ),
         Command::Search { text, limit, json } => {
             let hits = store.search(&text, limit)?;
             if json.json {
@@ -458,6 +466,7 @@ fn import(
     store: &mut Store,
     paths: &[PathBuf],
     format: Option<&str>,
+    replace: bool,
     json: bool,
     quiet: bool,
 ) -> Result<()> {
@@ -536,6 +545,7 @@ fn import(
     let opts = ImportOptions {
         format,
         progress: Some(&progress),
+        allow_shrink: replace,
     };
     let summary = store
         .import_paths(&data, &opts)

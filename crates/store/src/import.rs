@@ -16,6 +16,9 @@ pub struct ImportOptions<'a> {
     pub format: Option<Format>,
     /// Called as each file is parsed and as each is stored, for progress display.
     pub progress: Option<&'a (dyn Fn(ImportProgress) + Sync)>,
+    /// Let a newer snapshot with fewer rows than the stored one replace it. Off by default: a
+    /// partial or truncated "newer" file must not silently drop the data it lacks.
+    pub allow_shrink: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -242,7 +245,7 @@ impl Store {
                 });
                 continue;
             }
-            summaries.push(store_file(&tx, &mut titles, f)?);
+            summaries.push(store_file(opts.allow_shrink, &tx, &mut titles, f)?);
             if let Some(cb) = opts.progress {
                 cb(ImportProgress::Stored(f.path.clone()));
             }
@@ -455,6 +458,7 @@ fn chart_kind(category: &str) -> &'static str {
 }
 
 fn store_file(
+    allow_shrink: bool,
     tx: &Transaction,
     titles: &mut TitleInterner,
     f: &ParsedFile,
@@ -466,11 +470,11 @@ fn store_file(
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let existing: Option<(i64, String, String)> = tx
+    let existing: Option<(i64, String, String, i64)> = tx
         .query_row(
-            "SELECT id, as_of, content_hash FROM datasets WHERE key = ?1",
+            "SELECT id, as_of, content_hash, rows FROM datasets WHERE key = ?1",
             [&key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
     let summary = |outcome| FileSummary {
@@ -482,13 +486,22 @@ fn store_file(
         outcome,
     };
     let outcome = match &existing {
-        Some((_, _, hash)) if *hash == f.hash => return Ok(summary(ImportOutcome::Unchanged)),
-        Some((_, stored, _)) if *stored > as_of_s => {
+        Some((_, _, hash, _)) if *hash == f.hash => return Ok(summary(ImportOutcome::Unchanged)),
+        Some((_, stored, _, _)) if *stored > as_of_s => {
             return Ok(summary(ImportOutcome::SkippedOlder {
                 stored_as_of: stored.clone(),
             }))
         }
-        Some((id, stored, _)) => {
+        Some((_, stored, _, rows)) if (f.parsed.len() as i64) < *rows && !allow_shrink => {
+            return Err(StoreError::Invalid(format!(
+                "{}: this snapshot of {key} (as of {as_of_s}) has {} rows, fewer than the {rows} stored \
+                 (as of {stored}); replacing would drop data, so nothing was changed. If the smaller \
+                 file is right, import it with --replace",
+                f.path.display(),
+                f.parsed.len()
+            )))
+        }
+        Some((id, stored, _, _)) => {
             delete_dataset(tx, *id)?;
             ImportOutcome::Replaced {
                 previous_as_of: stored.clone(),

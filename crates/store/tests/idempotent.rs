@@ -67,3 +67,51 @@ fn whole_directory_twice_changes_nothing() {
         "{o:?}"
     );
 }
+
+/// A "newer" file that holds less (a partial download, one week cut from the file) must not
+/// replace the stored snapshot: it is refused and nothing changes, unless the user says so.
+#[test]
+fn a_smaller_newer_snapshot_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = common::fresh_store(&dir);
+    let current = common::data_dir().join("netflix-top10/all-weeks-global.tsv");
+    store
+        .import_paths(std::slice::from_ref(&current), &ImportOptions::default())
+        .unwrap();
+    let before = store.stats().unwrap();
+    let partial = dir.path().join("one-week.tsv");
+    std::fs::write(
+        &partial,
+        "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime\tweekly_views\tcumulative_weeks_in_top_10\n\
+         2026-07-26\tTV (English)\t1\tPartner Track\tPartner Track: Season 1\t100000\t1\t100000\t4\n",
+    )
+    .unwrap();
+    let err = store
+        .import_paths(std::slice::from_ref(&partial), &ImportOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("one-week.tsv") && err.contains("fewer"),
+        "{err}"
+    );
+    assert_eq!(
+        store.stats().unwrap(),
+        before,
+        "a refused snapshot changed the store"
+    );
+    let opts = ImportOptions {
+        allow_shrink: true,
+        ..ImportOptions::default()
+    };
+    let s = store.import_paths(&[partial], &opts).unwrap();
+    assert!(matches!(s.files[0].outcome, ImportOutcome::Replaced { .. }));
+    let weeks = store
+        .stats()
+        .unwrap()
+        .tables
+        .into_iter()
+        .find(|t| t.table == "chart_weeks")
+        .unwrap()
+        .rows;
+    assert_eq!(weeks, 1);
+}
