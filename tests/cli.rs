@@ -287,7 +287,15 @@ fn a_bad_claim_is_refused_and_changes_nothing() {
         "fan_site",
     ];
     for extra in [
-        &["--kind", "renewed", "--season", "0"][..],
+        &["--kind", "season_renewed", "--season", "0"][..],
+        &[
+            "--kind",
+            "premiered",
+            "--season",
+            "4294967295",
+            "--event-date",
+            "2022-08-26",
+        ][..],
         &[
             "--kind",
             "canceled",

@@ -13,6 +13,9 @@
 use crate::error::ClaimError;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
+
+/// The largest season number a claim may name.
+pub const MAX_SEASON: u32 = 999;
 use std::fmt;
 
 /// Who said it. The order of the variants is the order of *standing* (see [`Standing`]).
@@ -784,6 +787,14 @@ impl Claim {
                 return Err(ClaimError::new(
                     Some("season"),
                     "season 0 does not exist: seasons are numbered from 1",
+                ))
+            }
+            // No real series has run past a few dozen seasons; a larger number is a typo, and
+            // refusing it keeps `season + 1` arithmetic everywhere downstream safe.
+            (_, Some(n)) if n > MAX_SEASON => {
+                return Err(ClaimError::new(
+                    Some("season"),
+                    format!("season {n} is not plausible (at most {MAX_SEASON})"),
                 ))
             }
             (_, s) => s,

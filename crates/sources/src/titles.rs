@@ -11,6 +11,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+/// Season numbers above this are not season markers (`Season 4294967295` is a typo or an attack,
+/// and `n + 1` must stay safe downstream).
+pub const MAX_SEASON: u32 = 999;
+
 /// Which season of a series a spelling denotes. Identity is the [`SeasonLabel::key`]; the
 /// subtitle in `Love Is Blind: S10: Ohio` is not part of it (it stays in the source spelling).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -163,7 +167,7 @@ pub fn parse_remainder(rest: &str) -> Option<SeasonLabel> {
     }
     if let Some((num, _)) = rest.split_once('.') {
         if let Ok(n) = num.trim().parse::<u32>() {
-            if n > 0 {
+            if (1..=MAX_SEASON).contains(&n) {
                 return Some(SeasonLabel::Season { number: n });
             }
         }
@@ -193,7 +197,7 @@ fn roman(s: &str) -> Option<u32> {
 fn number_word(s: &str) -> Option<u32> {
     let s = s.trim().trim_end_matches('.');
     if let Ok(n) = s.parse::<u32>() {
-        return (n > 0).then_some(n);
+        return (1..=MAX_SEASON).contains(&n).then_some(n);
     }
     if let Some(n) = roman(s) {
         return Some(n);
@@ -206,7 +210,7 @@ fn number_word(s: &str) -> Option<u32> {
     }
     let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
     if !digits.is_empty() && matches!(&s[digits.len()..], "th" | "st" | "nd" | "rd" | "ª") {
-        return digits.parse().ok().filter(|&n| n > 0);
+        return digits.parse().ok().filter(|n| (1..=MAX_SEASON).contains(n));
     }
     None
 }
@@ -278,7 +282,7 @@ pub fn parse_marker(text: &str) -> Option<SeasonLabel> {
         return first[1..]
             .parse()
             .ok()
-            .filter(|&n| n > 0)
+            .filter(|n| (1..=MAX_SEASON).contains(n))
             .map(|number| SeasonLabel::Season { number });
     }
     let numbered = [
@@ -479,6 +483,11 @@ mod tests {
             ("Enola Holmes 2", "Enola Holmes 2", ""),
             ("Lucifer: Season 2: The Devil", "Lucifer", "Season 2"),
             ("Open Season 2", "Open Season 2", ""),
+            (
+                "Overflow: Season 4294967295",
+                "Overflow: Season 4294967295",
+                "",
+            ),
             (
                 "Pokémon Horizons: Season 2: The Search for Laqua: Part 1",
                 "Pokémon Horizons",

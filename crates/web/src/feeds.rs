@@ -86,13 +86,13 @@ pub fn changes(report: &StatusReport) -> Vec<Change> {
                 series: report.series.clone(),
                 date: d,
                 exact: o.premiered_on_precision.is_none_or(|p| p.is_exact()),
-                season: o.season + 1,
+                season: o.season.saturating_add(1),
                 status: Status::AwaitingDecision,
                 text: format!(
                     "{}: season {} premiered; season {} awaits a decision",
                     report.series.title,
                     o.season,
-                    o.season + 1
+                    o.season.saturating_add(1)
                 ),
                 source: source_of(true),
             });
