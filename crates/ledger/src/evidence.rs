@@ -163,12 +163,12 @@ pub fn data_facts(store: &Store, series: &SeriesRef) -> Result<Vec<Fact>, Ledger
                     url: Some(TOP10_URL.into()),
                     kind: SourceKind::Dataset,
                 },
+                // Only what was public with that first week: the whole run's length and peak
+                // were not, and this fact is shown "as of" its publication date.
                 detail: format!(
-                    "{}: first Top 10 week ending {} ({} weeks, peak rank {})",
+                    "{}: first Top 10 week ending {}",
                     label_text(&season.label, &season.season),
-                    t.first_week,
-                    t.weeks,
-                    t.peak_rank
+                    t.first_week
                 ),
                 date: t.first_week,
                 precision: DatePrecision::NoLaterThan,

@@ -146,8 +146,10 @@ pub struct Catalog {
     /// Weeks for which per-country lists exist.
     pub country_weeks: BTreeSet<NaiveDate>,
     pub engagement: HashMap<i64, Vec<EngRow>>,
-    /// Season runtime in hours from the engagement reports (a static fact of the season).
-    pub runtime_hours: HashMap<i64, f64>,
+    /// Season runtime in hours from the engagement reports, with the publication date of the
+    /// first report that gave it: before that date nobody outside Netflix knew it, so nothing
+    /// computed "as of" an earlier date may use it.
+    pub runtime_hours: HashMap<i64, (NaiveDate, f64)>,
     pub tmdb: HashMap<i64, Vec<TmdbRow>>,
     /// The original language of a series, read from the native titles Netflix prints after
     /// ` // ` (a static fact of the show, known at launch).
@@ -215,7 +217,7 @@ impl Catalog {
 
         // Engagement rows of every season (films too: their runtimes turn list hours into views).
         let mut engagement: HashMap<i64, Vec<EngRow>> = HashMap::new();
-        let mut runtime_hours: HashMap<i64, (String, f64)> = HashMap::new();
+        let mut runtime_hours: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
         {
             let mut st = conn.prepare(
                 "SELECT t.season_id, e.report, e.hours, e.views, e.runtime_minutes, e.release_date
@@ -227,17 +229,16 @@ impl Catalog {
                 let sid: i64 = r.get(0)?;
                 let report: String = r.get(1)?;
                 let runtime_minutes: Option<u32> = r.get(4)?;
-                if let Some(m) = runtime_minutes.filter(|m| *m > 0) {
-                    // The latest report's runtime: a season that grew (a Part 2) is at full length.
-                    let e = runtime_hours
-                        .entry(sid)
-                        .or_insert((report.clone(), m as f64 / 60.0));
-                    if report >= e.0 {
-                        *e = (report.clone(), m as f64 / 60.0);
+                let published = dates::report_published(&report);
+                if let (Some(m), Some(p)) = (runtime_minutes.filter(|m| *m > 0), published) {
+                    // The first published report's runtime: the earliest anyone could know it.
+                    let e = runtime_hours.entry(sid).or_insert((p, m as f64 / 60.0));
+                    if p < e.0 {
+                        *e = (p, m as f64 / 60.0);
                     }
                 }
                 let row = EngRow {
-                    published: dates::report_published(&report),
+                    published,
                     hours: r.get::<_, i64>(2)? as f64,
                     views: r.get::<_, Option<i64>>(3)?.map(|v| v as f64),
                     runtime_minutes,
@@ -247,10 +248,6 @@ impl Catalog {
                 engagement.entry(sid).or_default().push(row);
             }
         }
-        let runtime_hours: HashMap<i64, f64> = runtime_hours
-            .into_iter()
-            .map(|(k, (_, h))| (k, h))
-            .collect();
 
         let mut chart = Vec::new();
         {
@@ -266,14 +263,21 @@ impl Catalog {
                 let season_id: Option<i64> = r.get(6)?;
                 let hours = r.get::<_, i64>(3)? as f64;
                 let runtime: Option<f64> = r.get::<_, Option<f64>>(5)?.filter(|h| *h > 0.0);
-                let runtime_hours =
-                    runtime.or_else(|| season_id.and_then(|s| runtime_hours.get(&s).copied()));
+                let week = parse_date(&r.get::<_, String>(0)?)?;
+                // A view count derived from a report's runtime exists only once both the week and
+                // that runtime were public; earlier weeks keep no derived views.
+                let runtime_hours = runtime.or_else(|| {
+                    season_id
+                        .and_then(|s| runtime_hours.get(&s).copied())
+                        .filter(|(p, _)| *p <= dates::chart_published(week))
+                        .map(|(_, h)| h)
+                });
                 let views = r
                     .get::<_, Option<i64>>(4)?
                     .map(|v| v as f64)
                     .or_else(|| runtime_hours.map(|rt| hours / rt));
                 chart.push(ChartRow {
-                    week: parse_date(&r.get::<_, String>(0)?)?,
+                    week,
                     cat,
                     rank: r.get(2)?,
                     hours,

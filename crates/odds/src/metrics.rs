@@ -215,10 +215,12 @@ pub fn season_metrics(
         .filter(|r| dates::chart_published(r.week) <= as_of)
         .collect();
     let category = rows.first().map(|r| CATEGORIES[r.cat as usize].to_string());
-    let runtime_hours = rows
-        .iter()
-        .find_map(|r| r.runtime_hours)
-        .or_else(|| cat.runtime_hours.get(&s.id).copied());
+    let runtime_hours = rows.iter().find_map(|r| r.runtime_hours).or_else(|| {
+        cat.runtime_hours
+            .get(&s.id)
+            .filter(|(published, _)| *published <= as_of)
+            .map(|(_, h)| *h)
+    });
 
     let windows = match premiere {
         Some(p) => WINDOWS
@@ -227,6 +229,12 @@ pub fn season_metrics(
             .collect(),
         None => Vec::new(),
     };
+    if runtime_hours.is_none() {
+        notes.push(format!(
+            "no runtime published by {as_of} (the chart gives none for these weeks and no engagement report \
+             giving it had come out): views, and the adjusted view share built on them, are unknown"
+        ));
+    }
     if premiere.is_none() {
         notes.push("no release date or chart week dates this season".into());
     } else if premiere.is_some_and(|p| !p.launch_charted) {

@@ -235,11 +235,14 @@ fn country_lists_weight_the_audience_where_they_exist() {
     assert_eq!(c.by_region.values().sum::<u32>(), c.countries_charted);
     let w = c.arpu_weight.expect("an ARPU weight");
     assert!(w > 0.5 && w < 1.5, "{w}");
-    let avs = m
-        .window(28)
-        .and_then(|w| w.adjusted_view_share)
-        .expect("adjusted view share");
-    assert!(avs > 0.0 && avs < 1.0);
+    // Views need a runtime; for a 2021 launch none was public until the first engagement report
+    // (2023-12-12), so as of 2021 the view-based adjusted share is unknown, and said so.
+    assert!(m.window(28).and_then(|w| w.adjusted_view_share).is_none());
+    assert!(
+        m.notes.iter().any(|n| n.contains("no runtime published")),
+        "{:?}",
+        m.notes
+    );
     // A 2022-09 launch has no country lists: unweighted, and said so.
     let pt = metrics(&open(), "Partner Track", 1, None).unwrap();
     assert!(pt.countries.is_none());
