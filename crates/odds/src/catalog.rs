@@ -449,14 +449,14 @@ impl Catalog {
                 let mut acc: HashMap<NaiveDate, (f64, f64)> = HashMap::new();
                 for r in rows {
                     let pts = 11.0 - r.rank.clamp(1, 10) as f64;
-                    if let Some(a) = fin.arpu(Region::of_country(&r.iso2), r.week.year()) {
+                    if let Some(a) = fin.arpu(Region::of_country(&r.iso2), published_year(r.week)) {
                         let e = acc.entry(r.week).or_default();
                         e.0 += pts * a;
                         e.1 += pts;
                     }
                 }
                 for (week, (num, den)) in acc {
-                    if let (true, Some(g)) = (den > 0.0, fin.global_arpu(week.year())) {
+                    if let (true, Some(g)) = (den > 0.0, fin.global_arpu(published_year(week))) {
                         weights.insert((*sid, week), num / den / g);
                     }
                 }
@@ -548,4 +548,11 @@ impl Catalog {
             .flatten()
             .map(|&i| &self.chart[i])
     }
+}
+
+/// The latest year whose annual finance figures were public on `date`: a year's figures come
+/// with the fourth-quarter shareholder letter the following January, so during year Y only
+/// Y-1 (and earlier) is known.
+pub fn published_year(date: NaiveDate) -> i32 {
+    date.year() - 1
 }

@@ -157,8 +157,8 @@ fn flag(b: bool) -> f64 {
     }
 }
 
-/// Chart weeks of the series' other seasons (any label) inside this season's 91-day window:
-/// a launch that lifts the back catalogue is a franchise at work.
+/// Chart weeks of the series' earlier seasons inside this season's 91-day window: a launch that
+/// lifts the back catalogue is a franchise at work.
 fn catalogue_weeks(cat: &Catalog, s: &Season, premiere: NaiveDate, as_of: NaiveDate) -> u32 {
     let (first, last) = (
         crate::dates::week_end_of(premiere),
@@ -170,8 +170,16 @@ fn catalogue_weeks(cat: &Catalog, s: &Season, premiere: NaiveDate, as_of: NaiveD
         .iter()
         .filter(|r| crate::dates::chart_published(r.week) <= as_of)
         .filter(|r| {
-            r.season_id
-                .is_some_and(|id| id != s.id && cat.season_series.get(&id) == Some(&s.series_id))
+            // Earlier numbered seasons only: a later season charting inside this window is
+            // information from after the decision (and unnumbered entries can't be placed).
+            r.season_id.is_some_and(|id| {
+                id != s.id
+                    && cat.season_series.get(&id) == Some(&s.series_id)
+                    && cat
+                        .season_index
+                        .get(&id)
+                        .is_some_and(|&i| cat.seasons[i].number < s.number)
+            })
         })
         .count() as u32
 }

@@ -6,7 +6,7 @@ use crate::catalog::{Catalog, Season, CATEGORIES};
 use crate::costs::{CostEntry, Costs};
 use crate::dates;
 use crate::finance::Region;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -517,7 +517,12 @@ fn country_metrics(
 
 fn impact(cat: &Catalog, cost: &CostEntry, avs: f64, premiere: NaiveDate) -> Option<Impact> {
     let days = 91u32;
-    let revenue = cat.finance.as_ref()?.revenue_usd(premiere.year())? * days as f64 / 365.0;
+    let revenue = cat
+        .finance
+        .as_ref()?
+        .revenue_usd(crate::catalog::published_year(premiere))?
+        * days as f64
+        / 365.0;
     let cost_share = ratio(cost.cost_usd, revenue)?;
     Some(Impact {
         cost_usd: cost.cost_usd,
