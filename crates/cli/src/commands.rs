@@ -168,10 +168,7 @@ pub fn run(cli: Cli) -> Result<()> {
             as_of,
             json,
         } => {
-            let as_of = as_of
-                .as_deref()
-                .map(|d| parse_date(d, "--as-of"))
-                .transpose()?;
+            let as_of = as_of_flag(as_of.as_deref())?;
             let r = greenlight_odds::predict(&store, &series, season, as_of)?;
             if json.json {
                 return output::json(&r);
@@ -208,10 +205,7 @@ pub fn run(cli: Cli) -> Result<()> {
             as_of,
             json,
         } => {
-            let as_of = as_of
-                .as_deref()
-                .map(|d| parse_date(d, "--as-of"))
-                .transpose()?;
+            let as_of = as_of_flag(as_of.as_deref())?;
             let r = greenlight_odds::metrics(&store, &series, season, as_of)?;
             if json.json {
                 return output::json(&r);
@@ -273,10 +267,7 @@ pub fn run(cli: Cli) -> Result<()> {
             as_of,
             json,
         } => {
-            let as_of = as_of
-                .as_deref()
-                .map(|d| parse_date(d, "--as-of"))
-                .transpose()?;
+            let as_of = as_of_flag(as_of.as_deref())?;
             let r = greenlight_ledger::status(&store, &series, as_of)?;
             let mut v = serde_json::to_value(&r)?;
             // A season awaiting a decision gets the model's odds, with its backtest beside them.
@@ -457,6 +448,11 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// `--as-of`, when given.
+fn as_of_flag(as_of: Option<&str>) -> Result<Option<NaiveDate>> {
+    as_of.map(|d| parse_date(d, "--as-of")).transpose()
+}
+
 fn parse_date(s: &str, flag: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| anyhow!("{flag}: \"{s}\" is not a date (YYYY-MM-DD)"))
@@ -584,10 +580,14 @@ fn import(
 /// A claims file (crates/ledger/CLAIMS.md) is JSON or TOML; data files are TSV/CSV/XLSX. Content
 /// decides: a JSON object or a TOML `[[claims]]`/`[[series]]` table.
 fn looks_like_claims_file(path: &std::path::Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
+    use std::io::Read;
+    // Only the head: a 4 MB data file must not be read whole just to be told apart.
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut bytes));
+    if read.is_err() {
         return false;
-    };
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    }
+    let text = String::from_utf8_lossy(&bytes);
     let t = text.trim_start();
     t.starts_with('{')
         || t.starts_with('[') && !t.starts_with("[[") && t[1..].trim_start().starts_with('{')

@@ -91,21 +91,11 @@ pub struct EvidenceClaim {
     pub claim: Claim,
 }
 
-/// The Tuesday after a chart week's Sunday: when Netflix publishes that week's Top 10.
-pub fn top10_published(week_end: NaiveDate) -> NaiveDate {
-    greenlight_store::published::chart_week(week_end)
-}
-
-/// The last day of a half-year period (`2023H1` -> 2023-06-30).
-pub fn period_end(period: &str) -> Option<NaiveDate> {
-    greenlight_store::published::period_end(period)
-}
-
-/// When an engagement report became public; one rule for the whole project, in the store
-/// (`greenlight_store::published`), so the ledger and the odds agree on what "as of" can see.
-pub fn engagement_published(period: &str) -> Option<NaiveDate> {
-    greenlight_store::published::engagement_report(period)
-}
+// When data became public: one rule for the whole project, in the store, so the ledger and the
+// odds agree on what an "as of" date can see.
+pub use greenlight_store::published::{
+    chart_week as top10_published, engagement_report as engagement_published, period_end,
+};
 
 const TOP10: &str = "Netflix Top 10 (global, weekly)";
 const TOP10_URL: &str = "https://www.netflix.com/tudum/top10";

@@ -4,22 +4,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-/// Netflix publishes a Top 10 week (global and per country) on the Tuesday after the Sunday
-/// that ends it.
-pub fn chart_published(week_end: NaiveDate) -> NaiveDate {
-    greenlight_store::published::chart_week(week_end)
-}
-
-/// The publication date assumed for an engagement report (`2023H1`, ...).
-///
-/// The first two reports are dated from Netflix's announcements (12 Dec 2023 and 23 May 2024),
-/// both later than the rule below would give. Later reports use the conservative rule H1 of year
-/// Y -> 30 Sep Y, H2 -> 31 Mar Y+1, which is on or after the real dates (Sep 2024, Feb 2025,
-/// Jul 2025). Assuming a date later than the real one only withholds information; assuming an
-/// earlier one would leak it, so every choice errs late.
-pub fn report_published(report: &str) -> Option<NaiveDate> {
-    greenlight_store::published::engagement_report(report)
-}
+/// When a Top 10 week (global and per country; W + 2 days) and an engagement report became
+/// public. The rule lives in `greenlight_store::published`, shared with the ledger; every date
+/// errs late, never early, since an early one would leak information into a backtest.
+pub use greenlight_store::published::{
+    chart_week as chart_published, engagement_report as report_published,
+};
 
 /// The first and last day an engagement report covers.
 pub fn report_period(report: &str) -> Option<(NaiveDate, NaiveDate)> {

@@ -271,3 +271,53 @@ fn bad_requests_are_errors_not_panics() {
         Err(greenlight_odds::OddsError::NotFound(_))
     ));
 }
+
+/// A runtime printed in an engagement report counts only from that report's publication: adding
+/// one in a report published after the as-of date changes neither the metrics nor the prediction
+/// as of then, while a date after its publication does see it (so the row is really read).
+#[test]
+fn a_runtime_published_later_does_not_change_the_past() {
+    let as_of = date("2022-10-15");
+    let before = partner_track();
+    let m_before = metrics(&open(), "Partner Track", 1, Some(as_of)).unwrap();
+    assert_eq!(
+        m_before.runtime_hours, None,
+        "no report giving a runtime was out by {as_of}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    open()
+        .conn()
+        .execute("VACUUM INTO ?1", [copy.display().to_string()])
+        .unwrap();
+    let store = Store::open(&copy).unwrap();
+    let (title_id, dataset): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT t.id, e.dataset_id FROM titles t JOIN engagement e ON e.title_id = t.id
+             WHERE t.source = 'engagement' AND t.season_title = 'Partner Track: Season 1' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Report 2022H2 counts as published 2023-03-31 (greenlight_store::published): after as_of.
+    let published = greenlight_store::published::engagement_report("2022H2").unwrap();
+    assert!(published > as_of);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO engagement (dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views)
+             VALUES (?1, '2022H2', 'TV', 999999, ?2, 1, '2022-08-26', 50000000, 60, 50000000)",
+            rusqlite::params![dataset, title_id],
+        )
+        .unwrap();
+    let m_after = metrics(&store, "Partner Track", 1, Some(as_of)).unwrap();
+    assert_eq!(m_after.runtime_hours, None);
+    assert_eq!(m_before, m_after);
+    let after = predict(&store, "Partner Track", Some(1), Some(as_of)).unwrap();
+    assert_eq!(before.probability.to_bits(), after.probability.to_bits());
+    // Once 2022H2 is out, its runtime (60 minutes) is the season's.
+    let later = metrics(&store, "Partner Track", 1, Some(date("2023-04-01"))).unwrap();
+    assert_eq!(later.runtime_hours, Some(1.0));
+}

@@ -245,7 +245,13 @@ impl Store {
                 });
                 continue;
             }
-            summaries.push(store_file(opts.allow_shrink, &tx, &mut titles, f)?);
+            summaries.push(store_file(
+                opts.allow_shrink,
+                &tx,
+                &mut titles,
+                f,
+                &datasets[i],
+            )?);
             if let Some(cb) = opts.progress {
                 cb(ImportProgress::Stored(f.path.clone()));
             }
@@ -462,8 +468,9 @@ fn store_file(
     tx: &Transaction,
     titles: &mut TitleInterner,
     f: &ParsedFile,
+    dataset: &(String, NaiveDate),
 ) -> Result<FileSummary, StoreError> {
-    let (key, as_of) = dataset_of(f);
+    let (key, as_of) = (dataset.0.clone(), dataset.1);
     let as_of_s = as_of.to_string();
     let file_name = f
         .path

@@ -112,7 +112,8 @@ fn key(uri: &Uri) -> String {
         .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
 }
 
-fn num(n: i64) -> String {
+/// Thousands separators for hours and views: `66010000` -> `66,010,000`. Shared with the CLI.
+pub fn num(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
