@@ -188,14 +188,14 @@ impl Store {
         if let Some(cb) = opts.progress {
             cb(ImportProgress::Files(files.len()));
         }
-        let t0 = std::time::Instant::now();
+        let mut phases = crate::timing::Phases::new();
         let parsed = parse_all(&files, opts)?;
-        let t_parse = t0.elapsed();
+        phases.mark("parse");
         // Foreign keys are checked by construction here (rows reference the dataset and titles
         // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
         // inside a transaction, so it is switched around it.
         self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
-        let result = self.store_parsed(&parsed, opts, t0, t_parse);
+        let result = self.store_parsed(&parsed, opts, &mut phases);
         self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
         result
     }
@@ -204,8 +204,7 @@ impl Store {
         &mut self,
         parsed: &[ParsedFile],
         opts: &ImportOptions,
-        t0: std::time::Instant,
-        t_parse: std::time::Duration,
+        phases: &mut crate::timing::Phases,
     ) -> Result<ImportSummary, StoreError> {
         // Of several snapshots of one dataset in the same call only the newest is stored; the
         // others are reported as older, exactly as if they had been imported first.
@@ -228,7 +227,7 @@ impl Store {
         // transactional in SQLite, so a failure still leaves the store as it was.
         let indexes = drop_secondary_indexes(&tx)?;
         let mut summaries = Vec::new();
-        let mut titles = TitleInterner::load(&tx)?;
+        let mut to_store: Vec<(&ParsedFile, i64)> = Vec::new();
         for (i, f) in parsed.iter().enumerate() {
             let (key, _) = &datasets[i];
             if newest.get(key.as_str()) != Some(&i) {
@@ -245,26 +244,15 @@ impl Store {
                 });
                 continue;
             }
-            summaries.push(store_file(
-                opts.allow_shrink,
-                &tx,
-                &mut titles,
-                f,
-                &datasets[i],
-            )?);
-            if let Some(cb) = opts.progress {
-                cb(ImportProgress::Stored(f.path.clone()));
+            let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, &datasets[i])?;
+            if let Some(ds) = ds {
+                to_store.push((f, ds));
             }
+            summaries.push(summary);
         }
         // Nothing new (every file unchanged or older): the store is exactly as it was, so roll
         // back (restoring the dropped indexes) instead of rebuilding them and re-resolving.
-        let changed = summaries.iter().any(|f| {
-            matches!(
-                f.outcome,
-                ImportOutcome::Imported | ImportOutcome::Replaced { .. }
-            )
-        });
-        if !changed {
+        if to_store.is_empty() {
             drop(tx);
             let (series, seasons, unresolved) = self.conn().query_row(
                 "SELECT (SELECT count(*) FROM series), (SELECT count(*) FROM seasons), (SELECT count(*) FROM unresolved)",
@@ -278,9 +266,9 @@ impl Store {
                 unresolved,
             });
         }
-        let t_rows = t0.elapsed();
-        // Spellings no longer referenced by any row (a replaced snapshot) must not linger. Only a
-        // replacement can orphan one, and the scan costs a pass over every raw table.
+        // Spellings no longer referenced by any row (a replaced snapshot's) must not linger; the
+        // ones the new files use again are interned afresh below. Only a replacement can orphan
+        // one, and the scan costs a pass over every raw table.
         if summaries
             .iter()
             .any(|f| matches!(f.outcome, ImportOutcome::Replaced { .. }))
@@ -293,22 +281,43 @@ impl Store {
                    AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
             )?;
         }
-        let t_store = t0.elapsed();
-        let counts = resolve::rebuild(&tx)?;
+        phases.mark("plan");
+        // Every spelling the store will hold is known before a row is written, so resolution (pure
+        // computation) runs on another core while this one inserts the raw rows, and new spellings
+        // are written once, already linked.
+        let mut titles = resolve::load_titles(&tx)?;
+        let mut interner = TitleInterner::new(&titles);
+        let ids: Vec<Vec<i64>> = to_store
+            .iter()
+            .map(|(f, _)| interner.ids(&f.parsed, &mut titles))
+            .collect();
+        let aliases = resolve::load_aliases(&tx)?;
+        phases.mark("intern");
+        let resolution = std::thread::scope(|s| -> Result<resolve::Resolution, StoreError> {
+            let job = s.spawn(|| resolve::resolve(&titles, &aliases));
+            for ((f, ds), ids) in to_store.iter().zip(&ids) {
+                insert_rows(&tx, *ds, &f.parsed, ids).map_err(|e| match e {
+                    StoreError::Invalid(m) => {
+                        StoreError::Invalid(format!("{}, {m}", f.path.display()))
+                    }
+                    e => e,
+                })?;
+                if let Some(cb) = opts.progress {
+                    cb(ImportProgress::Stored(f.path.clone()));
+                }
+            }
+            job.join()
+                .map_err(|_| StoreError::Invalid("title resolution failed unexpectedly".into()))
+        })?;
+        phases.mark("rows");
+        let counts = resolve::write(&tx, &resolution, &titles)?;
+        phases.mark("links");
         for sql in &indexes {
             tx.execute_batch(sql)?;
         }
-        let t_resolve = t0.elapsed();
+        phases.mark("indexes");
         tx.commit()?;
-        if std::env::var_os("GREENLIGHT_TIMING").is_some() {
-            eprintln!("timing: parse {t_parse:?}, rows {:?}", t_rows - t_parse);
-            eprintln!(
-                "timing: store {:?}, resolve {:?}, commit {:?}",
-                t_store - t_parse,
-                t_resolve - t_store,
-                t0.elapsed() - t_resolve
-            );
-        }
+        phases.mark("commit");
         Ok(ImportSummary {
             files: summaries,
             series: counts.series,
@@ -362,7 +371,11 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
             s.spawn(|| loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&i) = order.get(k) else { break };
+                let t = std::time::Instant::now();
                 let r = parse_one(&files[i], opts.format);
+                if std::env::var_os("GREENLIGHT_TIMING").is_some() {
+                    eprintln!("timing: parsed {} in {:?}", files[i].display(), t.elapsed());
+                }
                 if let Some(cb) = opts.progress {
                     cb(ImportProgress::Parsed(files[i].clone()));
                 }
@@ -387,71 +400,145 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
     Ok(out)
 }
 
-/// Interns `(source, show, season, kind, hint)` spellings into `titles`.
+/// Gives each `(source, show, season, kind, hint)` spelling its title id, appending spellings
+/// not stored yet to the title list with the next free ids (in file and row order, so ids are
+/// deterministic).
 struct TitleInterner {
-    ids: HashMap<(&'static str, String, String, &'static str, String), i64>,
+    ids: HashMap<String, i64>,
+    next: i64,
+    buf: String,
 }
 
 impl TitleInterner {
-    fn load(tx: &Transaction) -> Result<Self, StoreError> {
-        let mut ids = HashMap::new();
-        let mut st =
-            tx.prepare("SELECT id, source, show_title, season_title, kind, hint FROM titles")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let source: String = r.get(1)?;
-            let kind: String = r.get(4)?;
-            ids.insert(
-                (
-                    intern_str(&source),
-                    r.get(2)?,
-                    r.get(3)?,
-                    intern_str(&kind),
-                    r.get(5)?,
-                ),
-                r.get(0)?,
-            );
+    fn new(stored: &[resolve::TitleRow]) -> Self {
+        let mut t = TitleInterner {
+            ids: HashMap::with_capacity(stored.len() * 2),
+            next: stored.iter().map(|r| r.id).max().unwrap_or(0) + 1,
+            buf: String::new(),
+        };
+        for r in stored {
+            t.key(&r.source, &r.show, &r.season, &r.kind, &r.hint);
+            t.ids.insert(t.buf.clone(), r.id);
         }
-        Ok(TitleInterner { ids })
+        t
+    }
+
+    /// Writes the lookup key into `buf`: each part length-prefixed, so no two spellings collide.
+    fn key(&mut self, source: &str, show: &str, season: &str, kind: &str, hint: &str) {
+        use std::fmt::Write;
+        self.buf.clear();
+        for part in [source, show, season, kind, hint] {
+            let _ = write!(self.buf, "{}:", part.len());
+            self.buf.push_str(part);
+        }
     }
 
     fn id(
         &mut self,
-        tx: &Transaction,
-        source: &'static str,
+        titles: &mut Vec<resolve::TitleRow>,
+        source: &str,
         show: &str,
         season: &str,
-        kind: &'static str,
+        kind: &str,
         hint: &str,
-    ) -> Result<i64, StoreError> {
-        let key = (
-            source,
-            show.to_string(),
-            season.to_string(),
-            kind,
-            hint.to_string(),
-        );
-        if let Some(id) = self.ids.get(&key) {
-            return Ok(*id);
+    ) -> i64 {
+        self.key(source, show, season, kind, hint);
+        if let Some(&id) = self.ids.get(self.buf.as_str()) {
+            return id;
         }
-        tx.prepare_cached("INSERT INTO titles (source, show_title, season_title, kind, hint) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![source, show, season, kind, hint])?;
-        let id = tx.last_insert_rowid();
-        self.ids.insert(key, id);
-        Ok(id)
+        let id = self.next;
+        self.next += 1;
+        self.ids.insert(self.buf.clone(), id);
+        titles.push(resolve::TitleRow {
+            id,
+            source: source.to_string(),
+            show: show.to_string(),
+            season: season.to_string(),
+            kind: kind.to_string(),
+            hint: hint.to_string(),
+            stored: None,
+        });
+        id
     }
-}
 
-fn intern_str(s: &str) -> &'static str {
-    match s {
-        "top10" => "top10",
-        "engagement" => "engagement",
-        "tmdb" => "tmdb",
-        "justwatch" => "justwatch",
-        "ledger" => "ledger",
-        "tv" => "tv",
-        "film" => "film",
-        _ => "unknown",
+    /// The title id of every row of `parsed` that names a title, in row order.
+    fn ids(&mut self, parsed: &Parsed, titles: &mut Vec<resolve::TitleRow>) -> Vec<i64> {
+        let top10 = |c: &str| chart_kind(c);
+        match parsed {
+            Parsed::Top10(rows) => rows
+                .iter()
+                .map(|r| {
+                    let season = r.season_title.as_deref().unwrap_or("");
+                    self.id(
+                        titles,
+                        "top10",
+                        &r.show_title,
+                        season,
+                        top10(&r.category),
+                        "",
+                    )
+                })
+                .collect(),
+            Parsed::Countries(rows) => rows
+                .iter()
+                .map(|r| {
+                    let season = r.season_title.as_deref().unwrap_or("");
+                    self.id(
+                        titles,
+                        "top10",
+                        &r.show_title,
+                        season,
+                        top10(&r.category),
+                        "",
+                    )
+                })
+                .collect(),
+            Parsed::MostPopular(rows) => rows
+                .iter()
+                .map(|r| {
+                    let season = r.season_title.as_deref().unwrap_or("");
+                    self.id(
+                        titles,
+                        "top10",
+                        &r.show_title,
+                        season,
+                        top10(&r.category),
+                        "",
+                    )
+                })
+                .collect(),
+            Parsed::Engagement(report) => report
+                .rows
+                .iter()
+                .map(|r| {
+                    let kind = match r.kind {
+                        Some(EngagementKind::Tv) => "tv",
+                        Some(EngagementKind::Film) => "film",
+                        None => "unknown",
+                    };
+                    self.id(titles, "engagement", "", &r.title, kind, "")
+                })
+                .collect(),
+            Parsed::Tmdb(rows) => rows
+                .iter()
+                .map(|r| {
+                    let year = r
+                        .first_air_date
+                        .map(|d| chrono::Datelike::year(&d).to_string())
+                        .unwrap_or_default();
+                    self.id(titles, "tmdb", &r.name, "", "tv", &year)
+                })
+                .collect(),
+            Parsed::JustWatchTitles(rows) => rows
+                .iter()
+                .map(|r| {
+                    let kind = if r.kind == "SHOW" { "tv" } else { "film" };
+                    let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
+                    self.id(titles, "justwatch", &r.title, "", kind, &year)
+                })
+                .collect(),
+            Parsed::RegionFinance(_) | Parsed::JustWatchCredits(_) => Vec::new(),
+        }
     }
 }
 
@@ -463,13 +550,14 @@ fn chart_kind(category: &str) -> &'static str {
     }
 }
 
-fn store_file(
+/// Decides what happens to one file: the summary, and the new dataset id when its rows are to be
+/// stored (a replaced snapshot's rows are deleted here).
+fn plan_file(
     allow_shrink: bool,
     tx: &Transaction,
-    titles: &mut TitleInterner,
     f: &ParsedFile,
     dataset: &(String, NaiveDate),
-) -> Result<FileSummary, StoreError> {
+) -> Result<(FileSummary, Option<i64>), StoreError> {
     let (key, as_of) = (dataset.0.clone(), dataset.1);
     let as_of_s = as_of.to_string();
     let file_name = f
@@ -493,11 +581,16 @@ fn store_file(
         outcome,
     };
     let outcome = match &existing {
-        Some((_, _, hash, _)) if *hash == f.hash => return Ok(summary(ImportOutcome::Unchanged)),
+        Some((_, _, hash, _)) if *hash == f.hash => {
+            return Ok((summary(ImportOutcome::Unchanged), None))
+        }
         Some((_, stored, _, _)) if *stored > as_of_s => {
-            return Ok(summary(ImportOutcome::SkippedOlder {
-                stored_as_of: stored.clone(),
-            }))
+            return Ok((
+                summary(ImportOutcome::SkippedOlder {
+                    stored_as_of: stored.clone(),
+                }),
+                None,
+            ))
         }
         Some((_, stored, _, rows)) if (f.parsed.len() as i64) < *rows && !allow_shrink => {
             return Err(StoreError::Invalid(format!(
@@ -521,12 +614,7 @@ fn store_file(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'))",
         params![key, f.format.name(), f.format.publisher(), file_name, f.path.display().to_string(), as_of_s, f.hash, f.parsed.len() as i64],
     )?;
-    let ds = tx.last_insert_rowid();
-    insert_rows(tx, titles, ds, &f.parsed).map_err(|e| match e {
-        StoreError::Invalid(m) => StoreError::Invalid(format!("{}, {m}", f.path.display())),
-        e => e,
-    })?;
-    Ok(summary(outcome))
+    Ok((summary(outcome), Some(tx.last_insert_rowid())))
 }
 
 fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
@@ -537,27 +625,25 @@ fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn insert_rows(
-    tx: &Transaction,
-    titles: &mut TitleInterner,
-    ds: i64,
-    parsed: &Parsed,
-) -> Result<(), StoreError> {
+fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Result<(), StoreError> {
+    let titled = !matches!(
+        parsed,
+        Parsed::RegionFinance(_) | Parsed::JustWatchCredits(_)
+    );
+    if titled && ids.len() != parsed.len() {
+        return Err(StoreError::Invalid(format!(
+            "{} rows but {} title ids (an internal error; nothing was stored)",
+            parsed.len(),
+            ids.len()
+        )));
+    }
     match parsed {
         Parsed::Top10(rows) => {
             let mut st = tx.prepare_cached(
                 "INSERT INTO chart_weeks (dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
-            for r in rows {
-                let t = titles.id(
-                    tx,
-                    "top10",
-                    &r.show_title,
-                    r.season_title.as_deref().unwrap_or(""),
-                    chart_kind(&r.category),
-                    "",
-                )?;
+            for (r, &t) in rows.iter().zip(ids) {
                 st.execute(params![
                     ds,
                     r.line as i64,
@@ -577,15 +663,7 @@ fn insert_rows(
                 "INSERT INTO country_weeks (dataset_id, line, country_iso2, country_name, week, category, rank, title_id, cumulative_weeks)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            for r in rows {
-                let t = titles.id(
-                    tx,
-                    "top10",
-                    &r.show_title,
-                    r.season_title.as_deref().unwrap_or(""),
-                    chart_kind(&r.category),
-                    "",
-                )?;
+            for (r, &t) in rows.iter().zip(ids) {
                 st.execute(params![
                     ds,
                     r.line as i64,
@@ -604,15 +682,7 @@ fn insert_rows(
                 "INSERT INTO most_popular (dataset_id, line, category, rank, title_id, hours_first_91_days, runtime, views_first_91_days)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            for r in rows {
-                let t = titles.id(
-                    tx,
-                    "top10",
-                    &r.show_title,
-                    r.season_title.as_deref().unwrap_or(""),
-                    chart_kind(&r.category),
-                    "",
-                )?;
+            for (r, &t) in rows.iter().zip(ids) {
                 st.execute(params![
                     ds,
                     r.line as i64,
@@ -630,13 +700,7 @@ fn insert_rows(
                 "INSERT INTO engagement (dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
-            for r in &report.rows {
-                let kind = match r.kind {
-                    Some(EngagementKind::Tv) => "tv",
-                    Some(EngagementKind::Film) => "film",
-                    None => "unknown",
-                };
-                let t = titles.id(tx, "engagement", "", &r.title, kind, "")?;
+            for (r, &t) in report.rows.iter().zip(ids) {
                 st.execute(params![
                     ds,
                     report.period,
@@ -657,12 +721,7 @@ fn insert_rows(
                  first_air_date, last_air_date, status, renewed, show_duration_days)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
-            for r in rows {
-                let year = r
-                    .first_air_date
-                    .map(|d| chrono::Datelike::year(&d).to_string())
-                    .unwrap_or_default();
-                let t = titles.id(tx, "tmdb", &r.name, "", "tv", &year)?;
+            for (r, &t) in rows.iter().zip(ids) {
                 st.execute(params![
                     ds,
                     r.line as i64,
@@ -687,10 +746,7 @@ fn insert_rows(
                  genres, production_countries, seasons, imdb_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?;
-            for r in rows {
-                let kind = if r.kind == "SHOW" { "tv" } else { "film" };
-                let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
-                let t = titles.id(tx, "justwatch", &r.title, "", kind, &year)?;
+            for (r, &t) in rows.iter().zip(ids) {
                 st.execute(params![
                     r.id,
                     ds,

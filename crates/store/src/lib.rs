@@ -17,6 +17,7 @@ pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
+pub mod timing;
 
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportSummary};

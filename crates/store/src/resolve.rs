@@ -20,16 +20,6 @@ use greenlight_sources::titles::{self, SeasonLabel};
 use rusqlite::{params, Transaction};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Debug, Clone)]
-struct TitleRow {
-    id: i64,
-    source: String,
-    show: String,
-    season: String,
-    kind: String,
-    hint: String,
-}
-
 /// What one spelling resolved to before grouping.
 #[derive(Debug, Clone)]
 struct Parsed {
@@ -60,34 +50,86 @@ fn source_rank(source: &str) -> u8 {
     }
 }
 
-/// Rebuilds `series`, `seasons`, `unresolved` and the `titles` links from scratch.
-pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
-    let rows: Vec<TitleRow> = {
-        let mut st = tx.prepare(
-            "SELECT id, source, show_title, season_title, kind, hint FROM titles ORDER BY id",
-        )?;
-        let it = st.query_map([], |r| {
-            Ok(TitleRow {
-                id: r.get(0)?,
-                source: r.get(1)?,
-                show: r.get(2)?,
-                season: r.get(3)?,
-                kind: r.get(4)?,
-                hint: r.get(5)?,
-            })
-        })?;
-        it.collect::<Result<_, _>>()?
-    };
-    let aliases: HashMap<String, (String, Option<String>)> = {
-        let mut st = tx.prepare("SELECT spelling, series, season FROM aliases")?;
-        let it = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
-        it.map(|r| r.map(|(s, v)| (titles::normalize(&s), v)))
-            .collect::<Result<_, _>>()?
-    };
+/// A distinct source spelling, as stored in `titles` (or about to be).
+#[derive(Debug, Clone)]
+pub(crate) struct TitleRow {
+    pub id: i64,
+    pub source: String,
+    pub show: String,
+    pub season: String,
+    pub kind: String,
+    pub hint: String,
+    /// The stored link (series, season); `None` for a spelling not stored yet.
+    pub stored: Option<(Option<i64>, Option<i64>)>,
+}
 
+type Aliases = HashMap<String, (String, Option<String>)>;
+
+/// Every stored spelling, in id order (the order resolution visits them in).
+pub(crate) fn load_titles(tx: &Transaction) -> Result<Vec<TitleRow>, StoreError> {
+    let mut st = tx.prepare(
+        "SELECT id, source, show_title, season_title, kind, hint, series_id, season_id FROM titles ORDER BY id",
+    )?;
+    let it = st.query_map([], |r| {
+        Ok(TitleRow {
+            id: r.get(0)?,
+            source: r.get(1)?,
+            show: r.get(2)?,
+            season: r.get(3)?,
+            kind: r.get(4)?,
+            hint: r.get(5)?,
+            stored: Some((r.get(6)?, r.get(7)?)),
+        })
+    })?;
+    Ok(it.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn load_aliases(tx: &Transaction) -> Result<Aliases, StoreError> {
+    let mut st = tx.prepare("SELECT spelling, series, season FROM aliases")?;
+    let it = st.query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(it
+        .map(|r| r.map(|(s, v)| (titles::normalize(&s), v)))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Rebuilds `series`, `seasons`, `unresolved` and the `titles` links from the stored spellings.
+pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
+    let rows = load_titles(tx)?;
+    let aliases = load_aliases(tx)?;
+    let r = resolve(&rows, &aliases);
+    write(tx, &r, &rows)
+}
+
+/// One series as resolution derived it; its id is its position + 1.
+struct SeriesOut {
+    slug: String,
+    title: String,
+    kind: String,
+    key: String,
+}
+
+/// One season; its id is its position + 1.
+struct SeasonOut {
+    series_id: i64,
+    label: SeasonLabel,
+    ordinal: i64,
+}
+
+/// What resolution derives from a set of spellings: a pure function of the spellings (in id
+/// order) and the aliases, so it can run beside the raw-row inserts of an import.
+pub(crate) struct Resolution {
+    series: Vec<SeriesOut>,
+    seasons: Vec<SeasonOut>,
+    /// `(series_id, season_id)` per input row, in input order.
+    links: Vec<(i64, Option<i64>)>,
+    unresolved: Vec<(i64, String, String)>,
+}
+
+/// Resolves every spelling in `rows`; see the module docs for the rules.
+pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     // Catalogue records that share a name within one source are different shows: key them by year.
     let mut catalogue_names: HashMap<(String, String, String), BTreeSet<String>> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         if matches!(r.source.as_str(), "tmdb" | "justwatch") {
             catalogue_names
                 .entry((r.source.clone(), r.kind.clone(), titles::normalize(&r.show)))
@@ -99,8 +141,8 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     // Top 10 season spellings, the most authoritative source of (series, season) pairs.
     let mut top10_spellings: HashMap<String, (String, SeasonLabel)> = HashMap::new();
     let mut parsed: Vec<Parsed> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let p = parse_row(r, &aliases, &catalogue_names);
+    for r in rows {
+        let p = parse_row(r, aliases, &catalogue_names);
         if r.source == "top10" && !r.season.is_empty() {
             if let Some(l) = &p.label {
                 let (english, _) = titles::split_native(&r.season);
@@ -232,88 +274,136 @@ pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
         member_group.push(gk);
     }
 
-    // Write series and seasons.
-    // Every title is a member of exactly one group, so each link is overwritten below.
-    tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    // Series and seasons, numbered in a fixed order. TV first, so a series keeps the bare slug
+    // when a film shares its title.
     let mut slugs: BTreeSet<String> = BTreeSet::new();
-    let mut group_ids: HashMap<(String, String), i64> = HashMap::new();
-    let mut counts = ResolveCounts::default();
-    {
-        let mut ins_series = tx
-            .prepare("INSERT INTO series (slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4)")?;
-        let mut ins_season = tx.prepare(
-            "INSERT INTO seasons (series_id, label_key, label, display, number, ordinal) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut upd =
-            tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
-        // TV first, so a series keeps the bare slug when a film shares its title.
-        let mut order: Vec<(&(String, String), &Group)> = groups.iter().collect();
-        order.sort_by_key(|(k, g)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
-        for (gk, g) in order {
-            let title = display_title(g);
-            let slug = unique_slug(&gk.0, &g.kind, &mut slugs);
-            ins_series.execute(params![slug, title, g.kind, gk.0])?;
-            let series_id = tx.last_insert_rowid();
-            group_ids.insert(gk.clone(), series_id);
-            counts.series += 1;
-            let mut labels: BTreeMap<(u8, i64, String), SeasonLabel> = BTreeMap::new();
-            for &i in &g.members {
-                if let Some(l) = &parsed[i].label {
-                    labels.insert(l.ordinal(), l.clone());
-                }
-            }
-            let mut season_ids: HashMap<String, i64> = HashMap::new();
-            for (ordinal, (_, l)) in labels.iter().enumerate() {
-                ins_season.execute(params![
-                    series_id,
-                    l.key(),
-                    serde_json::to_string(l).unwrap_or_default(),
-                    l.display(),
-                    l.number(),
-                    ordinal as i64
-                ])?;
-                season_ids.insert(l.key(), tx.last_insert_rowid());
-                counts.seasons += 1;
-            }
-            for &i in &g.members {
-                let season_id = parsed[i]
-                    .label
-                    .as_ref()
-                    .and_then(|l| season_ids.get(&l.key()).copied());
-                upd.execute(params![series_id, season_id, rows[i].id])?;
+    let mut out = Resolution {
+        series: Vec::with_capacity(groups.len()),
+        seasons: Vec::new(),
+        links: vec![(0, None); rows.len()],
+        unresolved: Vec::with_capacity(unresolved.len()),
+    };
+    let mut order: Vec<(&(String, String), &Group)> = groups.iter().collect();
+    order.sort_by_key(|(k, g)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
+    for (gk, g) in order {
+        out.series.push(SeriesOut {
+            slug: unique_slug(&gk.0, &g.kind, &mut slugs),
+            title: display_title(g),
+            kind: g.kind.clone(),
+            key: gk.0.clone(),
+        });
+        let series_id = out.series.len() as i64;
+        let mut labels: BTreeMap<(u8, i64, String), &SeasonLabel> = BTreeMap::new();
+        for &i in &g.members {
+            if let Some(l) = &parsed[i].label {
+                labels.insert(l.ordinal(), l);
             }
         }
-        let mut ins_unres = tx
-            .prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
-        // Candidates are written as a user would type them in an alias file: the series' title,
-        // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
-        let titles_by_key: HashMap<&str, String> = groups
-            .iter()
-            .map(|((key, _), g)| (key.as_str(), display_title(g)))
-            .collect();
-        let readable = |key: &String| -> String {
-            let Some(title) = titles_by_key.get(key.as_str()) else {
-                return key.clone();
-            };
-            match key
-                .strip_prefix(titles::normalize(title).as_str())
-                .map(str::trim)
-            {
-                Some("") | None => title.clone(),
-                Some(rest) => format!("{title} ({rest})"),
-            }
+        let mut season_ids: HashMap<String, i64> = HashMap::with_capacity(labels.len());
+        for (ordinal, (_, l)) in labels.into_iter().enumerate() {
+            out.seasons.push(SeasonOut {
+                series_id,
+                label: l.clone(),
+                ordinal: ordinal as i64,
+            });
+            season_ids.insert(l.key(), out.seasons.len() as i64);
+        }
+        for &i in &g.members {
+            let season_id = parsed[i]
+                .label
+                .as_ref()
+                .and_then(|l| season_ids.get(&l.key()).copied());
+            out.links[i] = (series_id, season_id);
+        }
+    }
+    // Candidates are written as a user would type them in an alias file: the series' title,
+    // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
+    let titles_by_key: HashMap<&str, String> = groups
+        .iter()
+        .map(|((key, _), g)| (key.as_str(), display_title(g)))
+        .collect();
+    let readable = |key: &String| -> String {
+        let Some(title) = titles_by_key.get(key.as_str()) else {
+            return key.clone();
         };
-        for (id, reason, cands) in &unresolved {
-            let cands: Vec<String> = cands.iter().map(readable).collect();
-            ins_unres.execute(params![
-                id,
-                reason,
-                serde_json::to_string(&cands).unwrap_or_default()
+        match key
+            .strip_prefix(titles::normalize(title).as_str())
+            .map(str::trim)
+        {
+            Some("") | None => title.clone(),
+            Some(rest) => format!("{title} ({rest})"),
+        }
+    };
+    for (id, reason, cands) in unresolved {
+        let cands: Vec<String> = cands.iter().map(readable).collect();
+        out.unresolved.push((
+            id,
+            reason,
+            serde_json::to_string(&cands).unwrap_or_default(),
+        ));
+    }
+    out
+}
+
+/// Writes a resolution: replaces `series`, `seasons` and `unresolved`, inserts the spellings of
+/// `rows` not stored yet (with their links) and re-links stored ones whose link changed.
+pub(crate) fn write(
+    tx: &Transaction,
+    r: &Resolution,
+    rows: &[TitleRow],
+) -> Result<ResolveCounts, StoreError> {
+    tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    {
+        let mut st = tx.prepare(
+            "INSERT INTO series (id, slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (i, s) in r.series.iter().enumerate() {
+            st.execute(params![i as i64 + 1, s.slug, s.title, s.kind, s.key])?;
+        }
+        let mut st = tx.prepare(
+            "INSERT INTO seasons (id, series_id, label_key, label, display, number, ordinal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (i, s) in r.seasons.iter().enumerate() {
+            st.execute(params![
+                i as i64 + 1,
+                s.series_id,
+                s.label.key(),
+                serde_json::to_string(&s.label).unwrap_or_default(),
+                s.label.display(),
+                s.label.number(),
+                s.ordinal
             ])?;
         }
-        counts.unresolved = unresolved.len();
+        let mut upd =
+            tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
+        let mut ins = tx.prepare(
+            "INSERT INTO titles (id, source, show_title, season_title, kind, hint, series_id, season_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for (row, &(series_id, season_id)) in rows.iter().zip(&r.links) {
+            match row.stored {
+                Some((s, se)) if s == Some(series_id) && se == season_id => {}
+                Some(_) => {
+                    upd.execute(params![series_id, season_id, row.id])?;
+                }
+                None => {
+                    ins.execute(params![
+                        row.id, row.source, row.show, row.season, row.kind, row.hint, series_id,
+                        season_id
+                    ])?;
+                }
+            }
+        }
+        let mut st = tx
+            .prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
+        for (id, reason, cands) in &r.unresolved {
+            st.execute(params![id, reason, cands])?;
+        }
     }
-    Ok(counts)
+    Ok(ResolveCounts {
+        series: r.series.len(),
+        seasons: r.seasons.len(),
+        unresolved: r.unresolved.len(),
+    })
 }
 
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]

@@ -19,9 +19,40 @@ pub(crate) fn migrate(
             |r| r.get(0),
         )
         .unwrap_or(0);
+    // SQLite's recipe for changing a table (create the new one, copy, drop, rename) needs foreign
+    // keys off, which only takes effect outside a transaction; each migration checks them itself
+    // before committing instead.
+    if migrations.len() <= current as usize {
+        return Ok(());
+    }
+    let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+    let result = apply(conn, component, migrations, current);
+    if fk {
+        conn.execute_batch("PRAGMA foreign_keys=ON")?;
+    }
+    result
+}
+
+fn apply(
+    conn: &mut Connection,
+    component: &str,
+    migrations: &[&str],
+    current: i64,
+) -> Result<(), StoreError> {
     for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let broken: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(StoreError::Invalid(format!(
+                "migration {} of {component} would leave {broken} rows pointing at nothing; nothing was changed",
+                i + 1
+            )));
+        }
         tx.execute(
             "INSERT INTO schema_migrations (component, version) VALUES (?1, ?2)
              ON CONFLICT(component) DO UPDATE SET version = excluded.version",
@@ -232,4 +263,141 @@ CREATE TABLE region_finance (
     UNIQUE (metric, year, region)
 );
 "#,
+    r#"
+-- Bulk-load shape. The raw tables' UNIQUE constraints kept an index ordered row by row during
+-- every import; the keys are checked before anything is written instead (import::check_unique,
+-- and parsers emit each sheet row once), and the title spelling's uniqueness moves to an explicit
+-- index, which an import drops and rebuilds once, sorted. Raw rows and their ids are kept.
+CREATE TABLE titles_new (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    show_title TEXT NOT NULL,
+    season_title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    hint TEXT NOT NULL DEFAULT '',
+    series_id INTEGER,
+    season_id INTEGER
+);
+INSERT INTO titles_new SELECT id, source, show_title, season_title, kind, hint, series_id, season_id FROM titles;
+DROP TABLE titles;
+ALTER TABLE titles_new RENAME TO titles;
+CREATE UNIQUE INDEX titles_spelling ON titles(source, show_title, season_title, kind, hint);
+CREATE INDEX titles_series ON titles(series_id);
+CREATE INDEX titles_season ON titles(season_id);
+
+CREATE TABLE chart_weeks_new (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    week TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    title_id INTEGER NOT NULL REFERENCES titles(id),
+    hours INTEGER NOT NULL,
+    runtime REAL,
+    views INTEGER,
+    cumulative_weeks INTEGER NOT NULL
+);
+INSERT INTO chart_weeks_new SELECT id, dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks FROM chart_weeks;
+DROP TABLE chart_weeks;
+ALTER TABLE chart_weeks_new RENAME TO chart_weeks;
+CREATE INDEX chart_weeks_title ON chart_weeks(title_id);
+CREATE INDEX chart_weeks_week ON chart_weeks(week, category, rank);
+
+CREATE TABLE country_weeks_new (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    country_iso2 TEXT NOT NULL,
+    country_name TEXT NOT NULL,
+    week TEXT NOT NULL,
+    category TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    title_id INTEGER NOT NULL REFERENCES titles(id),
+    cumulative_weeks INTEGER NOT NULL
+);
+INSERT INTO country_weeks_new SELECT id, dataset_id, line, country_iso2, country_name, week, category, rank, title_id, cumulative_weeks FROM country_weeks;
+DROP TABLE country_weeks;
+ALTER TABLE country_weeks_new RENAME TO country_weeks;
+CREATE INDEX country_weeks_title ON country_weeks(title_id);
+
+CREATE TABLE engagement_new (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    report TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    title_id INTEGER NOT NULL REFERENCES titles(id),
+    available_globally INTEGER NOT NULL,
+    release_date TEXT,
+    hours INTEGER NOT NULL,
+    runtime_minutes INTEGER,
+    views INTEGER
+);
+INSERT INTO engagement_new SELECT id, dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views FROM engagement;
+DROP TABLE engagement;
+ALTER TABLE engagement_new RENAME TO engagement;
+CREATE INDEX engagement_title ON engagement(title_id);
+"#,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 3 rebuilds the raw tables; a store written by version 2 must keep every row, id
+    /// and link, and keep refusing a duplicate spelling.
+    #[test]
+    fn migration_3_keeps_rows_ids_and_links() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
+        migrate(&mut conn, "store", &MIGRATIONS[..2]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO datasets VALUES (1, 'top10-global', 'f', 'Netflix', 'a.tsv', 'a.tsv', '2022-01-02', 'h', 2, 'now');
+             INSERT INTO series VALUES (5, 'dark', 'Dark', 'tv', 'dark');
+             INSERT INTO seasons VALUES (9, 5, 's1', '{}', 'Season 1', 1, 0);
+             INSERT INTO titles VALUES (7, 'top10', 'Dark', 'Dark: Season 1', 'tv', '', 5, 9);
+             INSERT INTO chart_weeks VALUES (3, 1, 2, '2022-01-02', 'TV (English)', 1, 7, 100, 1.5, 66, 1);
+             INSERT INTO country_weeks VALUES (4, 1, 2, 'DE', 'Germany', '2022-01-02', 'TV', 1, 7, 1);
+             INSERT INTO engagement VALUES (8, 1, '2023H1', 'TV', 6, 7, 1, NULL, 100, 90, 66);",
+        )
+        .unwrap();
+        migrate(&mut conn, "store", MIGRATIONS).unwrap();
+        let got: (i64, i64, i64, i64, i64, i64) = conn
+            .query_row(
+                "SELECT t.id, t.series_id, t.season_id, c.id, w.id, e.id FROM titles t
+                 JOIN chart_weeks c ON c.title_id = t.id JOIN country_weeks w ON w.title_id = t.id
+                 JOIN engagement e ON e.title_id = t.id",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(got, (7, 5, 9, 3, 4, 8));
+        let version: i64 = conn
+            .query_row(
+                "SELECT version FROM schema_migrations WHERE component = 'store'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let dup = conn.execute(
+            "INSERT INTO titles (source, show_title, season_title, kind, hint) VALUES ('top10', 'Dark', 'Dark: Season 1', 'tv', '')",
+            [],
+        );
+        assert!(dup.is_err(), "the spelling index must stay unique");
+        let fk: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk, "foreign keys are back on after migrating");
+    }
+}

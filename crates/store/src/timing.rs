@@ -1,0 +1,56 @@
+//! Phase timings for the import path, printed to stderr when `GREENLIGHT_TIMING` is set. The
+//! import-speed work in BENCHMARKS.md is guided by these, so they stay in the release binary.
+
+use std::time::{Duration, Instant};
+
+/// Records named phases as they end; prints them when dropped, if asked to.
+pub struct Phases {
+    on: bool,
+    start: Instant,
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Phases {
+    pub fn new() -> Phases {
+        let now = Instant::now();
+        Phases {
+            on: std::env::var_os("GREENLIGHT_TIMING").is_some(),
+            start: now,
+            last: now,
+            done: Vec::new(),
+        }
+    }
+
+    /// Marks the end of phase `name` (begun when the previous one ended).
+    pub fn mark(&mut self, name: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            self.done.push((name, now - self.last));
+            self.last = now;
+        }
+    }
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Phases::new()
+    }
+}
+
+impl Drop for Phases {
+    fn drop(&mut self) {
+        if self.on && !self.done.is_empty() {
+            let parts: Vec<String> = self
+                .done
+                .iter()
+                .map(|(n, d)| format!("{n} {:.0}ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!(
+                "timing: {} (total {:.0}ms)",
+                parts.join(", "),
+                self.start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+}
