@@ -67,7 +67,44 @@ struct ParsedFile {
     format: Format,
     hash: String,
     parsed: Parsed,
-    mtime: Option<NaiveDate>,
+    /// The dataset the file belongs to and the latest date its content speaks of.
+    dataset: (String, NaiveDate),
+    titles: FileTitles,
+}
+
+/// One source spelling of a title, as `titles` stores it.
+struct Spelling {
+    source: &'static str,
+    show: String,
+    season: String,
+    kind: &'static str,
+    hint: String,
+}
+
+impl Spelling {
+    fn key(&self) -> String {
+        spelling_key([self.source, &self.show, &self.season, self.kind, &self.hint])
+    }
+}
+
+/// The lookup key of `(source, show, season, kind, hint)`: each part length-prefixed, so no two
+/// spellings collide.
+fn spelling_key(parts: [&str; 5]) -> String {
+    use std::fmt::Write;
+    let mut k = String::with_capacity(parts.iter().map(|p| p.len() + 4).sum());
+    for part in parts {
+        let _ = write!(k, "{}:", part.len());
+        k.push_str(part);
+    }
+    k
+}
+
+/// A file's distinct spellings and, per row, the one it names. Worked out in the parse worker so
+/// the single-threaded store step only looks up each distinct spelling once.
+#[derive(Default)]
+struct FileTitles {
+    distinct: Vec<(String, Spelling)>,
+    per_row: Vec<u32>,
 }
 
 /// Files below `paths` that look like data (`.tsv`, `.csv`, `.xlsx`), sorted; explicit file
@@ -120,6 +157,7 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         None => greenlight_sources::detect(path, &bytes)?,
     };
     let parsed = greenlight_sources::read_as(path, &bytes, format)?;
+    check_unique(path, &parsed)?;
     let mtime = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -128,16 +166,17 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         path: path.to_path_buf(),
         format,
         hash: fnv1a(&bytes),
+        dataset: dataset_of(&parsed, mtime),
+        titles: file_titles(&parsed),
         parsed,
-        mtime,
     })
 }
 
 /// The dataset a file belongs to and the latest date its content speaks of.
-fn dataset_of(f: &ParsedFile) -> (String, NaiveDate) {
-    let fallback = f.mtime.unwrap_or_default();
+fn dataset_of(parsed: &Parsed, mtime: Option<NaiveDate>) -> (String, NaiveDate) {
+    let fallback = mtime.unwrap_or_default();
     let max = |it: &mut dyn Iterator<Item = NaiveDate>| it.max().unwrap_or(fallback);
-    match &f.parsed {
+    match parsed {
         Parsed::Top10(rows) => ("top10-global".into(), max(&mut rows.iter().map(|r| r.week))),
         Parsed::Countries(rows) => (
             "top10-countries".into(),
@@ -195,7 +234,23 @@ impl Store {
         // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
         // inside a transaction, so it is switched around it.
         self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
+        let exp = std::env::var("GL_EXP").unwrap_or_default();
+        if exp.contains("journal") {
+            let m: String = self
+                .conn()
+                .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
+            eprintln!("mode {m}");
+        }
+        if exp.contains("threads") {
+            self.conn().execute_batch("PRAGMA threads=2")?;
+        }
         let result = self.store_parsed(&parsed, opts, &mut phases);
+        if exp.contains("journal") {
+            let _: String = self
+                .conn()
+                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            phases.mark("wal");
+        }
         self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
         result
     }
@@ -208,10 +263,7 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         // Of several snapshots of one dataset in the same call only the newest is stored; the
         // others are reported as older, exactly as if they had been imported first.
-        for f in parsed {
-            check_unique(f)?;
-        }
-        let datasets: Vec<(String, NaiveDate)> = parsed.iter().map(dataset_of).collect();
+        let datasets: Vec<&(String, NaiveDate)> = parsed.iter().map(|f| &f.dataset).collect();
         let mut newest: HashMap<&str, usize> = HashMap::new();
         for (i, (key, as_of)) in datasets.iter().enumerate() {
             match newest.get(key.as_str()) {
@@ -244,7 +296,7 @@ impl Store {
                 });
                 continue;
             }
-            let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, &datasets[i])?;
+            let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, datasets[i])?;
             if let Some(ds) = ds {
                 to_store.push((f, ds));
             }
@@ -289,7 +341,7 @@ impl Store {
         let mut interner = TitleInterner::new(&titles);
         let ids: Vec<Vec<i64>> = to_store
             .iter()
-            .map(|(f, _)| interner.ids(&f.parsed, &mut titles))
+            .map(|(f, _)| interner.ids(&f.titles, &mut titles))
             .collect();
         let aliases = resolve::load_aliases(&tx)?;
         phases.mark("intern");
@@ -400,146 +452,124 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
     Ok(out)
 }
 
-/// Gives each `(source, show, season, kind, hint)` spelling its title id, appending spellings
-/// not stored yet to the title list with the next free ids (in file and row order, so ids are
-/// deterministic).
+/// Gives each spelling its title id, appending spellings not stored yet to the title list with
+/// the next free ids (in file and row order, so ids are deterministic).
 struct TitleInterner {
-    ids: HashMap<String, i64>,
+    ids: foldhash::HashMap<String, i64>,
     next: i64,
-    buf: String,
 }
 
 impl TitleInterner {
     fn new(stored: &[resolve::TitleRow]) -> Self {
-        let mut t = TitleInterner {
-            ids: HashMap::with_capacity(stored.len() * 2),
-            next: stored.iter().map(|r| r.id).max().unwrap_or(0) + 1,
-            buf: String::new(),
-        };
+        let mut ids = foldhash::HashMap::default();
+        ids.reserve(stored.len() * 2);
         for r in stored {
-            t.key(&r.source, &r.show, &r.season, &r.kind, &r.hint);
-            t.ids.insert(t.buf.clone(), r.id);
+            ids.insert(
+                spelling_key([&r.source, &r.show, &r.season, &r.kind, &r.hint]),
+                r.id,
+            );
         }
-        t
-    }
-
-    /// Writes the lookup key into `buf`: each part length-prefixed, so no two spellings collide.
-    fn key(&mut self, source: &str, show: &str, season: &str, kind: &str, hint: &str) {
-        use std::fmt::Write;
-        self.buf.clear();
-        for part in [source, show, season, kind, hint] {
-            let _ = write!(self.buf, "{}:", part.len());
-            self.buf.push_str(part);
+        TitleInterner {
+            ids,
+            next: stored.iter().map(|r| r.id).max().unwrap_or(0) + 1,
         }
     }
 
-    fn id(
-        &mut self,
-        titles: &mut Vec<resolve::TitleRow>,
-        source: &str,
-        show: &str,
-        season: &str,
-        kind: &str,
-        hint: &str,
-    ) -> i64 {
-        self.key(source, show, season, kind, hint);
-        if let Some(&id) = self.ids.get(self.buf.as_str()) {
-            return id;
-        }
-        let id = self.next;
-        self.next += 1;
-        self.ids.insert(self.buf.clone(), id);
-        titles.push(resolve::TitleRow {
-            id,
-            source: source.to_string(),
-            show: show.to_string(),
-            season: season.to_string(),
-            kind: kind.to_string(),
-            hint: hint.to_string(),
-            stored: None,
-        });
-        id
+    /// The title id of every row of a file that names a title, in row order.
+    fn ids(&mut self, file: &FileTitles, titles: &mut Vec<resolve::TitleRow>) -> Vec<i64> {
+        let local: Vec<i64> = file
+            .distinct
+            .iter()
+            .map(|(key, sp)| {
+                if let Some(&id) = self.ids.get(key) {
+                    return id;
+                }
+                let id = self.next;
+                self.next += 1;
+                self.ids.insert(key.clone(), id);
+                titles.push(resolve::TitleRow {
+                    id,
+                    source: sp.source.to_string(),
+                    show: sp.show.clone(),
+                    season: sp.season.clone(),
+                    kind: sp.kind.to_string(),
+                    hint: sp.hint.clone(),
+                    stored: None,
+                });
+                id
+            })
+            .collect();
+        file.per_row.iter().map(|&k| local[k as usize]).collect()
     }
+}
 
-    /// The title id of every row of `parsed` that names a title, in row order.
-    fn ids(&mut self, parsed: &Parsed, titles: &mut Vec<resolve::TitleRow>) -> Vec<i64> {
-        let top10 = |c: &str| chart_kind(c);
-        match parsed {
-            Parsed::Top10(rows) => rows
-                .iter()
-                .map(|r| {
-                    let season = r.season_title.as_deref().unwrap_or("");
-                    self.id(
-                        titles,
-                        "top10",
-                        &r.show_title,
-                        season,
-                        top10(&r.category),
-                        "",
-                    )
-                })
-                .collect(),
-            Parsed::Countries(rows) => rows
-                .iter()
-                .map(|r| {
-                    let season = r.season_title.as_deref().unwrap_or("");
-                    self.id(
-                        titles,
-                        "top10",
-                        &r.show_title,
-                        season,
-                        top10(&r.category),
-                        "",
-                    )
-                })
-                .collect(),
-            Parsed::MostPopular(rows) => rows
-                .iter()
-                .map(|r| {
-                    let season = r.season_title.as_deref().unwrap_or("");
-                    self.id(
-                        titles,
-                        "top10",
-                        &r.show_title,
-                        season,
-                        top10(&r.category),
-                        "",
-                    )
-                })
-                .collect(),
-            Parsed::Engagement(report) => report
-                .rows
-                .iter()
-                .map(|r| {
-                    let kind = match r.kind {
-                        Some(EngagementKind::Tv) => "tv",
-                        Some(EngagementKind::Film) => "film",
-                        None => "unknown",
-                    };
-                    self.id(titles, "engagement", "", &r.title, kind, "")
-                })
-                .collect(),
-            Parsed::Tmdb(rows) => rows
-                .iter()
-                .map(|r| {
-                    let year = r
-                        .first_air_date
-                        .map(|d| chrono::Datelike::year(&d).to_string())
-                        .unwrap_or_default();
-                    self.id(titles, "tmdb", &r.name, "", "tv", &year)
-                })
-                .collect(),
-            Parsed::JustWatchTitles(rows) => rows
-                .iter()
-                .map(|r| {
-                    let kind = if r.kind == "SHOW" { "tv" } else { "film" };
-                    let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
-                    self.id(titles, "justwatch", &r.title, "", kind, &year)
-                })
-                .collect(),
-            Parsed::RegionFinance(_) | Parsed::JustWatchCredits(_) => Vec::new(),
+/// The distinct spellings of a file's rows, in order of first appearance.
+fn file_titles(parsed: &Parsed) -> FileTitles {
+    let mut out = FileTitles::default();
+    let mut seen: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
+    let mut add = |sp: Spelling| {
+        let key = sp.key();
+        let next = out.distinct.len() as u32;
+        let k = *seen.entry(key.clone()).or_insert(next);
+        if k == next {
+            out.distinct.push((key, sp));
         }
+        out.per_row.push(k);
+    };
+    let chart = |show: &str, season: &Option<String>, category: &str| Spelling {
+        source: "top10",
+        show: show.to_string(),
+        season: season.clone().unwrap_or_default(),
+        kind: chart_kind(category),
+        hint: String::new(),
+    };
+    match parsed {
+        Parsed::Top10(rows) => rows
+            .iter()
+            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
+        Parsed::Countries(rows) => rows
+            .iter()
+            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
+        Parsed::MostPopular(rows) => rows
+            .iter()
+            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
+        Parsed::Engagement(report) => report.rows.iter().for_each(|r| {
+            add(Spelling {
+                source: "engagement",
+                show: String::new(),
+                season: r.title.clone(),
+                kind: match r.kind {
+                    Some(EngagementKind::Tv) => "tv",
+                    Some(EngagementKind::Film) => "film",
+                    None => "unknown",
+                },
+                hint: String::new(),
+            })
+        }),
+        Parsed::Tmdb(rows) => rows.iter().for_each(|r| {
+            add(Spelling {
+                source: "tmdb",
+                show: r.name.clone(),
+                season: String::new(),
+                kind: "tv",
+                hint: r
+                    .first_air_date
+                    .map(|d| chrono::Datelike::year(&d).to_string())
+                    .unwrap_or_default(),
+            })
+        }),
+        Parsed::JustWatchTitles(rows) => rows.iter().for_each(|r| {
+            add(Spelling {
+                source: "justwatch",
+                show: r.title.clone(),
+                season: String::new(),
+                kind: if r.kind == "SHOW" { "tv" } else { "film" },
+                hint: r.release_year.map(|y| y.to_string()).unwrap_or_default(),
+            })
+        }),
+        Parsed::RegionFinance(_) | Parsed::JustWatchCredits(_) => {}
     }
+    out
 }
 
 fn chart_kind(category: &str) -> &'static str {
@@ -818,7 +848,7 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
 
 /// A row stated twice in one file (same week, list and rank) is refused before anything is
 /// decided about the file, so even a snapshot that would be skipped as older is reported as bad.
-fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
+fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
     use std::collections::hash_map::Entry;
     fn first_dup<K: std::hash::Hash + Eq>(
         keys: impl Iterator<Item = (K, usize)>,
@@ -834,7 +864,7 @@ fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
         }
         None
     }
-    let dup = match &f.parsed {
+    let dup = match parsed {
         Parsed::Top10(rows) => first_dup(
             rows.iter()
                 .map(|r| ((r.week, r.category.as_str(), r.rank), r.line)),
@@ -859,7 +889,7 @@ fn check_unique(f: &ParsedFile) -> Result<(), StoreError> {
     match dup {
         Some((first, again)) => Err(StoreError::Invalid(format!(
             "{}, line {again}: repeats the row of line {first} (same key)",
-            f.path.display()
+            path.display()
         ))),
         None => Ok(()),
     }
