@@ -234,25 +234,41 @@ impl Store {
         // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
         // inside a transaction, so it is switched around it.
         self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
-        let exp = std::env::var("GL_EXP").unwrap_or_default();
-        if exp.contains("journal") {
-            let m: String = self
-                .conn()
-                .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get(0))?;
-            eprintln!("mode {m}");
-        }
-        if exp.contains("threads") {
-            self.conn().execute_batch("PRAGMA threads=2")?;
-        }
+        let journal = self.bulk_journal();
         let result = self.store_parsed(&parsed, opts, &mut phases);
-        if exp.contains("journal") {
-            let _: String = self
-                .conn()
-                .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-            phases.mark("wal");
+        if journal {
+            // Back to WAL for readers; should that fail, the store is valid in rollback mode and
+            // the next open switches it back.
+            let _ = self.set_journal("wal");
         }
         self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
         result
+    }
+
+    /// In WAL mode every page an import writes is written twice (to the log, then checkpointed
+    /// into the file). When no other connection has the store open, the import runs in a
+    /// rollback journal instead (`synchronous=FULL`, so it is as durable), which writes new pages
+    /// once and saves only the pages it overwrites. With a reader open (a running server) the
+    /// switch is refused and the import simply runs in WAL. Returns whether it switched.
+    fn bulk_journal(&self) -> bool {
+        if self.set_journal("delete") {
+            let _ = self.conn().execute_batch("PRAGMA synchronous=FULL");
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Sets the journal mode; true when SQLite reports it set.
+    fn set_journal(&self, mode: &str) -> bool {
+        let got: Result<String, _> =
+            self.conn()
+                .query_row(&format!("PRAGMA journal_mode={mode}"), [], |r| r.get(0));
+        let ok = matches!(got, Ok(m) if m.eq_ignore_ascii_case(mode));
+        if ok && mode == "wal" {
+            let _ = self.conn().execute_batch("PRAGMA synchronous=NORMAL");
+        }
+        ok
     }
 
     fn store_parsed(
