@@ -9,7 +9,7 @@ use crate::metrics::{season_metrics, SeasonMetrics};
 use chrono::NaiveDate;
 
 /// Feature names, in vector order. Stable: the export and the peer script use them.
-pub const NAMES: [&str; 31] = [
+pub const NAMES: [&str; 30] = [
     "log_hours_7d",
     "log_hours_28d",
     "log_hours_91d",
@@ -40,7 +40,6 @@ pub const NAMES: [&str; 31] = [
     "genre_crime",
     "genre_comedy",
     "genre_family",
-    "genres_known",
 ];
 
 /// What each feature means, for factor explanations.
@@ -76,7 +75,6 @@ pub fn describe(name: &str) -> &'static str {
         "genre_crime" => "crime genre (JustWatch)",
         "genre_comedy" => "comedy genre (JustWatch)",
         "genre_family" => "family genre (JustWatch)",
-        "genres_known" => "whether JustWatch lists the show's genres",
         _ => "",
     }
 }
@@ -101,6 +99,9 @@ pub fn features(cat: &Catalog, s: &Season, as_of: NaiveDate) -> Option<(Row, Sea
     let w91 = w(91);
     let prev = prev_season_hours_28d(cat, s, as_of);
     let lang = cat.language.get(&s.series_id).copied();
+    // Genres are facts of the show, public at launch; whether JustWatch's 2022 catalogue lists
+    // the show is not (a show launched after mid-2022 is listed only if an earlier season was),
+    // so a season with no listing reads as "none of these genres", never as a flag of its own.
     let genres = cat.genres.get(&s.series_id);
     let genre = |g: &str| flag(genres.is_some_and(|v| v.iter().any(|x| x == g)));
     let first_chart = m
@@ -143,7 +144,6 @@ pub fn features(cat: &Catalog, s: &Season, as_of: NaiveDate) -> Option<(Row, Sea
         Some(genre("crime")),
         Some(genre("comedy")),
         Some(genre("family")),
-        Some(flag(genres.is_some())),
     ];
     debug_assert_eq!(row.len(), NAMES.len());
     Some((row, m))

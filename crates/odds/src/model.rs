@@ -1,14 +1,16 @@
 //! The renewal model: candidates, selection, calibration and per-prediction factors.
 //!
-//! Candidates are smartcore's L2-regularised logistic regression and gradient-boosted trees.
+//! Candidates are smartcore's L2-regularised logistic regression, gradient-boosted trees and
+//! the mean of the two.
 //! smartcore has no boosted *classifier* (its XGBoost is a squared-error regressor and its
 //! random forest gives no probabilities), so the boosting loop is written here on top of
 //! smartcore's weighted regression trees: each round fits a tree to the Newton working
 //! response `(y - p) / p(1 - p)` with weights `p(1 - p)` (LogitBoost), whose weighted-mean
 //! leaves are exactly the Newton step of the log-loss. The candidate with the lowest
-//! cross-validated log-loss on the training seasons wins; its raw scores are then calibrated
-//! with Platt scaling fitted on the out-of-fold scores, so the probabilities it reports are
-//! frequencies, not just rankings.
+//! out-of-time log-loss on the training seasons wins (each later block of launches scored by a
+//! model fitted on the earlier ones); its raw scores are then calibrated with Platt scaling
+//! fitted on five-fold out-of-fold scores, so the probabilities it reports are frequencies,
+//! not just rankings.
 
 use crate::eval;
 use crate::features::{self, Row};
@@ -38,6 +40,16 @@ pub enum Spec {
     Logistic {
         alpha: f64,
     },
+    /// The mean of a logistic regression's and a boosted model's log-odds, calibrated as one
+    /// score: two models with different errors (smooth and additive vs thresholds), averaged.
+    Blend {
+        alpha: f64,
+        trees: u32,
+        depth: u16,
+        learning_rate: f64,
+        min_leaf: u32,
+        subsample: f64,
+    },
 }
 
 impl Spec {
@@ -52,26 +64,73 @@ impl Spec {
                 format!("gradient_boosting(trees={trees}, depth={depth}, lr={learning_rate})")
             }
             Spec::Logistic { alpha } => format!("logistic(alpha={alpha})"),
+            Spec::Blend {
+                alpha,
+                trees,
+                depth,
+                learning_rate,
+                ..
+            } => format!(
+                "mean of logistic(alpha={alpha}) and gradient_boosting(trees={trees}, depth={depth}, lr={learning_rate})"
+            ),
+        }
+    }
+
+    /// The two halves of a blend; `None` for a single model.
+    fn parts(&self) -> Option<(Spec, Spec)> {
+        match *self {
+            Spec::Blend {
+                alpha,
+                trees,
+                depth,
+                learning_rate,
+                min_leaf,
+                subsample,
+            } => Some((
+                Spec::Logistic { alpha },
+                Spec::GradientBoosting {
+                    trees,
+                    depth,
+                    learning_rate,
+                    min_leaf,
+                    subsample,
+                },
+            )),
+            _ => None,
         }
     }
 }
 
-/// The candidates tried, small on purpose: a few hundred labelled seasons cannot choose among
-/// many configurations without the choice itself overfitting.
+const STUMPS: Spec = Spec::GradientBoosting {
+    trees: 100,
+    depth: 1,
+    learning_rate: 0.075,
+    min_leaf: 10,
+    subsample: 0.8,
+};
+
+/// The candidates tried, few on purpose: a few hundred labelled seasons cannot choose among
+/// many configurations without the choice itself overfitting. Logistic regression on a
+/// three-point regularisation grid, boosted stumps and depth-2 trees, and the mean of the
+/// middle logistic regression and the stumps.
 pub fn candidates() -> Vec<Spec> {
     vec![
+        Spec::Logistic { alpha: 1.0 },
         Spec::Logistic { alpha: 10.0 },
-        Spec::GradientBoosting {
-            trees: 100,
-            depth: 1,
-            learning_rate: 0.075,
-            min_leaf: 10,
-            subsample: 0.8,
-        },
+        Spec::Logistic { alpha: 100.0 },
+        STUMPS,
         Spec::GradientBoosting {
             trees: 100,
             depth: 2,
             learning_rate: 0.05,
+            min_leaf: 10,
+            subsample: 0.8,
+        },
+        Spec::Blend {
+            alpha: 10.0,
+            trees: 100,
+            depth: 1,
+            learning_rate: 0.075,
             min_leaf: 10,
             subsample: 0.8,
         },
@@ -160,6 +219,8 @@ enum Fitted {
         weights: Vec<f64>,
         intercept: f64,
     },
+    /// The mean of the parts' raw scores.
+    Mean(Vec<Fitted>),
 }
 
 /// A fitted scorer on imputed rows: a raw score (log-odds scale, uncalibrated).
@@ -179,65 +240,12 @@ impl Scorer {
         }
         let prep = Prep::fit(rows);
         let x: Vec<Vec<f64>> = rows.iter().map(|r| prep.fill(r)).collect();
-        let fitted = match *spec {
-            Spec::Logistic { alpha } => {
-                let xs: Vec<Vec<f64>> = x.iter().map(|r| standardise(r, &prep)).collect();
-                let yi: Vec<i32> = y.iter().map(|v| i32::from(*v > 0.5)).collect();
-                let params = LogisticRegressionParameters::default().with_alpha(alpha);
-                let m = LogisticRegression::fit(&matrix(&xs)?, &yi, params)
-                    .map_err(|e| OddsError::Model(e.to_string()))?;
-                let weights: Vec<f64> = (0..m.coefficients().shape().1)
-                    .map(|j| *m.coefficients().get((0, j)))
-                    .collect();
-                let intercept = *m.intercept().get((0, 0));
-                // smartcore orders classes ascending, so the coefficients score class 1 (renewed).
-                Fitted::Linear { weights, intercept }
-            }
-            Spec::GradientBoosting {
-                trees,
-                depth,
-                learning_rate,
-                min_leaf,
-                subsample,
-            } => {
-                let mx = matrix(&x)?;
-                let base = logit(positives as f64 / y.len() as f64);
-                let mut f = vec![base; y.len()];
-                let mut rng = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
-                let mut out = Vec::with_capacity(trees as usize);
-                for _ in 0..trees {
-                    let mut z = Vec::with_capacity(y.len());
-                    let mut w = Vec::with_capacity(y.len());
-                    for (fi, yi) in f.iter().zip(y) {
-                        let p = sigmoid(*fi);
-                        let h = (p * (1.0 - p)).max(1e-6);
-                        z.push(((yi - p) / h).clamp(-4.0, 4.0));
-                        // Stochastic boosting: a row left out of this round weighs nothing.
-                        w.push(if rng.unit() < subsample { h } else { 0.0 });
-                    }
-                    if w.iter().sum::<f64>() <= 0.0 {
-                        continue;
-                    }
-                    // smartcore counts the root as level 1: a tree of depth d has d + 1 levels.
-                    let params = DecisionTreeRegressorParameters::default()
-                        .with_max_depth(depth.saturating_add(1))
-                        .with_min_samples_leaf(min_leaf as usize);
-                    let tree = Tree::fit_with_weights(&mx, &z, &w, params)
-                        .map_err(|e| OddsError::Model(e.to_string()))?;
-                    let step = tree
-                        .predict(&mx)
-                        .map_err(|e| OddsError::Model(e.to_string()))?;
-                    for (fi, s) in f.iter_mut().zip(step) {
-                        *fi += learning_rate * s;
-                    }
-                    out.push(tree);
-                }
-                Fitted::Boosted {
-                    base,
-                    learning_rate,
-                    trees: out,
-                }
-            }
+        let fitted = match spec.parts() {
+            Some((a, b)) => Fitted::Mean(vec![
+                fit_model(&a, &x, y, &prep, seed)?,
+                fit_model(&b, &x, y, &prep, seed)?,
+            ]),
+            None => fit_model(spec, &x, y, &prep, seed)?,
         };
         Ok(Scorer { prep, fitted })
     }
@@ -247,41 +255,130 @@ impl Scorer {
         if x.is_empty() {
             return Ok(Vec::new());
         }
-        match &self.fitted {
-            Fitted::Linear { weights, intercept } => Ok(x
-                .iter()
-                .map(|r| {
-                    standardise(r, &self.prep)
-                        .iter()
-                        .zip(weights)
-                        .map(|(a, b)| a * b)
-                        .sum::<f64>()
-                        + intercept
-                })
-                .collect()),
-            Fitted::Boosted {
-                base,
-                learning_rate,
-                trees,
-            } => {
-                let mx = matrix(x)?;
-                let mut f = vec![*base; x.len()];
-                for t in trees {
-                    let step = t
-                        .predict(&mx)
-                        .map_err(|e| OddsError::Model(e.to_string()))?;
-                    for (fi, s) in f.iter_mut().zip(step) {
-                        *fi += learning_rate * s;
-                    }
-                }
-                Ok(f)
-            }
-        }
+        score_model(&self.fitted, &self.prep, x)
     }
 
     fn score(&self, rows: &[Row]) -> Result<Vec<f64>, OddsError> {
         let x: Vec<Vec<f64>> = rows.iter().map(|r| self.prep.fill(r)).collect();
         self.score_filled(&x)
+    }
+}
+
+/// Fits one single-model spec on filled rows (a blend is fitted part by part).
+fn fit_model(
+    spec: &Spec,
+    x: &[Vec<f64>],
+    y: &[f64],
+    prep: &Prep,
+    seed: u64,
+) -> Result<Fitted, OddsError> {
+    let positives = y.iter().filter(|v| **v > 0.5).count();
+    Ok(match *spec {
+        Spec::Logistic { alpha } => {
+            let xs: Vec<Vec<f64>> = x.iter().map(|r| standardise(r, prep)).collect();
+            let yi: Vec<i32> = y.iter().map(|v| i32::from(*v > 0.5)).collect();
+            let params = LogisticRegressionParameters::default().with_alpha(alpha);
+            let m = LogisticRegression::fit(&matrix(&xs)?, &yi, params)
+                .map_err(|e| OddsError::Model(e.to_string()))?;
+            let weights: Vec<f64> = (0..m.coefficients().shape().1)
+                .map(|j| *m.coefficients().get((0, j)))
+                .collect();
+            let intercept = *m.intercept().get((0, 0));
+            // smartcore orders classes ascending, so the coefficients score class 1 (renewed).
+            Fitted::Linear { weights, intercept }
+        }
+        Spec::GradientBoosting {
+            trees,
+            depth,
+            learning_rate,
+            min_leaf,
+            subsample,
+        } => {
+            let mx = matrix(x)?;
+            let base = logit(positives as f64 / y.len() as f64);
+            let mut f = vec![base; y.len()];
+            let mut rng = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
+            let mut out = Vec::with_capacity(trees as usize);
+            for _ in 0..trees {
+                let mut z = Vec::with_capacity(y.len());
+                let mut w = Vec::with_capacity(y.len());
+                for (fi, yi) in f.iter().zip(y) {
+                    let p = sigmoid(*fi);
+                    let h = (p * (1.0 - p)).max(1e-6);
+                    z.push(((yi - p) / h).clamp(-4.0, 4.0));
+                    // Stochastic boosting: a row left out of this round weighs nothing.
+                    w.push(if rng.unit() < subsample { h } else { 0.0 });
+                }
+                if w.iter().sum::<f64>() <= 0.0 {
+                    continue;
+                }
+                // smartcore counts the root as level 1: a tree of depth d has d + 1 levels.
+                let params = DecisionTreeRegressorParameters::default()
+                    .with_max_depth(depth.saturating_add(1))
+                    .with_min_samples_leaf(min_leaf as usize);
+                let tree = Tree::fit_with_weights(&mx, &z, &w, params)
+                    .map_err(|e| OddsError::Model(e.to_string()))?;
+                let step = tree
+                    .predict(&mx)
+                    .map_err(|e| OddsError::Model(e.to_string()))?;
+                for (fi, s) in f.iter_mut().zip(step) {
+                    *fi += learning_rate * s;
+                }
+                out.push(tree);
+            }
+            Fitted::Boosted {
+                base,
+                learning_rate,
+                trees: out,
+            }
+        }
+        Spec::Blend { .. } => {
+            return Err(OddsError::Model("a blend is fitted part by part".into()))
+        }
+    })
+}
+
+/// Raw scores (log-odds scale) of filled rows under one fitted model.
+fn score_model(fitted: &Fitted, prep: &Prep, x: &[Vec<f64>]) -> Result<Vec<f64>, OddsError> {
+    match fitted {
+        Fitted::Mean(parts) => {
+            let mut sum = vec![0.0; x.len()];
+            for part in parts {
+                for (s, v) in sum.iter_mut().zip(score_model(part, prep, x)?) {
+                    *s += v;
+                }
+            }
+            let k = parts.len().max(1) as f64;
+            Ok(sum.into_iter().map(|s| s / k).collect())
+        }
+        Fitted::Linear { weights, intercept } => Ok(x
+            .iter()
+            .map(|r| {
+                standardise(r, prep)
+                    .iter()
+                    .zip(weights)
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+                    + intercept
+            })
+            .collect()),
+        Fitted::Boosted {
+            base,
+            learning_rate,
+            trees,
+        } => {
+            let mx = matrix(x)?;
+            let mut f = vec![*base; x.len()];
+            for t in trees {
+                let step = t
+                    .predict(&mx)
+                    .map_err(|e| OddsError::Model(e.to_string()))?;
+                for (fi, s) in f.iter_mut().zip(step) {
+                    *fi += learning_rate * s;
+                }
+            }
+            Ok(f)
+        }
     }
 }
 
@@ -313,6 +410,19 @@ pub fn fit_plain_logistic(
 ) -> Result<impl Fn(&[Row]) -> Result<Vec<f64>, OddsError>, OddsError> {
     let s = Scorer::fit(&Spec::Logistic { alpha: 0.0 }, rows, y, 0)?;
     Ok(move |r: &[Row]| Ok(s.score(r)?.into_iter().map(sigmoid).collect()))
+}
+
+/// Cross-entropy of Platt's targets under p = sigmoid(a * score + b), computed stably.
+fn platt_loss(a: f64, b: f64, scores: &[f64], t: &[f64]) -> f64 {
+    scores
+        .iter()
+        .zip(t)
+        .map(|(s, ti)| {
+            let z = a * s + b;
+            // log(1 + e^z) - t z
+            z.max(0.0) + (-z.abs()).exp().ln_1p() - ti * z
+        })
+        .sum()
 }
 
 /// Platt scaling: p = sigmoid(a * score + b), fitted by Newton's method on held-out scores.
@@ -348,9 +458,16 @@ impl Platt {
             }
             let da = (hbb * ga - hab * gb) / det;
             let db = (haa * gb - hab * ga) / det;
-            a -= da;
-            b -= db;
-            if da.abs() + db.abs() < 1e-9 {
+            // Backtracking, as in Platt's own algorithm: a full Newton step from overconfident
+            // scores can overshoot and diverge, so halve it until the loss does not rise.
+            let before = platt_loss(a, b, scores, &t);
+            let mut step = 1.0;
+            while step > 1e-10 && platt_loss(a - step * da, b - step * db, scores, &t) > before {
+                step /= 2.0;
+            }
+            a -= step * da;
+            b -= step * db;
+            if step * (da.abs() + db.abs()) < 1e-9 {
                 break;
             }
         }
@@ -403,10 +520,19 @@ pub struct Model {
     pub cv_auc: Option<f64>,
 }
 
-/// Folds by position: rows are passed in premiere order, so each fold spans the whole period.
+/// Time-ordered validation blocks. Rows are passed in premiere order and cut into this many
+/// consecutive blocks; every block from the second on is scored by a model trained on the
+/// blocks before it only ("forward chaining"), so validation asks what the backtest and
+/// `predict` ask: how well do earlier launches predict later ones, drift included.
+const BLOCKS: usize = 6;
+
+/// Folds by position for calibration: rows are in premiere order, so each fold spans the whole
+/// period and each fold's model is fitted on 80% of the rows, close to the final refit (whose
+/// score scale Platt's fit must match; models fitted on the first blocks alone are smaller).
 const FOLDS: usize = 5;
 
-fn cross_validate(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<Vec<f64>, OddsError> {
+/// Out-of-fold scores of every row, from five interleaved folds.
+fn kfold_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<Vec<f64>, OddsError> {
     let mut oof = vec![0.0; rows.len()];
     for k in 0..FOLDS {
         let (mut tr_x, mut tr_y, mut te_i) = (Vec::new(), Vec::new(), Vec::new());
@@ -427,10 +553,31 @@ fn cross_validate(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<Vec<f64>, Odds
     Ok(oof)
 }
 
+/// Out-of-time scores and their labels: blocks 2..=BLOCKS, each scored by a model fitted on the
+/// earlier blocks (a block whose history has only one outcome is left unscored).
+fn forward_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>), OddsError> {
+    let n = rows.len();
+    let block = |i: usize| i * BLOCKS / n.max(1);
+    let (mut scores, mut labels) = (Vec::new(), Vec::new());
+    for k in 1..BLOCKS {
+        let start = (0..n).find(|&i| block(i) == k).unwrap_or(n);
+        let end = (0..n).find(|&i| block(i) > k).unwrap_or(n);
+        let (tr_y, te_y) = (&y[..start], &y[start..end]);
+        let pos = tr_y.iter().filter(|v| **v > 0.5).count();
+        if te_y.is_empty() || pos == 0 || pos == tr_y.len() {
+            continue;
+        }
+        let s = Scorer::fit(spec, &rows[..start], tr_y, k as u64)?;
+        scores.extend(s.score(&rows[start..end])?);
+        labels.extend_from_slice(te_y);
+    }
+    Ok((scores, labels))
+}
+
 impl Model {
-    /// Trains every candidate with 5-fold cross-validation on `rows` (in premiere order),
-    /// keeps the one with the lowest out-of-fold log-loss after calibration, calibrates it on
-    /// its out-of-fold scores and refits it on all rows.
+    /// Validates every candidate forward in time on `rows` (in premiere order; see
+    /// [`BLOCKS`]), keeps the one with the lowest out-of-time log-loss after calibration,
+    /// refits it on all rows and calibrates it on five-fold out-of-fold scores (see [`FOLDS`]).
     pub fn train(rows: &[Row], y: &[f64], specs: &[Spec]) -> Result<Model, OddsError> {
         Ok(Model::train_all(rows, y, specs, false)?.0)
     }
@@ -445,7 +592,7 @@ impl Model {
         refit_all: bool,
     ) -> Result<(Model, Vec<Model>), OddsError> {
         let positives = y.iter().filter(|v| **v > 0.5).count();
-        if rows.len() < 4 * FOLDS || positives < FOLDS || rows.len() - positives < FOLDS {
+        if rows.len() < 4 * BLOCKS || positives < BLOCKS || rows.len() - positives < BLOCKS {
             return Err(OddsError::InsufficientTraining(format!(
                 "{} labelled seasons ({} renewed) are too few to train on",
                 rows.len(),
@@ -453,34 +600,44 @@ impl Model {
             )));
         }
         let mut results = Vec::new();
-        let mut calib = Vec::new();
+        let mut aucs = Vec::new();
         for spec in specs {
-            let oof = cross_validate(spec, rows, y)?;
-            let platt = Platt::fit(&oof, y);
-            let probs: Vec<f64> = oof.iter().map(|s| platt.apply(*s)).collect();
-            let ll = eval::log_loss(&probs, y);
-            let auc = eval::auc(&oof, y);
+            let (oof, oof_y) = forward_scores(spec, rows, y)?;
+            let oof_pos = oof_y.iter().filter(|v| **v > 0.5).count();
+            if oof_pos == 0 || oof_pos == oof_y.len() {
+                return Err(OddsError::InsufficientTraining(format!(
+                    "{} labelled seasons ({} renewed) leave no out-of-time validation with both outcomes",
+                    rows.len(),
+                    positives
+                )));
+            }
+            // Selection: log-loss of the out-of-time scores, Platt-scaled on themselves.
+            let fwd_platt = Platt::fit(&oof, &oof_y);
+            let probs: Vec<f64> = oof.iter().map(|s| fwd_platt.apply(*s)).collect();
+            let ll = eval::log_loss(&probs, &oof_y);
+            let auc = eval::auc(&oof, &oof_y);
             results.push(CandidateResult {
                 model: spec.name(),
                 cv_auc: auc,
                 cv_log_loss: ll,
                 chosen: false,
             });
-            calib.push((platt, auc));
+            aucs.push(auc);
         }
         let best = (0..results.len())
             .min_by(|&a, &b| results[a].cv_log_loss.total_cmp(&results[b].cv_log_loss))
             .ok_or_else(|| OddsError::Model("no candidate models".into()))?;
         results[best].chosen = true;
+        // Calibration: Platt on five-fold out-of-fold scores of all rows.
         let build = |i: usize| -> Result<Model, OddsError> {
             Ok(Model {
                 spec: specs[i],
                 scorer: Scorer::fit(&specs[i], rows, y, 7)?,
-                platt: calib[i].0,
+                platt: Platt::fit(&kfold_scores(&specs[i], rows, y)?, y),
                 candidates: results.clone(),
                 trained_on: rows.len(),
                 positives,
-                cv_auc: calib[i].1,
+                cv_auc: aucs[i],
             })
         };
         let chosen = build(best)?;
@@ -690,6 +847,30 @@ mod tests {
             .collect();
         let p = Platt::fit(&scores, &y);
         assert!((p.a - 0.5).abs() < 0.1 && (p.b + 0.3).abs() < 0.15, "{p:?}");
+    }
+
+    #[test]
+    fn platt_does_not_diverge_on_overconfident_scores() {
+        // Scores far too large for their accuracy (70% right at |score| 8): an undamped Newton
+        // step from a = 1 overshoots; the fit must shrink a, keep its sign and stay finite.
+        let mut rng = Lcg(3);
+        let (mut scores, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..300 {
+            let pos = rng.unit() < 0.5;
+            let right = rng.unit() < 0.7;
+            scores.push(if pos == right { 8.0 } else { -8.0 } + rng.unit());
+            y.push(if pos { 1.0 } else { 0.0 });
+        }
+        let p = Platt::fit(&scores, &y);
+        assert!(p.a > 0.0 && p.a < 0.5 && p.b.abs() < 1.0, "{p:?}");
+    }
+
+    #[test]
+    fn forward_validation_scores_every_block_after_the_first() {
+        let (rows, y) = synthetic(120);
+        let (s, l) = forward_scores(&STUMPS, &rows, &y).unwrap();
+        assert_eq!(s.len(), 120 - 120 / BLOCKS);
+        assert_eq!(l, y[120 / BLOCKS..].to_vec());
     }
 
     #[test]
