@@ -362,7 +362,14 @@ impl Store {
         let aliases = resolve::load_aliases(&tx)?;
         phases.mark("intern");
         let resolution = std::thread::scope(|s| -> Result<resolve::Resolution, StoreError> {
-            let job = s.spawn(|| resolve::resolve(&titles, &aliases));
+            let job = s.spawn(|| {
+                let t = std::time::Instant::now();
+                let r = resolve::resolve(&titles, &aliases);
+                if std::env::var_os("GREENLIGHT_TIMING").is_some() {
+                    eprintln!("timing: resolution thread {:?}", t.elapsed());
+                }
+                r
+            });
             for ((f, ds), ids) in to_store.iter().zip(&ids) {
                 insert_rows(&tx, *ds, &f.parsed, ids).map_err(|e| match e {
                     StoreError::Invalid(m) => {
@@ -374,15 +381,21 @@ impl Store {
                     cb(ImportProgress::Stored(f.path.clone()));
                 }
             }
+            phases.mark("raw inserts");
+            // The raw tables are complete: index them while resolution finishes.
+            rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
+            phases.mark("raw indexes");
             job.join()
                 .map_err(|_| StoreError::Invalid("title resolution failed unexpectedly".into()))
         })?;
         phases.mark("rows");
         let counts = resolve::write(&tx, &resolution, &titles)?;
         phases.mark("links");
-        for sql in &indexes {
-            tx.execute_batch(sql)?;
-        }
+        let rest: Vec<(String, String)> = indexes
+            .into_iter()
+            .filter(|(t, _)| !crate::schema::RAW_TABLES.contains(&t.as_str()))
+            .collect();
+        rebuild_indexes(&tx, &rest, None)?;
         phases.mark("indexes");
         tx.commit()?;
         phases.mark("commit");
@@ -402,8 +415,11 @@ impl Store {
             return Err(StoreError::Invalid("a series title cannot be empty".into()));
         }
         let tx = self.conn_mut().transaction()?;
+        // No index enforces a spelling's uniqueness (see migration 3): look it up first.
         tx.execute(
-            "INSERT OR IGNORE INTO titles (source, show_title, season_title, kind, hint) VALUES ('ledger', ?1, '', 'tv', '')",
+            "INSERT INTO titles (source, show_title, season_title, kind, hint)
+             SELECT 'ledger', ?1, '', 'tv', '' WHERE NOT EXISTS
+               (SELECT 1 FROM titles WHERE source = 'ledger' AND show_title = ?1 AND season_title = '' AND kind = 'tv' AND hint = '')",
             [title],
         )?;
         resolve::rebuild(&tx)?;
@@ -851,15 +867,34 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
 
 /// Drops every explicitly created index (not the implicit ones behind UNIQUE) and returns the
 /// statements that recreate them.
-fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
-    let found: Vec<(String, String)> = tx
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<(String, String)>, StoreError> {
+    let found: Vec<(String, String, String)> = tx
+        .prepare(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    for (name, _) in &found {
+    for (name, _, _) in &found {
         tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
     }
-    Ok(found.into_iter().map(|(_, sql)| sql).collect())
+    Ok(found
+        .into_iter()
+        .map(|(_, table, sql)| (table, sql))
+        .collect())
+}
+
+/// Recreates the indexes dropped from `tables` (all tables when `None`), once their rows are in.
+fn rebuild_indexes(
+    tx: &Transaction,
+    indexes: &[(String, String)],
+    tables: Option<&[&str]>,
+) -> Result<(), StoreError> {
+    for (table, sql) in indexes {
+        if tables.is_none_or(|t| t.contains(&table.as_str())) {
+            tx.execute_batch(sql)?;
+        }
+    }
+    Ok(())
 }
 
 /// A row stated twice in one file (same week, list and rank) is refused before anything is

@@ -18,7 +18,10 @@
 use crate::StoreError;
 use greenlight_sources::titles::{self, SeasonLabel};
 use rusqlite::{params, Transaction};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+// foldhash: these maps hold tens of thousands of spellings per import, and SipHash showed in the
+// profile; nothing here is keyed by untrusted input an attacker could collide.
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What one spelling resolved to before grouping.
 #[derive(Debug, Clone)]
@@ -127,8 +130,10 @@ pub(crate) struct Resolution {
 
 /// Resolves every spelling in `rows`; see the module docs for the rules.
 pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
+    let mut ph = crate::timing::Phases::new();
     // Catalogue records that share a name within one source are different shows: key them by year.
-    let mut catalogue_names: HashMap<(String, String, String), BTreeSet<String>> = HashMap::new();
+    let mut catalogue_names: HashMap<(String, String, String), BTreeSet<String>> =
+        HashMap::default();
     for r in rows {
         if matches!(r.source.as_str(), "tmdb" | "justwatch") {
             catalogue_names
@@ -138,8 +143,9 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
     }
 
+    ph.mark("catalogue");
     // Top 10 season spellings, the most authoritative source of (series, season) pairs.
-    let mut top10_spellings: HashMap<String, (String, SeasonLabel)> = HashMap::new();
+    let mut top10_spellings: HashMap<String, (String, SeasonLabel)> = HashMap::default();
     let mut parsed: Vec<Parsed> = Vec::with_capacity(rows.len());
     for r in rows {
         let p = parse_row(r, aliases, &catalogue_names);
@@ -151,6 +157,7 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
         parsed.push(p);
     }
+    ph.mark("parse_rows");
     // Series known to be TV with explicit seasons: the only prefixes a bare number may follow.
     let tv_keys: HashMap<String, String> = parsed
         .iter()
@@ -183,8 +190,9 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
     }
 
+    ph.mark("known_prefix");
     // Group by (key, kind); unknown kinds join the single known kind of their key.
-    let mut kinds_by_key: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut kinds_by_key: HashMap<&str, BTreeSet<&str>> = HashMap::default();
     for p in &parsed {
         if p.kind != "unknown" {
             kinds_by_key
@@ -217,8 +225,9 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         final_kind.push(k);
     }
 
+    ph.mark("kinds");
     // Disambiguator merging: alias key -> group keys that share it.
-    let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::new();
+    let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::default();
     for (p, k) in parsed.iter().zip(&final_kind) {
         let base_for_alias = strip_year_hint(&p.key, &p.base);
         by_alias
@@ -226,8 +235,8 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             .or_default()
             .insert(p.key.clone());
     }
-    let mut redirect: HashMap<(String, String), String> = HashMap::new();
-    let mut ambiguous_bare: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut redirect: HashMap<(String, String), String> = HashMap::default();
+    let mut ambiguous_bare: HashMap<(String, String), Vec<String>> = HashMap::default();
     for ((alias, kind), keys) in &by_alias {
         if keys.len() < 2 {
             continue;
@@ -247,8 +256,9 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
     }
 
-    let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
-    let mut member_group: Vec<(String, String)> = Vec::with_capacity(rows.len());
+    ph.mark("alias");
+    let mut group_index: HashMap<(String, String), usize> = HashMap::default();
+    let mut groups: Vec<((String, String), Group)> = Vec::new();
     for (i, ((r, p), k)) in rows.iter().zip(&parsed).zip(&final_kind).enumerate() {
         let gk = (p.key.clone(), k.clone());
         let gk = match redirect.get(&gk) {
@@ -265,15 +275,20 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
                 ));
             }
         }
-        let g = groups.entry(gk.clone()).or_default();
+        let n = groups.len();
+        let at = *group_index.entry(gk).or_insert_with_key(|gk| {
+            groups.push((gk.clone(), Group::default()));
+            n
+        });
+        let g = &mut groups[at].1;
         g.kind = k.clone();
         *g.spellings
             .entry((source_rank(&r.source), p.base.clone()))
             .or_default() += 1;
         g.members.push(i);
-        member_group.push(gk);
     }
 
+    ph.mark("groups");
     // Series and seasons, numbered in a fixed order. TV first, so a series keeps the bare slug
     // when a film shares its title.
     let mut slugs: BTreeSet<String> = BTreeSet::new();
@@ -283,12 +298,17 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         links: vec![(0, None); rows.len()],
         unresolved: Vec::with_capacity(unresolved.len()),
     };
-    let mut order: Vec<(&(String, String), &Group)> = groups.iter().collect();
-    order.sort_by_key(|(k, g)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
-    for (gk, g) in order {
+    let shown: Vec<String> = groups.iter().map(|(_, g)| display_title(g)).collect();
+    let mut order: Vec<(&(String, String), &Group, &String)> = groups
+        .iter()
+        .zip(&shown)
+        .map(|((k, g), t)| (k, g, t))
+        .collect();
+    order.sort_by_key(|(k, g, _)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
+    for (gk, g, title) in order {
         out.series.push(SeriesOut {
             slug: unique_slug(&gk.0, &g.kind, &mut slugs),
-            title: display_title(g),
+            title: title.clone(),
             kind: g.kind.clone(),
             key: gk.0.clone(),
         });
@@ -299,7 +319,8 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
                 labels.insert(l.ordinal(), l);
             }
         }
-        let mut season_ids: HashMap<String, i64> = HashMap::with_capacity(labels.len());
+        let mut season_ids: HashMap<String, i64> =
+            HashMap::with_capacity_and_hasher(labels.len(), Default::default());
         for (ordinal, (_, l)) in labels.into_iter().enumerate() {
             out.seasons.push(SeasonOut {
                 series_id,
@@ -316,11 +337,13 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             out.links[i] = (series_id, season_id);
         }
     }
+    ph.mark("series");
     // Candidates are written as a user would type them in an alias file: the series' title,
     // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
     let titles_by_key: HashMap<&str, String> = groups
         .iter()
-        .map(|((key, _), g)| (key.as_str(), display_title(g)))
+        .zip(&shown)
+        .map(|(((key, _), _), t)| (key.as_str(), t.clone()))
         .collect();
     let readable = |key: &String| -> String {
         let Some(title) = titles_by_key.get(key.as_str()) else {
@@ -424,7 +447,12 @@ fn parse_row(
         &r.season
     };
     let (english, _) = titles::split_native(spelling);
-    if let Some((series, season)) = aliases.get(&titles::normalize(english)) {
+    let alias = if aliases.is_empty() {
+        None
+    } else {
+        aliases.get(&titles::normalize(english))
+    };
+    if let Some((series, season)) = alias {
         // `Title (film)` / `Title (tv)` in an alias decides the kind the report didn't give.
         let (series, kind) = match series.rsplit_once(" (") {
             Some((t, "film)")) => (t.to_string(), "film".to_string()),

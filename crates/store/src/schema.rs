@@ -266,8 +266,10 @@ CREATE TABLE region_finance (
     r#"
 -- Bulk-load shape. The raw tables' UNIQUE constraints kept an index ordered row by row during
 -- every import; the keys are checked before anything is written instead (import::check_unique,
--- and parsers emit each sheet row once), and the title spelling's uniqueness moves to an explicit
--- index, which an import drops and rebuilds once, sorted. Raw rows and their ids are kept.
+-- and parsers emit each sheet row once). A title spelling's uniqueness is kept by its only two
+-- writers (the import's interner and Store::declare_series), which look every spelling up before
+-- adding it; an index on it cost a sorted rebuild per import and was never read. Raw rows and
+-- their ids are kept.
 CREATE TABLE titles_new (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
@@ -281,7 +283,6 @@ CREATE TABLE titles_new (
 INSERT INTO titles_new SELECT id, source, show_title, season_title, kind, hint, series_id, season_id FROM titles;
 DROP TABLE titles;
 ALTER TABLE titles_new RENAME TO titles;
-CREATE UNIQUE INDEX titles_spelling ON titles(source, show_title, season_title, kind, hint);
 CREATE INDEX titles_series ON titles(series_id);
 CREATE INDEX titles_season ON titles(season_id);
 
@@ -346,7 +347,7 @@ mod tests {
     use super::*;
 
     /// Migration 3 rebuilds the raw tables; a store written by version 2 must keep every row, id
-    /// and link, and keep refusing a duplicate spelling.
+    /// and link.
     #[test]
     fn migration_3_keeps_rows_ids_and_links() {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -390,11 +391,6 @@ mod tests {
             )
             .unwrap();
         assert_eq!(version as usize, MIGRATIONS.len());
-        let dup = conn.execute(
-            "INSERT INTO titles (source, show_title, season_title, kind, hint) VALUES ('top10', 'Dark', 'Dark: Season 1', 'tv', '')",
-            [],
-        );
-        assert!(dup.is_err(), "the spelling index must stay unique");
         let fk: bool = conn
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
