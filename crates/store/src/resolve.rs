@@ -365,6 +365,7 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             serde_json::to_string(&cands).unwrap_or_default(),
         ));
     }
+    ph.mark("unresolved");
     out
 }
 
