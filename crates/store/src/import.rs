@@ -251,7 +251,14 @@ impl Store {
     /// once and saves only the pages it overwrites. With a reader open (a running server) the
     /// switch is refused and the import simply runs in WAL. Returns whether it switched.
     fn bulk_journal(&self) -> bool {
-        if self.set_journal("delete") {
+        // Another connection makes the switch fail with "locked": don't wait the busy timeout
+        // out for an answer that is known at once.
+        let _ = self.conn().busy_timeout(std::time::Duration::ZERO);
+        let switched = self.set_journal("delete");
+        let _ = self
+            .conn()
+            .busy_timeout(std::time::Duration::from_millis(crate::BUSY_TIMEOUT_MS));
+        if switched {
             let _ = self.conn().execute_batch("PRAGMA synchronous=FULL");
             true
         } else {

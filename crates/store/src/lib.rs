@@ -26,6 +26,9 @@ pub use query::*;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
+/// How long a connection waits for another's lock before giving up.
+pub(crate) const BUSY_TIMEOUT_MS: u64 = 5000;
+
 /// An open store. Cheap to open; holds one connection.
 pub struct Store {
     conn: Connection,
@@ -36,12 +39,12 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             // A 64 MiB page cache: a full import writes ~50 MB, and SQLite's 2 MB default spilled
             // it to the WAL page by page, which tripled the import time.
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;
-             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
-        )?;
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BUSY_TIMEOUT_MS};
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+        ))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
