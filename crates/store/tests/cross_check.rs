@@ -19,6 +19,7 @@ struct Run {
 #[test]
 fn every_top10_tv_season_matches_the_file() {
     let store = common::open_imported();
+    let links = title_links(&store);
     let text =
         std::fs::read_to_string(common::data_dir().join("netflix-top10/all-weeks-global.tsv"))
             .unwrap();
@@ -43,14 +44,9 @@ fn every_top10_tv_season_matches_the_file() {
         }
         rows += 1;
         let season_title = if f[cst] == "N/A" { "" } else { f[cst] };
-        let season_id: Option<i64> = store
-            .conn()
-            .query_row(
-                "SELECT season_id FROM titles WHERE source = 'top10' AND kind = 'tv' AND show_title = ?1 AND season_title = ?2",
-                [f[cs], season_title],
-                |r| r.get(0),
-            )
-            .unwrap_or_else(|e| panic!("{} / {}: no title row: {e}", f[cs], f[cst]));
+        let season_id: Option<i64> = *links
+            .get(&("top10", f[cs].to_string(), season_title.to_string(), "tv"))
+            .unwrap_or_else(|| panic!("{} / {}: no title row", f[cs], f[cst]));
         let season_id = season_id
             .unwrap_or_else(|| panic!("{} / {} is not resolved to a season", f[cs], f[cst]));
         let run = expected.entry(season_id).or_default();
@@ -115,6 +111,45 @@ fn every_top10_tv_season_matches_the_file() {
 
 /// `What_We_Watched_..._2023Jul-Dec.xlsx` -> `2023H2`, from the name (the importer reads the
 /// period from the sheet's subtitle instead, so the two must agree).
+/// Every stored spelling `(source, show, season, kind)` and the season it resolved to, read once
+/// (the store keeps no index on spellings: it never looks one up, only this test does).
+fn title_links(
+    store: &greenlight_store::Store,
+) -> HashMap<(&'static str, String, String, &'static str), Option<i64>> {
+    let mut st = store
+        .conn()
+        .prepare(
+            "SELECT source, show_title, season_title, kind, season_id FROM titles WHERE hint = ''",
+        )
+        .unwrap();
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })
+        .unwrap();
+    let fixed = |s: &str| -> &'static str {
+        match s {
+            "top10" => "top10",
+            "engagement" => "engagement",
+            "tv" => "tv",
+            "film" => "film",
+            "unknown" => "unknown",
+            _ => "other",
+        }
+    };
+    rows.map(|r| {
+        let (source, show, season, kind, id) = r.unwrap();
+        ((fixed(&source), show, season, fixed(&kind)), id)
+    })
+    .collect()
+}
+
 fn period_from_name(name: &str) -> String {
     let y = &name[name.len() - 11..name.len() - 7];
     let half = if name.contains("Jan-Jun") { "H1" } else { "H2" };
@@ -124,6 +159,7 @@ fn period_from_name(name: &str) -> String {
 #[test]
 fn every_engagement_row_matches_the_file() {
     let store = common::open_imported();
+    let links = title_links(&store);
     let dir = common::data_dir().join("netflix-engagement");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -171,14 +207,9 @@ fn every_engagement_row_matches_the_file() {
                 let hours =
                     num(row.get(ch)).unwrap_or_else(|| panic!("{report} {sheet} {title}: hours"));
                 let views = cv.and_then(|i| num(row.get(i)));
-                let season_id: Option<i64> = store
-                    .conn()
-                    .query_row(
-                        "SELECT season_id FROM titles WHERE source = 'engagement' AND show_title = '' AND season_title = ?1 AND kind = ?2",
-                        [title.as_str(), kind],
-                        |r| r.get(0),
-                    )
-                    .unwrap_or_else(|e| panic!("{report} {sheet} {title}: no title row: {e}"));
+                let season_id: Option<i64> = *links
+                    .get(&("engagement", String::new(), title.clone(), kind))
+                    .unwrap_or_else(|| panic!("{report} {sheet} {title}: no title row"));
                 let season_id =
                     season_id.unwrap_or_else(|| panic!("{report} {sheet} {title}: not resolved"));
                 *expected
