@@ -158,6 +158,7 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
     };
     let parsed = greenlight_sources::read_as(path, &bytes, format)?;
     check_unique(path, &parsed)?;
+    let ft = file_titles(&parsed);
     let mtime = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -167,7 +168,7 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         format,
         hash: fnv1a(&bytes),
         dataset: dataset_of(&parsed, mtime),
-        titles: file_titles(&parsed),
+        titles: ft,
         parsed,
     })
 }
@@ -911,7 +912,7 @@ fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
     fn first_dup<K: std::hash::Hash + Eq>(
         keys: impl Iterator<Item = (K, usize)>,
     ) -> Option<(usize, usize)> {
-        let mut seen: HashMap<K, usize> = HashMap::new();
+        let mut seen: foldhash::HashMap<K, usize> = foldhash::HashMap::default();
         for (k, line) in keys {
             match seen.entry(k) {
                 Entry::Occupied(e) => return Some((*e.get(), line)),
