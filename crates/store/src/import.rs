@@ -1,7 +1,7 @@
 //! Importing source files: parse (in parallel, outside any transaction), then store every file
 //! of the call in one transaction and re-resolve. A bad file anywhere in the call changes nothing.
 
-use crate::{resolve, Store, StoreError};
+use crate::{batch, resolve, Store, StoreError};
 use chrono::NaiveDate;
 use greenlight_sources::{EngagementKind, Format, Parsed};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -695,6 +695,16 @@ fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Binds the listed values to consecutive parameters starting at `$p`.
+macro_rules! bind_all {
+    ($st:expr, $p:expr; $($v:expr),+ $(,)?) => {{
+        let mut k = $p;
+        $( $st.raw_bind_parameter(k, $v)?; k += 1; )+
+        let _ = k;
+        Ok(())
+    }};
+}
+
 fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Result<(), StoreError> {
     let titled = !matches!(
         parsed,
@@ -708,169 +718,153 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
         )));
     }
     match parsed {
-        Parsed::Top10(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO chart_weeks (dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for (r, &t) in rows.iter().zip(ids) {
-                st.execute(params![
-                    ds,
-                    r.line as i64,
-                    r.week.to_string(),
-                    r.category,
-                    r.rank,
-                    t,
-                    r.hours,
-                    r.runtime,
-                    r.views,
-                    r.cumulative_weeks
-                ])?;
-            }
-        }
-        Parsed::Countries(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO country_weeks (dataset_id, line, country_iso2, country_name, week, category, rank, title_id, cumulative_weeks)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (r, &t) in rows.iter().zip(ids) {
-                st.execute(params![
-                    ds,
-                    r.line as i64,
-                    r.country_iso2,
-                    r.country_name,
-                    r.week.to_string(),
-                    r.category,
-                    r.rank,
-                    t,
-                    r.cumulative_weeks
-                ])?;
-            }
-        }
-        Parsed::MostPopular(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO most_popular (dataset_id, line, category, rank, title_id, hours_first_91_days, runtime, views_first_91_days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for (r, &t) in rows.iter().zip(ids) {
-                st.execute(params![
-                    ds,
-                    r.line as i64,
-                    r.category,
-                    r.rank,
-                    t,
-                    r.hours_first_91_days,
-                    r.runtime,
-                    r.views_first_91_days
-                ])?;
-            }
-        }
-        Parsed::Engagement(report) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO engagement (dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for (r, &t) in report.rows.iter().zip(ids) {
-                st.execute(params![
-                    ds,
-                    report.period,
-                    r.sheet,
-                    r.row as i64,
-                    t,
-                    r.available_globally,
-                    r.release_date.map(|d| d.to_string()),
-                    r.hours,
-                    r.runtime_minutes,
-                    r.views
-                ])?;
-            }
-        }
-        Parsed::Tmdb(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO tmdb_shows (dataset_id, line, title_id, name, number_of_seasons, vote_count, vote_average, popularity, network,
-                 first_air_date, last_air_date, status, renewed, show_duration_days)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?;
-            for (r, &t) in rows.iter().zip(ids) {
-                st.execute(params![
-                    ds,
-                    r.line as i64,
-                    t,
-                    r.name,
-                    r.number_of_seasons,
-                    r.vote_count,
-                    r.vote_average,
-                    r.popularity,
-                    r.network,
-                    r.first_air_date.map(|d| d.to_string()),
-                    r.last_air_date.map(|d| d.to_string()),
-                    r.status,
-                    r.renewed,
-                    r.show_duration_days
-                ])?;
-            }
-        }
-        Parsed::JustWatchTitles(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO jw_titles (id, dataset_id, line, title_id, title, kind, release_year, age_certification, runtime_minutes,
-                 genres, production_countries, seasons, imdb_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?;
-            for (r, &t) in rows.iter().zip(ids) {
-                st.execute(params![
-                    r.id,
-                    ds,
-                    r.line as i64,
-                    t,
-                    r.title,
-                    r.kind,
-                    r.release_year,
-                    r.age_certification,
-                    r.runtime_minutes,
+        Parsed::Top10(rows) => batch::insert(
+            tx,
+            "chart_weeks",
+            &[
+                "dataset_id",
+                "line",
+                "week",
+                "category",
+                "rank",
+                "title_id",
+                "hours",
+                "runtime",
+                "views",
+                "cumulative_weeks",
+            ],
+            rows,
+            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, r.week.to_string(), &r.category, r.rank, ids[i], r.hours, r.runtime, r.views, r.cumulative_weeks),
+        ),
+        Parsed::Countries(rows) => batch::insert(
+            tx,
+            "country_weeks",
+            &[
+                "dataset_id",
+                "line",
+                "country_iso2",
+                "country_name",
+                "week",
+                "category",
+                "rank",
+                "title_id",
+                "cumulative_weeks",
+            ],
+            rows,
+            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, &r.country_iso2, &r.country_name, r.week.to_string(), &r.category, r.rank, ids[i], r.cumulative_weeks),
+        ),
+        Parsed::MostPopular(rows) => batch::insert(
+            tx,
+            "most_popular",
+            &[
+                "dataset_id",
+                "line",
+                "category",
+                "rank",
+                "title_id",
+                "hours_first_91_days",
+                "runtime",
+                "views_first_91_days",
+            ],
+            rows,
+            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, &r.category, r.rank, ids[i], r.hours_first_91_days, r.runtime, r.views_first_91_days),
+        ),
+        Parsed::Engagement(report) => batch::insert(
+            tx,
+            "engagement",
+            &[
+                "dataset_id",
+                "report",
+                "sheet",
+                "row",
+                "title_id",
+                "available_globally",
+                "release_date",
+                "hours",
+                "runtime_minutes",
+                "views",
+            ],
+            &report.rows,
+            &mut |st, p, i, r| bind_all!(st, p; ds, &report.period, &r.sheet, r.row as i64, ids[i], r.available_globally, r.release_date.map(|d| d.to_string()), r.hours, r.runtime_minutes, r.views),
+        ),
+        Parsed::Tmdb(rows) => batch::insert(
+            tx,
+            "tmdb_shows",
+            &[
+                "dataset_id",
+                "line",
+                "title_id",
+                "name",
+                "number_of_seasons",
+                "vote_count",
+                "vote_average",
+                "popularity",
+                "network",
+                "first_air_date",
+                "last_air_date",
+                "status",
+                "renewed",
+                "show_duration_days",
+            ],
+            rows,
+            &mut |st, p, i, r| {
+                bind_all!(st, p; ds, r.line as i64, ids[i], &r.name, r.number_of_seasons, r.vote_count, r.vote_average, r.popularity, &r.network,
+                    r.first_air_date.map(|d| d.to_string()), r.last_air_date.map(|d| d.to_string()), &r.status, r.renewed, r.show_duration_days)
+            },
+        ),
+        Parsed::JustWatchTitles(rows) => batch::insert(
+            tx,
+            "jw_titles",
+            &[
+                "id",
+                "dataset_id",
+                "line",
+                "title_id",
+                "title",
+                "kind",
+                "release_year",
+                "age_certification",
+                "runtime_minutes",
+                "genres",
+                "production_countries",
+                "seasons",
+                "imdb_id",
+                "imdb_score",
+                "imdb_votes",
+                "tmdb_popularity",
+                "tmdb_score",
+            ],
+            rows,
+            &mut |st, p, i, r| {
+                bind_all!(st, p; &r.id, ds, r.line as i64, ids[i], &r.title, &r.kind, r.release_year, &r.age_certification, r.runtime_minutes,
                     serde_json::to_string(&r.genres).unwrap_or_default(),
                     serde_json::to_string(&r.production_countries).unwrap_or_default(),
-                    r.seasons,
-                    r.imdb_id,
-                    r.imdb_score,
-                    r.imdb_votes.map(|v| v as i64),
-                    r.tmdb_popularity,
-                    r.tmdb_score
-                ])?;
-            }
-        }
-        Parsed::RegionFinance(r) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO region_finance (dataset_id, line, metric, year, region, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for f in &r.figures {
-                st.execute(params![
-                    ds,
-                    f.line as i64,
-                    r.metric,
-                    f.year,
-                    f.region,
-                    f.value
-                ])?;
-            }
-        }
-        Parsed::JustWatchCredits(rows) => {
-            let mut st = tx.prepare_cached(
-                "INSERT INTO jw_credits (dataset_id, line, person_id, jw_title_id, name, character, role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for r in rows {
-                st.execute(params![
-                    ds,
-                    r.line as i64,
-                    r.person_id,
-                    r.title_id,
-                    r.name,
-                    r.character,
-                    r.role
-                ])?;
-            }
-        }
+                    r.seasons, &r.imdb_id, r.imdb_score, r.imdb_votes.map(|v| v as i64), r.tmdb_popularity, r.tmdb_score)
+            },
+        ),
+        Parsed::RegionFinance(r) => batch::insert(
+            tx,
+            "region_finance",
+            &["dataset_id", "line", "metric", "year", "region", "value"],
+            &r.figures,
+            &mut |st, p, _, f| bind_all!(st, p; ds, f.line as i64, &r.metric, f.year, &f.region, f.value),
+        ),
+        Parsed::JustWatchCredits(rows) => batch::insert(
+            tx,
+            "jw_credits",
+            &[
+                "dataset_id",
+                "line",
+                "person_id",
+                "jw_title_id",
+                "name",
+                "character",
+                "role",
+            ],
+            rows,
+            &mut |st, p, _, r| bind_all!(st, p; ds, r.line as i64, r.person_id, &r.title_id, &r.name, &r.character, &r.role),
+        ),
     }
-    Ok(())
 }
 
 /// Drops every explicitly created index (not the implicit ones behind UNIQUE) and returns the

@@ -11,6 +11,7 @@
 //!   snapshot is refused, so import order never matters.
 
 pub mod aliases;
+mod batch;
 pub mod error;
 pub mod import;
 pub mod published;

@@ -377,52 +377,101 @@ pub(crate) fn write(
     rows: &[TitleRow],
 ) -> Result<ResolveCounts, StoreError> {
     tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    let numbered = |n: usize| (1..=n as i64).collect::<Vec<i64>>();
+    let series_ids = numbered(r.series.len());
+    crate::batch::insert(
+        tx,
+        "series",
+        &["id", "slug", "title", "kind", "match_key"],
+        &r.series,
+        &mut |st, p, i, s| {
+            st.raw_bind_parameter(p, series_ids[i])?;
+            st.raw_bind_parameter(p + 1, &s.slug)?;
+            st.raw_bind_parameter(p + 2, &s.title)?;
+            st.raw_bind_parameter(p + 3, &s.kind)?;
+            st.raw_bind_parameter(p + 4, &s.key)
+        },
+    )?;
+    crate::batch::insert(
+        tx,
+        "seasons",
+        &[
+            "id",
+            "series_id",
+            "label_key",
+            "label",
+            "display",
+            "number",
+            "ordinal",
+        ],
+        &r.seasons,
+        &mut |st, p, i, s| {
+            st.raw_bind_parameter(p, i as i64 + 1)?;
+            st.raw_bind_parameter(p + 1, s.series_id)?;
+            st.raw_bind_parameter(p + 2, s.label.key())?;
+            st.raw_bind_parameter(p + 3, serde_json::to_string(&s.label).unwrap_or_default())?;
+            st.raw_bind_parameter(p + 4, s.label.display())?;
+            st.raw_bind_parameter(p + 5, s.label.number())?;
+            st.raw_bind_parameter(p + 6, s.ordinal)
+        },
+    )?;
+    // Spellings not stored yet are inserted with their links; stored ones are updated only where
+    // the link changed.
+    let fresh: Vec<(&TitleRow, (i64, Option<i64>))> = rows
+        .iter()
+        .zip(&r.links)
+        .filter(|(row, _)| row.stored.is_none())
+        .map(|(row, l)| (row, *l))
+        .collect();
+    crate::batch::insert(
+        tx,
+        "titles",
+        &[
+            "id",
+            "source",
+            "show_title",
+            "season_title",
+            "kind",
+            "hint",
+            "series_id",
+            "season_id",
+        ],
+        &fresh,
+        &mut |st, p, _, (row, (series_id, season_id))| {
+            st.raw_bind_parameter(p, row.id)?;
+            st.raw_bind_parameter(p + 1, &row.source)?;
+            st.raw_bind_parameter(p + 2, &row.show)?;
+            st.raw_bind_parameter(p + 3, &row.season)?;
+            st.raw_bind_parameter(p + 4, &row.kind)?;
+            st.raw_bind_parameter(p + 5, &row.hint)?;
+            st.raw_bind_parameter(p + 6, series_id)?;
+            st.raw_bind_parameter(p + 7, season_id)
+        },
+    )?;
     {
-        let mut st = tx.prepare(
-            "INSERT INTO series (id, slug, title, kind, match_key) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (i, s) in r.series.iter().enumerate() {
-            st.execute(params![i as i64 + 1, s.slug, s.title, s.kind, s.key])?;
-        }
-        let mut st = tx.prepare(
-            "INSERT INTO seasons (id, series_id, label_key, label, display, number, ordinal) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (i, s) in r.seasons.iter().enumerate() {
-            st.execute(params![
-                i as i64 + 1,
-                s.series_id,
-                s.label.key(),
-                serde_json::to_string(&s.label).unwrap_or_default(),
-                s.label.display(),
-                s.label.number(),
-                s.ordinal
-            ])?;
-        }
         let mut upd =
             tx.prepare("UPDATE titles SET series_id = ?1, season_id = ?2 WHERE id = ?3")?;
-        let mut ins = tx.prepare(
-            "INSERT INTO titles (id, source, show_title, season_title, kind, hint, series_id, season_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
         for (row, &(series_id, season_id)) in rows.iter().zip(&r.links) {
             match row.stored {
                 Some((s, se)) if s == Some(series_id) && se == season_id => {}
                 Some(_) => {
                     upd.execute(params![series_id, season_id, row.id])?;
                 }
-                None => {
-                    ins.execute(params![
-                        row.id, row.source, row.show, row.season, row.kind, row.hint, series_id,
-                        season_id
-                    ])?;
-                }
+                None => {}
             }
         }
-        let mut st = tx
-            .prepare("INSERT INTO unresolved (title_id, reason, candidates) VALUES (?1, ?2, ?3)")?;
-        for (id, reason, cands) in &r.unresolved {
-            st.execute(params![id, reason, cands])?;
-        }
     }
+    crate::batch::insert(
+        tx,
+        "unresolved",
+        &["title_id", "reason", "candidates"],
+        &r.unresolved,
+        &mut |st, p, _, (id, reason, cands)| {
+            st.raw_bind_parameter(p, id)?;
+            st.raw_bind_parameter(p + 1, reason)?;
+            st.raw_bind_parameter(p + 2, cands)
+        },
+    )?;
     Ok(ResolveCounts {
         series: r.series.len(),
         seasons: r.seasons.len(),
