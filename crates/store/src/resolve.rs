@@ -21,7 +21,7 @@ use rusqlite::{params, Transaction};
 // foldhash: these maps hold tens of thousands of spellings per import, and SipHash showed in the
 // profile; nothing here is keyed by untrusted input an attacker could collide.
 use foldhash::HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// What one spelling resolved to before grouping.
 #[derive(Debug, Clone)]
@@ -37,9 +37,10 @@ struct Parsed {
 }
 
 #[derive(Debug, Default)]
-struct Group {
-    kind: String,
-    spellings: BTreeMap<(u8, String), usize>,
+struct Group<'a> {
+    kind: &'a str,
+    /// How often each (source rank, spelling) names the group; decides its display title.
+    spellings: HashMap<(u8, &'a str), usize>,
     members: Vec<usize>,
 }
 
@@ -281,9 +282,9 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             n
         });
         let g = &mut groups[at].1;
-        g.kind = k.clone();
+        g.kind = k;
         *g.spellings
-            .entry((source_rank(&r.source), p.base.clone()))
+            .entry((source_rank(&r.source), p.base.as_str()))
             .or_default() += 1;
         g.members.push(i);
     }
@@ -291,7 +292,7 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     ph.mark("groups");
     // Series and seasons, numbered in a fixed order. TV first, so a series keeps the bare slug
     // when a film shares its title.
-    let mut slugs: BTreeSet<String> = BTreeSet::new();
+    let mut slugs: foldhash::HashSet<String> = foldhash::HashSet::default();
     let mut out = Resolution {
         series: Vec::with_capacity(groups.len()),
         seasons: Vec::new(),
@@ -309,31 +310,34 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         out.series.push(SeriesOut {
             slug: unique_slug(&gk.0, &g.kind, &mut slugs),
             title: title.clone(),
-            kind: g.kind.clone(),
+            kind: g.kind.to_string(),
             key: gk.0.clone(),
         });
         let series_id = out.series.len() as i64;
-        let mut labels: BTreeMap<(u8, i64, String), &SeasonLabel> = BTreeMap::new();
+        // A label's ordinal and its key each identify it, so seasons are numbered in ordinal
+        // order and members find theirs by the label itself, without building keys.
+        let mut season_ids: HashMap<&SeasonLabel, i64> = HashMap::default();
         for &i in &g.members {
             if let Some(l) = &parsed[i].label {
-                labels.insert(l.ordinal(), l);
+                season_ids.insert(l, 0);
             }
         }
-        let mut season_ids: HashMap<String, i64> =
-            HashMap::with_capacity_and_hasher(labels.len(), Default::default());
+        let mut labels: Vec<((u8, i64, String), &SeasonLabel)> =
+            season_ids.keys().map(|l| (l.ordinal(), *l)).collect();
+        labels.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (ordinal, (_, l)) in labels.into_iter().enumerate() {
             out.seasons.push(SeasonOut {
                 series_id,
                 label: l.clone(),
                 ordinal: ordinal as i64,
             });
-            season_ids.insert(l.key(), out.seasons.len() as i64);
+            season_ids.insert(l, out.seasons.len() as i64);
         }
         for &i in &g.members {
             let season_id = parsed[i]
                 .label
                 .as_ref()
-                .and_then(|l| season_ids.get(&l.key()).copied());
+                .and_then(|l| season_ids.get(l).copied());
             out.links[i] = (series_id, season_id);
         }
     }
@@ -620,7 +624,7 @@ fn display_title(g: &Group) -> String {
         .iter()
         .filter(|((r, _), _)| *r == best_rank)
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0 .1.cmp(&a.0 .1)))
-        .map(|((_, s), _)| s.clone())
+        .map(|((_, s), _)| s.to_string())
         .unwrap_or_default()
 }
 
@@ -635,7 +639,7 @@ pub fn slugify(key: &str) -> String {
     }
 }
 
-fn unique_slug(key: &str, kind: &str, taken: &mut BTreeSet<String>) -> String {
+fn unique_slug(key: &str, kind: &str, taken: &mut foldhash::HashSet<String>) -> String {
     let base = slugify(key);
     let mut candidate = base.clone();
     if taken.contains(&candidate) && kind != "tv" {
