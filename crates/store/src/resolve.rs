@@ -203,36 +203,40 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
     }
     let mut unresolved: Vec<(i64, String, Vec<String>)> = Vec::new();
-    let mut final_kind: Vec<String> = Vec::with_capacity(parsed.len());
+    let mut final_kind: Vec<&str> = Vec::with_capacity(parsed.len());
     for (r, p) in rows.iter().zip(&parsed) {
-        let k = if p.kind == "unknown" {
+        let k: &str = if p.kind == "unknown" {
             match kinds_by_key.get(p.key.as_str()) {
-                Some(ks) if ks.len() == 1 => {
-                    ks.iter().next().map(|s| s.to_string()).unwrap_or_default()
-                }
+                Some(ks) if ks.len() == 1 => ks.iter().next().copied().unwrap_or_default(),
                 Some(ks) => {
                     unresolved.push((
                         r.id,
                         "the report does not say whether this is a series or a film, and both exist under this title".into(),
                         ks.iter().map(|k| format!("{} ({k})", p.base)).collect(),
                     ));
-                    "unknown".into()
+                    "unknown"
                 }
-                None => "unknown".into(),
+                None => "unknown",
             }
         } else {
-            p.kind.clone()
+            &p.kind
         };
         final_kind.push(k);
     }
 
     ph.mark("kinds");
     // Disambiguator merging: alias key -> group keys that share it.
+    // Many rows share a (key, spelling, kind) (every week of a season, every country): each is
+    // keyed once.
     let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::default();
-    for (p, k) in parsed.iter().zip(&final_kind) {
+    let mut seen: foldhash::HashSet<(&str, &str, &str)> = foldhash::HashSet::default();
+    for (p, &k) in parsed.iter().zip(&final_kind) {
+        if !seen.insert((p.key.as_str(), p.base.as_str(), k)) {
+            continue;
+        }
         let base_for_alias = strip_year_hint(&p.key, &p.base);
         by_alias
-            .entry((titles::alias_key(&base_for_alias), k.clone()))
+            .entry((titles::alias_key(&base_for_alias), k.to_string()))
             .or_default()
             .insert(p.key.clone());
     }
@@ -260,10 +264,10 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     ph.mark("alias");
     let mut group_index: HashMap<(String, String), usize> = HashMap::default();
     let mut groups: Vec<((String, String), Group)> = Vec::new();
-    for (i, ((r, p), k)) in rows.iter().zip(&parsed).zip(&final_kind).enumerate() {
-        let gk = (p.key.clone(), k.clone());
+    for (i, ((r, p), &k)) in rows.iter().zip(&parsed).zip(&final_kind).enumerate() {
+        let gk = (p.key.clone(), k.to_string());
         let gk = match redirect.get(&gk) {
-            Some(target) => (target.clone(), k.clone()),
+            Some(target) => (target.clone(), k.to_string()),
             None => gk,
         };
         if let Some(cands) = ambiguous_bare.get(&gk) {
