@@ -374,6 +374,22 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         ));
     }
     ph.mark("unresolved");
+    // Freeing the working maps (hundreds of thousands of small strings) takes a good part of
+    // the resolution time, and nothing waits on it: another thread does it.
+    drop(titles_by_key);
+    drop(groups);
+    let garbage = (
+        catalogue_names,
+        top10_spellings,
+        parsed,
+        tv_keys,
+        by_alias,
+        redirect,
+        ambiguous_bare,
+        group_index,
+        shown,
+    );
+    std::thread::spawn(move || drop(garbage));
     out
 }
 
