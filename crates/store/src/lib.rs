@@ -9,6 +9,8 @@
 //!   resolved title, so it survives a rebuild. Row ids of derived tables do not.
 //! - A dataset (e.g. the global Top 10) is replaced wholesale by a same-or-newer snapshot; an older
 //!   snapshot is refused, so import order never matters.
+//! - Each distinct spelling is one `titles` row; its writers (the import's interner and
+//!   [`Store::declare_series`]) look a spelling up before adding it.
 
 pub mod aliases;
 mod batch;
