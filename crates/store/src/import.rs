@@ -361,41 +361,67 @@ impl Store {
         // Every spelling the store will hold is known before a row is written, so resolution (pure
         // computation) runs on another core while this one inserts the raw rows, and new spellings
         // are written once, already linked.
-        let mut titles = resolve::load_titles(&tx)?;
-        let mut interner = TitleInterner::new(&titles);
-        let ids: Vec<Vec<i64>> = to_store
-            .iter()
-            .map(|(f, _)| interner.ids(&f.titles, &mut titles))
-            .collect();
+        let stored = resolve::load_titles(&tx)?;
         let aliases = resolve::load_aliases(&tx)?;
-        phases.mark("intern");
-        let resolution = std::thread::scope(|s| -> Result<resolve::Resolution, StoreError> {
-            let job = s.spawn(|| {
-                let t = std::time::Instant::now();
-                let r = resolve::resolve(&titles, &aliases);
-                if std::env::var_os("GREENLIGHT_TIMING").is_some() {
-                    eprintln!("timing: resolution thread {:?}", t.elapsed());
-                }
-                r
-            });
-            for ((f, ds), ids) in to_store.iter().zip(&ids) {
-                insert_rows(&tx, *ds, &f.parsed, ids).map_err(|e| match e {
-                    StoreError::Invalid(m) => {
-                        StoreError::Invalid(format!("{}, {m}", f.path.display()))
+        phases.mark("load");
+        let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<Vec<i64>>>();
+        let (titles, resolution) = std::thread::scope(
+            |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
+                let (files, aliases) = (&to_store, &aliases);
+                let job = s.spawn(move || {
+                    let t = std::time::Instant::now();
+                    let mut titles = stored;
+                    let mut interner = TitleInterner::new(&titles);
+                    let ids: Vec<Vec<i64>> = files
+                        .iter()
+                        .map(|(f, _)| interner.ids(&f.titles, &mut titles))
+                        .collect();
+                    // The main thread waits for these before any titled row; if it has gone
+                    // (an insert failed), nothing is left to do.
+                    if ids_out.send(ids).is_err() {
+                        return None;
                     }
-                    e => e,
-                })?;
-                if let Some(cb) = opts.progress {
-                    cb(ImportProgress::Stored(f.path.clone()));
+                    let r = resolve::resolve(&titles, aliases);
+                    if std::env::var_os("GREENLIGHT_TIMING").is_some() {
+                        eprintln!("timing: interning and resolution thread {:?}", t.elapsed());
+                    }
+                    Some((titles, r))
+                });
+                let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
+                    insert_rows(&tx, ds, &f.parsed, ids).map_err(|e| match e {
+                        StoreError::Invalid(m) => {
+                            StoreError::Invalid(format!("{}, {m}", f.path.display()))
+                        }
+                        e => e,
+                    })?;
+                    if let Some(cb) = opts.progress {
+                        cb(ImportProgress::Stored(f.path.clone()));
+                    }
+                    Ok::<(), StoreError>(())
+                };
+                // Files that name no title go in while the other thread interns spellings.
+                for (f, ds) in &to_store {
+                    if f.titles.per_row.is_empty() {
+                        store_one(f, *ds, &[])?;
+                    }
                 }
-            }
-            phases.mark("raw inserts");
-            // The raw tables are complete: index them while resolution finishes.
-            rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
-            phases.mark("raw indexes");
-            job.join()
-                .map_err(|_| StoreError::Invalid("title resolution failed unexpectedly".into()))
-        })?;
+                let ids = ids_in.recv().map_err(|_| {
+                    StoreError::Invalid("title interning failed unexpectedly".into())
+                })?;
+                for ((f, ds), ids) in to_store.iter().zip(&ids) {
+                    if !f.titles.per_row.is_empty() {
+                        store_one(f, *ds, ids)?;
+                    }
+                }
+                phases.mark("raw inserts");
+                // The raw tables are complete: index them while resolution finishes.
+                rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
+                phases.mark("raw indexes");
+                job.join().ok().flatten().ok_or_else(|| {
+                    StoreError::Invalid("title resolution failed unexpectedly".into())
+                })
+            },
+        )?;
         phases.mark("rows");
         let counts = resolve::write(&tx, &resolution, &titles)?;
         phases.mark("links");

@@ -320,7 +320,8 @@ CREATE TABLE country_weeks_new (
 INSERT INTO country_weeks_new SELECT id, dataset_id, line, country_iso2, country_name, week, category, rank, title_id, cumulative_weeks FROM country_weeks;
 DROP TABLE country_weeks;
 ALTER TABLE country_weeks_new RENAME TO country_weeks;
-CREATE INDEX country_weeks_title ON country_weeks(title_id);
+-- No title index: the country lists are only ever read whole (the odds' catalogue), and an index
+-- cost every import a sort of 65k rows.
 
 CREATE TABLE engagement_new (
     id INTEGER PRIMARY KEY,
