@@ -312,7 +312,7 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     order.sort_by_key(|(k, g, _)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
     for (gk, g, title) in order {
         out.series.push(SeriesOut {
-            slug: unique_slug(&gk.0, &g.kind, &mut slugs),
+            slug: unique_slug(&gk.0, g.kind, &mut slugs),
             title: title.clone(),
             kind: g.kind.to_string(),
             key: gk.0.clone(),
@@ -643,7 +643,7 @@ fn display_title(g: &Group) -> String {
     g.spellings
         .iter()
         .filter(|((r, _), _)| *r == best_rank)
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0 .1.cmp(&a.0 .1)))
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0 .1.cmp(a.0 .1)))
         .map(|((_, s), _)| s.to_string())
         .unwrap_or_default()
 }
