@@ -318,11 +318,19 @@ impl Store {
                         stored_as_of: kept.1.to_string(),
                     },
                 });
+                if let Some(cb) = opts.progress {
+                    cb(ImportProgress::Stored(f.path.clone()));
+                }
                 continue;
             }
             let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, datasets[i])?;
-            if let Some(ds) = ds {
-                to_store.push((f, ds));
+            match ds {
+                Some(ds) => to_store.push((f, ds)),
+                None => {
+                    if let Some(cb) = opts.progress {
+                        cb(ImportProgress::Stored(f.path.clone()));
+                    }
+                }
             }
             summaries.push(summary);
         }
@@ -364,9 +372,9 @@ impl Store {
         let stored = resolve::load_titles(&tx)?;
         let aliases = resolve::load_aliases(&tx)?;
         phases.mark("load");
-        let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<Vec<i64>>>();
         let (titles, resolution) = std::thread::scope(
             |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
+                let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<Vec<i64>>>();
                 let (files, aliases) = (&to_store, &aliases);
                 let job = s.spawn(move || {
                     let t = std::time::Instant::now();
@@ -377,7 +385,7 @@ impl Store {
                         .map(|(f, _)| interner.ids(&f.titles, &mut titles))
                         .collect();
                     // The main thread waits for these before any titled row; if it has gone
-                    // (an insert failed), nothing is left to do.
+                    // (an insert failed and dropped the receiver), nothing is left to do.
                     if ids_out.send(ids).is_err() {
                         return None;
                     }
@@ -399,25 +407,33 @@ impl Store {
                     }
                     Ok::<(), StoreError>(())
                 };
-                // Files that name no title go in while the other thread interns spellings.
-                for (f, ds) in &to_store {
-                    if f.titles.per_row.is_empty() {
-                        store_one(f, *ds, &[])?;
+                let inserted = (|| {
+                    // Files that name no title go in while the other thread interns spellings.
+                    for (f, ds) in &to_store {
+                        if f.titles.per_row.is_empty() {
+                            store_one(f, *ds, &[])?;
+                        }
                     }
-                }
-                let ids = ids_in.recv().map_err(|_| {
-                    StoreError::Invalid("title interning failed unexpectedly".into())
-                })?;
-                for ((f, ds), ids) in to_store.iter().zip(&ids) {
-                    if !f.titles.per_row.is_empty() {
-                        store_one(f, *ds, ids)?;
+                    let ids = ids_in.recv().map_err(|_| {
+                        StoreError::Invalid("title interning failed unexpectedly".into())
+                    })?;
+                    for ((f, ds), ids) in to_store.iter().zip(&ids) {
+                        if !f.titles.per_row.is_empty() {
+                            store_one(f, *ds, ids)?;
+                        }
                     }
-                }
-                phases.mark("raw inserts");
-                // The raw tables are complete: index them while resolution finishes.
-                rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
-                phases.mark("raw indexes");
-                job.join().ok().flatten().ok_or_else(|| {
+                    phases.mark("raw inserts");
+                    // The raw tables are complete: index them while resolution finishes.
+                    rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
+                    phases.mark("raw indexes");
+                    Ok::<(), StoreError>(())
+                })();
+                // Always join (a scope re-raises an unjoined thread's panic); a panic in there
+                // becomes an error here, and the transaction rolls back.
+                drop(ids_in);
+                let joined = job.join();
+                inserted?;
+                joined.ok().flatten().ok_or_else(|| {
                     StoreError::Invalid("title resolution failed unexpectedly".into())
                 })
             },

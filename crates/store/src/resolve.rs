@@ -348,13 +348,19 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     ph.mark("series");
     // Candidates are written as a user would type them in an alias file: the series' title,
     // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
-    let titles_by_key: HashMap<&str, String> = groups
-        .iter()
-        .zip(&shown)
-        .map(|(((key, _), _), t)| (key.as_str(), t.clone()))
-        .collect();
+    // Where a title is both a series and a film, the kind last in name order speaks for it, as
+    // it always has (tv over film), whatever order the groups were found in.
+    let mut titles_by_key: HashMap<&str, (&str, String)> = HashMap::default();
+    for (((key, kind), _), t) in groups.iter().zip(&shown) {
+        match titles_by_key.get(key.as_str()) {
+            Some((k, _)) if *k >= kind.as_str() => {}
+            _ => {
+                titles_by_key.insert(key, (kind, t.clone()));
+            }
+        }
+    }
     let readable = |key: &String| -> String {
-        let Some(title) = titles_by_key.get(key.as_str()) else {
+        let Some((_, title)) = titles_by_key.get(key.as_str()) else {
             return key.clone();
         };
         match key
