@@ -5,6 +5,17 @@
 use crate::StoreError;
 use rusqlite::{Statement, Transaction};
 
+/// Binds the listed values to consecutive parameters starting at `$p` (a [`Binder`]'s body).
+macro_rules! bind_all {
+    ($st:expr, $p:expr; $($v:expr),+ $(,)?) => {{
+        let mut k = $p;
+        $( $st.raw_bind_parameter(k, $v)?; k += 1; )+
+        let _ = k;
+        Ok(())
+    }};
+}
+pub(crate) use bind_all;
+
 /// Rows per statement: 50 rows of the widest table (17 columns) stay far below SQLite's limit on
 /// bound parameters.
 const BATCH: usize = 50;

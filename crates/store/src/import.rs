@@ -1,7 +1,8 @@
 //! Importing source files: parse (in parallel, outside any transaction), then store every file
 //! of the call in one transaction and re-resolve. A bad file anywhere in the call changes nothing.
 
-use crate::{batch, resolve, Store, StoreError};
+use crate::batch::{self, bind_all};
+use crate::{resolve, Store, StoreError};
 use chrono::NaiveDate;
 use greenlight_sources::{EngagementKind, Format, Parsed};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -240,7 +241,7 @@ impl Store {
         if journal {
             // Back to WAL for readers; should that fail, the store is valid in rollback mode and
             // the next open switches it back.
-            let _ = self.set_journal("wal");
+            let _ = self.set_journal("wal", "NORMAL");
         }
         self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
         result
@@ -255,28 +256,24 @@ impl Store {
         // Another connection makes the switch fail with "locked": don't wait the busy timeout
         // out for an answer that is known at once.
         let _ = self.conn().busy_timeout(std::time::Duration::ZERO);
-        let switched = self.set_journal("delete");
+        let switched = self.set_journal("delete", "FULL");
         let _ = self
             .conn()
             .busy_timeout(std::time::Duration::from_millis(crate::BUSY_TIMEOUT_MS));
-        if switched {
-            let _ = self.conn().execute_batch("PRAGMA synchronous=FULL");
-            true
-        } else {
-            false
-        }
+        switched
     }
 
-    /// Sets the journal mode; true when SQLite reports it set.
-    fn set_journal(&self, mode: &str) -> bool {
+    /// Sets the journal mode and, when SQLite reports it set, the sync level that goes with it
+    /// (`Store::open`'s pair, WAL with NORMAL, is the one at rest). True when set.
+    fn set_journal(&self, mode: &str, synchronous: &str) -> bool {
         let got: Result<String, _> =
             self.conn()
                 .query_row(&format!("PRAGMA journal_mode={mode}"), [], |r| r.get(0));
-        let ok = matches!(got, Ok(m) if m.eq_ignore_ascii_case(mode));
-        if ok && mode == "wal" {
-            let _ = self.conn().execute_batch("PRAGMA synchronous=NORMAL");
-        }
-        ok
+        matches!(got, Ok(m) if m.eq_ignore_ascii_case(mode))
+            && self
+                .conn()
+                .execute_batch(&format!("PRAGMA synchronous={synchronous}"))
+                .is_ok()
     }
 
     fn store_parsed(
@@ -390,9 +387,10 @@ impl Store {
                         return None;
                     }
                     let r = resolve::resolve(&titles, aliases);
-                    if std::env::var_os("GREENLIGHT_TIMING").is_some() {
-                        eprintln!("timing: interning and resolution thread {:?}", t.elapsed());
-                    }
+                    crate::timing::report(
+                        format_args!("interning and resolution thread"),
+                        t.elapsed(),
+                    );
                     Some((titles, r))
                 });
                 let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
@@ -424,7 +422,7 @@ impl Store {
                     }
                     phases.mark("raw inserts");
                     // The raw tables are complete: index them while resolution finishes.
-                    rebuild_indexes(&tx, &indexes, Some(&crate::schema::RAW_TABLES))?;
+                    rebuild_indexes(&tx, &indexes, true)?;
                     phases.mark("raw indexes");
                     Ok::<(), StoreError>(())
                 })();
@@ -441,11 +439,7 @@ impl Store {
         phases.mark("rows");
         let counts = resolve::write(&tx, &resolution, &titles)?;
         phases.mark("links");
-        let rest: Vec<(String, String)> = indexes
-            .into_iter()
-            .filter(|(t, _)| !crate::schema::RAW_TABLES.contains(&t.as_str()))
-            .collect();
-        rebuild_indexes(&tx, &rest, None)?;
+        rebuild_indexes(&tx, &indexes, false)?;
         phases.mark("indexes");
         tx.commit()?;
         phases.mark("commit");
@@ -513,9 +507,10 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
                 let Some(&i) = order.get(k) else { break };
                 let t = std::time::Instant::now();
                 let r = parse_one(&files[i], opts.format);
-                if std::env::var_os("GREENLIGHT_TIMING").is_some() {
-                    eprintln!("timing: parsed {} in {:?}", files[i].display(), t.elapsed());
-                }
+                crate::timing::report(
+                    format_args!("parsed {} in", files[i].display()),
+                    t.elapsed(),
+                );
                 if let Some(cb) = opts.progress {
                     cb(ImportProgress::Parsed(files[i].clone()));
                 }
@@ -743,16 +738,6 @@ fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Binds the listed values to consecutive parameters starting at `$p`.
-macro_rules! bind_all {
-    ($st:expr, $p:expr; $($v:expr),+ $(,)?) => {{
-        let mut k = $p;
-        $( $st.raw_bind_parameter(k, $v)?; k += 1; )+
-        let _ = k;
-        Ok(())
-    }};
-}
-
 fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Result<(), StoreError> {
     let titled = !matches!(
         parsed,
@@ -933,14 +918,15 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<(String, String)>, Sto
         .collect())
 }
 
-/// Recreates the indexes dropped from `tables` (all tables when `None`), once their rows are in.
+/// Recreates the dropped indexes of the raw tables (`raw`) or of all the others, once their rows
+/// are in.
 fn rebuild_indexes(
     tx: &Transaction,
     indexes: &[(String, String)],
-    tables: Option<&[&str]>,
+    raw: bool,
 ) -> Result<(), StoreError> {
     for (table, sql) in indexes {
-        if tables.is_none_or(|t| t.contains(&table.as_str())) {
+        if crate::schema::RAW_TABLES.contains(&table.as_str()) == raw {
             tx.execute_batch(sql)?;
         }
     }

@@ -15,6 +15,7 @@
 //!    variants (`(U.S.)`, `(U.K.)`), the bare spelling stays apart and is listed as unresolved with
 //!    its candidates.
 
+use crate::batch::bind_all;
 use crate::StoreError;
 use greenlight_sources::titles::{self, SeasonLabel};
 use rusqlite::{params, Transaction};
@@ -407,20 +408,12 @@ pub(crate) fn write(
     rows: &[TitleRow],
 ) -> Result<ResolveCounts, StoreError> {
     tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
-    let numbered = |n: usize| (1..=n as i64).collect::<Vec<i64>>();
-    let series_ids = numbered(r.series.len());
     crate::batch::insert(
         tx,
         "series",
         &["id", "slug", "title", "kind", "match_key"],
         &r.series,
-        &mut |st, p, i, s| {
-            st.raw_bind_parameter(p, series_ids[i])?;
-            st.raw_bind_parameter(p + 1, &s.slug)?;
-            st.raw_bind_parameter(p + 2, &s.title)?;
-            st.raw_bind_parameter(p + 3, &s.kind)?;
-            st.raw_bind_parameter(p + 4, &s.key)
-        },
+        &mut |st, p, i, s| bind_all!(st, p; i as i64 + 1, &s.slug, &s.title, &s.kind, &s.key),
     )?;
     crate::batch::insert(
         tx,
@@ -436,13 +429,8 @@ pub(crate) fn write(
         ],
         &r.seasons,
         &mut |st, p, i, s| {
-            st.raw_bind_parameter(p, i as i64 + 1)?;
-            st.raw_bind_parameter(p + 1, s.series_id)?;
-            st.raw_bind_parameter(p + 2, s.label.key())?;
-            st.raw_bind_parameter(p + 3, serde_json::to_string(&s.label).unwrap_or_default())?;
-            st.raw_bind_parameter(p + 4, s.label.display())?;
-            st.raw_bind_parameter(p + 5, s.label.number())?;
-            st.raw_bind_parameter(p + 6, s.ordinal)
+            bind_all!(st, p; i as i64 + 1, s.series_id, s.label.key(),
+                serde_json::to_string(&s.label).unwrap_or_default(), s.label.display(), s.label.number(), s.ordinal)
         },
     )?;
     // Spellings not stored yet are inserted with their links; stored ones are updated only where
@@ -467,16 +455,7 @@ pub(crate) fn write(
             "season_id",
         ],
         &fresh,
-        &mut |st, p, _, (row, (series_id, season_id))| {
-            st.raw_bind_parameter(p, row.id)?;
-            st.raw_bind_parameter(p + 1, &row.source)?;
-            st.raw_bind_parameter(p + 2, &row.show)?;
-            st.raw_bind_parameter(p + 3, &row.season)?;
-            st.raw_bind_parameter(p + 4, &row.kind)?;
-            st.raw_bind_parameter(p + 5, &row.hint)?;
-            st.raw_bind_parameter(p + 6, series_id)?;
-            st.raw_bind_parameter(p + 7, season_id)
-        },
+        &mut |st, p, _, (row, (series_id, season_id))| bind_all!(st, p; row.id, &row.source, &row.show, &row.season, &row.kind, &row.hint, series_id, season_id),
     )?;
     {
         let mut upd =
@@ -496,11 +475,7 @@ pub(crate) fn write(
         "unresolved",
         &["title_id", "reason", "candidates"],
         &r.unresolved,
-        &mut |st, p, _, (id, reason, cands)| {
-            st.raw_bind_parameter(p, id)?;
-            st.raw_bind_parameter(p + 1, reason)?;
-            st.raw_bind_parameter(p + 2, cands)
-        },
+        &mut |st, p, _, (id, reason, cands)| bind_all!(st, p; id, reason, cands),
     )?;
     Ok(ResolveCounts {
         series: r.series.len(),

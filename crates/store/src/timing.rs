@@ -3,6 +3,19 @@
 
 use std::time::{Duration, Instant};
 
+/// Whether `GREENLIGHT_TIMING` is set; read once per process.
+pub fn enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("GREENLIGHT_TIMING").is_some())
+}
+
+/// Prints one timed step (`timing: <what> <duration>`) when timings are on.
+pub fn report(what: std::fmt::Arguments, took: Duration) {
+    if enabled() {
+        eprintln!("timing: {what} {took:?}");
+    }
+}
+
 /// Records named phases as they end; prints them when dropped, if asked to.
 pub struct Phases {
     on: bool,
@@ -15,7 +28,7 @@ impl Phases {
     pub fn new() -> Phases {
         let now = Instant::now();
         Phases {
-            on: std::env::var_os("GREENLIGHT_TIMING").is_some(),
+            on: enabled(),
             start: now,
             last: now,
             done: Vec::new(),

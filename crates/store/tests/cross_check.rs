@@ -45,7 +45,7 @@ fn every_top10_tv_season_matches_the_file() {
         rows += 1;
         let season_title = if f[cst] == "N/A" { "" } else { f[cst] };
         let season_id: Option<i64> = *links
-            .get(&("top10", f[cs].to_string(), season_title.to_string(), "tv"))
+            .get(&["top10", f[cs], season_title, "tv"].map(String::from))
             .unwrap_or_else(|| panic!("{} / {}: no title row", f[cs], f[cst]));
         let season_id = season_id
             .unwrap_or_else(|| panic!("{} / {} is not resolved to a season", f[cs], f[cst]));
@@ -109,13 +109,9 @@ fn every_top10_tv_season_matches_the_file() {
     eprintln!("checked {checked} TV seasons over {rows} chart rows");
 }
 
-/// `What_We_Watched_..._2023Jul-Dec.xlsx` -> `2023H2`, from the name (the importer reads the
-/// period from the sheet's subtitle instead, so the two must agree).
 /// Every stored spelling `(source, show, season, kind)` and the season it resolved to, read once
 /// (the store keeps no index on spellings: it never looks one up, only this test does).
-fn title_links(
-    store: &greenlight_store::Store,
-) -> HashMap<(&'static str, String, String, &'static str), Option<i64>> {
+fn title_links(store: &greenlight_store::Store) -> HashMap<[String; 4], Option<i64>> {
     let mut st = store
         .conn()
         .prepare(
@@ -125,31 +121,16 @@ fn title_links(
     let rows = st
         .query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?],
                 r.get::<_, Option<i64>>(4)?,
             ))
         })
         .unwrap();
-    let fixed = |s: &str| -> &'static str {
-        match s {
-            "top10" => "top10",
-            "engagement" => "engagement",
-            "tv" => "tv",
-            "film" => "film",
-            "unknown" => "unknown",
-            _ => "other",
-        }
-    };
-    rows.map(|r| {
-        let (source, show, season, kind, id) = r.unwrap();
-        ((fixed(&source), show, season, fixed(&kind)), id)
-    })
-    .collect()
+    rows.map(Result::unwrap).collect()
 }
 
+/// `What_We_Watched_..._2023Jul-Dec.xlsx` -> `2023H2`, from the name (the importer reads the
+/// period from the sheet's subtitle instead, so the two must agree).
 fn period_from_name(name: &str) -> String {
     let y = &name[name.len() - 11..name.len() - 7];
     let half = if name.contains("Jan-Jun") { "H1" } else { "H2" };
@@ -208,7 +189,7 @@ fn every_engagement_row_matches_the_file() {
                     num(row.get(ch)).unwrap_or_else(|| panic!("{report} {sheet} {title}: hours"));
                 let views = cv.and_then(|i| num(row.get(i)));
                 let season_id: Option<i64> = *links
-                    .get(&("engagement", String::new(), title.clone(), kind))
+                    .get(&["engagement", "", title.as_str(), kind].map(String::from))
                     .unwrap_or_else(|| panic!("{report} {sheet} {title}: no title row"));
                 let season_id =
                     season_id.unwrap_or_else(|| panic!("{report} {sheet} {title}: not resolved"));
