@@ -9,10 +9,9 @@
 //! users rename.
 
 use crate::delimited::{parse_count, parse_date};
+use crate::xlsx::{Row, Value, Workbook};
 use crate::{EngagementKind, EngagementReport, EngagementRow, Location, SourceError};
-use calamine::{Data, Range, Reader, Xlsx};
 use chrono::NaiveDate;
-use std::io::Cursor;
 use std::path::Path;
 
 const TITLE: &str = "Title";
@@ -48,54 +47,28 @@ fn sheet_kind(name: &str) -> Option<Option<EngagementKind>> {
 }
 
 pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<EngagementReport, SourceError> {
-    let sheets = load(path, bytes)?;
-    let mut rows = Vec::with_capacity(sheets.iter().map(|s| s.range.height()).sum());
-    let mut period: Option<(String, &str)> = None;
-    for sheet in &sheets {
-        let p = read_sheet(path, sheet, &mut rows)?;
-        match &period {
-            None => period = Some((p, &sheet.name)),
-            Some((first, _)) if *first == p => {}
-            Some((first, first_sheet)) => {
-                return Err(SourceError::invalid(
-                    Location::file(path).sheet(&sheet.name),
-                    format!("report period {p} differs from sheet `{first_sheet}`'s {first}"),
-                ))
-            }
-        }
-    }
-    let period = period.map(|(p, _)| p).unwrap_or_default();
-    Ok(EngagementReport { period, rows })
+    guarded(path, || read_workbook(path, bytes))
 }
 
-struct Sheet {
-    name: String,
-    kind: Option<EngagementKind>,
-    range: Range<Data>,
+/// Runs the workbook reader so that a panic in it (or in the zip and XML crates under it) is
+/// reported as a malformed workbook: this crate promises never to panic on input, and a panic
+/// must not take the whole import down.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, SourceError>) -> Result<T, SourceError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown cause");
+        Err(SourceError::invalid(
+            Location::file(path),
+            format!("malformed XLSX workbook (parser failed: {why})"),
+        ))
+    })
 }
 
-/// Opens the workbook and loads the data sheets.
-///
-/// calamine is a large parser of an untrusted zip+XML format; this crate promises never to panic
-/// on input, so a panic inside it is caught and reported as a malformed workbook instead of
-/// taking the whole import down.
-fn load(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load_sheets(path, bytes)))
-        .unwrap_or_else(|payload| {
-            let why = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown cause");
-            Err(SourceError::invalid(
-                Location::file(path),
-                format!("malformed XLSX workbook (parser failed: {why})"),
-            ))
-        })
-}
-
-fn load_sheets(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+fn read_workbook(path: &Path, bytes: &[u8]) -> Result<EngagementReport, SourceError> {
+    let mut workbook = Workbook::open(bytes).map_err(|e| {
         SourceError::invalid(
             Location::file(path),
             format!("not a readable XLSX workbook (truncated or corrupt?): {e}"),
@@ -128,49 +101,70 @@ fn load_sheets(path: &Path, bytes: &[u8]) -> Result<Vec<Sheet>, SourceError> {
             "has both a combined `Engagement` sheet and per-kind sheets; expected one layout",
         ));
     }
-    chosen
-        .into_iter()
-        .map(|(name, kind)| {
-            let range = workbook.worksheet_range(&name).map_err(|e| {
-                SourceError::invalid(
-                    Location::file(path).sheet(&name),
-                    format!("cannot read sheet: {e}"),
-                )
-            })?;
-            Ok(Sheet { name, kind, range })
-        })
-        .collect()
+    let mut rows = Vec::new();
+    let mut period: Option<(String, String)> = None;
+    for (name, kind) in chosen {
+        let here = || Location::file(path).sheet(&name);
+        let xml = workbook
+            .sheet_xml(&name)
+            .map_err(|e| SourceError::invalid(here(), format!("cannot read sheet: {e}")))?;
+        let cells = workbook.rows(&xml).map_err(|e| {
+            let mut at = here();
+            if let Some(row) = e.row {
+                at = at.row(row as usize);
+            }
+            if let Some(col) = e.col {
+                at = at.column(column_letter(col as usize));
+            }
+            SourceError::invalid(at, format!("cannot read sheet: {}", e.message))
+        })?;
+        let sheet = Sheet {
+            path,
+            name: &name,
+            kind,
+            rows: &cells,
+        };
+        let p = read_sheet(&sheet, &mut rows)?;
+        match &period {
+            None => period = Some((p, name.clone())),
+            Some((first, _)) if *first == p => {}
+            Some((first, first_sheet)) => {
+                return Err(SourceError::invalid(
+                    here(),
+                    format!("report period {p} differs from sheet `{first_sheet}`'s {first}"),
+                ))
+            }
+        }
+    }
+    let period = period.map(|(p, _)| p).unwrap_or_default();
+    Ok(EngagementReport { period, rows })
 }
 
-/// Column indexes (relative to the range) of one sheet's header.
+/// One data sheet's rows, as written in the file.
+struct Sheet<'s> {
+    path: &'s Path,
+    name: &'s str,
+    kind: Option<EngagementKind>,
+    rows: &'s [Row<'s>],
+}
+
+/// Column numbers (0-based, absolute) of one sheet's header.
 struct Columns {
-    title: usize,
-    available: usize,
-    release: usize,
-    hours: usize,
-    runtime: Option<usize>,
-    views: Option<usize>,
+    title: u32,
+    available: u32,
+    release: u32,
+    hours: u32,
+    runtime: Option<u32>,
+    views: Option<u32>,
 }
 
 /// Reads one sheet's rows into `out`, returning the sheet's report period (`2023H2`).
-fn read_sheet(
-    path: &Path,
-    sheet: &Sheet,
-    out: &mut Vec<EngagementRow>,
-) -> Result<String, SourceError> {
-    let here = || Location::file(path).sheet(&sheet.name);
-    let Some((row0, col0)) = sheet.range.start() else {
+fn read_sheet(sheet: &Sheet<'_>, out: &mut Vec<EngagementRow>) -> Result<String, SourceError> {
+    let here = || Location::file(sheet.path).sheet(sheet.name);
+    let rows = sheet.rows;
+    if rows.iter().all(|r| r.cells.is_empty()) {
         return Err(SourceError::invalid(here(), "sheet is empty"));
-    };
-    // `Range` is relative to its first used cell; Excel row numbers are absolute and 1-based.
-    let excel_row = |i: usize| row0 as usize + i + 1;
-    let cell_loc = |i: usize, j: usize| {
-        here()
-            .row(excel_row(i))
-            .column(column_letter(col0 as usize + j))
-    };
-
-    let rows: Vec<&[Data]> = sheet.range.rows().collect();
+    }
     let header_at = rows
         .iter()
         .position(|r| has_cell(r, TITLE) && has_cell(r, HOURS))
@@ -180,12 +174,18 @@ fn read_sheet(
                 format!("no header row (a row with `{TITLE}` and `{HOURS}`)"),
             )
         })?;
-    let header = rows[header_at];
-    let find = |name: &str| header.iter().position(|c| cell_is(c, name));
+    let header = &rows[header_at];
+    let find = |name: &str| {
+        header
+            .cells
+            .iter()
+            .find(|(_, v)| cell_is(v, name))
+            .map(|&(c, _)| c)
+    };
     let require = |name: &'static str| {
         find(name).ok_or_else(|| {
             SourceError::invalid(
-                here().row(excel_row(header_at)).column(name),
+                here().row(header.number as usize).column(name),
                 format!("missing required column `{name}`"),
             )
         })
@@ -201,11 +201,14 @@ fn read_sheet(
 
     // The period is in the title block above the header.
     let mut period = None;
-    'search: for (i, row) in rows[..header_at].iter().enumerate() {
-        for (j, cell) in row.iter().enumerate() {
-            if let Data::String(s) = cell {
+    'search: for row in &rows[..header_at] {
+        for (col, cell) in &row.cells {
+            if let Value::Text(s) = cell {
                 if let Some(p) = parse_period(s) {
-                    period = Some(p.map_err(|m| SourceError::invalid(cell_loc(i, j), m))?);
+                    let at = here()
+                        .row(row.number as usize)
+                        .column(column_letter(*col as usize));
+                    period = Some(p.map_err(|m| SourceError::invalid(at, m))?);
                     break 'search;
                 }
             }
@@ -219,7 +222,8 @@ fn read_sheet(
     })?;
 
     // Trailing blank rows (Excel's used range often runs past the data) are not data; a blank
-    // row *before* more data is, and is refused below as an empty title.
+    // row *before* more data is, and is refused below as an empty title, whether the file
+    // writes it or skips its number.
     let used = [
         Some(cols.title),
         Some(cols.available),
@@ -230,37 +234,51 @@ fn read_sheet(
     ];
     let end = rows
         .iter()
-        .rposition(|r| {
-            used.iter()
-                .flatten()
-                .any(|&c| !is_blank(r.get(c).unwrap_or(&Data::Empty)))
-        })
+        .rposition(|r| used.iter().flatten().any(|&c| !is_blank(r.get(c))))
         .unwrap_or(header_at)
         .max(header_at);
     if end == header_at {
         return Err(SourceError::invalid(
-            here().row(excel_row(header_at)),
+            here().row(header.number as usize),
             "no data rows below the header",
         ));
     }
 
-    for (i, row) in rows.iter().enumerate().take(end + 1).skip(header_at + 1) {
-        let row = DataRow {
-            cells: row,
-            loc: |name: &str| here().row(excel_row(i)).column(name),
+    let mut previous = header.number;
+    for row in &rows[header_at + 1..=end] {
+        let at = |number: u32, name: &str| here().row(number as usize).column(name);
+        if row.number <= previous {
+            return Err(SourceError::invalid(
+                here().row(row.number as usize),
+                format!(
+                    "row {} comes after row {previous}; rows must be in order",
+                    row.number
+                ),
+            ));
+        }
+        if row.number > previous + 1 {
+            return Err(SourceError::invalid(
+                at(previous + 1, TITLE),
+                "empty title in the middle of the data (more rows follow)",
+            ));
+        }
+        previous = row.number;
+        let data = DataRow {
+            row,
+            loc: |name: &str| at(row.number, name),
         };
         out.push(EngagementRow {
-            sheet: sheet.name.clone(),
-            row: excel_row(i),
+            sheet: sheet.name.to_string(),
+            row: row.number as usize,
             kind: sheet.kind,
-            title: row.title(cols.title)?,
-            available_globally: row.yes_no(cols.available)?,
-            release_date: row.date(cols.release)?,
-            hours: row.count(cols.hours, HOURS)?,
-            runtime_minutes: cols.runtime.map(|c| row.runtime(c)).transpose()?.flatten(),
+            title: data.title(cols.title)?,
+            available_globally: data.yes_no(cols.available)?,
+            release_date: data.date(cols.release)?,
+            hours: data.count(cols.hours, HOURS)?,
+            runtime_minutes: cols.runtime.map(|c| data.runtime(c)).transpose()?.flatten(),
             views: cols
                 .views
-                .map(|c| row.opt_count(c, VIEWS))
+                .map(|c| data.opt_count(c, VIEWS))
                 .transpose()?
                 .flatten(),
         });
@@ -270,13 +288,13 @@ fn read_sheet(
 
 /// One data row of a sheet, with a way to locate its cells by column name.
 struct DataRow<'r, L: Fn(&str) -> Location> {
-    cells: &'r [Data],
+    row: &'r Row<'r>,
     loc: L,
 }
 
-impl<L: Fn(&str) -> Location> DataRow<'_, L> {
-    fn cell(&self, c: usize) -> &Data {
-        self.cells.get(c).unwrap_or(&Data::Empty)
+impl<'r, L: Fn(&str) -> Location> DataRow<'r, L> {
+    fn cell(&self, c: u32) -> &Value<'r> {
+        self.row.get(c)
     }
 
     fn error(&self, name: &str, message: impl Into<String>) -> SourceError {
@@ -284,12 +302,12 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
     }
 
     /// Titles are trimmed: several carry a trailing NBSP or ideographic space in the source.
-    fn title(&self, c: usize) -> Result<String, SourceError> {
+    fn title(&self, c: u32) -> Result<String, SourceError> {
         match self.cell(c) {
-            Data::String(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+            Value::Text(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
             // A title like `1899` may be stored as a number by Excel.
-            Data::Int(n) => Ok(n.to_string()),
-            Data::Float(f) if f.is_finite() => Ok(f.to_string()),
+            Value::Int(n) => Ok(n.to_string()),
+            Value::Float(f) if f.is_finite() => Ok(f.to_string()),
             v if is_blank(v) => Err(self.error(
                 TITLE,
                 "empty title in the middle of the data (more rows follow)",
@@ -298,45 +316,45 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
         }
     }
 
-    fn yes_no(&self, c: usize) -> Result<bool, SourceError> {
+    fn yes_no(&self, c: u32) -> Result<bool, SourceError> {
         match self.cell(c) {
-            Data::String(s) if s.trim().eq_ignore_ascii_case("yes") => Ok(true),
-            Data::String(s) if s.trim().eq_ignore_ascii_case("no") => Ok(false),
-            Data::Bool(b) => Ok(*b),
+            Value::Text(s) if s.trim().eq_ignore_ascii_case("yes") => Ok(true),
+            Value::Text(s) if s.trim().eq_ignore_ascii_case("no") => Ok(false),
+            Value::Bool(b) => Ok(*b),
             v => Err(self.error(AVAILABLE, format!("{:?} is not Yes or No", v.to_string()))),
         }
     }
 
     /// 2023H1 stores real Excel dates; later editions store `YYYY-MM-DD` text.
-    fn date(&self, c: usize) -> Result<Option<NaiveDate>, SourceError> {
+    fn date(&self, c: u32) -> Result<Option<NaiveDate>, SourceError> {
         let v = self.cell(c);
         match v {
             v if is_blank(v) => Ok(None),
-            Data::String(s) => parse_date(s.trim())
+            Value::Text(s) => parse_date(s.trim())
                 .map(Some)
                 .map_err(|m| self.error(RELEASE, m)),
-            Data::DateTimeIso(s) => parse_date(s.get(..10).unwrap_or(s))
+            Value::IsoDate(s) => parse_date(s.get(..10).unwrap_or(s))
                 .map(Some)
                 .map_err(|m| self.error(RELEASE, m)),
-            Data::DateTime(dt) if dt.is_datetime() => excel_date(dt).map(Some).ok_or_else(|| {
+            Value::Date(serial) => excel_date(*serial).map(Some).ok_or_else(|| {
                 self.error(
                     RELEASE,
-                    format!("Excel date serial {} is out of range", dt.as_f64()),
+                    format!("Excel date serial {serial} is out of range"),
                 )
             }),
             v => Err(self.error(RELEASE, format!("{:?} is not a date", v.to_string()))),
         }
     }
 
-    fn count(&self, c: usize, name: &str) -> Result<i64, SourceError> {
+    fn count(&self, c: u32, name: &str) -> Result<i64, SourceError> {
         let v = self.cell(c);
         let n = match v {
-            Data::Int(n) if *n < 0 => Err(format!("{n} is negative")),
-            Data::Int(n) => Ok(*n),
-            Data::Float(f) if *f < 0.0 => Err(format!("{f} is negative")),
+            Value::Int(n) if *n < 0 => Err(format!("{n} is negative")),
+            Value::Int(n) => Ok(*n),
+            Value::Float(f) if *f < 0.0 => Err(format!("{f} is negative")),
             // Below 2^63, so the cast is exact and cannot saturate.
-            Data::Float(f) if f.fract() == 0.0 && *f < 9.2e18 => Ok(*f as i64),
-            Data::String(s) => parse_count(s.trim())
+            Value::Float(f) if f.fract() == 0.0 && *f < 9.2e18 => Ok(*f as i64),
+            Value::Text(s) => parse_count(s.trim())
                 .and_then(|n| i64::try_from(n).map_err(|_| format!("{n} is too large"))),
             v if is_blank(v) => Err("is empty; expected a whole number".to_string()),
             v => Err(format!("{:?} is not a whole number", v.to_string())),
@@ -344,7 +362,7 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
         n.map_err(|m| self.error(name, m))
     }
 
-    fn opt_count(&self, c: usize, name: &str) -> Result<Option<i64>, SourceError> {
+    fn opt_count(&self, c: u32, name: &str) -> Result<Option<i64>, SourceError> {
         if is_blank(self.cell(c)) {
             return Ok(None);
         }
@@ -353,10 +371,10 @@ impl<L: Fn(&str) -> Location> DataRow<'_, L> {
 
     /// `H:MM` text as minutes. Netflix writes `*` where it gives no runtime and appends `*` as a
     /// footnote marker to some runtimes (`4:44*`); both are data, not errors.
-    fn runtime(&self, c: usize) -> Result<Option<u32>, SourceError> {
+    fn runtime(&self, c: u32) -> Result<Option<u32>, SourceError> {
         match self.cell(c) {
             v if is_blank(v) => Ok(None),
-            Data::String(s) => {
+            Value::Text(s) => {
                 let t = s.trim();
                 let t = t.strip_suffix('*').unwrap_or(t).trim_end();
                 if t.is_empty() {
@@ -414,31 +432,36 @@ fn parse_period(text: &str) -> Option<Result<String, String>> {
     })
 }
 
-/// Converts an Excel date serial to a date. calamine's conversion assumes an in-range value, so
-/// the range (1900-01-01 .. 9999-12-31) is checked first; Excel's phantom 1900-02-29 is refused.
-fn excel_date(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
-    let v = dt.as_f64();
-    if !(1.0..2_958_466.0).contains(&v) {
+/// Converts an Excel date serial (1900 system; the reader converts 1904 workbooks) to a date,
+/// within Excel's range 1900-01-01 .. 9999-12-31. Serials count from 1899-12-31 up to Excel's
+/// phantom 1900-02-29 (serial 60, refused) and from 1899-12-30 after it.
+fn excel_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    let (y, m, d, ..) = dt.to_ymd_hms_milli();
-    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+    let days = serial.floor() as i64;
+    let epoch = match days {
+        ..60 => NaiveDate::from_ymd_opt(1899, 12, 31)?,
+        60 => return None,
+        _ => NaiveDate::from_ymd_opt(1899, 12, 30)?,
+    };
+    epoch.checked_add_signed(chrono::TimeDelta::try_days(days)?)
 }
 
-fn is_blank(v: &Data) -> bool {
+fn is_blank(v: &Value<'_>) -> bool {
     match v {
-        Data::Empty => true,
-        Data::String(s) => s.trim().is_empty(),
+        Value::Empty => true,
+        Value::Text(s) => s.trim().is_empty(),
         _ => false,
     }
 }
 
-fn cell_is(v: &Data, name: &str) -> bool {
-    matches!(v, Data::String(s) if s.trim().eq_ignore_ascii_case(name))
+fn cell_is(v: &Value<'_>, name: &str) -> bool {
+    matches!(v, Value::Text(s) if s.trim().eq_ignore_ascii_case(name))
 }
 
-fn has_cell(row: &[Data], name: &str) -> bool {
-    row.iter().any(|c| cell_is(c, name))
+fn has_cell(row: &Row<'_>, name: &str) -> bool {
+    row.cells.iter().any(|(_, c)| cell_is(c, name))
 }
 
 /// `0` -> `A`, `27` -> `AB`: how Excel names a column, for locating cells outside the table.
@@ -467,8 +490,10 @@ pub(crate) mod tests {
         N(f64),
         /// A number styled as a date (style 1 in [`xlsx`]'s `styles.xml`).
         D(f64),
+        /// Raw cell XML, with `{at}` standing for the cell's reference.
+        X(&'a str),
     }
-    use C::{D, N, S};
+    use C::{D, N, S, X};
 
     /// A sheet's rows: `(excel_row, cells starting at column B)`.
     type Rows<'a> = [(u32, &'a [C<'a>])];
@@ -500,6 +525,7 @@ pub(crate) mod tests {
                         S(s) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{s}</t></is></c>"#),
                         N(v) => format!(r#"<c r="{at}"><v>{v}</v></c>"#),
                         D(v) => format!(r#"<c r="{at}" s="1"><v>{v}</v></c>"#),
+                        X(xml) => xml.replace("{at}", &at),
                     };
                 }
                 xml += "</row>";
@@ -823,6 +849,56 @@ pub(crate) mod tests {
             msg.contains("missing required column `Release Date`"),
             "{msg}"
         );
+    }
+
+    /// Cells the XLSX reader itself refuses are located like any other bad cell.
+    #[test]
+    fn unreadable_cells_are_located() {
+        let row = |cell: &'static str| -> Vec<C<'static>> {
+            let mut r = OK.to_vec();
+            r[3] = X(cell);
+            r
+        };
+        for (cell, column, says) in [
+            (
+                r#"<c r="{at}"><v>34x</v></c>"#,
+                Some("E"),
+                "number cell holds \"34x\"",
+            ),
+            (
+                r#"<c r="{at}" t="q"><v>1</v></c>"#,
+                Some("E"),
+                "unknown cell type",
+            ),
+            (
+                r#"<c r="{at}" t="s"><v>5</v></c>"#,
+                Some("E"),
+                "shared string 5 does not exist",
+            ),
+            (
+                r#"<c r="{at}" t="b"><v>2</v></c>"#,
+                Some("E"),
+                "boolean cell holds",
+            ),
+            (r#"<c r="E99"><v>1</v></c>"#, Some("E"), "outside its row"),
+            (
+                r#"<c r="{at}" s="x"><v>1</v></c>"#,
+                Some("E"),
+                "bad cell style",
+            ),
+            (r#"<c r="{at}"><v>1</c>"#, Some("E"), "malformed XML"),
+            (r#"<c r="{at}"><v>1</v></c></bad>"#, None, "malformed XML"),
+        ] {
+            let cells = row(cell);
+            let (loc, msg) = err(&tv_film(&[(7, OK), (8, &cells)]));
+            let want = Location::file(&p()).sheet("TV").row(8);
+            let want = match column {
+                Some(c) => want.column(c),
+                None => want,
+            };
+            assert_eq!(loc, want, "{cell}: {msg}");
+            assert!(msg.contains(says), "{cell}: {msg}");
+        }
     }
 
     #[test]

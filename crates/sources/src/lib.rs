@@ -19,6 +19,7 @@ mod finance;
 mod justwatch;
 mod tmdb;
 mod top10;
+mod xlsx;
 
 pub use detect::{detect, Format};
 pub use error::{Location, SourceError};
