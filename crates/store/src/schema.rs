@@ -341,16 +341,47 @@ DROP TABLE engagement;
 ALTER TABLE engagement_new RENAME TO engagement;
 CREATE INDEX engagement_title ON engagement(title_id);
 "#,
+    r#"
+-- Series and seasons keep their uniqueness in named indexes instead of table constraints, so an
+-- import can drop them and rebuild each once by sorting (as it does every other index) rather
+-- than keep them ordered while every resolved series and season is written in id order. The
+-- rebuild fails, and the import rolls back, if a key were ever duplicated. Rows and ids are kept.
+CREATE TABLE series_new (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,                -- tv | film | unknown
+    match_key TEXT NOT NULL
+);
+INSERT INTO series_new SELECT id, slug, title, kind, match_key FROM series;
+DROP TABLE series;
+ALTER TABLE series_new RENAME TO series;
+CREATE UNIQUE INDEX series_slug ON series(slug);
+
+CREATE TABLE seasons_new (
+    id INTEGER PRIMARY KEY,
+    series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    label_key TEXT NOT NULL,
+    label TEXT NOT NULL,               -- JSON of SeasonLabel
+    display TEXT NOT NULL,
+    number INTEGER,
+    ordinal INTEGER NOT NULL
+);
+INSERT INTO seasons_new SELECT id, series_id, label_key, label, display, number, ordinal FROM seasons;
+DROP TABLE seasons;
+ALTER TABLE seasons_new RENAME TO seasons;
+CREATE UNIQUE INDEX seasons_key ON seasons(series_id, label_key);
+"#,
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Migration 3 rebuilds the raw tables; a store written by version 2 must keep every row, id
-    /// and link.
+    /// Migrations 3 and 4 rebuild the raw tables, series and seasons; a store written by version
+    /// 2 must keep every row, id and link.
     #[test]
-    fn migration_3_keeps_rows_ids_and_links() {
+    fn migrations_3_and_4_keep_rows_ids_and_links() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
         migrate(&mut conn, "store", &MIGRATIONS[..2]).unwrap();
@@ -384,6 +415,14 @@ mod tests {
             )
             .unwrap();
         assert_eq!(got, (7, 5, 9, 3, 4, 8));
+        // Migration 4 moved series' and seasons' keys into indexes that still refuse duplicates.
+        for dup in [
+            "INSERT INTO series VALUES (6, 'dark', 'Dark again', 'tv', 'dark')",
+            "INSERT INTO seasons VALUES (10, 5, 's1', '{}', 'Season 1', 1, 0)",
+        ] {
+            let e = conn.execute_batch(dup).unwrap_err().to_string();
+            assert!(e.contains("UNIQUE"), "{dup}: {e}");
+        }
         let version: i64 = conn
             .query_row(
                 "SELECT version FROM schema_migrations WHERE component = 'store'",
