@@ -12,9 +12,7 @@
 //!
 //! Every failure is a message (the caller adds file and sheet); nothing here panics on input.
 
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use crate::xml::{unescape, Attrs, Tok, Xml};
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
@@ -131,32 +129,31 @@ impl<'b> Workbook<'b> {
 
     /// The rows of a sheet's XML, in file order.
     pub fn rows<'s>(&'s self, xml: &'s [u8]) -> Result<Vec<Row<'s>>, SheetError> {
-        let mut r = Reader::from_reader(xml);
+        let mut r = Xml::new(xml);
         let mut rows: Vec<Row<'s>> = Vec::new();
         let (mut next_row, mut next_col) = (1u32, 0u32);
         let mut in_data = false;
         loop {
-            let event = r.read_event().map_err(|e| SheetError {
+            let tok = r.next().map_err(|message| SheetError {
                 // The row being read when the XML broke, as far as it is known; the byte
                 // offset in the message pins it down.
                 row: rows.last().map(|r| r.number),
                 col: None,
-                message: xml_error(&r, e),
+                message,
             })?;
-            let (e, empty) = match event {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(e) if e.local_name().as_ref() == b"sheetData" => {
+            let (name, attrs, empty) = match tok {
+                Tok::Open { name, attrs, empty } => (name, attrs, empty),
+                Tok::Close(b"sheetData") => {
                     in_data = false;
                     continue;
                 }
-                Event::Eof => break,
+                Tok::Eof => break,
                 _ => continue,
             };
-            match e.local_name().as_ref() {
+            match name {
                 b"sheetData" => in_data = !empty,
                 b"row" if in_data => {
-                    let number = row_number(&e, next_row).map_err(|message| SheetError {
+                    let number = row_number(attrs, next_row).map_err(|message| SheetError {
                         row: Some(next_row),
                         col: None,
                         message,
@@ -184,7 +181,9 @@ impl<'b> Workbook<'b> {
                             message,
                         }
                     };
-                    let head = self.cell_head(&e, number, next_col).map_err(at(next_col))?;
+                    let head = self
+                        .cell_head(attrs, number, next_col)
+                        .map_err(at(next_col))?;
                     let v = if empty {
                         Value::Empty
                     } else {
@@ -199,25 +198,25 @@ impl<'b> Workbook<'b> {
         Ok(rows)
     }
 
-    fn cell_head(&self, e: &BytesStart, row: u32, next_col: u32) -> Result<Head, String> {
+    fn cell_head(&self, attrs: Attrs, row: u32, next_col: u32) -> Result<Head, String> {
         let mut head = Head {
             col: next_col,
             kind: Kind::Number,
             date: false,
         };
-        for a in e.attributes().with_checks(false) {
-            let Attribute { key, value } = a.map_err(|e| format!("bad cell attribute: {e}"))?;
-            match key.as_ref() {
+        for a in attrs {
+            let (key, value) = a?;
+            match key {
                 b"r" => {
-                    let (col, number) = cell_ref(&value)
-                        .ok_or_else(|| format!("bad cell reference {:?}", lossy(&value)))?;
+                    let (col, number) = cell_ref(value)
+                        .ok_or_else(|| format!("bad cell reference {:?}", lossy(value)))?;
                     if number != row {
-                        return Err(format!("cell {} lies outside its row {row}", lossy(&value)));
+                        return Err(format!("cell {} lies outside its row {row}", lossy(value)));
                     }
                     head.col = col;
                 }
                 b"t" => {
-                    head.kind = match &*value {
+                    head.kind = match value {
                         b"s" => Kind::Shared,
                         b"str" => Kind::Formula,
                         b"inlineStr" => Kind::Inline,
@@ -229,8 +228,8 @@ impl<'b> Workbook<'b> {
                     }
                 }
                 b"s" => {
-                    let style = parse_u32(&value)
-                        .ok_or_else(|| format!("bad cell style {:?}", lossy(&value)))?;
+                    let style = parse_u32(value)
+                        .ok_or_else(|| format!("bad cell style {:?}", lossy(value)))?;
                     head.date = self
                         .date_styles
                         .get(style as usize)
@@ -244,22 +243,24 @@ impl<'b> Workbook<'b> {
     }
 
     /// Reads a cell's children up to `</c>`: the value `<v>` or the inline string `<is>`.
-    fn cell_body<'s>(&'s self, r: &mut Reader<&'s [u8]>, head: &Head) -> Result<Value<'s>, String> {
+    fn cell_body<'s>(&'s self, r: &mut Xml<'s>, head: &Head) -> Result<Value<'s>, String> {
         let mut v: Option<Cow<'s, str>> = None;
         let mut inline: Option<Cow<'s, str>> = None;
         loop {
-            match r.read_event().map_err(|e| xml_error(r, e))? {
-                Event::Start(e) if e.local_name().as_ref() == b"v" => {
-                    v = Some(text_until(r, b"v")?)
-                }
-                Event::Start(e) if e.local_name().as_ref() == b"is" => {
-                    inline = Some(rich_text(r, b"is")?)
-                }
-                Event::Start(e) if e.local_name().as_ref() == b"f" => {
-                    r.read_to_end(e.name()).map_err(|e| xml_error(r, e))?;
-                }
-                Event::End(e) if e.local_name().as_ref() == b"c" => break,
-                Event::Eof => return Err("cell not closed before the end of the sheet".into()),
+            match r.next()? {
+                Tok::Open {
+                    name: b"v",
+                    empty: false,
+                    ..
+                } => v = Some(r.text()?),
+                Tok::Open {
+                    name: b"is",
+                    empty: false,
+                    ..
+                } => inline = Some(rich_text(r)?),
+                Tok::Open { empty: false, .. } => r.skip()?,
+                Tok::Close(_) => break,
+                Tok::Eof => return Err("cell not closed before the end of the sheet".into()),
                 _ => {}
             }
         }
@@ -349,210 +350,193 @@ enum Kind {
 }
 
 /// A row's number: its `r` attribute, or the one after the previous row's.
-fn row_number(e: &BytesStart, next: u32) -> Result<u32, String> {
-    for a in e.attributes().with_checks(false) {
-        let a = a.map_err(|e| format!("bad row attribute: {e}"))?;
-        if a.key.as_ref() == b"r" {
-            return parse_u32(&a.value)
+fn row_number(attrs: Attrs, next: u32) -> Result<u32, String> {
+    for a in attrs {
+        let (key, value) = a?;
+        if key == b"r" {
+            return parse_u32(value)
                 .filter(|n| (1..=MAX_ROWS).contains(n))
-                .ok_or_else(|| format!("row number {:?} is not 1..{MAX_ROWS}", lossy(&a.value)));
+                .ok_or_else(|| format!("row number {:?} is not 1..{MAX_ROWS}", lossy(value)));
         }
     }
     Ok(next)
+}
+
+/// Each start tag named `want` (local name) in `xml`, with its attributes.
+fn each_tag<'a>(
+    xml: &'a [u8],
+    want: &[u8],
+    mut f: impl FnMut(Attrs<'a>) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut r = Xml::new(xml);
+    loop {
+        match r.next()? {
+            Tok::Open { name, attrs, .. } if name == want => f(attrs)?,
+            Tok::Eof => return Ok(()),
+            _ => {}
+        }
+    }
 }
 
 /// `(name, part path)` of every sheet, from the workbook and its relationships, and whether the
 /// workbook's dates count from 1904.
 fn sheets(book: &[u8], rels: &[u8]) -> Result<(Vec<(String, String)>, bool), String> {
     let mut targets: Vec<(String, String)> = Vec::new();
-    let mut r = Reader::from_reader(rels);
-    loop {
-        match r.read_event().map_err(|e| xml_error(&r, e))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"Relationship" => {
-                let (mut id, mut target) = (None, None);
-                for a in e.attributes() {
-                    let a = a.map_err(|e| format!("bad relationship attribute: {e}"))?;
-                    match a.key.as_ref() {
-                        b"Id" => id = Some(attr_text(&r, &a)?),
-                        b"Target" => target = Some(attr_text(&r, &a)?),
-                        _ => {}
-                    }
-                }
-                if let (Some(id), Some(target)) = (id, target) {
-                    // Targets are relative to xl/ unless absolute within the package.
-                    let path = match target.strip_prefix('/') {
-                        Some(abs) => abs.to_string(),
-                        None => format!("xl/{target}"),
-                    };
-                    targets.push((id, path));
-                }
+    each_tag(rels, b"Relationship", |attrs| {
+        let (mut id, mut target) = (None, None);
+        for a in attrs {
+            let (key, value) = a?;
+            match key {
+                b"Id" => id = Some(attr_text(value)?),
+                b"Target" => target = Some(attr_text(value)?),
+                _ => {}
             }
-            Event::Eof => break,
-            _ => {}
         }
-    }
-    let mut out = Vec::new();
+        if let (Some(id), Some(target)) = (id, target) {
+            // Targets are relative to xl/ unless absolute within the package.
+            let path = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            targets.push((id, path));
+        }
+        Ok(())
+    })?;
     let mut date1904 = false;
-    let mut r = Reader::from_reader(book);
-    loop {
-        match r.read_event().map_err(|e| xml_error(&r, e))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"workbookPr" => {
-                for a in e.attributes() {
-                    let a = a.map_err(|e| format!("bad workbookPr attribute: {e}"))?;
-                    if a.key.as_ref() == b"date1904" {
-                        date1904 = matches!(&*a.value, b"1" | b"true");
-                    }
-                }
+    each_tag(book, b"workbookPr", |attrs| {
+        for a in attrs {
+            let (key, value) = a?;
+            if key == b"date1904" {
+                date1904 = matches!(value, b"1" | b"true");
             }
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
-                let (mut name, mut id) = (None, None);
-                for a in e.attributes() {
-                    let a = a.map_err(|e| format!("bad sheet attribute: {e}"))?;
-                    match (a.key.prefix().is_some(), a.key.local_name().as_ref()) {
-                        (false, b"name") => name = Some(attr_text(&r, &a)?),
-                        (true, b"id") => id = Some(attr_text(&r, &a)?),
-                        _ => {}
-                    }
-                }
-                let name = name.ok_or("a sheet without a name")?;
-                let id = id.ok_or_else(|| format!("sheet `{name}` has no relationship id"))?;
-                let path = targets
-                    .iter()
-                    .find(|(i, _)| *i == id)
-                    .map(|(_, p)| p.clone())
-                    .ok_or_else(|| format!("sheet `{name}`'s relationship {id} is missing"))?;
-                out.push((name, path));
-            }
-            Event::Eof => break,
-            _ => {}
         }
-    }
+        Ok(())
+    })?;
+    let mut out = Vec::new();
+    each_tag(book, b"sheet", |attrs| {
+        let (mut name, mut id) = (None, None);
+        for a in attrs {
+            let (key, value) = a?;
+            // `r:id` is the relationship; an unprefixed `id` would be something else.
+            match (key.contains(&b':'), crate::xml::local(key)) {
+                (false, b"name") => name = Some(attr_text(value)?),
+                (true, b"id") => id = Some(attr_text(value)?),
+                _ => {}
+            }
+        }
+        let name = name.ok_or("a sheet without a name")?;
+        let id = id.ok_or_else(|| format!("sheet `{name}` has no relationship id"))?;
+        let path = targets
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, p)| p.clone())
+            .ok_or_else(|| format!("sheet `{name}`'s relationship {id} is missing"))?;
+        out.push((name, path));
+        Ok(())
+    })?;
     Ok((out, date1904))
 }
 
 /// The shared-string table: each `<si>`'s text runs, without phonetic (`<rPh>`) runs.
 fn shared_strings(xml: &[u8]) -> Result<Vec<String>, String> {
-    let mut r = Reader::from_reader(xml);
+    let mut r = Xml::new(xml);
     let mut out = Vec::new();
     loop {
-        match r.read_event().map_err(|e| xml_error(&r, e))? {
-            Event::Start(e) if e.local_name().as_ref() == b"si" => {
-                out.push(rich_text(&mut r, b"si")?.into_owned())
-            }
-            Event::Empty(e) if e.local_name().as_ref() == b"si" => out.push(String::new()),
-            Event::Eof => break,
+        match r.next()? {
+            Tok::Open {
+                name: b"si", empty, ..
+            } => out.push(if empty {
+                String::new()
+            } else {
+                rich_text(&mut r)?.into_owned()
+            }),
+            Tok::Eof => return Ok(out),
             _ => {}
         }
     }
-    Ok(out)
 }
 
-/// Concatenates the `<t>` runs inside an element (`<si>`, `<is>`) up to its end tag, skipping
-/// phonetic runs, which are reading aids and not part of the text.
-fn rich_text<'a>(r: &mut Reader<&'a [u8]>, end: &[u8]) -> Result<Cow<'a, str>, String> {
+/// Concatenates the `<t>` runs inside the element just opened (`<si>`, `<is>`) up to its end
+/// tag, skipping phonetic runs, which are reading aids and not part of the text.
+fn rich_text<'a>(r: &mut Xml<'a>) -> Result<Cow<'a, str>, String> {
     let mut out: Option<Cow<'a, str>> = None;
+    // Elements opened inside (`<r>`, `<rPr>`...) and not closed yet.
+    let mut depth = 0usize;
     loop {
-        match r.read_event().map_err(|e| xml_error(r, e))? {
-            Event::Start(e) if e.local_name().as_ref() == b"t" => {
-                let t = text_until(r, b"t")?;
-                out = Some(match out {
-                    None => t,
-                    Some(mut s) => {
-                        s.to_mut().push_str(&t);
-                        s
-                    }
-                });
+        match r.next()? {
+            Tok::Open {
+                name: b"t",
+                empty: false,
+                ..
+            } => {
+                let t = r.text()?;
+                match &mut out {
+                    None => out = Some(t),
+                    Some(s) => s.to_mut().push_str(&t),
+                }
             }
-            Event::Start(e) if e.local_name().as_ref() == b"rPh" => {
-                r.read_to_end(e.name()).map_err(|e| xml_error(r, e))?;
-            }
-            Event::End(e) if e.local_name().as_ref() == end => break,
-            Event::Eof => return Err(format!("<{}> not closed", lossy(end))),
+            Tok::Open {
+                name: b"rPh",
+                empty: false,
+                ..
+            } => r.skip()?,
+            Tok::Open { empty: false, .. } => depth += 1,
+            Tok::Close(_) if depth == 0 => return Ok(out.unwrap_or_default()),
+            Tok::Close(_) => depth -= 1,
+            Tok::Eof => return Err("text element not closed".into()),
             _ => {}
         }
     }
-    Ok(out.unwrap_or_default())
-}
-
-/// The text content of the element just opened, up to its end tag, with entities resolved.
-/// Borrowed from the XML when it needs no unescaping (the common case).
-fn text_until<'a>(r: &mut Reader<&'a [u8]>, end: &[u8]) -> Result<Cow<'a, str>, String> {
-    let mut out: Option<Cow<'a, str>> = None;
-    let push = |out: &mut Option<Cow<'a, str>>, s: Cow<'a, str>| match out {
-        None => *out = Some(s),
-        Some(o) => o.to_mut().push_str(&s),
-    };
-    loop {
-        match r.read_event().map_err(|e| xml_error(r, e))? {
-            Event::Text(t) => push(&mut out, t.decode().map_err(|e| format!("bad text: {e}"))?),
-            Event::CData(t) => push(&mut out, t.decode().map_err(|e| format!("bad text: {e}"))?),
-            Event::GeneralRef(g) => {
-                let s = match g.resolve_char_ref().map_err(|e| format!("{e}"))? {
-                    Some(c) => c.to_string(),
-                    None => {
-                        let name = g.decode().map_err(|e| format!("bad entity: {e}"))?;
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .ok_or_else(|| format!("unknown entity &{name};"))?
-                            .to_string()
-                    }
-                };
-                push(&mut out, Cow::Owned(s));
-            }
-            Event::End(e) if e.local_name().as_ref() == end => break,
-            Event::Start(e) => {
-                // Markup inside a text element is not text; skip it whole.
-                r.read_to_end(e.name()).map_err(|e| xml_error(r, e))?;
-            }
-            Event::Eof => return Err(format!("<{}> not closed", lossy(end))),
-            _ => {}
-        }
-    }
-    Ok(out.unwrap_or_default())
 }
 
 /// Which cell styles (`cellXfs`, by index) format numbers as dates or times.
 fn date_styles(xml: &[u8]) -> Result<Vec<bool>, String> {
-    let mut r = Reader::from_reader(xml);
     let mut custom: Vec<(u32, bool)> = Vec::new();
+    each_tag(xml, b"numFmt", |attrs| {
+        let (mut id, mut code) = (None, None);
+        for a in attrs {
+            let (key, value) = a?;
+            match key {
+                b"numFmtId" => id = parse_u32(value),
+                b"formatCode" => code = Some(attr_text(value)?),
+                _ => {}
+            }
+        }
+        if let (Some(id), Some(code)) = (id, code) {
+            custom.push((id, is_date_format(&code)));
+        }
+        Ok(())
+    })?;
     let mut out = Vec::new();
+    let mut r = Xml::new(xml);
     let mut in_xfs = false;
     loop {
-        match r.read_event().map_err(|e| xml_error(&r, e))? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"numFmt" => {
-                let (mut id, mut code) = (None, None);
-                for a in e.attributes() {
-                    let a = a.map_err(|e| format!("bad numFmt attribute: {e}"))?;
-                    match a.key.as_ref() {
-                        b"numFmtId" => id = parse_u32(&a.value),
-                        b"formatCode" => code = Some(attr_text(&r, &a)?),
-                        _ => {}
-                    }
-                }
-                if let (Some(id), Some(code)) = (id, code) {
-                    custom.push((id, is_date_format(&code)));
-                }
-            }
-            Event::Start(e) if e.local_name().as_ref() == b"cellXfs" => in_xfs = true,
-            Event::End(e) if e.local_name().as_ref() == b"cellXfs" => in_xfs = false,
-            Event::Start(e) | Event::Empty(e) if in_xfs && e.local_name().as_ref() == b"xf" => {
+        match r.next()? {
+            Tok::Open {
+                name: b"cellXfs",
+                empty,
+                ..
+            } => in_xfs = !empty,
+            Tok::Close(b"cellXfs") => in_xfs = false,
+            Tok::Open {
+                name: b"xf", attrs, ..
+            } if in_xfs => {
                 let mut id = 0;
-                for a in e.attributes() {
-                    let a = a.map_err(|e| format!("bad xf attribute: {e}"))?;
-                    if a.key.as_ref() == b"numFmtId" {
-                        id = parse_u32(&a.value).unwrap_or(0);
+                for a in attrs {
+                    let (key, value) = a?;
+                    if key == b"numFmtId" {
+                        id = parse_u32(value).unwrap_or(0);
                     }
                 }
-                let date = match custom.iter().find(|(i, _)| *i == id) {
+                out.push(match custom.iter().find(|(i, _)| *i == id) {
                     Some(&(_, d)) => d,
                     None => builtin_date_format(id),
-                };
-                out.push(date);
+                });
             }
-            Event::Eof => break,
+            Tok::Eof => return Ok(out),
             _ => {}
         }
     }
-    Ok(out)
 }
 
 /// ECMA-376's built-in date and time formats (14-22, 45-47) and the East Asian ones (27-36,
@@ -615,14 +599,10 @@ fn parse_u32(b: &[u8]) -> Option<u32> {
     })
 }
 
-fn attr_text<R>(r: &Reader<R>, a: &Attribute) -> Result<String, String> {
-    a.decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, r.decoder())
+fn attr_text(value: &[u8]) -> Result<String, String> {
+    unescape(value)
         .map(Cow::into_owned)
         .map_err(|e| format!("bad attribute value: {e}"))
-}
-
-fn xml_error<R>(r: &Reader<R>, e: quick_xml::Error) -> String {
-    format!("malformed XML at byte {}: {e}", r.buffer_position())
 }
 
 fn lossy(b: &[u8]) -> Cow<'_, str> {
