@@ -82,22 +82,23 @@ struct Spelling {
     hint: String,
 }
 
-impl Spelling {
-    fn key(&self) -> String {
-        spelling_key([self.source, &self.show, &self.season, self.kind, &self.hint])
-    }
-}
-
 /// The lookup key of `(source, show, season, kind, hint)`: each part length-prefixed, so no two
 /// spellings collide.
 fn spelling_key(parts: [&str; 5]) -> String {
+    let mut k = String::new();
+    spelling_key_into(&mut k, parts);
+    k
+}
+
+/// [`spelling_key`] written into a reused buffer.
+fn spelling_key_into(k: &mut String, parts: [&str; 5]) {
     use std::fmt::Write;
-    let mut k = String::with_capacity(parts.iter().map(|p| p.len() + 4).sum());
+    k.clear();
+    k.reserve(parts.iter().map(|p| p.len() + 4).sum());
     for part in parts {
         let _ = write!(k, "{}:", part.len());
         k.push_str(part);
     }
-    k
 }
 
 /// A file's distinct spellings and, per row, the one it names. Worked out in the parse worker so
@@ -588,71 +589,84 @@ impl TitleInterner {
 
 /// The distinct spellings of a file's rows, in order of first appearance.
 fn file_titles(parsed: &Parsed) -> FileTitles {
-    let mut out = FileTitles::default();
-    let mut seen: foldhash::HashMap<String, u32> = foldhash::HashMap::default();
-    let mut add = |sp: Spelling| {
-        let key = sp.key();
-        let next = out.distinct.len() as u32;
-        let k = *seen.entry(key.clone()).or_insert(next);
-        if k == next {
-            out.distinct.push((key, sp));
+    /// Looks each row's spelling up by a key built in one reused buffer, so the many rows that
+    /// repeat a spelling (every week of a season, every country) allocate nothing.
+    struct Collect {
+        out: FileTitles,
+        seen: foldhash::HashMap<String, u32>,
+        key: String,
+    }
+    impl Collect {
+        fn add(
+            &mut self,
+            source: &'static str,
+            show: &str,
+            season: &str,
+            kind: &'static str,
+            hint: &str,
+        ) {
+            spelling_key_into(&mut self.key, [source, show, season, kind, hint]);
+            let k = match self.seen.get(self.key.as_str()) {
+                Some(&k) => k,
+                None => {
+                    let k = self.out.distinct.len() as u32;
+                    self.seen.insert(self.key.clone(), k);
+                    let sp = Spelling {
+                        source,
+                        show: show.to_string(),
+                        season: season.to_string(),
+                        kind,
+                        hint: hint.to_string(),
+                    };
+                    self.out.distinct.push((self.key.clone(), sp));
+                    k
+                }
+            };
+            self.out.per_row.push(k);
         }
-        out.per_row.push(k);
+    }
+    let mut c = Collect {
+        out: FileTitles::default(),
+        seen: foldhash::HashMap::default(),
+        key: String::new(),
     };
-    let chart = |show: &str, season: &Option<String>, category: &str| Spelling {
-        source: "top10",
-        show: show.to_string(),
-        season: season.clone().unwrap_or_default(),
-        kind: chart_kind(category),
-        hint: String::new(),
-    };
+    c.out.per_row.reserve(parsed.len());
     match parsed {
-        Parsed::Top10(rows) => rows
-            .iter()
-            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
-        Parsed::Countries(rows) => rows
-            .iter()
-            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
-        Parsed::MostPopular(rows) => rows
-            .iter()
-            .for_each(|r| add(chart(&r.show_title, &r.season_title, &r.category))),
+        Parsed::Top10(rows) => rows.iter().for_each(|r| {
+            let season = r.season_title.as_deref().unwrap_or_default();
+            c.add("top10", &r.show_title, season, chart_kind(&r.category), "")
+        }),
+        Parsed::Countries(rows) => rows.iter().for_each(|r| {
+            let season = r.season_title.as_deref().unwrap_or_default();
+            c.add("top10", &r.show_title, season, chart_kind(&r.category), "")
+        }),
+        Parsed::MostPopular(rows) => rows.iter().for_each(|r| {
+            let season = r.season_title.as_deref().unwrap_or_default();
+            c.add("top10", &r.show_title, season, chart_kind(&r.category), "")
+        }),
         Parsed::Engagement(report) => report.rows.iter().for_each(|r| {
-            add(Spelling {
-                source: "engagement",
-                show: String::new(),
-                season: r.title.clone(),
-                kind: match r.kind {
-                    Some(EngagementKind::Tv) => "tv",
-                    Some(EngagementKind::Film) => "film",
-                    None => "unknown",
-                },
-                hint: String::new(),
-            })
+            let kind = match r.kind {
+                Some(EngagementKind::Tv) => "tv",
+                Some(EngagementKind::Film) => "film",
+                None => "unknown",
+            };
+            c.add("engagement", "", &r.title, kind, "")
         }),
         Parsed::Tmdb(rows) => rows.iter().for_each(|r| {
-            add(Spelling {
-                source: "tmdb",
-                show: r.name.clone(),
-                season: String::new(),
-                kind: "tv",
-                hint: r
-                    .first_air_date
-                    .map(|d| chrono::Datelike::year(&d).to_string())
-                    .unwrap_or_default(),
-            })
+            let year = r
+                .first_air_date
+                .map(|d| chrono::Datelike::year(&d).to_string())
+                .unwrap_or_default();
+            c.add("tmdb", &r.name, "", "tv", &year)
         }),
         Parsed::JustWatchTitles(rows) => rows.iter().for_each(|r| {
-            add(Spelling {
-                source: "justwatch",
-                show: r.title.clone(),
-                season: String::new(),
-                kind: if r.kind == "SHOW" { "tv" } else { "film" },
-                hint: r.release_year.map(|y| y.to_string()).unwrap_or_default(),
-            })
+            let kind = if r.kind == "SHOW" { "tv" } else { "film" };
+            let year = r.release_year.map(|y| y.to_string()).unwrap_or_default();
+            c.add("justwatch", &r.title, "", kind, &year)
         }),
         Parsed::RegionFinance(_) | Parsed::JustWatchCredits(_) => {}
     }
-    out
+    c.out
 }
 
 fn chart_kind(category: &str) -> &'static str {
@@ -738,6 +752,46 @@ fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A date bound as `YYYY-MM-DD` text (what chrono's `Display` writes for years 0..=9999) without
+/// the formatting machinery and a `String` per row: the raw tables hold about 100k dates.
+enum Day {
+    Text([u8; 10]),
+    /// Years outside 0..=9999, written as chrono writes them (`+10000-01-01`).
+    Other(String),
+}
+
+impl Day {
+    fn of(date: NaiveDate) -> Day {
+        use chrono::Datelike;
+        let y = date.year();
+        if !(0..=9999).contains(&y) {
+            return Day::Other(date.to_string());
+        }
+        let digits = |n: u32, out: &mut [u8]| {
+            let mut n = n;
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        let mut text = *b"0000-00-00";
+        digits(y.unsigned_abs(), &mut text[0..4]);
+        digits(date.month(), &mut text[5..7]);
+        digits(date.day(), &mut text[8..10]);
+        Day::Text(text)
+    }
+}
+
+impl rusqlite::ToSql for Day {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Day::Text(t) => ToSqlOutput::Borrowed(ValueRef::Text(t)),
+            Day::Other(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
 fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Result<(), StoreError> {
     let titled = !matches!(
         parsed,
@@ -767,7 +821,7 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
                 "cumulative_weeks",
             ],
             rows,
-            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, r.week.to_string(), &r.category, r.rank, ids[i], r.hours, r.runtime, r.views, r.cumulative_weeks),
+            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, Day::of(r.week), &r.category, r.rank, ids[i], r.hours, r.runtime, r.views, r.cumulative_weeks),
         ),
         Parsed::Countries(rows) => batch::insert(
             tx,
@@ -784,7 +838,7 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
                 "cumulative_weeks",
             ],
             rows,
-            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, &r.country_iso2, &r.country_name, r.week.to_string(), &r.category, r.rank, ids[i], r.cumulative_weeks),
+            &mut |st, p, i, r| bind_all!(st, p; ds, r.line as i64, &r.country_iso2, &r.country_name, Day::of(r.week), &r.category, r.rank, ids[i], r.cumulative_weeks),
         ),
         Parsed::MostPopular(rows) => batch::insert(
             tx,
@@ -818,7 +872,7 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
                 "views",
             ],
             &report.rows,
-            &mut |st, p, i, r| bind_all!(st, p; ds, &report.period, &r.sheet, r.row as i64, ids[i], r.available_globally, r.release_date.map(|d| d.to_string()), r.hours, r.runtime_minutes, r.views),
+            &mut |st, p, i, r| bind_all!(st, p; ds, &report.period, &r.sheet, r.row as i64, ids[i], r.available_globally, r.release_date.map(Day::of), r.hours, r.runtime_minutes, r.views),
         ),
         Parsed::Tmdb(rows) => batch::insert(
             tx,
@@ -842,7 +896,7 @@ fn insert_rows(tx: &Transaction, ds: i64, parsed: &Parsed, ids: &[i64]) -> Resul
             rows,
             &mut |st, p, i, r| {
                 bind_all!(st, p; ds, r.line as i64, ids[i], &r.name, r.number_of_seasons, r.vote_count, r.vote_average, r.popularity, &r.network,
-                    r.first_air_date.map(|d| d.to_string()), r.last_air_date.map(|d| d.to_string()), &r.status, r.renewed, r.show_duration_days)
+                    r.first_air_date.map(Day::of), r.last_air_date.map(Day::of), &r.status, r.renewed, r.show_duration_days)
             },
         ),
         Parsed::JustWatchTitles(rows) => batch::insert(
@@ -979,5 +1033,42 @@ fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
             path.display()
         ))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::ToSql;
+
+    /// `Day` must bind exactly the text chrono writes, for every day the data can hold.
+    #[test]
+    fn day_binds_what_chrono_writes() {
+        let text = |d: &Day| match d.to_sql().unwrap() {
+            rusqlite::types::ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(t)) => {
+                String::from_utf8(t.to_vec()).unwrap()
+            }
+            other => panic!("unexpected {other:?}"),
+        };
+        let mut d = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        let end = NaiveDate::from_ymd_opt(2101, 1, 1).unwrap();
+        let mut n = 0;
+        while d < end {
+            assert_eq!(text(&Day::of(d)), d.to_string());
+            d = d.succ_opt().unwrap();
+            n += 1;
+        }
+        assert!(n > 73_000);
+        for (y, m, dd) in [
+            (0, 1, 1),
+            (9, 2, 3),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+            assert_eq!(text(&Day::of(d)), d.to_string(), "{y}");
+        }
     }
 }
