@@ -372,21 +372,21 @@ impl Store {
         phases.mark("load");
         let (titles, resolution) = std::thread::scope(
             |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
-                let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<Vec<i64>>>();
+                let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<i64>>();
                 let (files, aliases) = (&to_store, &aliases);
                 let job = s.spawn(move || {
                     let t = std::time::Instant::now();
                     let mut titles = stored;
                     let mut interner = TitleInterner::new(&titles);
-                    let ids: Vec<Vec<i64>> = files
-                        .iter()
-                        .map(|(f, _)| interner.ids(&f.titles, &mut titles))
-                        .collect();
-                    // The main thread waits for these before any titled row; if it has gone
+                    // Each titled file's ids go to the main thread as soon as they are known, so
+                    // its rows go in while later files are interned. If the main thread has gone
                     // (an insert failed and dropped the receiver), nothing is left to do.
-                    if ids_out.send(ids).is_err() {
-                        return None;
+                    for (f, _) in files.iter().filter(|(f, _)| !f.titles.per_row.is_empty()) {
+                        if ids_out.send(interner.ids(&f.titles, &mut titles)).is_err() {
+                            return None;
+                        }
                     }
+                    drop(ids_out);
                     let r = resolve::resolve(&titles, aliases);
                     crate::timing::report(
                         format_args!("interning and resolution thread"),
@@ -395,12 +395,17 @@ impl Store {
                     Some((titles, r))
                 });
                 let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
+                    let t = std::time::Instant::now();
                     insert_rows(&tx, ds, &f.parsed, ids).map_err(|e| match e {
                         StoreError::Invalid(m) => {
                             StoreError::Invalid(format!("{}, {m}", f.path.display()))
                         }
                         e => e,
                     })?;
+                    crate::timing::report(
+                        format_args!("stored {} in", f.path.display()),
+                        t.elapsed(),
+                    );
                     if let Some(cb) = opts.progress {
                         cb(ImportProgress::Stored(f.path.clone()));
                     }
@@ -413,12 +418,12 @@ impl Store {
                             store_one(f, *ds, &[])?;
                         }
                     }
-                    let ids = ids_in.recv().map_err(|_| {
-                        StoreError::Invalid("title interning failed unexpectedly".into())
-                    })?;
-                    for ((f, ds), ids) in to_store.iter().zip(&ids) {
+                    for (f, ds) in &to_store {
                         if !f.titles.per_row.is_empty() {
-                            store_one(f, *ds, ids)?;
+                            let ids = ids_in.recv().map_err(|_| {
+                                StoreError::Invalid("title interning failed unexpectedly".into())
+                            })?;
+                            store_one(f, *ds, &ids)?;
                         }
                     }
                     phases.mark("raw inserts");
