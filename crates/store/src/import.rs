@@ -158,8 +158,12 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         Some(f) => f,
         None => greenlight_sources::detect(path, &bytes)?,
     };
-    let parsed = greenlight_sources::read_as(path, &bytes, format)?;
+    let mut parsed = greenlight_sources::read_as(path, &bytes, format)?;
     check_unique(path, &parsed)?;
+    // Credits are stored clustered by title (migration 5); written in key order they append.
+    if let Parsed::JustWatchCredits(rows) = &mut parsed {
+        rows.sort_unstable_by(|a, b| (&a.title_id, a.line).cmp(&(&b.title_id, b.line)));
+    }
     let ft = file_titles(&parsed);
     let mtime = std::fs::metadata(path)
         .and_then(|m| m.modified())

@@ -310,9 +310,9 @@ impl Store {
                 season: display,
                 number,
                 label,
-                source_titles: self.season_spellings(id)?,
-                top10: self.top10_summary(id)?,
-                engagement: self.engagement_entries(id)?,
+                source_titles: self.season_spellings(series.id, id)?,
+                top10: self.top10_summary(series.id, id)?,
+                engagement: self.engagement_entries(series.id, id)?,
             });
         }
         Ok(ShowReport {
@@ -321,18 +321,24 @@ impl Store {
         })
     }
 
-    fn season_spellings(&self, season_id: i64) -> Result<Vec<String>, StoreError> {
+    // A season's spellings are found through `titles_link (series_id, season_id)`, hence the
+    // series id alongside the season's in these three lookups.
+    fn season_spellings(&self, series_id: i64, season_id: i64) -> Result<Vec<String>, StoreError> {
         let mut st = self.conn().prepare_cached(
             "SELECT DISTINCT CASE WHEN season_title = '' THEN show_title ELSE season_title END AS s
-             FROM titles WHERE season_id = ?1 ORDER BY s",
+             FROM titles WHERE series_id = ?1 AND season_id = ?2 ORDER BY s",
         )?;
         let v = st
-            .query_map([season_id], |r| r.get(0))?
+            .query_map([series_id, season_id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         Ok(v)
     }
 
-    fn top10_summary(&self, season_id: i64) -> Result<Option<Top10Summary>, StoreError> {
+    fn top10_summary(
+        &self,
+        series_id: i64,
+        season_id: i64,
+    ) -> Result<Option<Top10Summary>, StoreError> {
         let r: (
             i64,
             Option<u32>,
@@ -341,8 +347,8 @@ impl Store {
             Option<String>,
         ) = self.conn().query_row(
             "SELECT count(*), min(c.rank), sum(c.hours), min(c.week), max(c.week)
-             FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.season_id = ?1",
-            [season_id],
+             FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.series_id = ?1 AND t.season_id = ?2",
+            [series_id, season_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
         if r.0 == 0 {
@@ -357,13 +363,17 @@ impl Store {
         }))
     }
 
-    fn engagement_entries(&self, season_id: i64) -> Result<Vec<EngagementEntry>, StoreError> {
+    fn engagement_entries(
+        &self,
+        series_id: i64,
+        season_id: i64,
+    ) -> Result<Vec<EngagementEntry>, StoreError> {
         let mut st = self.conn().prepare_cached(
             "SELECT e.report, t.season_title, e.hours, e.views, e.runtime_minutes, e.release_date, e.available_globally
-             FROM engagement e JOIN titles t ON t.id = e.title_id WHERE t.season_id = ?1 ORDER BY e.report, e.sheet, e.row",
+             FROM engagement e JOIN titles t ON t.id = e.title_id WHERE t.series_id = ?1 AND t.season_id = ?2 ORDER BY e.report, e.sheet, e.row",
         )?;
         let v = st
-            .query_map([season_id], |r| {
+            .query_map([series_id, season_id], |r| {
                 Ok(EngagementEntry {
                     report: r.get(0)?,
                     title: r.get(1)?,

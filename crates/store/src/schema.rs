@@ -372,16 +372,41 @@ DROP TABLE seasons;
 ALTER TABLE seasons_new RENAME TO seasons;
 CREATE UNIQUE INDEX seasons_key ON seasons(series_id, label_key);
 "#,
+    r#"
+-- Credits are only ever read by title, so they are stored clustered by title: the table is its
+-- own index, and an import (which writes them in key order) no longer sorts 78k keys into a
+-- separate one. A file line is unique within its dataset, which makes the key unique.
+CREATE TABLE jw_credits_new (
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,
+    person_id INTEGER NOT NULL,
+    jw_title_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    character TEXT,
+    role TEXT NOT NULL,
+    PRIMARY KEY (jw_title_id, dataset_id, line)
+) WITHOUT ROWID;
+INSERT INTO jw_credits_new SELECT dataset_id, line, person_id, jw_title_id, name, character, role
+    FROM jw_credits ORDER BY jw_title_id, dataset_id, line;
+DROP TABLE jw_credits;
+ALTER TABLE jw_credits_new RENAME TO jw_credits;
+
+-- One index serves both ways titles are looked up: by series, and by season (whose series is
+-- always known when it is asked for). An import builds it once instead of two.
+DROP INDEX titles_series;
+DROP INDEX titles_season;
+CREATE INDEX titles_link ON titles(series_id, season_id);
+"#,
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Migrations 3 and 4 rebuild the raw tables, series and seasons; a store written by version
-    /// 2 must keep every row, id and link.
+    /// Migrations 3 to 5 rebuild the raw tables, series, seasons and credits; a store written by
+    /// version 2 must keep every row, id and link.
     #[test]
-    fn migrations_3_and_4_keep_rows_ids_and_links() {
+    fn migrations_3_to_5_keep_rows_ids_and_links() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys=ON").unwrap();
         migrate(&mut conn, "store", &MIGRATIONS[..2]).unwrap();
@@ -392,7 +417,8 @@ mod tests {
              INSERT INTO titles VALUES (7, 'top10', 'Dark', 'Dark: Season 1', 'tv', '', 5, 9);
              INSERT INTO chart_weeks VALUES (3, 1, 2, '2022-01-02', 'TV (English)', 1, 7, 100, 1.5, 66, 1);
              INSERT INTO country_weeks VALUES (4, 1, 2, 'DE', 'Germany', '2022-01-02', 'TV', 1, 7, 1);
-             INSERT INTO engagement VALUES (8, 1, '2023H1', 'TV', 6, 7, 1, NULL, 100, 90, 66);",
+             INSERT INTO engagement VALUES (8, 1, '2023H1', 'TV', 6, 7, 1, NULL, 100, 90, 66);
+             INSERT INTO jw_credits VALUES (11, 1, 3, 42, 'tm1', 'Ana', 'Lead', 'ACTOR');",
         )
         .unwrap();
         migrate(&mut conn, "store", MIGRATIONS).unwrap();
@@ -415,6 +441,24 @@ mod tests {
             )
             .unwrap();
         assert_eq!(got, (7, 5, 9, 3, 4, 8));
+        // Migration 5 clusters credits by title and links titles through one index.
+        let credit: (String, String, i64) = conn
+            .query_row(
+                "SELECT name, character, line FROM jw_credits WHERE jw_title_id = 'tm1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(credit, ("Ana".into(), "Lead".into(), 3));
+        for q in [
+            "SELECT * FROM titles WHERE series_id = 5",
+            "SELECT * FROM titles WHERE series_id = 5 AND season_id = 9",
+        ] {
+            let plan: String = conn
+                .query_row(&format!("EXPLAIN QUERY PLAN {q}"), [], |r| r.get(3))
+                .unwrap();
+            assert!(plan.contains("titles_link"), "{q}: {plan}");
+        }
         // Migration 4 moved series' and seasons' keys into indexes that still refuse duplicates.
         for dup in [
             "INSERT INTO series VALUES (6, 'dark', 'Dark again', 'tv', 'dark')",
