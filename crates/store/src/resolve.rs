@@ -22,27 +22,22 @@ use rusqlite::{params, Transaction};
 // foldhash: these maps hold tens of thousands of spellings per import, and SipHash showed in the
 // profile; nothing here is keyed by untrusted input an attacker could collide.
 use foldhash::HashMap;
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 
-/// What one spelling resolved to before grouping.
+/// What one spelling resolved to before grouping. Its text borrows from the row (or alias) it
+/// came from where it can.
 #[derive(Debug, Clone)]
-struct Parsed {
+struct Parsed<'a> {
     /// Series spelling (as written, native title and season marker removed).
-    base: String,
+    base: Cow<'a, str>,
     /// `None` for catalogue rows, which describe a series and no particular season.
     label: Option<SeasonLabel>,
-    kind: String,
+    kind: &'a str,
     /// Group key: normalised base (+ year hint for same-named catalogue records).
     key: String,
+    /// Whether `key` carries a year hint; without one it is exactly the normalised `base`.
+    hinted: bool,
     forced: bool,
-}
-
-#[derive(Debug, Default)]
-struct Group<'a> {
-    kind: &'a str,
-    /// How often each (source rank, spelling) names the group; decides its display title.
-    spellings: HashMap<(u8, &'a str), usize>,
-    members: Vec<usize>,
 }
 
 fn source_rank(source: &str) -> u8 {
@@ -131,42 +126,69 @@ pub(crate) struct Resolution {
 }
 
 /// Resolves every spelling in `rows`; see the module docs for the rules.
+///
+/// Tens of thousands of spellings go through here on every import, so the working data is kept
+/// lean: each spelling is normalised once, spellings borrow from the rows, and group keys and
+/// kinds are numbered in name order (see [`number_in_order`]) so the maps below hash and compare
+/// integers while every order that reaches the output stays the order of the names.
 pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     let mut ph = crate::timing::Phases::new();
     // Catalogue records that share a name within one source are different shows: key them by year.
-    let mut catalogue_names: HashMap<(String, String, String), BTreeSet<String>> =
-        HashMap::default();
-    for r in rows {
-        if matches!(r.source.as_str(), "tmdb" | "justwatch") {
-            catalogue_names
-                .entry((r.source.clone(), r.kind.clone(), titles::normalize(&r.show)))
-                .or_default()
-                .insert(r.hint.clone());
+    let catalogue_names: Vec<Option<String>> = rows
+        .iter()
+        .map(|r| {
+            matches!(r.source.as_str(), "tmdb" | "justwatch").then(|| titles::normalize(&r.show))
+        })
+        .collect();
+    // (source, kind, name) -> (the first year seen, whether another year was seen).
+    let mut years: HashMap<(&str, &str, &str), (&str, bool)> = HashMap::default();
+    for (r, name) in rows.iter().zip(&catalogue_names) {
+        if let Some(name) = name {
+            years
+                .entry((&r.source, &r.kind, name))
+                .and_modify(|(first, more)| *more |= *first != r.hint)
+                .or_insert((&r.hint, false));
         }
     }
+    let shared_name: Vec<bool> = rows
+        .iter()
+        .zip(&catalogue_names)
+        .map(|(r, name)| {
+            name.as_ref()
+                .is_some_and(|n| years[&(r.source.as_str(), r.kind.as_str(), n.as_str())].1)
+        })
+        .collect();
+    drop(years);
 
     ph.mark("catalogue");
-    // Top 10 season spellings, the most authoritative source of (series, season) pairs.
-    let mut top10_spellings: HashMap<String, (String, SeasonLabel)> = HashMap::default();
+    // Top 10 season spellings, the most authoritative source of (series, season) pairs: the
+    // normalised spelling -> the row that spells it (its parse holds the series and season).
+    let mut top10_spellings: HashMap<String, usize> = HashMap::default();
     let mut parsed: Vec<Parsed> = Vec::with_capacity(rows.len());
-    for r in rows {
-        let p = parse_row(r, aliases, &catalogue_names);
-        if r.source == "top10" && !r.season.is_empty() {
-            if let Some(l) = &p.label {
-                let (english, _) = titles::split_native(&r.season);
-                top10_spellings.insert(titles::normalize(english), (p.base.clone(), l.clone()));
-            }
+    for (i, ((r, name), shared)) in rows
+        .iter()
+        .zip(catalogue_names)
+        .zip(shared_name)
+        .enumerate()
+    {
+        let p = parse_row(r, aliases, name, shared);
+        if r.source == "top10" && !r.season.is_empty() && p.label.is_some() {
+            let (english, _) = titles::split_native(&r.season);
+            top10_spellings.insert(titles::normalize(english), i);
         }
         parsed.push(p);
     }
     ph.mark("parse_rows");
     // Series known to be TV with explicit seasons: the only prefixes a bare number may follow.
-    let tv_keys: HashMap<String, String> = parsed
+    let tv_keys: HashMap<&str, &Cow<str>> = parsed
         .iter()
         .filter(|p| p.kind == "tv" && matches!(p.label, Some(SeasonLabel::Season { .. })))
-        .map(|p| (p.key.clone(), p.base.clone()))
+        .map(|p| (p.key.as_str(), &p.base))
         .collect();
-    for (r, p) in rows.iter().zip(parsed.iter_mut()) {
+    // Worked out against the parses as they stand, then applied (only engagement spellings
+    // change, and neither map above is read from one).
+    let mut updates: Vec<(usize, Cow<str>, SeasonLabel)> = Vec::new();
+    for (i, (r, p)) in rows.iter().zip(&parsed).enumerate() {
         if r.source != "engagement"
             || p.forced
             || p.label != Some(SeasonLabel::Whole)
@@ -174,125 +196,161 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         {
             continue;
         }
-        let (english, _) = titles::split_native(&r.season);
-        if let Some((base, label)) = top10_spellings.get(&titles::normalize(english)) {
-            if *label != SeasonLabel::Whole {
-                p.base = base.clone();
-                p.key = titles::normalize(base);
-                p.label = Some(label.clone());
-                p.kind = "tv".into();
+        // With no marker, the base is the whole English spelling and the key its normal form.
+        if let Some(&j) = top10_spellings.get(&p.key) {
+            if let Some(label) = parsed[j]
+                .label
+                .as_ref()
+                .filter(|l| **l != SeasonLabel::Whole)
+            {
+                updates.push((i, parsed[j].base.clone(), label.clone()));
                 continue;
             }
         }
-        if let Some((base, label)) = known_prefix(english, &tv_keys) {
-            p.key = titles::normalize(&base);
-            p.base = base;
-            p.label = Some(label);
-            p.kind = "tv".into();
+        if let Some((base, label)) = known_prefix(&p.base, &tv_keys) {
+            updates.push((i, base, label));
         }
+    }
+    drop(tv_keys);
+    for (i, base, label) in updates {
+        let p = &mut parsed[i];
+        p.key = titles::normalize(&base);
+        p.base = base;
+        p.label = Some(label);
+        p.kind = "tv";
+        p.hinted = false;
     }
 
     ph.mark("known_prefix");
+    let (key_of, key_names) = number_in_order(parsed.iter().map(|p| p.key.as_str()));
+    let (kind_of, kind_names) = number_in_order(parsed.iter().map(|p| p.kind));
+    let kind_id = |name: &str| kind_names.binary_search(&name).ok();
+    let (tv, unknown) = (kind_id("tv"), kind_id("unknown"));
     // Group by (key, kind); unknown kinds join the single known kind of their key.
-    let mut kinds_by_key: HashMap<&str, BTreeSet<&str>> = HashMap::default();
-    for p in &parsed {
-        if p.kind != "unknown" {
-            kinds_by_key
-                .entry(p.key.as_str())
-                .or_default()
-                .insert(p.kind.as_str());
+    // The known kinds of each key, sorted.
+    let mut kinds_by_key: Vec<Vec<usize>> = vec![Vec::new(); key_names.len()];
+    for (&key, &kind) in key_of.iter().zip(&kind_of) {
+        if Some(kind) != unknown {
+            let ks = &mut kinds_by_key[key];
+            if let Err(at) = ks.binary_search(&kind) {
+                ks.insert(at, kind);
+            }
         }
     }
     let mut unresolved: Vec<(i64, String, Vec<String>)> = Vec::new();
-    let mut final_kind: Vec<&str> = Vec::with_capacity(parsed.len());
-    for (r, p) in rows.iter().zip(&parsed) {
-        let k: &str = if p.kind == "unknown" {
-            match kinds_by_key.get(p.key.as_str()) {
-                Some(ks) if ks.len() == 1 => ks.iter().next().copied().unwrap_or_default(),
-                Some(ks) => {
-                    unresolved.push((
-                        r.id,
-                        "the report does not say whether this is a series or a film, and both exist under this title".into(),
-                        ks.iter().map(|k| format!("{} ({k})", p.base)).collect(),
-                    ));
-                    "unknown"
-                }
-                None => "unknown",
+    let mut final_kind: Vec<usize> = Vec::with_capacity(parsed.len());
+    for ((r, p), (&key, &kind)) in rows.iter().zip(&parsed).zip(key_of.iter().zip(&kind_of)) {
+        let k = match kinds_by_key[key].as_slice() {
+            _ if Some(kind) != unknown => kind,
+            [] => kind,
+            [one] => *one,
+            several => {
+                unresolved.push((
+                    r.id,
+                    "the report does not say whether this is a series or a film, and both exist under this title".into(),
+                    several.iter().map(|&k| format!("{} ({})", p.base, kind_names[k])).collect(),
+                ));
+                kind
             }
-        } else {
-            &p.kind
         };
         final_kind.push(k);
     }
 
     ph.mark("kinds");
-    // Disambiguator merging: alias key -> group keys that share it.
-    // Many rows share a (key, spelling, kind) (every week of a season, every country): each is
-    // keyed once.
-    let mut by_alias: HashMap<(String, String), BTreeSet<String>> = HashMap::default();
-    let mut seen: foldhash::HashSet<(&str, &str, &str)> = foldhash::HashSet::default();
-    for (p, &k) in parsed.iter().zip(&final_kind) {
-        if !seen.insert((p.key.as_str(), p.base.as_str(), k)) {
-            continue;
-        }
-        let base_for_alias = strip_year_hint(&p.key, &p.base);
-        by_alias
-            .entry((titles::alias_key(&base_for_alias), k.to_string()))
-            .or_default()
-            .insert(p.key.clone());
+    // Disambiguator merging: alias key -> group keys that share it (visited in first-seen order).
+    // Many rows share a (key, kind) (every week of a season, every country): each is keyed once.
+    // A spelling with no year hint and nothing that could be a disambiguator (`(2009)`) has the
+    // alias key of its group key; only the others are worked out from their text.
+    let mut alias_index: HashMap<(Cow<str>, usize), usize> = HashMap::default();
+    let mut by_alias: Vec<(Cow<str>, usize, Vec<usize>)> = Vec::new();
+    let mut seen_keys: foldhash::HashSet<(usize, usize)> = foldhash::HashSet::default();
+    let mut seen_spellings: foldhash::HashSet<(usize, &str, usize)> = Default::default();
+    for ((p, &key), &kind) in parsed.iter().zip(&key_of).zip(&final_kind) {
+        let alias = if !p.hinted && !p.base.trim_end().ends_with(')') {
+            if !seen_keys.insert((key, kind)) {
+                continue;
+            }
+            Cow::Borrowed(titles::alias_key_of_normalized(&p.key))
+        } else {
+            if !seen_spellings.insert((key, &p.base, kind)) {
+                continue;
+            }
+            Cow::Owned(titles::alias_key(&strip_year_hint(&p.key, &p.base)))
+        };
+        let at = *alias_index
+            .entry((alias, kind))
+            .or_insert_with_key(|(alias, kind)| {
+                by_alias.push((alias.clone(), *kind, Vec::new()));
+                by_alias.len() - 1
+            });
+        by_alias[at].2.push(key);
     }
-    let mut redirect: HashMap<(String, String), String> = HashMap::default();
-    let mut ambiguous_bare: HashMap<(String, String), Vec<String>> = HashMap::default();
-    for ((alias, kind), keys) in &by_alias {
+    let mut redirect: HashMap<(usize, usize), usize> = HashMap::default();
+    let mut ambiguous_bare: HashMap<(usize, usize), Vec<usize>> = HashMap::default();
+    for (alias, kind, keys) in &mut by_alias {
+        // Key numbers are in name order, so this is the keys' name order.
+        keys.sort_unstable();
+        keys.dedup();
         if keys.len() < 2 {
             continue;
         }
-        let variants: Vec<&String> = keys.iter().filter(|k| *k != alias).collect();
+        let variants: Vec<usize> = keys
+            .iter()
+            .copied()
+            .filter(|&k| key_names[k] != alias)
+            .collect();
         if variants.len() == 1 {
-            for k in keys {
+            for &k in keys.iter() {
                 if k != variants[0] {
-                    redirect.insert((k.clone(), kind.clone()), variants[0].clone());
+                    redirect.insert((k, *kind), variants[0]);
                 }
             }
-        } else if keys.contains(alias) {
-            ambiguous_bare.insert(
-                (alias.clone(), kind.clone()),
-                variants.iter().map(|s| s.to_string()).collect(),
-            );
+        } else if let Some(&bare) = keys.iter().find(|&&k| key_names[k] == alias) {
+            ambiguous_bare.insert((bare, *kind), variants);
         }
     }
 
     ph.mark("alias");
-    let mut group_index: HashMap<(String, String), usize> = HashMap::default();
-    let mut groups: Vec<((String, String), Group)> = Vec::new();
-    for (i, ((r, p), &k)) in rows.iter().zip(&parsed).zip(&final_kind).enumerate() {
-        let gk = (p.key.clone(), k.to_string());
-        let gk = match redirect.get(&gk) {
-            Some(target) => (target.clone(), k.to_string()),
-            None => gk,
-        };
+    // Groups as (key, kind), numbered in first-seen order; each row's group.
+    let mut group_index: HashMap<(usize, usize), usize> = HashMap::default();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut group_of_row: Vec<usize> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let mut gk = (key_of[i], final_kind[i]);
+        if let Some(&target) = redirect.get(&gk) {
+            gk.0 = target;
+        }
         if let Some(cands) = ambiguous_bare.get(&gk) {
-            if !p.forced && !matches!(r.source.as_str(), "tmdb" | "justwatch") {
+            if !parsed[i].forced && !matches!(r.source.as_str(), "tmdb" | "justwatch") {
                 unresolved.push((
                     r.id,
                     "several series carry this title with a disambiguator; this spelling has none"
                         .into(),
-                    cands.clone(),
+                    cands.iter().map(|&k| key_names[k].to_string()).collect(),
                 ));
             }
         }
-        let n = groups.len();
-        let at = *group_index.entry(gk).or_insert_with_key(|gk| {
-            groups.push((gk.clone(), Group::default()));
-            n
+        let g = *group_index.entry(gk).or_insert_with(|| {
+            groups.push(gk);
+            groups.len() - 1
         });
-        let g = &mut groups[at].1;
-        g.kind = k;
-        *g.spellings
-            .entry((source_rank(&r.source), p.base.as_str()))
-            .or_default() += 1;
-        g.members.push(i);
+        group_of_row.push(g);
     }
+    // The rows of each group in row order, as one array cut by group (a counting sort).
+    let mut starts = vec![0usize; groups.len() + 1];
+    for &g in &group_of_row {
+        starts[g + 1] += 1;
+    }
+    for g in 0..groups.len() {
+        starts[g + 1] += starts[g];
+    }
+    let mut next = starts.clone();
+    let mut members = vec![0usize; rows.len()];
+    for (i, &g) in group_of_row.iter().enumerate() {
+        members[next[g]] = i;
+        next[g] += 1;
+    }
+    let members_of = |g: usize| &members[starts[g]..starts[g + 1]];
 
     ph.mark("groups");
     // Series and seasons, numbered in a fixed order. TV first, so a series keeps the bare slug
@@ -304,45 +362,57 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         links: vec![(0, None); rows.len()],
         unresolved: Vec::with_capacity(unresolved.len()),
     };
-    let shown: Vec<String> = groups.iter().map(|(_, g)| display_title(g)).collect();
-    let mut order: Vec<(&(String, String), &Group, &String)> = groups
-        .iter()
-        .zip(&shown)
-        .map(|((k, g), t)| (k, g, t))
+    let mut spellings = Vec::new();
+    let mut shown: Vec<String> = (0..groups.len())
+        .map(|g| {
+            let of_group = members_of(g)
+                .iter()
+                .map(|&i| (source_rank(&rows[i].source), parsed[i].base.as_ref()));
+            display_title(of_group, &mut spellings)
+        })
         .collect();
-    order.sort_by_key(|(k, g, _)| (g.kind != "tv", k.0.as_str(), k.1.as_str()));
-    for (gk, g, title) in order {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_unstable_by_key(|&g| {
+        let (key, kind) = groups[g];
+        (Some(kind) != tv, key, kind)
+    });
+    let mut series_of_group = vec![0usize; groups.len()];
+    let mut labels: Vec<&SeasonLabel> = Vec::new();
+    for g in order {
+        let (key, kind) = groups[g];
         out.series.push(SeriesOut {
-            slug: unique_slug(&gk.0, g.kind, &mut slugs),
-            title: title.clone(),
-            kind: g.kind.to_string(),
-            key: gk.0.clone(),
+            slug: unique_slug(key_names[key], kind_names[kind], &mut slugs),
+            title: std::mem::take(&mut shown[g]),
+            kind: kind_names[kind].to_string(),
+            key: key_names[key].to_string(),
         });
+        series_of_group[g] = out.series.len() - 1;
         let series_id = out.series.len() as i64;
-        // A label's ordinal and its key each identify it, so seasons are numbered in ordinal
-        // order and members find theirs by the label itself, without building keys.
-        let mut season_ids: HashMap<&SeasonLabel, i64> = HashMap::default();
-        for &i in &g.members {
-            if let Some(l) = &parsed[i].label {
-                season_ids.insert(l, 0);
-            }
-        }
-        let mut labels: Vec<((u8, i64, String), &SeasonLabel)> =
-            season_ids.keys().map(|l| (l.ordinal(), *l)).collect();
-        labels.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (ordinal, (_, l)) in labels.into_iter().enumerate() {
+        // A label's ordinal and the label each identify the other, so seasons are numbered in
+        // ordinal order and members find theirs by the label's place in that order.
+        labels.clear();
+        labels.extend(
+            members_of(g)
+                .iter()
+                .filter_map(|&i| parsed[i].label.as_ref()),
+        );
+        labels.sort_unstable_by(|a, b| a.ordinal_ref().cmp(&b.ordinal_ref()));
+        labels.dedup();
+        let first_season = out.seasons.len() as i64 + 1;
+        for (ordinal, l) in labels.iter().enumerate() {
             out.seasons.push(SeasonOut {
                 series_id,
-                label: l.clone(),
+                label: (*l).clone(),
                 ordinal: ordinal as i64,
             });
-            season_ids.insert(l, out.seasons.len() as i64);
         }
-        for &i in &g.members {
-            let season_id = parsed[i]
-                .label
-                .as_ref()
-                .and_then(|l| season_ids.get(l).copied());
+        for &i in members_of(g) {
+            let season_id = parsed[i].label.as_ref().map(|l| {
+                let at = labels
+                    .binary_search_by(|x| x.ordinal_ref().cmp(&l.ordinal_ref()))
+                    .expect("every member's label is listed");
+                first_season + at as i64
+            });
             out.links[i] = (series_id, season_id);
         }
     }
@@ -351,19 +421,19 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
     // Where a title is both a series and a film, the kind last in name order speaks for it, as
     // it always has (tv over film), whatever order the groups were found in.
-    let mut titles_by_key: HashMap<&str, (&str, String)> = HashMap::default();
-    for (((key, kind), _), t) in groups.iter().zip(&shown) {
-        match titles_by_key.get(key.as_str()) {
-            Some((k, _)) if *k >= kind.as_str() => {}
-            _ => {
-                titles_by_key.insert(key, (kind, t.clone()));
-            }
+    let mut title_of_key: Vec<Option<(usize, usize)>> = vec![None; key_names.len()];
+    for (g, &(key, kind)) in groups.iter().enumerate() {
+        match title_of_key[key] {
+            Some((k, _)) if k >= kind => {}
+            _ => title_of_key[key] = Some((kind, series_of_group[g])),
         }
     }
-    let readable = |key: &String| -> String {
-        let Some((_, title)) = titles_by_key.get(key.as_str()) else {
-            return key.clone();
+    let readable = |key: &str| -> String {
+        let found = key_names.binary_search(&key).ok();
+        let Some((_, series)) = found.and_then(|k| title_of_key[k]) else {
+            return key.to_string();
         };
+        let title = &out.series[series].title;
         match key
             .strip_prefix(titles::normalize(title).as_str())
             .map(str::trim)
@@ -372,32 +442,52 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             Some(rest) => format!("{title} ({rest})"),
         }
     };
-    for (id, reason, cands) in unresolved {
-        let cands: Vec<String> = cands.iter().map(readable).collect();
-        out.unresolved.push((
-            id,
-            reason,
-            serde_json::to_string(&cands).unwrap_or_default(),
-        ));
-    }
+    let unresolved: Vec<(i64, String, String)> = unresolved
+        .into_iter()
+        .map(|(id, reason, cands)| {
+            let cands: Vec<String> = cands.iter().map(|c| readable(c)).collect();
+            (
+                id,
+                reason,
+                serde_json::to_string(&cands).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.unresolved = unresolved;
     ph.mark("unresolved");
-    // Freeing the working maps (hundreds of thousands of small strings) takes a good part of
-    // the resolution time, and nothing waits on it: another thread does it.
-    drop(titles_by_key);
-    drop(groups);
-    let garbage = (
-        catalogue_names,
-        top10_spellings,
-        parsed,
-        tv_keys,
-        by_alias,
-        redirect,
-        ambiguous_bare,
-        group_index,
-        shown,
-    );
+    // Freeing the working data (tens of thousands of small strings and vectors) takes a good
+    // part of the resolution time, and nothing waits on it: another thread frees what owns no
+    // borrowed text.
+    let keys: Vec<String> = parsed.into_iter().map(|p| p.key).collect();
+    let garbage = (keys, top10_spellings, kinds_by_key);
     std::thread::spawn(move || drop(garbage));
     out
+}
+
+/// Numbers the distinct strings of `items` in name order: each item's number, and the names by
+/// number. Comparing numbers then compares names, so maps keyed by numbers hash integers and
+/// sorts by number give the order sorts by name gave.
+fn number_in_order<'s>(items: impl Iterator<Item = &'s str>) -> (Vec<usize>, Vec<&'s str>) {
+    let mut seen: HashMap<&str, usize> = HashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let first_seen: Vec<usize> = items
+        .map(|s| {
+            *seen.entry(s).or_insert_with(|| {
+                names.push(s);
+                names.len() - 1
+            })
+        })
+        .collect();
+    let mut by_name: Vec<usize> = (0..names.len()).collect();
+    by_name.sort_unstable_by_key(|&i| names[i]);
+    let mut rank = vec![0; names.len()];
+    for (r, &i) in by_name.iter().enumerate() {
+        rank[i] = r;
+    }
+    (
+        first_seen.into_iter().map(|i| rank[i]).collect(),
+        by_name.into_iter().map(|i| names[i]).collect(),
+    )
 }
 
 /// Writes a resolution: replaces `series`, `seasons` and `unresolved`, inserts the spellings of
@@ -491,11 +581,14 @@ pub struct ResolveCounts {
     pub unresolved: usize,
 }
 
-fn parse_row(
-    r: &TitleRow,
-    aliases: &HashMap<String, (String, Option<String>)>,
-    catalogue_names: &HashMap<(String, String, String), BTreeSet<String>>,
-) -> Parsed {
+/// Parses one spelling. `catalogue_name` is the normalised show of a catalogue row (worked out
+/// already), `shared_name` whether other records of its source and kind share that name.
+fn parse_row<'a>(
+    r: &'a TitleRow,
+    aliases: &'a Aliases,
+    catalogue_name: Option<String>,
+    shared_name: bool,
+) -> Parsed<'a> {
     let spelling = if r.season.is_empty() {
         &r.show
     } else {
@@ -510,21 +603,21 @@ fn parse_row(
     if let Some((series, season)) = alias {
         // `Title (film)` / `Title (tv)` in an alias decides the kind the report didn't give.
         let (series, kind) = match series.rsplit_once(" (") {
-            Some((t, "film)")) => (t.to_string(), "film".to_string()),
-            Some((t, "tv)")) => (t.to_string(), "tv".to_string()),
-            _ => (series.clone(), r.kind.clone()),
+            Some((t, "film)")) => (t, "film"),
+            Some((t, "tv)")) => (t, "tv"),
+            _ => (series.as_str(), r.kind.as_str()),
         };
-        let series = &series;
         let label = match season {
             Some(s) => SeasonLabel::parse_user(s),
             None => titles::parse_season_title(english).season,
         };
         let is_catalogue = matches!(r.source.as_str(), "tmdb" | "justwatch" | "ledger");
         return Parsed {
-            base: series.clone(),
+            base: Cow::Borrowed(series),
             label: (!is_catalogue).then_some(label),
             kind,
             key: titles::normalize(series),
+            hinted: false,
             forced: true,
         };
     }
@@ -544,43 +637,40 @@ fn parse_row(
             };
             let kind = if r.kind == "film" { "film" } else { "tv" };
             Parsed {
-                base: r.show.clone(),
+                base: Cow::Borrowed(&r.show),
                 label: Some(label),
-                kind: kind.into(),
+                kind,
                 key: titles::normalize(&r.show),
+                hinted: false,
                 forced: false,
             }
         }
         "engagement" => {
-            let p = titles::parse_season_title(&r.season);
-            let kind = if r.kind == "unknown" && p.season != SeasonLabel::Whole {
-                "tv".to_string()
+            let (base, season) = titles::split_season_title(&r.season);
+            let kind = if r.kind == "unknown" && season != SeasonLabel::Whole {
+                "tv"
             } else {
-                r.kind.clone()
+                &r.kind
             };
             Parsed {
-                key: titles::normalize(&p.base),
-                base: p.base,
-                label: Some(p.season),
+                base: Cow::Borrowed(base),
+                label: Some(season),
                 kind,
+                key: titles::normalize(base),
+                hinted: false,
                 forced: false,
             }
         }
         _ => {
-            let n = titles::normalize(&r.show);
-            let dup = catalogue_names
-                .get(&(r.source.clone(), r.kind.clone(), n.clone()))
-                .is_some_and(|years| years.len() > 1);
-            let key = if dup && !r.hint.is_empty() {
-                format!("{n} {}", r.hint)
-            } else {
-                n
-            };
+            let n = catalogue_name.unwrap_or_else(|| titles::normalize(&r.show));
+            let hinted = shared_name && !r.hint.is_empty();
+            let key = if hinted { format!("{n} {}", r.hint) } else { n };
             Parsed {
-                base: r.show.clone(),
+                base: Cow::Borrowed(&r.show),
                 label: None,
-                kind: r.kind.clone(),
+                kind: &r.kind,
                 key,
+                hinted,
                 forced: false,
             }
         }
@@ -596,43 +686,69 @@ fn strip_year_hint(key: &str, base: &str) -> String {
     }
 }
 
-fn known_prefix(title: &str, tv_keys: &HashMap<String, String>) -> Option<(String, SeasonLabel)> {
-    let cut_points = title
-        .char_indices()
-        .filter(|&(_, c)| c == ' ' || c == ':')
-        .map(|(i, _)| i);
-    let mut best: Option<(String, SeasonLabel)> = None;
-    for i in cut_points {
+fn known_prefix<'a>(
+    title: &str,
+    tv_keys: &HashMap<&str, &Cow<'a, str>>,
+) -> Option<(Cow<'a, str>, SeasonLabel)> {
+    let mut best: Option<(Cow<str>, SeasonLabel)> = None;
+    // Only colons and whitespace are trimmed, and they add nothing to a normal form, so the
+    // trimmed prefix's normal form is the cut's.
+    titles::for_each_normalized_prefix(title, |i, normalized| {
         let prefix = title[..i].trim_end_matches(':').trim();
         if prefix.is_empty() {
-            continue;
+            return;
         }
-        if let Some(base) = tv_keys.get(&titles::normalize(prefix)) {
+        if let Some(base) = tv_keys.get(normalized) {
             if let Some(label) = titles::split_known_prefix(title, prefix, true) {
                 if !matches!(label, SeasonLabel::Named { .. } | SeasonLabel::Whole) {
-                    best = Some((base.clone(), label));
+                    best = Some(((*base).clone(), label));
                 }
             }
         }
-    }
+    });
     best
 }
 
-fn display_title(g: &Group) -> String {
-    // The most authoritative source's most frequent spelling; ties broken by text for determinism.
-    let best_rank = g.spellings.keys().map(|(r, _)| *r).min().unwrap_or(9);
-    g.spellings
-        .iter()
-        .filter(|((r, _), _)| *r == best_rank)
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0 .1.cmp(a.0 .1)))
-        .map(|((_, s), _)| s.to_string())
-        .unwrap_or_default()
+/// The most authoritative source's most frequent spelling of a group, from its members'
+/// `(source rank, spelling)`; ties broken by text for determinism. `scratch` is reused between
+/// groups.
+fn display_title<'s>(
+    spellings: impl Iterator<Item = (u8, &'s str)>,
+    scratch: &mut Vec<&'s str>,
+) -> String {
+    scratch.clear();
+    let mut best_rank = u8::MAX;
+    for (rank, s) in spellings {
+        if rank < best_rank {
+            best_rank = rank;
+            scratch.clear();
+        }
+        if rank == best_rank {
+            scratch.push(s);
+        }
+    }
+    scratch.sort_unstable();
+    // Runs of one spelling, in text order: the first longest run wins.
+    let mut best: (usize, &str) = (0, "");
+    for run in scratch.chunk_by(|a, b| a == b) {
+        if run.len() > best.0 {
+            best = (run.len(), run[0]);
+        }
+    }
+    best.1.to_string()
 }
 
 /// URL slug: the normalised match key with dashes; a film sharing a series' title gets `-film`, and
 /// any remaining clash a number. Deterministic because groups are visited in a fixed order.
 pub fn slugify(key: &str) -> String {
-    let n = titles::normalize(key).replace(' ', "-");
+    // A space and a dash are one byte each: swap them in place.
+    let mut bytes = titles::normalize(key).into_bytes();
+    for b in &mut bytes {
+        if *b == b' ' {
+            *b = b'-';
+        }
+    }
+    let n = String::from_utf8(bytes).expect("swapping ASCII bytes keeps UTF-8");
     if n.is_empty() {
         "untitled".into()
     } else {
