@@ -109,9 +109,14 @@ struct SeriesOut {
 }
 
 /// One season; its id is its position + 1.
+/// A season as stored. Its label's columns are rendered here, on the resolution thread, so the
+/// thread that writes them (the import's critical path) only binds them.
 struct SeasonOut {
     series_id: i64,
-    label: SeasonLabel,
+    key: String,
+    json: String,
+    display: String,
+    number: Option<u32>,
     ordinal: i64,
 }
 
@@ -402,7 +407,10 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         for (ordinal, l) in labels.iter().enumerate() {
             out.seasons.push(SeasonOut {
                 series_id,
-                label: (*l).clone(),
+                key: l.key(),
+                json: serde_json::to_string(l).unwrap_or_default(),
+                display: l.display(),
+                number: l.number(),
                 ordinal: ordinal as i64,
             });
         }
@@ -518,10 +526,7 @@ pub(crate) fn write(
             "ordinal",
         ],
         &r.seasons,
-        &mut |st, p, i, s| {
-            bind_all!(st, p; i as i64 + 1, s.series_id, s.label.key(),
-                serde_json::to_string(&s.label).unwrap_or_default(), s.label.display(), s.label.number(), s.ordinal)
-        },
+        &mut |st, p, i, s| bind_all!(st, p; i as i64 + 1, s.series_id, &s.key, &s.json, &s.display, s.number, s.ordinal),
     )?;
     // Spellings not stored yet are inserted with their links; stored ones are updated only where
     // the link changed.
