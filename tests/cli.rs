@@ -231,9 +231,16 @@ fn one_bad_file_in_a_call_stores_none_of_the_call() {
         format!("{TOP10}2022-08-28\tTV (English)\t0\tX\tN/A\t5\t\t\t1\n").as_bytes(),
     );
     let good = data_dir().join("netflix-top10/most-popular.tsv");
+    // Credits are stored while the other files parse; the bad file must undo that too.
+    let credits = data_dir().join("justwatch/credits.csv");
     let out = greenlight(
         &db,
-        &["import", good.to_str().unwrap(), bad.to_str().unwrap()],
+        &[
+            "import",
+            good.to_str().unwrap(),
+            credits.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
     );
     assert!(!out.status.success());
     assert_eq!(json(&db, &["stats", "--json"]), empty);

@@ -235,14 +235,40 @@ impl Store {
             cb(ImportProgress::Files(files.len()));
         }
         let mut phases = crate::timing::Phases::new();
-        let parsed = parse_all(&files, opts)?;
-        phases.mark("parse");
+        let early = early_file(&files, opts);
         // Foreign keys are checked by construction here (rows reference the dataset and titles
         // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
         // inside a transaction, so it is switched around it.
         self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
         let journal = self.bulk_journal();
-        let result = self.store_parsed(&parsed, opts, &mut phases);
+        let result = (|| {
+            let tx = self.conn_mut().transaction()?;
+            // Secondary indexes are dropped for the bulk work and rebuilt once at the end: a
+            // sorted index build is much cheaper than keeping B-trees ordered row by row. DDL is
+            // transactional in SQLite, so a failure still leaves the store as it was.
+            let indexes = drop_secondary_indexes(&tx)?;
+            // The early file (see `early_file`) is stored by this thread while the others parse.
+            let (parsed, early) = parse_all(&files, opts, early, |f| {
+                if !matches!(f.parsed, Parsed::JustWatchCredits(_)) {
+                    return Ok(None);
+                }
+                let t = std::time::Instant::now();
+                let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, &f.dataset)?;
+                if let Some(ds) = ds {
+                    store_rows(&tx, f, ds, &[])?;
+                }
+                crate::timing::report(
+                    format_args!("stored early {} in", f.path.display()),
+                    t.elapsed(),
+                );
+                if let Some(cb) = opts.progress {
+                    cb(ImportProgress::Stored(f.path.clone()));
+                }
+                Ok(Some(summary))
+            })?;
+            phases.mark("parse");
+            store_parsed(tx, indexes, &parsed, early, opts, &mut phases)
+        })();
         if journal {
             // Back to WAL for readers; should that fail, the store is valid in rollback mode and
             // the next open switches it back.
@@ -280,187 +306,197 @@ impl Store {
                 .execute_batch(&format!("PRAGMA synchronous={synchronous}"))
                 .is_ok()
     }
+}
 
-    fn store_parsed(
-        &mut self,
-        parsed: &[ParsedFile],
-        opts: &ImportOptions,
-        phases: &mut crate::timing::Phases,
-    ) -> Result<ImportSummary, StoreError> {
-        // Of several snapshots of one dataset in the same call only the newest is stored; the
-        // others are reported as older, exactly as if they had been imported first.
-        let datasets: Vec<&(String, NaiveDate)> = parsed.iter().map(|f| &f.dataset).collect();
-        let mut newest: HashMap<&str, usize> = HashMap::new();
-        for (i, (key, as_of)) in datasets.iter().enumerate() {
-            match newest.get(key.as_str()) {
-                Some(&j) if datasets[j].1 >= *as_of => {}
-                _ => {
-                    newest.insert(key, i);
-                }
+/// The rest of an import once every file is parsed: decide each file's fate, store the new ones,
+/// resolve, index and commit. `early` is the file already stored during the parse, with its
+/// outcome.
+fn store_parsed(
+    tx: Transaction<'_>,
+    indexes: Vec<(String, String)>,
+    parsed: &[ParsedFile],
+    early: Option<(usize, FileSummary)>,
+    opts: &ImportOptions,
+    phases: &mut crate::timing::Phases,
+) -> Result<ImportSummary, StoreError> {
+    // Of several snapshots of one dataset in the same call only the newest is stored; the
+    // others are reported as older, exactly as if they had been imported first.
+    let datasets: Vec<&(String, NaiveDate)> = parsed.iter().map(|f| &f.dataset).collect();
+    let mut newest: HashMap<&str, usize> = HashMap::new();
+    for (i, (key, as_of)) in datasets.iter().enumerate() {
+        match newest.get(key.as_str()) {
+            Some(&j) if datasets[j].1 >= *as_of => {}
+            _ => {
+                newest.insert(key, i);
             }
         }
-        let tx = self.conn_mut().transaction()?;
-        // Secondary indexes are dropped for the bulk work and rebuilt once at the end: a sorted
-        // index build is much cheaper than keeping B-trees ordered row by row. DDL is
-        // transactional in SQLite, so a failure still leaves the store as it was.
-        let indexes = drop_secondary_indexes(&tx)?;
-        let mut summaries = Vec::new();
-        let mut to_store: Vec<(&ParsedFile, i64)> = Vec::new();
-        for (i, f) in parsed.iter().enumerate() {
-            let (key, _) = &datasets[i];
-            if newest.get(key.as_str()) != Some(&i) {
-                let kept = &datasets[newest[key.as_str()]];
-                summaries.push(FileSummary {
-                    file: f.path.display().to_string(),
-                    format: f.format.name().to_string(),
-                    dataset: key.clone(),
-                    as_of: datasets[i].1.to_string(),
-                    rows: f.parsed.len(),
-                    outcome: ImportOutcome::SkippedOlder {
-                        stored_as_of: kept.1.to_string(),
-                    },
-                });
+    }
+    let mut summaries = Vec::new();
+    let mut to_store: Vec<(&ParsedFile, i64)> = Vec::new();
+    let mut stored_early = false;
+    for (i, f) in parsed.iter().enumerate() {
+        let (key, _) = &datasets[i];
+        if let Some((e, summary)) = early.as_ref().filter(|(e, _)| *e == i) {
+            // `early_file` only picks a file no other in the call can share a dataset with.
+            if newest.get(key.as_str()) != Some(e)
+                || datasets.iter().filter(|(k, _)| k == key).count() != 1
+            {
+                return Err(StoreError::Invalid(format!(
+                        "{}: stored before its dataset was known to be unique in the call (an internal error; nothing was stored)",
+                        f.path.display()
+                    )));
+            }
+            stored_early = matches!(
+                summary.outcome,
+                ImportOutcome::Imported | ImportOutcome::Replaced { .. }
+            );
+            summaries.push(summary.clone());
+            continue;
+        }
+        if newest.get(key.as_str()) != Some(&i) {
+            let kept = &datasets[newest[key.as_str()]];
+            summaries.push(FileSummary {
+                file: f.path.display().to_string(),
+                format: f.format.name().to_string(),
+                dataset: key.clone(),
+                as_of: datasets[i].1.to_string(),
+                rows: f.parsed.len(),
+                outcome: ImportOutcome::SkippedOlder {
+                    stored_as_of: kept.1.to_string(),
+                },
+            });
+            if let Some(cb) = opts.progress {
+                cb(ImportProgress::Stored(f.path.clone()));
+            }
+            continue;
+        }
+        let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, datasets[i])?;
+        match ds {
+            Some(ds) => to_store.push((f, ds)),
+            None => {
                 if let Some(cb) = opts.progress {
                     cb(ImportProgress::Stored(f.path.clone()));
                 }
-                continue;
             }
-            let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, datasets[i])?;
-            match ds {
-                Some(ds) => to_store.push((f, ds)),
-                None => {
-                    if let Some(cb) = opts.progress {
-                        cb(ImportProgress::Stored(f.path.clone()));
-                    }
-                }
-            }
-            summaries.push(summary);
         }
-        // Nothing new (every file unchanged or older): the store is exactly as it was, so roll
-        // back (restoring the dropped indexes) instead of rebuilding them and re-resolving.
-        if to_store.is_empty() {
-            drop(tx);
-            let (series, seasons, unresolved) = self.conn().query_row(
+        summaries.push(summary);
+    }
+    // Nothing new (every file unchanged or older): the store is exactly as it was, so roll
+    // back (restoring the dropped indexes) instead of rebuilding them and re-resolving.
+    if to_store.is_empty() && !stored_early {
+        let (series, seasons, unresolved) = tx.query_row(
                 "SELECT (SELECT count(*) FROM series), (SELECT count(*) FROM seasons), (SELECT count(*) FROM unresolved)",
                 [],
                 |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)),
             )?;
-            return Ok(ImportSummary {
-                files: summaries,
-                series,
-                seasons,
-                unresolved,
-            });
-        }
-        // Spellings no longer referenced by any row (a replaced snapshot's) must not linger; the
-        // ones the new files use again are interned afresh below. Only a replacement can orphan
-        // one, and the scan costs a pass over every raw table.
-        if summaries
-            .iter()
-            .any(|f| matches!(f.outcome, ImportOutcome::Replaced { .. }))
-        {
-            tx.execute_batch(
+        drop(tx);
+        return Ok(ImportSummary {
+            files: summaries,
+            series,
+            seasons,
+            unresolved,
+        });
+    }
+    // Spellings no longer referenced by any row (a replaced snapshot's) must not linger; the
+    // ones the new files use again are interned afresh below. Only a replacement can orphan
+    // one, and the scan costs a pass over every raw table.
+    if summaries
+        .iter()
+        .any(|f| matches!(f.outcome, ImportOutcome::Replaced { .. }))
+    {
+        tx.execute_batch(
                 "DELETE FROM unresolved;
                  DELETE FROM titles WHERE source != 'ledger'
                    AND id NOT IN (SELECT title_id FROM chart_weeks) AND id NOT IN (SELECT title_id FROM country_weeks)
                    AND id NOT IN (SELECT title_id FROM most_popular) AND id NOT IN (SELECT title_id FROM engagement)
                    AND id NOT IN (SELECT title_id FROM tmdb_shows) AND id NOT IN (SELECT title_id FROM jw_titles);",
             )?;
-        }
-        phases.mark("plan");
-        // Every spelling the store will hold is known before a row is written, so resolution (pure
-        // computation) runs on another core while this one inserts the raw rows, and new spellings
-        // are written once, already linked.
-        let stored = resolve::load_titles(&tx)?;
-        let aliases = resolve::load_aliases(&tx)?;
-        phases.mark("load");
-        let (titles, resolution) = std::thread::scope(
-            |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
-                let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<i64>>();
-                let (files, aliases) = (&to_store, &aliases);
-                let job = s.spawn(move || {
-                    let t = std::time::Instant::now();
-                    let mut titles = stored;
-                    let mut interner = TitleInterner::new(&titles);
-                    // Each titled file's ids go to the main thread as soon as they are known, so
-                    // its rows go in while later files are interned. If the main thread has gone
-                    // (an insert failed and dropped the receiver), nothing is left to do.
-                    for (f, _) in files.iter().filter(|(f, _)| !f.titles.per_row.is_empty()) {
-                        if ids_out.send(interner.ids(&f.titles, &mut titles)).is_err() {
-                            return None;
-                        }
-                    }
-                    drop(ids_out);
-                    let r = resolve::resolve(&titles, aliases);
-                    crate::timing::report(
-                        format_args!("interning and resolution thread"),
-                        t.elapsed(),
-                    );
-                    Some((titles, r))
-                });
-                let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
-                    let t = std::time::Instant::now();
-                    insert_rows(&tx, ds, &f.parsed, ids).map_err(|e| match e {
-                        StoreError::Invalid(m) => {
-                            StoreError::Invalid(format!("{}, {m}", f.path.display()))
-                        }
-                        e => e,
-                    })?;
-                    crate::timing::report(
-                        format_args!("stored {} in", f.path.display()),
-                        t.elapsed(),
-                    );
-                    if let Some(cb) = opts.progress {
-                        cb(ImportProgress::Stored(f.path.clone()));
-                    }
-                    Ok::<(), StoreError>(())
-                };
-                let inserted = (|| {
-                    // Files that name no title go in while the other thread interns spellings.
-                    for (f, ds) in &to_store {
-                        if f.titles.per_row.is_empty() {
-                            store_one(f, *ds, &[])?;
-                        }
-                    }
-                    for (f, ds) in &to_store {
-                        if !f.titles.per_row.is_empty() {
-                            let ids = ids_in.recv().map_err(|_| {
-                                StoreError::Invalid("title interning failed unexpectedly".into())
-                            })?;
-                            store_one(f, *ds, &ids)?;
-                        }
-                    }
-                    phases.mark("raw inserts");
-                    // The raw tables are complete: index them while resolution finishes.
-                    rebuild_indexes(&tx, &indexes, true)?;
-                    phases.mark("raw indexes");
-                    Ok::<(), StoreError>(())
-                })();
-                // Always join (a scope re-raises an unjoined thread's panic); a panic in there
-                // becomes an error here, and the transaction rolls back.
-                drop(ids_in);
-                let joined = job.join();
-                inserted?;
-                joined.ok().flatten().ok_or_else(|| {
-                    StoreError::Invalid("title resolution failed unexpectedly".into())
-                })
-            },
-        )?;
-        phases.mark("rows");
-        let counts = resolve::write(&tx, &resolution, &titles)?;
-        phases.mark("links");
-        rebuild_indexes(&tx, &indexes, false)?;
-        phases.mark("indexes");
-        tx.commit()?;
-        phases.mark("commit");
-        Ok(ImportSummary {
-            files: summaries,
-            series: counts.series,
-            seasons: counts.seasons,
-            unresolved: counts.unresolved,
-        })
     }
+    phases.mark("plan");
+    // Every spelling the store will hold is known before a row is written, so resolution (pure
+    // computation) runs on another core while this one inserts the raw rows, and new spellings
+    // are written once, already linked.
+    let stored = resolve::load_titles(&tx)?;
+    let aliases = resolve::load_aliases(&tx)?;
+    phases.mark("load");
+    let (titles, resolution) = std::thread::scope(
+        |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
+            let (ids_out, ids_in) = std::sync::mpsc::channel::<Vec<i64>>();
+            let (files, aliases) = (&to_store, &aliases);
+            let job = s.spawn(move || {
+                let t = std::time::Instant::now();
+                let mut titles = stored;
+                let mut interner = TitleInterner::new(&titles);
+                // Each titled file's ids go to the main thread as soon as they are known, so
+                // its rows go in while later files are interned. If the main thread has gone
+                // (an insert failed and dropped the receiver), nothing is left to do.
+                for (f, _) in files.iter().filter(|(f, _)| !f.titles.per_row.is_empty()) {
+                    if ids_out.send(interner.ids(&f.titles, &mut titles)).is_err() {
+                        return None;
+                    }
+                }
+                drop(ids_out);
+                let r = resolve::resolve(&titles, aliases);
+                crate::timing::report(format_args!("interning and resolution thread"), t.elapsed());
+                Some((titles, r))
+            });
+            let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
+                let t = std::time::Instant::now();
+                store_rows(&tx, f, ds, ids)?;
+                crate::timing::report(format_args!("stored {} in", f.path.display()), t.elapsed());
+                if let Some(cb) = opts.progress {
+                    cb(ImportProgress::Stored(f.path.clone()));
+                }
+                Ok::<(), StoreError>(())
+            };
+            let inserted = (|| {
+                // Files that name no title go in while the other thread interns spellings.
+                for (f, ds) in &to_store {
+                    if f.titles.per_row.is_empty() {
+                        store_one(f, *ds, &[])?;
+                    }
+                }
+                for (f, ds) in &to_store {
+                    if !f.titles.per_row.is_empty() {
+                        let ids = ids_in.recv().map_err(|_| {
+                            StoreError::Invalid("title interning failed unexpectedly".into())
+                        })?;
+                        store_one(f, *ds, &ids)?;
+                    }
+                }
+                phases.mark("raw inserts");
+                // The raw tables are complete: index them while resolution finishes.
+                rebuild_indexes(&tx, &indexes, true)?;
+                phases.mark("raw indexes");
+                Ok::<(), StoreError>(())
+            })();
+            // Always join (a scope re-raises an unjoined thread's panic); a panic in there
+            // becomes an error here, and the transaction rolls back.
+            drop(ids_in);
+            let joined = job.join();
+            inserted?;
+            joined
+                .ok()
+                .flatten()
+                .ok_or_else(|| StoreError::Invalid("title resolution failed unexpectedly".into()))
+        },
+    )?;
+    phases.mark("rows");
+    let counts = resolve::write(&tx, &resolution, &titles)?;
+    phases.mark("links");
+    rebuild_indexes(&tx, &indexes, false)?;
+    phases.mark("indexes");
+    tx.commit()?;
+    phases.mark("commit");
+    Ok(ImportSummary {
+        files: summaries,
+        series: counts.series,
+        seasons: counts.seasons,
+        unresolved: counts.unresolved,
+    })
+}
 
+impl Store {
     /// Registers a TV series the ledger knows of, so claims can refer to it before (or without)
     /// any data import. Idempotent.
     pub fn declare_series(&mut self, title: &str) -> Result<crate::SeriesRef, StoreError> {
@@ -490,12 +526,64 @@ impl Store {
     }
 }
 
-fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>, StoreError> {
+/// Inserts a file's rows, naming the file in any error.
+fn store_rows(tx: &Transaction, f: &ParsedFile, ds: i64, ids: &[i64]) -> Result<(), StoreError> {
+    insert_rows(tx, ds, &f.parsed, ids).map_err(|e| match e {
+        StoreError::Invalid(m) => StoreError::Invalid(format!("{}, {m}", f.path.display())),
+        e => e,
+    })
+}
+
+/// The file that can be stored while the others are still parsing, if any: JustWatch credits
+/// are the largest file that names no title (so it needs no title ids), and when no other file
+/// in the call can be credits, no other file can replace or outdate it. Formats are read from
+/// each file's first line here, as `detect` reads them; the parse confirms it. Any doubt (a
+/// forced format, an unreadable or unrecognised file) means no early file.
+fn early_file(files: &[PathBuf], opts: &ImportOptions) -> Option<usize> {
+    use std::io::Read;
+    if opts.format.is_some() {
+        return None;
+    }
+    let mut found = None;
+    for (i, path) in files.iter().enumerate() {
+        let mut head = Vec::with_capacity(4096);
+        std::fs::File::open(path)
+            .and_then(|f| f.take(4096).read_to_end(&mut head))
+            .ok()?;
+        // Only a whole first line decides; a longer one leaves the format in doubt.
+        let line_end = head.iter().position(|&b| b == b'\n');
+        let format = match greenlight_sources::detect(path, &head) {
+            Ok(Format::Engagement) => Format::Engagement,
+            Ok(f) if line_end.is_some() => f,
+            _ => return None,
+        };
+        if format == Format::JustWatchCredits {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        }
+    }
+    found
+}
+
+/// Every file parsed, in file order, and the early file's index with what storing it returned.
+type Parse<T> = (Vec<ParsedFile>, Option<(usize, T)>);
+
+/// Parses every file on all cores. The `early` file, if any, is parsed by the calling thread,
+/// which then hands it to `store_early` while the workers go on with the rest; what that returns
+/// comes back with the parsed files.
+fn parse_all<T>(
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    early: Option<usize>,
+    store_early: impl FnOnce(&ParsedFile) -> Result<Option<T>, StoreError>,
+) -> Result<Parse<T>, StoreError> {
     // Files are independent: parse them on all cores, costliest first so the tail is short. A
     // workbook's bytes are zipped XML and cost about three times a delimited file's (measured on
     // the real data with the XLSX reader in greenlight-sources); the extension only weighs the
     // schedule, it never decides the format.
-    let mut order: Vec<usize> = (0..files.len()).collect();
+    let mut order: Vec<usize> = (0..files.len()).filter(|&i| Some(i) != early).collect();
     order.sort_by_key(|&i| {
         let len = std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0);
         let zipped = files[i]
@@ -506,31 +594,49 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(files.len())
+        .min(order.len())
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Result<ParsedFile, StoreError>>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|s| {
+    let parse = |i: usize| {
+        let t = std::time::Instant::now();
+        let r = parse_one(&files[i], opts.format);
+        crate::timing::report(
+            format_args!("parsed {} in", files[i].display()),
+            t.elapsed(),
+        );
+        if let Some(cb) = opts.progress {
+            cb(ImportProgress::Parsed(files[i].clone()));
+        }
+        r
+    };
+    let early_result = std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&i) = order.get(k) else { break };
-                let t = std::time::Instant::now();
-                let r = parse_one(&files[i], opts.format);
-                crate::timing::report(
-                    format_args!("parsed {} in", files[i].display()),
-                    t.elapsed(),
-                );
-                if let Some(cb) = opts.progress {
-                    cb(ImportProgress::Parsed(files[i].clone()));
-                }
+                let r = parse(i);
                 if let Ok(mut slot) = results[i].lock() {
                     *slot = Some(r);
                 }
             });
         }
+        let e = early?;
+        let stored = parse(e).and_then(|f| {
+            let out = store_early(&f)?;
+            if let Ok(mut slot) = results[e].lock() {
+                *slot = Some(Ok(f));
+            }
+            Ok(out)
+        });
+        if stored.is_err() {
+            // Nothing more will be stored: let the workers stop after their current file.
+            next.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
+        }
+        Some(stored.map(|o| o.map(|o| (e, o))))
     });
+    let early_stored = early_result.transpose()?.flatten();
     let mut out = Vec::with_capacity(files.len());
     for (i, slot) in results.into_iter().enumerate() {
         match slot.into_inner().ok().flatten() {
@@ -543,7 +649,7 @@ fn parse_all(files: &[PathBuf], opts: &ImportOptions) -> Result<Vec<ParsedFile>,
             }
         }
     }
-    Ok(out)
+    Ok((out, early_stored))
 }
 
 /// Gives each spelling its title id, appending spellings not stored yet to the title list with
@@ -1050,6 +1156,42 @@ fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
 mod tests {
     use super::*;
     use rusqlite::ToSql;
+
+    /// The credits file is stored early only when no other file in the call could be credits.
+    #[test]
+    fn early_file_only_when_credits_are_alone() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+        let files = expand_paths(&[data.clone()]).unwrap();
+        let opts = |format| ImportOptions {
+            format,
+            progress: None,
+            allow_shrink: false,
+        };
+        let picked = early_file(&files, &opts(None)).expect("the real data has one credits file");
+        assert!(files[picked].ends_with("justwatch/credits.csv"));
+        assert_eq!(
+            early_file(&files, &opts(Some(Format::JustWatchCredits))),
+            None
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let credits = std::fs::read(&files[picked]).unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        std::fs::write(&a, &credits).unwrap();
+        std::fs::write(&b, &credits[..2000]).unwrap();
+        assert_eq!(
+            early_file(&[a.clone(), b], &opts(None)),
+            None,
+            "two credits files"
+        );
+        let odd = dir.path().join("odd.csv");
+        std::fs::write(&odd, "no,such,format\n1,2,3\n").unwrap();
+        assert_eq!(
+            early_file(&[a.clone(), odd], &opts(None)),
+            None,
+            "an unknown file"
+        );
+        assert_eq!(early_file(&[a], &opts(None)), Some(0));
+    }
 
     /// `Day` must bind exactly the text chrono writes, for every day the data can hold.
     #[test]
