@@ -362,6 +362,24 @@ fn row_number(attrs: Attrs, next: u32) -> Result<u32, String> {
     Ok(next)
 }
 
+/// The raw values of two attributes of a tag, where present.
+fn attr_pair<'a>(
+    attrs: Attrs<'a>,
+    first: &[u8],
+    second: &[u8],
+) -> Result<[Option<&'a [u8]>; 2], String> {
+    let mut found = [None, None];
+    for a in attrs {
+        let (key, value) = a?;
+        if key == first {
+            found[0] = Some(value);
+        } else if key == second {
+            found[1] = Some(value);
+        }
+    }
+    Ok(found)
+}
+
 /// Each start tag named `want` (local name) in `xml`, with its attributes.
 fn each_tag<'a>(
     xml: &'a [u8],
@@ -383,16 +401,8 @@ fn each_tag<'a>(
 fn sheets(book: &[u8], rels: &[u8]) -> Result<(Vec<(String, String)>, bool), String> {
     let mut targets: Vec<(String, String)> = Vec::new();
     each_tag(rels, b"Relationship", |attrs| {
-        let (mut id, mut target) = (None, None);
-        for a in attrs {
-            let (key, value) = a?;
-            match key {
-                b"Id" => id = Some(attr_text(value)?),
-                b"Target" => target = Some(attr_text(value)?),
-                _ => {}
-            }
-        }
-        if let (Some(id), Some(target)) = (id, target) {
+        if let [Some(id), Some(target)] = attr_pair(attrs, b"Id", b"Target")? {
+            let (id, target) = (attr_text(id)?, attr_text(target)?);
             // Targets are relative to xl/ unless absolute within the package.
             let path = match target.strip_prefix('/') {
                 Some(abs) => abs.to_string(),
@@ -493,17 +503,11 @@ fn rich_text<'a>(r: &mut Xml<'a>) -> Result<Cow<'a, str>, String> {
 fn date_styles(xml: &[u8]) -> Result<Vec<bool>, String> {
     let mut custom: Vec<(u32, bool)> = Vec::new();
     each_tag(xml, b"numFmt", |attrs| {
-        let (mut id, mut code) = (None, None);
-        for a in attrs {
-            let (key, value) = a?;
-            match key {
-                b"numFmtId" => id = parse_u32(value),
-                b"formatCode" => code = Some(attr_text(value)?),
-                _ => {}
+        if let [Some(id), Some(code)] = attr_pair(attrs, b"numFmtId", b"formatCode")? {
+            let code = attr_text(code)?;
+            if let Some(id) = parse_u32(id) {
+                custom.push((id, is_date_format(&code)));
             }
-        }
-        if let (Some(id), Some(code)) = (id, code) {
-            custom.push((id, is_date_format(&code)));
         }
         Ok(())
     })?;
