@@ -1161,7 +1161,7 @@ mod tests {
     #[test]
     fn early_file_only_when_credits_are_alone() {
         let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-        let files = expand_paths(&[data.clone()]).unwrap();
+        let files = expand_paths(&[data]).unwrap();
         let opts = |format| ImportOptions {
             format,
             progress: None,
