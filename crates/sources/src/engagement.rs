@@ -544,8 +544,8 @@ pub(crate) mod tests {
         stored_zip(&files)
     }
 
-    /// A zip archive with every entry stored (uncompressed): enough for calamine.
-    fn stored_zip(files: &[(String, String)]) -> Vec<u8> {
+    /// A zip archive with every entry stored (uncompressed): enough for any XLSX reader.
+    pub(crate) fn stored_zip(files: &[(String, String)]) -> Vec<u8> {
         fn crc32(data: &[u8]) -> u32 {
             let mut crc = !0u32;
             for &b in data {
@@ -899,6 +899,37 @@ pub(crate) mod tests {
             assert_eq!(loc, want, "{cell}: {msg}");
             assert!(msg.contains(says), "{cell}: {msg}");
         }
+    }
+
+    /// Cells written in less common but valid ways are read, not dropped.
+    #[test]
+    fn inline_strings_whatever_the_type() {
+        let mut row = OK.to_vec();
+        row[5] = X(r#"<c r="{at}"><is><t>1234</t></is></c>"#);
+        let mut row2 = OK.to_vec();
+        row2[5] = X(r#"<c r="{at}" t="inlineStr"><v>5678</v></c>"#);
+        let report = read(&p(), &tv_film(&[(7, &row), (8, &row2)])).unwrap();
+        let views: Vec<Option<i64>> = report.rows.iter().map(|r| r.views).collect();
+        assert_eq!(&views[..2], [Some(1234), Some(5678)]);
+    }
+
+    /// What a reader could only guess at is refused: text outside `<v>`, cells or rows out of
+    /// order (a second cell for a column would silently replace the first).
+    #[test]
+    fn ambiguous_cells_and_rows_are_refused() {
+        let mut loose = OK.to_vec();
+        loose[3] = X(r#"<c r="{at}">5</c>"#);
+        let (loc, msg) = err(&tv_film(&[(7, &loose)]));
+        assert_eq!(loc, at("TV", 7, "E"));
+        assert!(msg.contains("outside the cell"), "{msg}");
+        let mut twice = OK.to_vec();
+        twice[3] = X(r#"<c r="B7"><v>1</v></c>"#);
+        let (loc, msg) = err(&tv_film(&[(7, &twice)]));
+        assert_eq!(loc, at("TV", 7, "B"));
+        assert!(msg.contains("cells must be in order"), "{msg}");
+        let (loc, msg) = err(&tv_film(&[(7, OK), (7, OK)]));
+        assert_eq!(loc, Location::file(&p()).sheet("TV").row(7));
+        assert!(msg.contains("row 7 comes after row 7"), "{msg}");
     }
 
     #[test]

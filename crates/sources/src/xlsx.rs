@@ -3,9 +3,9 @@
 //! An engagement report is ~1 MB of zip holding ~5 MB of worksheet XML per sheet. calamine spent
 //! ~85 ms per workbook on it (a buffered XML stream, a dense `Range` and one `String` clone per
 //! shared-string cell), which made the workbooks over a third of a full import's CPU. This reader
-//! uses the same two crates calamine is built on (zip, quick-xml) but inflates each part once and
-//! reads it as a borrowed slice, keeps shared strings borrowed, and stores rows sparsely, so
-//! memory follows the file's size rather than its used range. It reads exactly what greenlight
+//! inflates each part once (zip) and reads it as a borrowed slice with a small XML tokenizer
+//! (`crate::xml`), keeps shared strings borrowed, and stores rows sparsely, so memory follows the
+//! file's size rather than its used range. It reads exactly what greenlight
 //! needs: sheet names, shared and inline strings, numbers, booleans, errors, and which numbers
 //! are styled as dates. calamine stays in the tests as an independent reader of the real
 //! workbooks, cell by cell.
@@ -19,8 +19,9 @@ use std::io::{Cursor, Read};
 /// Excel's own limits; a reference beyond them is a corrupt file, not a big one.
 const MAX_ROWS: u32 = 1_048_576;
 const MAX_COLS: u32 = 16_384;
-/// An inflated part larger than this is refused (a zip bomb), long before memory runs out.
-const MAX_PART_BYTES: u64 = 1 << 30;
+/// An inflated part larger than this is refused (a zip bomb), long before memory runs out. The
+/// largest real part is 2.6 MB.
+const MAX_PART_BYTES: u64 = 128 << 20;
 
 /// One cell's value. Text borrows from the workbook's shared strings where it can.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,14 +100,15 @@ impl<'b> Workbook<'b> {
         let rels = wb
             .part("xl/_rels/workbook.xml.rels")?
             .ok_or("no xl/_rels/workbook.xml.rels part")?;
-        let (sheets, date1904) = sheets(&book, &rels)?;
+        let (sheets, date1904) = sheets(&book, &rels)
+            .map_err(|e| format!("xl/workbook.xml or its relationships: {e}"))?;
         wb.sheets = sheets;
         wb.date_offset = if date1904 { 1462.0 } else { 0.0 };
         if let Some(xml) = wb.part("xl/sharedStrings.xml")? {
-            wb.strings = shared_strings(&xml)?;
+            wb.strings = shared_strings(&xml).map_err(|e| format!("xl/sharedStrings.xml: {e}"))?;
         }
         if let Some(xml) = wb.part("xl/styles.xml")? {
-            wb.date_styles = date_styles(&xml)?;
+            wb.date_styles = date_styles(&xml).map_err(|e| format!("xl/styles.xml: {e}"))?;
         }
         Ok(wb)
     }
@@ -158,6 +160,15 @@ impl<'b> Workbook<'b> {
                         col: None,
                         message,
                     })?;
+                    // Rows come in order, each once: that bounds a sheet at Excel's row limit
+                    // whatever the file holds, and keeps one row's cells in one place.
+                    if let Some(last) = rows.last().filter(|r| r.number >= number) {
+                        return Err(SheetError {
+                            row: Some(number),
+                            col: None,
+                            message: format!("row {number} comes after row {}", last.number),
+                        });
+                    }
                     rows.push(Row {
                         number,
                         cells: Vec::new(),
@@ -189,6 +200,12 @@ impl<'b> Workbook<'b> {
                     } else {
                         self.cell_body(&mut r, &head).map_err(at(head.col))?
                     };
+                    if row.cells.last().is_some_and(|&(c, _)| c >= head.col) {
+                        return Err(at(head.col)(format!(
+                            "cell in column {} comes after one further right; cells must be in order, each once",
+                            head.col + 1
+                        )));
+                    }
                     next_col = head.col + 1;
                     row.cells.push((head.col, v));
                 }
@@ -261,13 +278,27 @@ impl<'b> Workbook<'b> {
                 Tok::Open { empty: false, .. } => r.skip()?,
                 Tok::Close(_) => break,
                 Tok::Eof => return Err("cell not closed before the end of the sheet".into()),
+                // A value written straight into the cell would be lost: refuse it.
+                Tok::Text(t) | Tok::CData(t) if !t.iter().all(u8::is_ascii_whitespace) => {
+                    return Err(format!(
+                        "text {:?} outside the cell's <v> or <is>",
+                        String::from_utf8_lossy(t)
+                    ))
+                }
                 _ => {}
             }
         }
+        // An inline string is read whatever type the cell claims (as Excel and calamine do); an
+        // `inlineStr` cell whose text sits in `<v>` is read as that text.
+        if let Some(text) = inline {
+            return Ok(Value::Text(text));
+        }
         let text = || v.clone().unwrap_or_default();
+        if v.as_deref().is_none_or(|t| t.trim().is_empty()) && !matches!(head.kind, Kind::Formula) {
+            return Ok(Value::Empty);
+        }
         Ok(match head.kind {
-            Kind::Inline => inline.map_or(Value::Empty, Value::Text),
-            _ if v.is_none() => Value::Empty,
+            Kind::Inline => Value::Text(text()),
             Kind::Shared => {
                 let t = text();
                 let i = parse_u32(t.trim().as_bytes())
@@ -306,20 +337,37 @@ impl<'b> Workbook<'b> {
     }
 
     /// A part's inflated bytes, `None` when the archive has no such part.
+    /// Part names are matched as Excel does: ignoring case, with `\\` read as `/`.
     fn part(&mut self, path: &str) -> Result<Option<Vec<u8>>, String> {
-        let mut f = match self.zip.by_name(path) {
-            Ok(f) => f,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => return Err(format!("{path}: {e}")),
+        let name = match self.zip.index_for_name(path) {
+            Some(_) => path.to_string(),
+            None => match self
+                .zip
+                .file_names()
+                .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(path))
+            {
+                Some(n) => n.to_string(),
+                None => return Ok(None),
+            },
         };
+        let mut f = self
+            .zip
+            .by_name(&name)
+            .map_err(|e| format!("{path}: {e}"))?;
         if f.size() > MAX_PART_BYTES {
             return Err(format!("{path} inflates to {} bytes", f.size()));
         }
-        let mut out = Vec::with_capacity(f.size() as usize);
+        // The declared size is only a hint (and untrusted): reserve at most 64 MiB up front.
+        let mut out = Vec::with_capacity(f.size().min(64 << 20) as usize);
         f.by_ref()
-            .take(MAX_PART_BYTES)
+            .take(MAX_PART_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(|e| format!("{path}: {e}"))?;
+        if out.len() as u64 > MAX_PART_BYTES {
+            return Err(format!(
+                "{path} inflates to more than {MAX_PART_BYTES} bytes"
+            ));
+        }
         Ok(Some(out))
     }
 }
@@ -351,15 +399,18 @@ enum Kind {
 
 /// A row's number: its `r` attribute, or the one after the previous row's.
 fn row_number(attrs: Attrs, next: u32) -> Result<u32, String> {
+    let mut number = next;
     for a in attrs {
         let (key, value) = a?;
         if key == b"r" {
-            return parse_u32(value)
-                .filter(|n| (1..=MAX_ROWS).contains(n))
-                .ok_or_else(|| format!("row number {:?} is not 1..{MAX_ROWS}", lossy(value)));
+            number = parse_u32(value)
+                .ok_or_else(|| format!("row number {:?} is not a number", lossy(value)))?;
         }
     }
-    Ok(next)
+    if !(1..=MAX_ROWS).contains(&number) {
+        return Err(format!("row number {number} is not 1..{MAX_ROWS}"));
+    }
+    Ok(number)
 }
 
 /// The raw values of two attributes of a tag, where present.
@@ -543,15 +594,23 @@ fn date_styles(xml: &[u8]) -> Result<Vec<bool>, String> {
     }
 }
 
-/// ECMA-376's built-in date and time formats (14-22, 45-47) and the East Asian ones (27-36,
-/// 50-58). Durations (`[h]:mm:ss`, 46) are times too: Excel stores them as day fractions.
+/// ECMA-376's built-in date and time formats (14-22, 45 and 47) and the East Asian ones (27-36,
+/// 50-58). The elapsed-time format (`[h]:mm:ss`, 46) is a duration, not a point in time.
 fn builtin_date_format(id: u32) -> bool {
-    matches!(id, 14..=22 | 27..=36 | 45..=47 | 50..=58)
+    matches!(id, 14..=22 | 27..=36 | 45 | 47 | 50..=58)
 }
 
 /// A custom format is a date format when, outside quoted text, escapes and `[...]` sections
-/// (colours, conditions, locales), it uses a date or time token.
+/// (colours, conditions, locales), it uses a date or time token. An elapsed-time section (`[h]`,
+/// `[mm]`, `[ss]`) makes it a duration, not a date.
 fn is_date_format(code: &str) -> bool {
+    let elapsed = code.split('[').skip(1).any(|section| {
+        let inner = section.split(']').next().unwrap_or_default();
+        !inner.is_empty() && inner.bytes().all(|b| b"hmsHMS".contains(&b))
+    });
+    if elapsed {
+        return false;
+    }
     let mut chars = code.chars();
     let mut bracket = false;
     while let Some(c) = chars.next() {
@@ -645,7 +704,7 @@ mod tests {
             "d/m/yy",
             "[$-409]mmmm d, yyyy",
             "h:mm AM/PM",
-            "[h]:mm:ss",
+            "[Red]dd/mm",
         ] {
             assert!(is_date_format(d), "{d}");
         }
@@ -657,10 +716,13 @@ mod tests {
             "0\\d",
             "General",
             "@",
+            "[h]:mm:ss",
+            "[mm]:ss",
         ] {
             assert!(!is_date_format(n), "{n}");
         }
         assert!(builtin_date_format(14) && !builtin_date_format(3) && !builtin_date_format(49));
+        assert!(!builtin_date_format(46), "elapsed time is a duration");
     }
 
     #[test]
@@ -672,6 +734,49 @@ mod tests {
         );
         assert!(shared_strings(b"<sst><si><t>&bogus;</t></si></sst>").is_err());
         assert!(shared_strings(b"<sst><si><t>open").is_err());
+    }
+
+    /// A workbook counting dates from 1904 (old Mac Excel) gives the same dates as one counting
+    /// from 1900; case and backslashes in part names don't matter.
+    #[test]
+    fn dates_1904_and_part_names() {
+        use crate::engagement::tests::stored_zip;
+        let book = |pr: &str| {
+            format!(
+                r#"<workbook xmlns:r="r"><workbookPr {pr}/><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            )
+        };
+        let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let styles =
+            r#"<styleSheet><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>"#;
+        let sheet = |serial: u32| {
+            format!(
+                r#"<worksheet><sheetData><row r="1"><c r="A1" s="1"><v>{serial}</v></c></row></sheetData></worksheet>"#
+            )
+        };
+        let date = |files: Vec<(&str, String)>| {
+            let files: Vec<(String, String)> =
+                files.into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+            let bytes = stored_zip(&files);
+            let mut wb = Workbook::open(&bytes).unwrap();
+            let xml = wb.sheet_xml("S").unwrap();
+            let rows = wb.rows(&xml).unwrap();
+            rows[0].get(0).clone().to_string()
+        };
+        let from_1900 = date(vec![
+            ("xl/workbook.xml", book("")),
+            ("xl/_rels/workbook.xml.rels", rels.into()),
+            ("xl/styles.xml", styles.into()),
+            ("xl/worksheets/sheet1.xml", sheet(45058)),
+        ]);
+        let from_1904 = date(vec![
+            ("xl/workbook.xml", book(r#"date1904="1""#)),
+            ("xl\\_rels\\Workbook.xml.rels", rels.into()),
+            ("XL/styles.xml", styles.into()),
+            ("xl/worksheets/sheet1.xml", sheet(45058 - 1462)),
+        ]);
+        assert_eq!(from_1900, "45058");
+        assert_eq!(from_1904, from_1900);
     }
 
     /// Every cell of every sheet of every real workbook, read by this reader and by calamine

@@ -32,6 +32,8 @@ pub(crate) struct Xml<'a> {
     pos: usize,
     /// Qualified names of the open elements, to check that every end tag matches.
     open: Vec<&'a [u8]>,
+    /// Whether the root element has been closed: nothing but text may follow it.
+    done: bool,
 }
 
 impl<'a> Xml<'a> {
@@ -45,6 +47,7 @@ impl<'a> Xml<'a> {
             src,
             pos,
             open: Vec::with_capacity(8),
+            done: false,
         }
     }
 
@@ -57,7 +60,27 @@ impl<'a> Xml<'a> {
         memchr::memmem::find(self.src.get(from..)?, needle).map(|i| from + i)
     }
 
+    /// Skips comments and processing instructions at the current position, iteratively (a
+    /// part of nothing but comments must not deepen the stack).
+    fn skip_misc(&mut self) -> Result<(), String> {
+        loop {
+            let rest = self.src.get(self.pos..).unwrap_or_default();
+            let (close, what) = if rest.starts_with(b"<?") {
+                (&b"?>"[..], "processing instruction not closed")
+            } else if rest.starts_with(b"<!--") {
+                (&b"-->"[..], "comment not closed")
+            } else {
+                return Ok(());
+            };
+            let end = self
+                .find(self.pos + 2, close)
+                .ok_or_else(|| self.err(self.pos, what))?;
+            self.pos = end + close.len();
+        }
+    }
+
     pub fn next(&mut self) -> Result<Tok<'a>, String> {
+        self.skip_misc()?;
         let src = self.src;
         let start = self.pos;
         if start >= src.len() {
@@ -80,7 +103,11 @@ impl<'a> Xml<'a> {
                 let close = memchr::memchr(b'>', rest)
                     .map(|i| start + 1 + i)
                     .ok_or_else(|| self.err(start, "end tag not closed"))?;
-                let name = trim(&src[start + 2..close]);
+                let name = &src[start + 2..close];
+                let name = trim_end(name);
+                if name.first().is_none_or(|b| b.is_ascii_whitespace()) {
+                    return Err(self.err(start, "an end tag without a name"));
+                }
                 match self.open.pop() {
                     Some(open) if open == name => {}
                     Some(open) => {
@@ -101,21 +128,8 @@ impl<'a> Xml<'a> {
                     }
                 }
                 self.pos = close + 1;
+                self.done = self.open.is_empty();
                 Ok(Tok::Close(local(name)))
-            }
-            Some(b'?') => {
-                let end = self
-                    .find(start, b"?>")
-                    .ok_or_else(|| self.err(start, "processing instruction not closed"))?;
-                self.pos = end + 2;
-                self.next()
-            }
-            Some(b'!') if rest.starts_with(b"!--") => {
-                let end = self
-                    .find(start + 4, b"-->")
-                    .ok_or_else(|| self.err(start, "comment not closed"))?;
-                self.pos = end + 3;
-                self.next()
             }
             Some(b'!') if rest.starts_with(b"![CDATA[") => {
                 let body = start + 9;
@@ -135,6 +149,9 @@ impl<'a> Xml<'a> {
                 if name.is_empty() {
                     return Err(self.err(start, "a tag without a name"));
                 }
+                if self.done {
+                    return Err(self.err(start, "an element after the document's root element"));
+                }
                 // The tag ends at the first `>` outside a quoted attribute value.
                 let mut i = name_end;
                 loop {
@@ -153,7 +170,9 @@ impl<'a> Xml<'a> {
                 let empty = i > name_end && src[i - 1] == b'/';
                 let attrs_end = if empty { i - 1 } else { i };
                 self.pos = i + 1;
-                if !empty {
+                if empty {
+                    self.done = self.open.is_empty();
+                } else {
                     self.open.push(name);
                 }
                 Ok(Tok::Open {
@@ -264,6 +283,14 @@ pub(crate) fn local(name: &[u8]) -> &[u8] {
     }
 }
 
+fn trim_end(b: &[u8]) -> &[u8] {
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &b[..end]
+}
+
 fn trim(b: &[u8]) -> &[u8] {
     let start = b
         .iter()
@@ -303,12 +330,20 @@ pub(crate) fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, String> {
             "quot" => '"',
             "apos" => '\'',
             _ => {
+                let digits = entity.trim_start_matches(['#', 'x', 'X']);
+                // No sign, no space: `u32`'s parser would accept `+65`.
+                if entity.starts_with('#')
+                    && (digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()))
+                {
+                    return Err(format!("bad character reference &{entity};"));
+                }
                 let code = match entity.strip_prefix('#') {
                     Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16),
                     Some(dec) => dec.parse::<u32>(),
                     None => return Err(format!("unknown entity &{entity};")),
                 };
                 code.ok()
+                    .filter(|&c| c != 0)
                     .and_then(char::from_u32)
                     .ok_or_else(|| format!("bad character reference &{entity};"))?
             }
@@ -398,6 +433,11 @@ mod tests {
             "<![CDATA[ open",
             "<?pi open",
             "< >",
+            "<a></ a>",
+            "<a/><b/>",
+            "<a></a><b></b>",
+            "<a>&#+65;</a>",
+            "<a>&#0;</a>",
         ] {
             assert!(toks(bad).is_err(), "{bad} was accepted: {:?}", toks(bad));
         }
@@ -406,6 +446,18 @@ mod tests {
         let mut x = Xml::new(b"<a>\xff</a>");
         x.next().unwrap();
         assert!(x.text().is_err(), "text that is not UTF-8 is refused");
+    }
+
+    /// A part of nothing but comments is skipped in a loop, not by recursion.
+    #[test]
+    fn many_comments_do_not_deepen_the_stack() {
+        let xml = format!(
+            "{}<a>{}x</a>{}",
+            "<!---->".repeat(200_000),
+            "<?p?>".repeat(200_000),
+            "<!-- -->".repeat(10)
+        );
+        assert_eq!(toks(&xml).unwrap(), ["<a>", "text:x", "</a>"]);
     }
 
     #[test]
@@ -427,7 +479,7 @@ mod tests {
                 proptest::sample::select(b"<>/?!-[]=\"' &;#x:abcv1".to_vec()),
                 proptest::prelude::any::<u8>(),
             ],
-            0..64,
+            0..256,
         )) {
             let mut x = Xml::new(&bytes);
             let mut ended = false;
