@@ -434,13 +434,12 @@ fn attr_pair<'a>(
 /// Each start tag named `want` (local name) in `xml`, with its attributes.
 fn each_tag<'a>(
     xml: &'a [u8],
-    want: &[u8],
-    mut f: impl FnMut(Attrs<'a>) -> Result<(), String>,
+    mut f: impl FnMut(&'a [u8], Attrs<'a>) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut r = Xml::new(xml);
     loop {
         match r.next()? {
-            Tok::Open { name, attrs, .. } if name == want => f(attrs)?,
+            Tok::Open { name, attrs, .. } => f(name, attrs)?,
             Tok::Eof => return Ok(()),
             _ => {}
         }
@@ -451,7 +450,10 @@ fn each_tag<'a>(
 /// workbook's dates count from 1904.
 fn sheets(book: &[u8], rels: &[u8]) -> Result<(Vec<(String, String)>, bool), String> {
     let mut targets: Vec<(String, String)> = Vec::new();
-    each_tag(rels, b"Relationship", |attrs| {
+    each_tag(rels, |tag, attrs| {
+        if tag != b"Relationship" {
+            return Ok(());
+        }
         if let [Some(id), Some(target)] = attr_pair(attrs, b"Id", b"Target")? {
             let (id, target) = (attr_text(id)?, attr_text(target)?);
             // Targets are relative to xl/ unless absolute within the package.
@@ -464,17 +466,20 @@ fn sheets(book: &[u8], rels: &[u8]) -> Result<(Vec<(String, String)>, bool), Str
         Ok(())
     })?;
     let mut date1904 = false;
-    each_tag(book, b"workbookPr", |attrs| {
-        for a in attrs {
-            let (key, value) = a?;
-            if key == b"date1904" {
-                date1904 = matches!(value, b"1" | b"true");
-            }
-        }
-        Ok(())
-    })?;
     let mut out = Vec::new();
-    each_tag(book, b"sheet", |attrs| {
+    each_tag(book, |tag, attrs| {
+        if tag == b"workbookPr" {
+            for a in attrs {
+                let (key, value) = a?;
+                if key == b"date1904" {
+                    date1904 = matches!(value, b"1" | b"true");
+                }
+            }
+            return Ok(());
+        }
+        if tag != b"sheet" {
+            return Ok(());
+        }
         let (mut name, mut id) = (None, None);
         for a in attrs {
             let (key, value) = a?;
@@ -552,21 +557,26 @@ fn rich_text<'a>(r: &mut Xml<'a>) -> Result<Cow<'a, str>, String> {
 
 /// Which cell styles (`cellXfs`, by index) format numbers as dates or times.
 fn date_styles(xml: &[u8]) -> Result<Vec<bool>, String> {
+    // One pass: each style's format id, and which custom formats are dates. A style may name a
+    // custom format defined anywhere in the part, so the ids are resolved once it is read.
     let mut custom: Vec<(u32, bool)> = Vec::new();
-    each_tag(xml, b"numFmt", |attrs| {
-        if let [Some(id), Some(code)] = attr_pair(attrs, b"numFmtId", b"formatCode")? {
-            let code = attr_text(code)?;
-            if let Some(id) = parse_u32(id) {
-                custom.push((id, is_date_format(&code)));
-            }
-        }
-        Ok(())
-    })?;
-    let mut out = Vec::new();
+    let mut styles: Vec<u32> = Vec::new();
     let mut r = Xml::new(xml);
     let mut in_xfs = false;
     loop {
         match r.next()? {
+            Tok::Open {
+                name: b"numFmt",
+                attrs,
+                ..
+            } => {
+                if let [Some(id), Some(code)] = attr_pair(attrs, b"numFmtId", b"formatCode")? {
+                    let code = attr_text(code)?;
+                    if let Some(id) = parse_u32(id) {
+                        custom.push((id, is_date_format(&code)));
+                    }
+                }
+            }
             Tok::Open {
                 name: b"cellXfs",
                 empty,
@@ -583,15 +593,19 @@ fn date_styles(xml: &[u8]) -> Result<Vec<bool>, String> {
                         id = parse_u32(value).unwrap_or(0);
                     }
                 }
-                out.push(match custom.iter().find(|(i, _)| *i == id) {
-                    Some(&(_, d)) => d,
-                    None => builtin_date_format(id),
-                });
+                styles.push(id);
             }
-            Tok::Eof => return Ok(out),
+            Tok::Eof => break,
             _ => {}
         }
     }
+    Ok(styles
+        .into_iter()
+        .map(|id| match custom.iter().find(|(i, _)| *i == id) {
+            Some(&(_, d)) => d,
+            None => builtin_date_format(id),
+        })
+        .collect())
 }
 
 /// ECMA-376's built-in date and time formats (14-22, 45 and 47) and the East Asian ones (27-36,
