@@ -104,6 +104,9 @@ pub enum DatePrecision {
     #[default]
     Exact,
     NoLaterThan,
+    /// Computed, never typed: an undated claim dated by its publication (a decision *reported*
+    /// by that day, as a catalogue snapshot reports a cancellation). Claims files refuse it.
+    ReportedBy,
 }
 
 impl DatePrecision {
@@ -1070,6 +1073,12 @@ impl Claim {
             }
             _ => unreachable_kind(k)?,
         };
+        if raw.date_precision == Some(DatePrecision::ReportedBy) {
+            return Err(ClaimError::new(
+                Some("date_precision"),
+                "`reported_by` is computed by greenlight for undated claims; write `exact` or `no_later_than`",
+            ));
+        }
         Ok(Claim {
             series,
             season,
@@ -1228,16 +1237,15 @@ impl Claim {
             n.map(|n| format!("season {n}"))
                 .unwrap_or_else(|| "the series".into())
         };
-        let on = |p: &Option<String>| p.as_ref().map(|p| format!(" by {p}")).unwrap_or_default();
+        let on = |p: &Option<String>| p.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
         let who = self.person.clone().unwrap_or_default();
-        let bound = if self.date_precision == DatePrecision::NoLaterThan {
-            " (at the latest)"
-        } else {
-            ""
-        };
+        // "by" a bound, "on" an exact day: a date is never shown more precisely than known.
         let date = self
             .event_date
-            .map(|d| format!(" on {d}{bound}"))
+            .map(|d| match self.date_precision {
+                DatePrecision::Exact => format!(" on {d}"),
+                DatePrecision::NoLaterThan | DatePrecision::ReportedBy => format!(" by {d}"),
+            })
             .unwrap_or_default();
         match &self.value {
             ClaimValue::SeriesOrdered {
@@ -1264,15 +1272,13 @@ impl Claim {
                     "{} release date announced: {release_date}{}",
                     cap(&s(self.season)),
                     date.replace(" on ", " (announced ")
+                        .replace(" by ", " (announced by ")
                 ) + if date.is_empty() { "" } else { ")" }
             }
             ClaimValue::Canceled { platform } => {
                 format!("Canceled after {}{}{date}", s(self.season), on(platform))
             }
-            ClaimValue::Ended => format!(
-                "Ended as planned with {} as the final season{date}",
-                s(self.season)
-            ),
+            ClaimValue::Ended => format!("Final season: {}{date}", s(self.season)),
             ClaimValue::LimitedSeries { .. } => {
                 format!("Limited series (one season by design){date}")
             }

@@ -66,6 +66,9 @@ pub enum Status {
     AwaitingDecision,
     Renewed,
     ReleaseDateAnnounced,
+    /// The next season will be made and is announced as the last one (or the show is canceled
+    /// after it); it has not premiered yet.
+    FinalSeasonAnnounced,
     Canceled,
     Ended,
     LimitedSeries,
@@ -78,6 +81,7 @@ impl Status {
             Status::AwaitingDecision => "awaiting_decision",
             Status::Renewed => "renewed",
             Status::ReleaseDateAnnounced => "release_date_announced",
+            Status::FinalSeasonAnnounced => "final_season_announced",
             Status::Canceled => "canceled",
             Status::Ended => "ended",
             Status::LimitedSeries => "limited_series",
@@ -87,7 +91,10 @@ impl Status {
     pub fn is_continuing(self) -> bool {
         matches!(
             self,
-            Status::Ordered | Status::Renewed | Status::ReleaseDateAnnounced
+            Status::Ordered
+                | Status::Renewed
+                | Status::ReleaseDateAnnounced
+                | Status::FinalSeasonAnnounced
         )
     }
     /// Whether the status says no further season.
@@ -233,6 +240,25 @@ pub fn compare(a: &Fact, b: &Fact) -> (Ordering, String) {
             format!("{what} appears in Netflix's published viewing data ({}); an observation outranks any statement", obs.claim.source.name),
         );
     }
+    // A catalogue snapshot's status word (TMDB's `Canceled`, `Ended`) is undated and only says
+    // what the catalogue listed when it was taken: any dated announcement outranks it.
+    if is_snapshot_word(a) != is_snapshot_word(b) {
+        let (word, other) = if is_snapshot_word(a) { (a, b) } else { (b, a) };
+        if let Some(d) = other.claim.event_date {
+            let ord = if is_snapshot_word(a) {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
+            return (
+                ord,
+                format!(
+                    "a dated announcement ({}, {d}) outranks a catalogue snapshot's status word ({}, reported by {})",
+                    other.claim.source.name, word.claim.source.name, word.claim.published
+                ),
+            );
+        }
+    }
     if ca.standing() != cb.standing() {
         let (hi, lo) = if ca.standing() > cb.standing() {
             (ca, cb)
@@ -286,6 +312,12 @@ pub fn compare(a: &Fact, b: &Fact) -> (Ordering, String) {
     )
 }
 
+/// A status word read off a catalogue snapshot (TMDB): data, not an observation of the season,
+/// and undated (the snapshot only says what was listed when it was taken).
+pub fn is_snapshot_word(f: &Fact) -> bool {
+    f.is_data() && !f.observed() && f.claim.event_date.is_none()
+}
+
 /// The best-ranked fact (ties: the smallest id, so results don't depend on input order).
 fn best<'a>(facts: &[&'a Fact]) -> Option<&'a Fact> {
     facts
@@ -327,7 +359,8 @@ fn decision_date(deciding: &[&Fact]) -> (Option<NaiveDate>, Option<DatePrecision
 }
 
 /// The earliest date among `facts`: events first (exact beats a bound on the same day), else the
-/// earliest publication as a bound.
+/// earliest publication, marked `reported_by` (undated claims, such as a catalogue snapshot's
+/// status word: the decision was *reported* by then, which is not when it was made).
 fn earliest(facts: &[&Fact]) -> (Option<NaiveDate>, Option<DatePrecision>) {
     let dated = facts
         .iter()
@@ -348,7 +381,7 @@ fn earliest(facts: &[&Fact]) -> (Option<NaiveDate>, Option<DatePrecision>) {
         );
     }
     match facts.iter().map(|f| f.claim.published).min() {
-        Some(p) => (Some(p), Some(DatePrecision::NoLaterThan)),
+        Some(p) => (Some(p), Some(DatePrecision::ReportedBy)),
         None => (None, None),
     }
 }
@@ -375,8 +408,78 @@ fn views(facts: &[&Fact], role: Role) -> Vec<Evidence> {
         .collect()
 }
 
+/// What the walk over seasons found about one season that will be made but has not premiered.
+struct Upcoming<'a> {
+    season: u32,
+    decision: Status,
+    decided_on: Option<NaiveDate>,
+    decided_on_precision: Option<DatePrecision>,
+    release_date: Option<NaiveDate>,
+    deciding: Vec<&'a Fact>,
+    evidence: Vec<Evidence>,
+    penalty: f64,
+}
+
+/// Where the walk stopped: a season that will not be made, or one nothing decides.
+enum Stop<'a> {
+    NotMade {
+        decision: Status,
+        decided_on: Option<NaiveDate>,
+        decided_on_precision: Option<DatePrecision>,
+        deciding: Vec<&'a Fact>,
+        evidence: Vec<Evidence>,
+        penalty: f64,
+    },
+    Open(u32),
+}
+
+/// Whether season `s`, which will be made (`pos` are the facts for it), has premiered by `today`:
+/// - a `premiered` claim for `s` or a later season stands; or
+/// - an announced release date for `s` has passed (the best-ranked announcement); or
+/// - a later season is made (renewed, ordered, dated, or named last in a cancellation) by a
+///   claim published *after* the first claim naming `s` itself, and no announced release date
+///   for `s` lies ahead: shows are renewed for season N+1 once N is out. An early renewal
+///   (renewed S3 while S2's date is still ahead) or a multi-season order (S4 and S5 ordered the
+///   same day) is therefore not read as a premiere.
+fn has_premiered(pos: &[&Fact], s: u32, release_date: Option<NaiveDate>, today: NaiveDate) -> bool {
+    if pos
+        .iter()
+        .any(|f| matches!(effect(f), Some(Effect::Premiered(m)) if m >= s))
+    {
+        return true;
+    }
+    match release_date {
+        Some(d) if d <= today => return true,
+        Some(_) => return false,
+        None => {}
+    }
+    let first_direct = pos
+        .iter()
+        .filter(|f| names_directly(f, s))
+        .map(|f| f.claim.published)
+        .min();
+    pos.iter().any(|f| {
+        let later = match effect(f) {
+            Some(Effect::Made(m)) => m > s,
+            Some(Effect::NoneAfter(k)) => k > s,
+            _ => false,
+        };
+        later && first_direct.is_none_or(|first| f.claim.published > first)
+    })
+}
+
 /// Derives the status of the next season from `facts` (already limited to what was published
-/// by `as_of`). `today` dates the age of an undecided season (`as_of` when given).
+/// by `as_of`). `today` dates the age of an undecided season and decides whether an announced
+/// release date has passed (`as_of` when given).
+///
+/// Seasons are walked from 1 up. A season that will be made and has premiered is history; one
+/// that will be made and has not premiered is *upcoming* (and the walk goes on past it: a
+/// renewal for season 3 announced before season 2 airs is kept and shown); the walk stops at
+/// the first season that will not be made, or that nothing decides. The status is then:
+/// - with upcoming seasons: the first one's (`ordered`, `renewed`, `release_date_announced`),
+///   or `final_season_announced` when the walk stopped at a cancellation or an announced final
+///   season (no season after the upcoming ones);
+/// - without: `canceled`, `ended` or `limited_series` where it stopped, else `awaiting_decision`.
 pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
     let relevant: Vec<&Fact> = facts.iter().filter(|f| effect(f).is_some()).collect();
     let mut candidates: BTreeSet<u32> = BTreeSet::from([1]);
@@ -385,6 +488,7 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
         match effect(f) {
             Some(Effect::Made(m)) => {
                 candidates.insert(m.max(1));
+                candidates.insert(m.max(1).saturating_add(1));
             }
             Some(Effect::Premiered(m)) => {
                 candidates.insert(m.max(1));
@@ -397,13 +501,21 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
         }
     }
     candidates.insert(max_premiered.saturating_add(1));
+    // Season numbers are bounded by the claims' own bound (`MAX_SEASON`), so this set is small.
+    candidates.retain(|s| *s <= crate::claims::MAX_SEASON + 1);
 
     let mut retired: HashSet<String> = HashSet::new();
     let mut contradictions = Vec::new();
     let mut seasons = Vec::new();
     let mut last_premiere: Option<(NaiveDate, Vec<&Fact>)> = None;
+    let mut upcoming: Vec<Upcoming> = Vec::new();
+    let mut stop = Stop::Open(max_premiered.saturating_add(1));
 
-    for &s in &candidates {
+    // Every season from 1 up to the highest any fact names (plus one) is asked in turn, so a
+    // season no claim names directly (season 3 when season 5 is renewed) is still walked; the
+    // walk always stops by the last one, which no fact supports.
+    let last_candidate = candidates.last().copied().unwrap_or(1);
+    for s in 1..=last_candidate {
         let pos: Vec<&Fact> = relevant
             .iter()
             .copied()
@@ -460,10 +572,12 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                     });
                     penalty = if loser_best.claim.standing() >= winner.claim.standing()
                         && !winner.observed()
+                        && !is_snapshot_word(loser_best)
                     {
                         0.3
                     } else if loser_best.claim.standing() as u8 + 1 == winner.claim.standing() as u8
                         && !winner.observed()
+                        && !is_snapshot_word(loser_best)
                     {
                         0.15
                     } else {
@@ -507,17 +621,6 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                 };
                 sort_by_date(&mut deciding);
                 let (decided_on, decided_prec) = decision_date(&deciding);
-                let direct_premieres: Vec<&Fact> = premiere_facts
-                    .iter()
-                    .copied()
-                    .filter(|f| names_directly(f, s))
-                    .collect();
-                let (premiered_on, premiered_prec) = if direct_premieres.is_empty() {
-                    (None, None)
-                } else {
-                    earliest(&direct_premieres)
-                };
-                let premiered = !premiere_facts.is_empty();
                 let announced: Vec<&Fact> = pos
                     .iter()
                     .copied()
@@ -530,6 +633,20 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                     ClaimValue::ReleaseDateAnnounced { release_date, .. } => Some(release_date),
                     _ => None,
                 });
+                let premiered = has_premiered(&pos, s, release_date, today);
+                let direct_premieres: Vec<&Fact> = premiere_facts
+                    .iter()
+                    .copied()
+                    .filter(|f| names_directly(f, s))
+                    .collect();
+                let (mut premiered_on, mut premiered_prec) = premiere_date(&direct_premieres);
+                if premiered_on.is_none() && premiered {
+                    // Known only from its announced date, which has passed.
+                    if let Some(d) = release_date.filter(|d| *d <= today) {
+                        premiered_on = Some(d);
+                        premiered_prec = Some(DatePrecision::Exact);
+                    }
+                }
                 let decision = if !premiered && release_date.is_some() {
                     Status::ReleaseDateAnnounced
                 } else if s == 1 {
@@ -552,30 +669,24 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                 if premiered {
                     let mut p = premiere_facts.clone();
                     sort_by_date(&mut p);
-                    let date = earliest(&p).0.unwrap_or(today);
+                    let date = premiered_on.or(earliest(&p).0).unwrap_or(today);
                     last_premiere = Some((date, p));
+                    // A season out before an upcoming one (data shows an early-renewed season
+                    // aired) leaves nothing upcoming before it.
+                    upcoming.retain(|u| u.season > s);
                     continue;
                 }
-                let top = best(&deciding);
-                let mut conf = top.map(base_confidence).unwrap_or(0.5);
-                conf += corroboration(&deciding);
-                conf -= penalty;
-                let reason = confidence_reason(top, &deciding, penalty);
-                return finish(Derived {
-                    status: decision,
-                    next_season: s,
+                upcoming.push(Upcoming {
+                    season: s,
+                    decision,
                     decided_on,
                     decided_on_precision: decided_prec,
-                    release_date: if decision == Status::ReleaseDateAnnounced {
-                        release_date
-                    } else {
-                        None
-                    },
-                    confidence: conf,
-                    confidence_reason: reason,
+                    release_date: (decision == Status::ReleaseDateAnnounced)
+                        .then_some(release_date)
+                        .flatten(),
+                    deciding,
                     evidence,
-                    contradictions,
-                    seasons,
+                    penalty,
                 });
             }
             Some(false) => {
@@ -599,45 +710,17 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                     premiered_on_precision: None,
                     evidence: evidence.clone(),
                 });
-                let mut conf =
-                    top.map(base_confidence).unwrap_or(0.5) + corroboration(&deciding) - penalty;
-                if conf.is_nan() {
-                    conf = 0.5;
-                }
-                let reason = confidence_reason(top, &deciding, penalty);
-                return finish(Derived {
-                    status: decision,
-                    next_season: s,
+                stop = Stop::NotMade {
+                    decision,
                     decided_on,
                     decided_on_precision: prec,
-                    release_date: None,
-                    confidence: conf,
-                    confidence_reason: reason,
+                    deciding,
                     evidence,
-                    contradictions,
-                    seasons,
-                });
+                    penalty,
+                };
+                break;
             }
             None => {
-                let mut evidence = Vec::new();
-                let (conf, reason) = match &last_premiere {
-                    Some((date, facts)) => {
-                        evidence = views(facts, Role::Context);
-                        let days = (today - *date).num_days();
-                        if days > 730 {
-                            (0.35, format!("no decision found; the last season premiered {date}, over two years before, so a quiet cancellation is likely"))
-                        } else {
-                            (
-                                0.6,
-                                format!("no decision found; the last season premiered {date}"),
-                            )
-                        }
-                    }
-                    None => (
-                        0.5,
-                        "no claim or data about this series' seasons".to_string(),
-                    ),
-                };
                 seasons.push(SeasonOutcome {
                     season: s,
                     decision: Status::AwaitingDecision,
@@ -648,35 +731,170 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                     premiered_on_precision: None,
                     evidence: Vec::new(),
                 });
-                return finish(Derived {
-                    status: Status::AwaitingDecision,
-                    next_season: s,
-                    decided_on: None,
-                    decided_on_precision: None,
-                    release_date: None,
-                    confidence: conf,
-                    confidence_reason: reason,
-                    evidence,
-                    contradictions,
-                    seasons,
-                });
+                stop = Stop::Open(s);
+                break;
             }
         }
     }
-    // Unreachable in practice: the candidate after the last premiere is never premiered. Kept
-    // as a defined answer rather than a panic.
-    finish(Derived {
-        status: Status::AwaitingDecision,
-        next_season: max_premiered.saturating_add(1),
-        decided_on: None,
-        decided_on_precision: None,
-        release_date: None,
-        confidence: 0.5,
-        confidence_reason: "no decision found".into(),
-        evidence: Vec::new(),
-        contradictions,
-        seasons,
-    })
+
+    if let Some(first) = upcoming.first() {
+        let final_after = match &stop {
+            Stop::NotMade {
+                decision,
+                decided_on,
+                decided_on_precision,
+                deciding,
+                evidence,
+                penalty,
+            } if *decision != Status::LimitedSeries => Some((
+                *decided_on,
+                *decided_on_precision,
+                deciding,
+                evidence,
+                *penalty,
+            )),
+            _ => None,
+        };
+        let mut evidence = first.evidence.clone();
+        let (status, decided_on, precision, deciding, penalty) = match final_after {
+            Some((on, prec, deciding, ev, penalty)) => {
+                evidence.extend(ev.iter().cloned());
+                (Status::FinalSeasonAnnounced, on, prec, deciding, penalty)
+            }
+            None => (
+                first.decision,
+                first.decided_on,
+                first.decided_on_precision,
+                &first.deciding,
+                first.penalty,
+            ),
+        };
+        let top = best(deciding);
+        let conf = top.map(base_confidence).unwrap_or(0.5) + corroboration(deciding) - penalty;
+        let mut reason = confidence_reason(top, deciding, penalty);
+        let later: Vec<String> = upcoming[1..]
+            .iter()
+            .map(|u| format!("season {}", u.season))
+            .collect();
+        if !later.is_empty() {
+            reason.push_str(&format!(
+                "; also decided: {} will be made",
+                later.join(", ")
+            ));
+        }
+        return finish(Derived {
+            status,
+            next_season: first.season,
+            decided_on,
+            decided_on_precision: precision,
+            release_date: first.release_date,
+            confidence: conf,
+            confidence_reason: reason,
+            evidence,
+            contradictions,
+            seasons,
+        });
+    }
+    match stop {
+        Stop::NotMade {
+            decision,
+            decided_on,
+            decided_on_precision,
+            deciding,
+            evidence,
+            penalty,
+        } => {
+            let top = best(&deciding);
+            let mut conf =
+                top.map(base_confidence).unwrap_or(0.5) + corroboration(&deciding) - penalty;
+            if conf.is_nan() {
+                conf = 0.5;
+            }
+            let reason = confidence_reason(top, &deciding, penalty);
+            let next_season = seasons.last().map(|o| o.season).unwrap_or(1);
+            finish(Derived {
+                status: decision,
+                next_season,
+                decided_on,
+                decided_on_precision,
+                release_date: None,
+                confidence: conf,
+                confidence_reason: reason,
+                evidence,
+                contradictions,
+                seasons,
+            })
+        }
+        Stop::Open(s) => {
+            let mut evidence = Vec::new();
+            let (conf, reason) = match &last_premiere {
+                Some((date, facts)) => {
+                    evidence = views(facts, Role::Context);
+                    let days = (today - *date).num_days();
+                    if days > 730 {
+                        (0.35, format!("no decision found; the last season premiered {date}, over two years before, so a quiet cancellation is likely"))
+                    } else {
+                        (
+                            0.6,
+                            format!("no decision found; the last season premiered {date}"),
+                        )
+                    }
+                }
+                None => (
+                    0.5,
+                    "no claim or data about this series' seasons".to_string(),
+                ),
+            };
+            if seasons.last().map(|o| o.season) != Some(s) {
+                seasons.push(SeasonOutcome {
+                    season: s,
+                    decision: Status::AwaitingDecision,
+                    decided_on: None,
+                    decided_on_precision: None,
+                    premiered: false,
+                    premiered_on: None,
+                    premiered_on_precision: None,
+                    evidence: Vec::new(),
+                });
+            }
+            finish(Derived {
+                status: Status::AwaitingDecision,
+                next_season: s,
+                decided_on: None,
+                decided_on_precision: None,
+                release_date: None,
+                confidence: conf,
+                confidence_reason: reason,
+                evidence,
+                contradictions,
+                seasons,
+            })
+        }
+    }
+}
+
+/// A season's premiere date from the claims that name it: an exact date wins when every bound
+/// allows it (an engagement report's release date over the first chart week's Sunday), else the
+/// earliest bound ("by" that day).
+fn premiere_date(facts: &[&Fact]) -> (Option<NaiveDate>, Option<DatePrecision>) {
+    let bound = facts
+        .iter()
+        .filter(|f| f.claim.date_precision != DatePrecision::Exact)
+        .filter_map(|f| f.claim.event_date)
+        .min();
+    let exact: Vec<&Fact> = facts
+        .iter()
+        .copied()
+        .filter(|f| f.claim.date_precision == DatePrecision::Exact && f.claim.event_date.is_some())
+        .filter(|f| bound.is_none_or(|b| f.claim.event_date.is_some_and(|d| d <= b)))
+        .collect();
+    if let Some(f) = best(&exact) {
+        return (f.claim.event_date, Some(DatePrecision::Exact));
+    }
+    match bound {
+        Some(b) => (Some(b), Some(DatePrecision::NoLaterThan)),
+        None => (None, None),
+    }
 }
 
 fn corroboration(deciding: &[&Fact]) -> f64 {
@@ -771,11 +989,14 @@ fn dates_agree(a: &Fact, b: &Fact) -> bool {
     let (Some(x), Some(y)) = (a.claim.event_date, b.claim.event_date) else {
         return true;
     };
-    match (a.claim.date_precision, b.claim.date_precision) {
-        (DatePrecision::Exact, DatePrecision::Exact) => x == y,
-        (DatePrecision::Exact, DatePrecision::NoLaterThan) => x <= y,
-        (DatePrecision::NoLaterThan, DatePrecision::Exact) => y <= x,
-        (DatePrecision::NoLaterThan, DatePrecision::NoLaterThan) => true,
+    match (
+        a.claim.date_precision.is_exact(),
+        b.claim.date_precision.is_exact(),
+    ) {
+        (true, true) => x == y,
+        (true, false) => x <= y,
+        (false, true) => y <= x,
+        (false, false) => true,
     }
 }
 

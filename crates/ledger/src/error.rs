@@ -112,6 +112,11 @@ pub enum LedgerError {
     },
     #[error("{0}")]
     NotFound(String),
+    /// A film, special or stand-up title: it has no seasons, so "another season?" has no answer.
+    #[error(
+        "{title} is a {form}: only series have seasons, so there is no season status to derive"
+    )]
+    NotASeries { title: String, form: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("database error: {0}")]

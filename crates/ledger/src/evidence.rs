@@ -9,7 +9,7 @@
 //! | the first engagement report listing a season | `premiered` | its release date (exact), else the half-year's last day (*no later than*) | see [`engagement_published`] |
 //! | a sighting of season N ≥ 2 in either | `season_renewed` (season N) | as the premiere, *no later than* | as the premiere |
 //! | a `Limited Series` label | `limited_series` | as the premiere, *no later than* | as the premiere |
-//! | a TMDB row `Returning Series`, N seasons | `season_renewed` (season N+1) | undated | the snapshot's as-of date |
+//! | a TMDB row `Returning Series` | nothing about a next season (it was ongoing at the snapshot) | | |
 //! | a TMDB row `Canceled` / `Ended`, N seasons | `canceled` after N / `ended`, final N | undated | the snapshot's as-of date |
 //! | a TMDB row `In Production` / `Planned` | `season_ordered` N+1 (N, at least 1, before its first air date) | undated | the snapshot's as-of date |
 //! | a TMDB row's first air date | `premiered` season 1 (exact) | the air date | the snapshot's as-of date |
@@ -70,9 +70,14 @@ impl Fact {
         }
     }
     pub fn view(&self) -> EvidenceClaim {
+        let mut summary = self.claim.summary();
+        if crate::derive::is_snapshot_word(self) {
+            // Undated: the snapshot only reports it, so its date is when it was reported.
+            summary.push_str(&format!(" (reported by {})", self.claim.published));
+        }
         EvidenceClaim {
             origin: self.origin.clone(),
-            summary: self.claim.summary(),
+            summary,
             standing: self.claim.standing(),
             claim: self.claim.clone(),
         }
@@ -297,20 +302,10 @@ pub fn data_facts(store: &Store, series: &SeriesRef) -> Result<Vec<Fact>, Ledger
             )
         };
         match f.status.as_str() {
-            "Returning Series" => {
-                let mut c = claim(
-                    Some(n.saturating_add(1)),
-                    ClaimValue::SeasonRenewed { platform: None },
-                    None,
-                    DatePrecision::Exact,
-                );
-                c.note =
-                    Some("TMDB status Returning Series: ongoing or renewed at the snapshot".into());
-                out.push(Fact {
-                    claim: c,
-                    origin: origin(),
-                });
-            }
+            // "Ongoing at the snapshot" is all it says: its season count can already include an
+            // announced (even final) season, so it decides nothing about a further season and
+            // is not read as a renewal (CLAIMS.md).
+            "Returning Series" => {}
             "Canceled" => out.push(Fact {
                 claim: claim(
                     Some(n),

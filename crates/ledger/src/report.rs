@@ -120,11 +120,24 @@ pub fn status_for(
     )
 }
 
+/// Refuses titles that have no seasons (films; specials once the store tells them apart), so
+/// no page or command ever asks "season 2?" of them.
+fn require_series(s: &Subject) -> Result<(), LedgerError> {
+    if s.series.kind == "film" {
+        return Err(LedgerError::NotASeries {
+            title: s.series.title.clone(),
+            form: "film".into(),
+        });
+    }
+    Ok(())
+}
+
 fn status_of(
     store: &Store,
     s: &Subject,
     as_of: Option<NaiveDate>,
 ) -> Result<StatusReport, LedgerError> {
+    require_series(s)?;
     let facts = facts(store, s, as_of)?;
     let now = as_of.unwrap_or_else(today);
     let d = derive::derive(&facts, now);

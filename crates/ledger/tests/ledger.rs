@@ -488,10 +488,23 @@ fn release_dates_limited_series_and_premiere_conflicts() {
         platform: Some("Netflix".into()),
     };
     ledger::add_claim(&mut s, ann).unwrap();
-    let r = ledger::status(&s, "Rules Show", None).unwrap();
+    // Before the announced day: season 2 is coming on it.
+    let r = ledger::status(&s, "Rules Show", Some(d("2021-07-01"))).unwrap();
     assert_eq!(
         (r.status, r.next_season, r.release_date),
         (Status::ReleaseDateAnnounced, 2, Some(d("2022-02-02")))
+    );
+    // Once the announced day has passed, season 2 is out on it, and season 3 awaits a decision.
+    let r = ledger::status(&s, "Rules Show", None).unwrap();
+    assert_eq!((r.status, r.next_season), (Status::AwaitingDecision, 3));
+    let s2 = r.seasons.iter().find(|o| o.season == 2).unwrap();
+    assert_eq!(
+        (s2.premiered, s2.premiered_on, s2.premiered_on_precision),
+        (
+            true,
+            Some(d("2022-02-02")),
+            Some(ledger::DatePrecision::Exact)
+        )
     );
     // A second, different premiere date for season 1 on the same platform is a contradiction.
     ledger::add_claim(

@@ -102,7 +102,7 @@ impl WebError {
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Store(e) => store_status(e),
             WebError::Ledger(e) => match e {
-                LedgerError::NotFound(_) => StatusCode::NOT_FOUND,
+                LedgerError::NotFound(_) | LedgerError::NotASeries { .. } => StatusCode::NOT_FOUND,
                 LedgerError::Invalid(_) | LedgerError::Syntax { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }

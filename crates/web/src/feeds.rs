@@ -32,6 +32,7 @@ pub fn status_label(s: Status) -> &'static str {
         Status::AwaitingDecision => "awaiting decision",
         Status::Renewed => "renewed",
         Status::ReleaseDateAnnounced => "release date announced",
+        Status::FinalSeasonAnnounced => "final season announced",
         Status::Canceled => "canceled",
         Status::Ended => "ended",
         Status::LimitedSeries => "limited series",

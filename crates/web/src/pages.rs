@@ -634,6 +634,11 @@ fn outlook(d: &SeriesData) -> Markup {
                             @if let Some(on) = s.decided_on { " on " (on) } @if let Some(b) = &by { ", per " (b) } ". "
                             "No release date announced yet."
                         }
+                        Status::FinalSeasonAnnounced => {
+                            strong { "Season " (n) " is coming, and it is the last." }
+                            @if let Some(r) = s.release_date { " Release date " time datetime=(r) { (r) } "." }
+                            @if let Some(b) = &by { " Per " (b) "." }
+                        }
                         Status::ReleaseDateAnnounced => {
                             strong { "Season " (n) " is coming" }
                             @if let Some(r) = s.release_date { " on " time datetime=(r) { (r) } } @if let Some(b) = &by { ", per " (b) } "."
