@@ -169,10 +169,25 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let as_of = as_of_flag(as_of.as_deref())?;
-            let r = greenlight_odds::predict(&store, &series, season, as_of)?;
+            let v = greenlight_report::predict(&store, &series, season, as_of)?;
             if json.json {
-                return output::json(&r);
+                return output::json(&v);
             }
+            if let Some(d) = &v.decided {
+                outln!(
+                    "season {}: {}{} — decided, so no odds",
+                    d.season,
+                    greenlight_ledger::Status::as_str(d.decision).replace('_', " "),
+                    output::dated(d.decided_on, d.decided_on_precision)
+                );
+                for e in &d.evidence {
+                    outln!("  {}", output::sourced(e));
+                }
+                return Ok(());
+            }
+            let Some(r) = &v.prediction else {
+                return Ok(());
+            };
             outln!(
                 "{} season {} as of {}: {:.0}% chance of renewal",
                 r.series,
@@ -268,46 +283,55 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         } => {
             let as_of = as_of_flag(as_of.as_deref())?;
-            let r = greenlight_ledger::status(&store, &series, as_of)?;
-            let mut v = serde_json::to_value(&r)?;
-            // A season awaiting a decision gets the model's odds, with its backtest beside them.
-            if v["status"] == "awaiting_decision" {
-                let season = v["next_season"].as_u64().unwrap_or(1).saturating_sub(1) as u32;
-                v["odds"] =
-                    match greenlight_odds::status_odds(&store, &r.series.slug, season, as_of) {
-                        Ok(o) => serde_json::to_value(o)?,
-                        Err(e) => serde_json::json!({ "unavailable": e.to_string() }),
-                    };
-            }
+            let v = greenlight_report::status(&store, &series, as_of)?;
             if json.json {
                 return output::json(&v);
             }
-            if let Some(p) = v["odds"]["probability"].as_f64() {
+            let r = &v.status;
+            if let Some(greenlight_report::OddsOrWhy::Odds(o)) = &v.odds {
                 outln!(
                     "odds of renewal: {:.0}% (model backtest AUC {:.2})",
-                    p * 100.0,
-                    v["odds"]["backtest_auc"].as_f64().unwrap_or_default()
+                    o.probability * 100.0,
+                    o.backtest_auc.unwrap_or_default()
                 );
             }
             outln!(
-                "{}: {} (next season {}, decided {})",
+                "{}: {} (next season {}{}{})",
                 r.series.title,
-                v["status"].as_str().unwrap_or_default(),
-                v["next_season"],
-                v["decided_on"].as_str().unwrap_or("-")
+                r.status.as_str(),
+                r.next_season,
+                r.release_date
+                    .map(|d| format!(", release date {d}"))
+                    .unwrap_or_default(),
+                match r.decided_on {
+                    Some(_) => format!(
+                        ", decided{}",
+                        output::dated(r.decided_on, r.decided_on_precision)
+                    ),
+                    None => String::new(),
+                }
             );
-            for e in v["evidence"].as_array().into_iter().flatten() {
+            for o in r
+                .seasons
+                .iter()
+                .filter(|o| o.season > r.next_season && !o.premiered && o.decision.is_continuing())
+            {
                 outln!(
-                    "  evidence [{}]: {}",
-                    e["role"].as_str().unwrap_or_default(),
-                    e["summary"].as_str().unwrap_or_default()
+                    "  also: season {} {}",
+                    o.season,
+                    o.decision.as_str().replace('_', " ")
                 );
             }
-            for c in v["contradictions"].as_array().into_iter().flatten() {
-                outln!(
-                    "  contradiction: {}",
-                    c["reason"].as_str().unwrap_or_default()
-                );
+            for e in &r.evidence {
+                let role = match e.role {
+                    greenlight_ledger::Role::Deciding => "deciding",
+                    greenlight_ledger::Role::Context => "context",
+                    greenlight_ledger::Role::Superseded => "superseded",
+                };
+                outln!("  evidence [{role}]: {}", output::sourced(&e.claim));
+            }
+            for c in &r.contradictions {
+                outln!("  contradiction: {}", c.reason);
             }
             Ok(())
         }

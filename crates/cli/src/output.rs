@@ -13,3 +13,31 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 
 /// Thousands separators, the same as the web pages print.
 pub use greenlight_web::pages::num;
+
+/// A date with its precision, as every command prints one: " on D" when exact, " by D" for a
+/// bound, " (reported by D)" for an undated claim dated by its report.
+pub fn dated(
+    date: Option<chrono::NaiveDate>,
+    precision: Option<greenlight_ledger::DatePrecision>,
+) -> String {
+    use greenlight_ledger::DatePrecision;
+    match (date, precision) {
+        (None, _) => String::new(),
+        (Some(d), None | Some(DatePrecision::Exact)) => format!(" on {d}"),
+        (Some(d), Some(DatePrecision::NoLaterThan)) => format!(" by {d}"),
+        (Some(d), Some(DatePrecision::ReportedBy)) => format!(" (reported by {d})"),
+    }
+}
+
+/// A claim with its source: "summary — Outlet <url>" (or the dataset and row it rests on).
+pub fn sourced(e: &greenlight_ledger::EvidenceClaim) -> String {
+    let src = &e.claim.source;
+    let mut s = format!("{} — {}", e.summary, src.name);
+    if let Some(u) = &src.url {
+        s.push_str(&format!(" <{u}>"));
+    }
+    if let greenlight_ledger::Origin::Data { detail, .. } = &e.origin {
+        s.push_str(&format!(" [{detail}]"));
+    }
+    s
+}

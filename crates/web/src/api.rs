@@ -83,7 +83,7 @@ pub async fn status(
 ) -> Result<Response, WebError> {
     let as_of = date_param(q.as_of.as_deref(), "as_of")?;
     cached(&st, &headers, key(&uri), JSON, move |s| {
-        json(&ledger::status(s, &name, as_of)?)
+        json(&greenlight_report::status(s, &name, as_of)?)
     })
     .await
 }

@@ -91,6 +91,17 @@ impl IntoResponse for Problem {
     }
 }
 
+impl From<greenlight_report::ReportError> for WebError {
+    fn from(e: greenlight_report::ReportError) -> Self {
+        match e {
+            greenlight_report::ReportError::Ledger(e) => WebError::Ledger(e),
+            // Odds are only ever attached (or their absence explained) inside a report; an odds
+            // error reaching here is ours.
+            greenlight_report::ReportError::Odds(e) => WebError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {

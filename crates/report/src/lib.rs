@@ -1,0 +1,150 @@
+//! One answer per question. The ledger derives a status, the odds crate a probability; the
+//! questions people ask need both, and every place that answers them (CLI text and `--json`, the
+//! JSON API, the pages) renders the same report built here, so they cannot drift apart.
+//!
+//! - [`status`]: the derived status of the next season, with renewal odds **only** while that
+//!   season awaits a decision.
+//! - [`predict`]: the renewal probability of a season, unless the ledger already knows the
+//!   decision as of that date, in which case the decision is the answer.
+
+use chrono::NaiveDate;
+use greenlight_ledger::{self as ledger, DatePrecision, EvidenceClaim, LedgerError, Role, Status};
+use greenlight_odds::{OddsError, PredictReport, StatusOdds};
+use greenlight_store::Store;
+use serde::Serialize;
+
+/// The one error of this layer: whichever side failed, with its own message.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Odds(#[from] OddsError),
+}
+
+/// Odds beside an `awaiting_decision` status, or why there are none.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum OddsOrWhy {
+    Odds(StatusOdds),
+    Unavailable { unavailable: String },
+}
+
+/// `greenlight status` and `GET /api/v1/series/{series}/status`: the ledger's report, plus
+/// `odds` while the next season awaits a decision (absent otherwise: a decided season gets the
+/// decision, never a probability).
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    #[serde(flatten)]
+    pub status: ledger::StatusReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub odds: Option<OddsOrWhy>,
+}
+
+/// The status of `spelling`'s next season as of `as_of`, with odds where the question is open.
+pub fn status(
+    store: &Store,
+    spelling: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusView, ReportError> {
+    let status = ledger::status(store, spelling, as_of)?;
+    let odds = (status.status == Status::AwaitingDecision).then(|| {
+        let season = status.next_season.saturating_sub(1);
+        match greenlight_odds::status_odds(store, &status.series.slug, season, as_of) {
+            Ok(o) => OddsOrWhy::Odds(o),
+            Err(e) => OddsOrWhy::Unavailable {
+                unavailable: e.to_string(),
+            },
+        }
+    });
+    Ok(StatusView { status, odds })
+}
+
+/// What the ledger had decided about the season after the one asked about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decided {
+    /// The season the decision is about (the one after the predicted season).
+    pub season: u32,
+    pub decision: Status,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    /// The claims that decide it, with their sources.
+    pub evidence: Vec<EvidenceClaim>,
+}
+
+/// `greenlight predict`: the model's report, with `decided` set (and no probability worth
+/// quoting) when the ledger knew the answer by `as_of`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictView {
+    /// The decision, when one was known by the as-of date; `prediction` is then `None`.
+    pub decided: Option<Decided>,
+    /// The model's prediction while the question is open; its fields sit at the top level, as
+    /// `predict --json` has always printed them.
+    #[serde(flatten)]
+    pub prediction: Option<PredictReport>,
+}
+
+/// The renewal probability of `season` (default: the latest premiered by `as_of`), unless the
+/// ledger already knows whether the next season comes: a decided question gets its decision.
+pub fn predict(
+    store: &Store,
+    spelling: &str,
+    season: Option<u32>,
+    as_of: Option<NaiveDate>,
+) -> Result<PredictView, ReportError> {
+    let status = ledger::status(store, spelling, as_of)?;
+    // The model's own default: the latest season out by the as-of date.
+    let asked = season.unwrap_or_else(|| {
+        status
+            .seasons
+            .iter()
+            .filter(|o| o.premiered)
+            .map(|o| o.season)
+            .max()
+            .unwrap_or(1)
+    });
+    let next = asked.saturating_add(1);
+    let decided = status
+        .seasons
+        .iter()
+        .find(|o| o.season == next && o.decision != Status::AwaitingDecision)
+        .map(|o| Decided {
+            season: next,
+            decision: o.decision,
+            decided_on: o.decided_on,
+            decided_on_precision: o.decided_on_precision,
+            evidence: o
+                .evidence
+                .iter()
+                .filter(|e| e.role == Role::Deciding)
+                .map(|e| e.claim.clone())
+                .collect(),
+        })
+        .or_else(|| {
+            // Past where the walk stopped: no season after a canceled or ended one.
+            let last = status.seasons.last()?;
+            (last.season < next && last.decision.is_final()).then(|| Decided {
+                season: next,
+                decision: last.decision,
+                decided_on: last.decided_on,
+                decided_on_precision: last.decided_on_precision,
+                evidence: last
+                    .evidence
+                    .iter()
+                    .filter(|e| e.role == Role::Deciding)
+                    .map(|e| e.claim.clone())
+                    .collect(),
+            })
+        });
+    if decided.is_some() {
+        return Ok(PredictView {
+            decided,
+            prediction: None,
+        });
+    }
+    let p = greenlight_odds::predict(store, spelling, season, as_of)?;
+    Ok(PredictView {
+        decided: None,
+        prediction: Some(p),
+    })
+}
