@@ -2,12 +2,14 @@
 //! are here**, and `CLAIMS.md` repeats them for users.
 //!
 //! # What is decided
-//! The *next season* is the first season that has not premiered (season 1 for a series that has
-//! not started). Its status is one of:
-//! - `ordered` — season 1 is ordered (series order), not yet premiered;
-//! - `renewed` — season N ≥ 2 will be made, not yet premiered;
-//! - `release_date_announced` — as either of those, with an announced release date;
-//! - `awaiting_decision` — nothing says whether it will be made;
+//! Seasons are walked from 1 up (see [`derive`]): premiered seasons are history, seasons that
+//! will be made but have not premiered are *upcoming* (the walk goes past them, so an early
+//! renewal is kept), and the walk stops at the first season that will not be made or that
+//! nothing decides. The status is one of:
+//! - `ordered` / `renewed` / `release_date_announced` — the first upcoming season's;
+//! - `final_season_announced` — upcoming seasons, and none after them (an announced final
+//!   season, or a cancellation, right after the last upcoming one);
+//! - `awaiting_decision` — nothing says whether the next season will be made;
 //! - `canceled`, `ended`, `limited_series` — it will not be made, and why.
 //!
 //! # How claims bear on season S
@@ -17,14 +19,16 @@
 //!   naming S or a later season as the last one.
 //! - **Against**: `canceled` after K, `ended` with final season K, for any K < S; `limited_series`
 //!   (K = 1).
-//! - S has **premiered** when a `premiered` claim for S or a later season stands, or a later
-//!   season is renewed/ordered/dated: shows are renewed for season N+1 once N is out. (An early
-//!   renewal, announced before N premieres, is read the same way: a known simplification that
-//!   answers "another season?" with `renewed` a little early rather than `ordered`.)
+//! - S has **premiered** by the rules of `has_premiered`: a `premiered` claim for S or later,
+//!   an announced release date that has passed, or a later season made by a claim published
+//!   after the first claim naming S (so an early renewal, or a multi-season order, is not read
+//!   as a premiere).
 //!
 //! # Which claim wins (the one ordering, [`compare`])
 //! 1. **Observation beats statement.** A season seen in Netflix's published viewing data (Top 10,
 //!    engagement report) was made, whatever anyone said would happen.
+//! 1b. **A dated announcement beats a catalogue snapshot's status word** ([`is_snapshot_word`]):
+//!    TMDB's `Canceled`/`Ended` is undated and says only what the catalogue listed.
 //! 2. **Standing**: platform/official > trade press > dataset > fan site.
 //! 3. **Newer wins, at equal standing only**: the later event date wins; a dated claim beats an
 //!    undated one (an undated claim cannot be shown to be newer); then the later publication.

@@ -15,10 +15,9 @@
 //! | a TMDB row's first air date | `premiered` season 1 (exact) | the air date | the snapshot's as-of date |
 //! | a `Canceled`/`Ended` TMDB row's last air date | `premiered` season N (*no later than*) | the air date | the snapshot's as-of date |
 //!
-//! TMDB counts a season once it is listed, which can be before it airs: a `Returning Series`
-//! whose last listed season has not aired yet makes the next season look one higher than it is
-//! (until the data shows that season out), which is why only ended shows' last air date is read
-//! as a premiere.
+//! TMDB counts a season once it is listed, which can be before it airs (its season count can
+//! include an announced, even final, season): that is why a `Returning Series` row says nothing
+//! about a next season and only ended shows' last air date is read as a premiere.
 //!
 //! A sighting in Netflix's own viewing data (Top 10, engagement) is marked *observed*: it proves
 //! the season exists, which [`crate::derive`] lets outrank any statement that it would not be made.
