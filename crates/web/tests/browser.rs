@@ -264,3 +264,80 @@ fn partner_track_renders_in_headless_chromium() {
     eprintln!("screenshots in {}", dir.display());
     d.call("DELETE", &format!("/session/{id}"), None);
 }
+
+/// Issue 10: two of the famous series, as a fan sees them in a real browser: the right badge,
+/// and the deciding source's link (the same URL the JSON API gives as deciding evidence).
+#[test]
+fn famous_series_show_their_status_and_a_clickable_source() {
+    let server = common::server();
+    let d = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let chromium = find(&["chromium", "chromium-browser"]).unwrap();
+    let session = d.call(
+        "POST",
+        "/session",
+        Some(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": chromium.to_string_lossy(),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display()),
+                     "--window-size=1100,1700"]
+        }}}})),
+    );
+    let id = session["sessionId"].as_str().expect("session id").to_string();
+    let s = |p: &str| format!("/session/{id}{p}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    for (slug, badge_text) in [("stranger-things", "ended"), ("1899", "canceled")] {
+        let api: Value = agent
+            .get(&format!("{}/api/v1/series/{slug}/status", server.base))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
+        let urls: Vec<String> = api["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["role"] == "deciding")
+            .filter_map(|e| e["source"]["url"].as_str().map(str::to_string))
+            .collect();
+        assert!(!urls.is_empty(), "{slug}: no deciding source with a URL in {api}");
+        d.call(
+            "POST",
+            &s("/url"),
+            Some(json!({"url": format!("{}/series/{slug}", server.base)})),
+        );
+        let badge = d.call(
+            "POST",
+            &s("/element"),
+            Some(json!({"using": "css selector", "value": "#status .badge"})),
+        );
+        let badge = badge[ELEMENT].as_str().expect("a status badge").to_string();
+        assert_eq!(
+            d.call("GET", &s(&format!("/element/{badge}/text")), None),
+            badge_text,
+            "{slug}"
+        );
+        let hrefs = d.call(
+            "POST",
+            &s("/execute/sync"),
+            Some(json!({"script": "return Array.from(document.querySelectorAll('#status a[href]')).filter(a => a.offsetParent !== null).map(a => a.href);", "args": []})),
+        );
+        let hrefs: Vec<String> = hrefs
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|h| h.as_str().map(str::to_string))
+            .collect();
+        assert!(
+            urls.iter().any(|u| hrefs.iter().any(|h| h == u || h.trim_end_matches('/') == u.trim_end_matches('/'))),
+            "{slug}: none of the deciding sources {urls:?} is a visible link in the status box ({hrefs:?})"
+        );
+        let shot = base64(d.call("GET", &s("/screenshot"), None).as_str().unwrap());
+        std::fs::write(screenshots_dir().join(format!("{slug}.png")), &shot).unwrap();
+    }
+    d.call("DELETE", &format!("/session/{id}"), None);
+}

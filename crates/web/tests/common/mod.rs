@@ -59,6 +59,12 @@ pub fn imported() -> &'static Path {
             .import_paths(&[data], &ImportOptions::default())
             .expect("import all of shared/data");
         greenlight_ledger::prepare(&mut store).expect("starter catalog");
+        // The real announcements (idempotent if the folder import already took them).
+        greenlight_ledger::import_claims_file(
+            &mut store,
+            &PathBuf::from(DATA).join("announcements/netflix-announcements.toml"),
+        )
+        .expect("announcements");
         db
     })
 }
