@@ -344,4 +344,125 @@ fn awaiting_decision_status_carries_odds_and_the_backtest() {
     assert!(json(imported(), &["status", "Partner Track", "--json"])
         .get("odds")
         .is_none());
+    // predict: open on 2022-10-15 (a probability), decided today (the decision, no probability).
+    let open = json(
+        imported(),
+        &[
+            "predict",
+            "Partner Track",
+            "--season",
+            "1",
+            "--as-of",
+            "2022-10-15",
+            "--json",
+        ],
+    );
+    assert!(open["decided"].is_null());
+    assert!(open["probability"]
+        .as_f64()
+        .is_some_and(|p| (0.0..=1.0).contains(&p)));
+    let decided = json(
+        imported(),
+        &["predict", "Partner Track", "--season", "1", "--json"],
+    );
+    assert_eq!(decided["decided"]["decision"], "canceled");
+    assert_eq!(decided["decided"]["season"], 2);
+    assert!(decided.get("probability").is_none(), "{decided}");
+}
+
+/// `greenlight serve` on a free loopback port over `db`, killed when dropped.
+struct Served(std::process::Child, String);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(db: &Path) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(db)
+        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = Served(child, format!("http://127.0.0.1:{port}"));
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "serve did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    served
+}
+
+/// One answer per question: every CLI read command with an API route prints, with `--json`,
+/// exactly the API's body for the same arguments (parsed, so whitespace aside, byte for byte).
+#[test]
+fn cli_json_equals_the_api_body() {
+    let db = imported();
+    let server = serve(db);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["status", "Partner Track", "--as-of", "2022-10-15"],
+            "/api/v1/series/partner-track/status?as_of=2022-10-15",
+        ),
+        (
+            &["status", "Partner Track"],
+            "/api/v1/series/partner-track/status",
+        ),
+        (
+            &["status", "Stranger Things"],
+            "/api/v1/series/stranger-things/status",
+        ),
+        (
+            &["status", "Wednesday", "--as-of", "2025-07-30"],
+            "/api/v1/series/wednesday/status?as_of=2025-07-30",
+        ),
+        (&["timeline", "1899"], "/api/v1/series/1899/timeline"),
+        (
+            &["cast", "Partner Track"],
+            "/api/v1/series/partner-track/cast",
+        ),
+        (
+            &["reception", "Partner Track"],
+            "/api/v1/series/partner-track/reception",
+        ),
+        (
+            &[
+                "hours",
+                "Partner Track",
+                "--season",
+                "1",
+                "--from",
+                "2022-08-21",
+                "--to",
+                "2022-09-11",
+            ],
+            "/api/v1/series/partner-track/hours?season=1&from=2022-08-21&to=2022-09-11",
+        ),
+    ];
+    for (args, route) in cases {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push("--json");
+        let cli = json(db, &a);
+        let mut r = agent.get(&format!("{}{route}", server.1)).call().unwrap();
+        assert_eq!(r.status(), 200, "{route}");
+        let api: Value = r.body_mut().read_json().unwrap();
+        assert_eq!(cli, api, "{args:?} vs {route}");
+    }
 }

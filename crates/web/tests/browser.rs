@@ -283,7 +283,10 @@ fn famous_series_show_their_status_and_a_clickable_source() {
                      "--window-size=1100,1700"]
         }}}})),
     );
-    let id = session["sessionId"].as_str().expect("session id").to_string();
+    let id = session["sessionId"]
+        .as_str()
+        .expect("session id")
+        .to_string();
     let s = |p: &str| format!("/session/{id}{p}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -304,7 +307,10 @@ fn famous_series_show_their_status_and_a_clickable_source() {
             .filter(|e| e["role"] == "deciding")
             .filter_map(|e| e["source"]["url"].as_str().map(str::to_string))
             .collect();
-        assert!(!urls.is_empty(), "{slug}: no deciding source with a URL in {api}");
+        assert!(
+            !urls.is_empty(),
+            "{slug}: no deciding source with a URL in {api}"
+        );
         d.call(
             "POST",
             &s("/url"),
