@@ -138,16 +138,35 @@ fn every_announced_series_agrees_with_its_latest_announcement() {
         let verdict = |e: &&ledger::TimelineEntry| {
             let (n, made) = expectation(&e.claim.claim.value, e.claim.claim.season).unwrap();
             let hash = hash_of(&e.claim.origin).unwrap_or_default();
+            let superseded = report.seasons.iter().any(|o| {
+                o.evidence
+                    .iter()
+                    .any(|x| x.role == Role::Superseded && hash_of(&x.claim.origin) == Some(hash))
+            });
             if derived_made(&report, n) == Some(made) {
                 "agree"
             } else if lost(hash) {
                 "contradiction"
+            } else if superseded {
+                // A cancellation a later, better-standing revival overtook (shown as superseded).
+                "superseded"
             } else {
                 "disagree"
             }
         };
         for e in &mine {
-            *all.entry(verdict(e)).or_default() += 1;
+            let v = verdict(e);
+            *all.entry(v).or_default() += 1;
+            if v != "agree" {
+                println!(
+                    "  earlier or latest, {v}: {slug}: \"{}\" ({}, {}) vs derived {} next {}",
+                    e.claim.summary,
+                    e.claim.claim.source.name,
+                    e.claim.claim.published,
+                    report.status.as_str(),
+                    report.next_season
+                );
+            }
         }
         let latest = mine
             .iter()
@@ -160,7 +179,7 @@ fn every_announced_series_agrees_with_its_latest_announcement() {
         {
             match verdict(e) {
                 "agree" => agree += 1,
-                "contradiction" => contradiction += 1,
+                "contradiction" | "superseded" => contradiction += 1,
                 _ => disagree.push(format!(
                     "{slug}: latest announcement \"{}\" ({}, {}) vs derived {} (next season {})",
                     e.claim.summary,
