@@ -62,6 +62,21 @@ pub fn claim_count(store: &Store) -> Result<i64, LedgerError> {
         .query_row("SELECT count(*) FROM ledger_claims", [], |r| r.get(0))?)
 }
 
+/// The slugs of every series with at least one typed claim, sorted: the series whose status
+/// a person has written about, which the site's list of status changes always follows.
+pub fn claimed_slugs(store: &Store) -> Result<Vec<String>, LedgerError> {
+    if !has_tables(store)? {
+        return Ok(Vec::new());
+    }
+    let mut st = store
+        .conn()
+        .prepare_cached("SELECT DISTINCT series_slug FROM ledger_claims ORDER BY series_slug")?;
+    let v = st
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(v)
+}
+
 /// Inserts claims (series already canonical slugs) in one transaction. Returns, per claim,
 /// whether it was new. A claim whose hash is stored already is left as it is.
 pub fn insert(

@@ -25,7 +25,7 @@ mod report;
 pub use claims::{
     CastTier, Claim, ClaimValue, CrewRole, DatePrecision, RawClaim, Source, SourceKind, Standing,
 };
-pub use db::{ensure_schema, MIGRATIONS};
+pub use db::{claimed_slugs, ensure_schema, MIGRATIONS};
 pub use derive::{
     Contradiction, ContradictionKind, Evidence, Role, SeasonOutcome, Status, ViewingCheck,
     ViewingOutcome,

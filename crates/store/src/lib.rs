@@ -21,6 +21,7 @@ pub mod query;
 pub mod resolve;
 mod schema;
 pub mod timing;
+pub mod views;
 
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportSummary};

@@ -1,6 +1,9 @@
 //! The chart run as an SVG drawn by plotters: weekly hours (top) and rank (bottom), one line per
-//! season, on a shared date axis. SVG, so it is sharp on a phone and needs no image pipeline;
-//! text is left to the browser's fonts (no font files are embedded or fetched).
+//! season (and list), on a shared date axis. A line is drawn only between consecutive chart
+//! weeks: where the season left the Top 10 it breaks, because a line across a gap (years, for
+//! a show that came back) would draw weeks that never charted. SVG, so it is sharp on a phone
+//! and needs no image pipeline; text is left to the browser's fonts (no font files are
+//! embedded or fetched).
 
 use chrono::{Datelike, NaiveDate};
 use greenlight_store::ChartWeek;
@@ -37,20 +40,65 @@ pub fn render(weeks: &[ChartWeek]) -> String {
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
+/// Days between consecutive chart weeks (Sundays).
+const WEEK: i64 = 7;
+
+/// `pts` (one line, oldest first) split into runs of consecutive chart weeks: a gap of more
+/// than a week starts a new run.
+fn runs<'a>(pts: &[&'a ChartWeek]) -> Vec<Vec<&'a ChartWeek>> {
+    let mut out: Vec<Vec<&ChartWeek>> = Vec::new();
+    for w in pts {
+        match out.last_mut() {
+            Some(run)
+                if run
+                    .last()
+                    .is_some_and(|p| (w.week_end - p.week_end).num_days() <= WEEK) =>
+            {
+                run.push(w)
+            }
+            _ => out.push(vec![w]),
+        }
+    }
+    out
+}
+
+/// One line per season, and per list when a season charted in more than one (a line must not
+/// zigzag between two lists' ranks in the same week).
+fn lines(weeks: &[ChartWeek]) -> BTreeMap<String, Vec<&ChartWeek>> {
+    let season = |w: &ChartWeek| {
+        w.season
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "whole show".into())
+    };
+    let mut lists: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for w in weeks {
+        let l = lists.entry(season(w)).or_default();
+        if !l.contains(&w.category.as_str()) {
+            l.push(&w.category);
+        }
+    }
+    let mut lines: BTreeMap<String, Vec<&ChartWeek>> = BTreeMap::new();
+    for w in weeks {
+        let s = season(w);
+        let name = if lists.get(&s).is_some_and(|l| l.len() > 1) {
+            format!("{s}, {}", w.category)
+        } else {
+            s
+        };
+        lines.entry(name).or_default().push(w);
+    }
+    for pts in lines.values_mut() {
+        pts.sort_by_key(|w| w.week_end);
+    }
+    lines
+}
+
 fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
     if weeks.is_empty() {
         return Ok(());
     }
-    // One line per season (and list, when a season charted in two lists).
-    let mut lines: BTreeMap<String, Vec<&ChartWeek>> = BTreeMap::new();
-    for w in weeks {
-        let season = w
-            .season
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "whole show".into());
-        lines.entry(season).or_default().push(w);
-    }
+    let lines = lines(weeks);
     let first = weeks.iter().map(|w| w.week_end).min().unwrap_or_default();
     let last = weeks.iter().map(|w| w.week_end).max().unwrap_or_default();
     // At least a month of axis, so a one-week run is not a single point on an empty plot.
@@ -80,21 +128,25 @@ fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
         .draw()?;
     for (i, (season, pts)) in lines.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
-        let series: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|w| (day(w.week_end), w.hours as f64 / 1e6))
-            .collect();
-        hours
-            .draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?
-            .label(season.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-            });
-        hours.draw_series(
-            series
-                .into_iter()
-                .map(|p| Circle::new(p, 4, color.filled())),
-        )?;
+        for (j, run) in runs(pts).iter().enumerate() {
+            let series: Vec<(f64, f64)> = run
+                .iter()
+                .map(|w| (day(w.week_end), w.hours as f64 / 1e6))
+                .collect();
+            let drawn =
+                hours.draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?;
+            // One legend entry per line, not per run.
+            if j == 0 {
+                drawn.label(season.clone()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                });
+            }
+            hours.draw_series(
+                series
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, color.filled())),
+            )?;
+        }
     }
     hours
         .configure_series_labels()
@@ -124,17 +176,55 @@ fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
         .draw()?;
     for (i, (_, pts)) in lines.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
-        let series: Vec<(f64, f64)> = pts
-            .iter()
-            .map(|w| (day(w.week_end), -f64::from(w.rank)))
-            .collect();
-        rank.draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?;
-        rank.draw_series(
-            series
-                .into_iter()
-                .map(|p| Circle::new(p, 4, color.filled())),
-        )?;
+        for run in runs(pts) {
+            let series: Vec<(f64, f64)> = run
+                .iter()
+                .map(|w| (day(w.week_end), -f64::from(w.rank)))
+                .collect();
+            rank.draw_series(LineSeries::new(series.clone(), color.stroke_width(3)))?;
+            rank.draw_series(
+                series
+                    .into_iter()
+                    .map(|p| Circle::new(p, 4, color.filled())),
+            )?;
+        }
     }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(d: &str, rank: u32) -> ChartWeek {
+        ChartWeek {
+            week_end: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+            category: "TV (English)".into(),
+            rank,
+            hours: 1_000_000,
+            views: None,
+            runtime: None,
+            cumulative_weeks: 1,
+            season: Some("Season 1".into()),
+        }
+    }
+
+    #[test]
+    fn a_gap_breaks_the_line() {
+        let w = [
+            week("2021-07-04", 3),
+            week("2021-07-11", 5),
+            week("2023-01-01", 9),
+            week("2023-01-08", 8),
+            week("2023-01-22", 7),
+        ];
+        let pts: Vec<&ChartWeek> = w.iter().collect();
+        let r = runs(&pts);
+        assert_eq!(r.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
+        // Each run is a polyline in each of the two panels; the unbroken run of one week is a
+        // dot only (plotters draws a one-point line as nothing or a point, never a path across).
+        let svg = render(&w);
+        assert!(svg.matches("<polyline").count() >= 4, "{svg}");
+    }
 }

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod chart;
+pub mod cite;
 pub mod doc;
 pub mod error;
 pub mod feeds;

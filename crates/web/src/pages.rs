@@ -4,22 +4,26 @@
 //! greenlight is that an answer can be checked.
 
 use crate::chart;
+use crate::cite::{
+    claim_when, collapse, dated, decision_when, engagement_origin, link, DataRows, Item, When,
+    TOP10_URL,
+};
 use crate::error::WebError;
-use crate::feeds::{self, status_label};
+use crate::feeds::{self, is_series, no_further_season, status_label, Change};
 use crate::http::{cached, ATOM, HTML, Q, SVG};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use greenlight_ledger::claims::Source;
 use greenlight_ledger::{
     self as ledger, CastTier, ClaimValue, EvidenceClaim, Origin, Role, Status, StatusReport,
-    TimelineEntry,
 };
+use greenlight_store::views::DatasetFile;
 use greenlight_store::{SeriesRef, Store};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 const CSS: &str = r#"
 :root{--fg:#1a1a1a;--bg:#fff;--muted:#555;--line:#ddd;--accent:#0b5cad}
@@ -38,7 +42,7 @@ h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 .muted,small{color:var(--muted)}
 .badge{display:inline-block;font-weight:700;font-size:1.1rem;padding:.3rem .8rem;border-radius:999px;color:#fff;background:#666}
 .badge.canceled,.badge.ended{background:#a61b1b}.badge.limited_series{background:#6b4b9a}
-.badge.renewed,.badge.ordered,.badge.release_date_announced{background:#1b7a35}.badge.awaiting_decision{background:#8a5a00}
+.badge.renewed,.badge.ordered,.badge.release_date_announced,.badge.final_season_announced{background:#1b7a35}.badge.awaiting_decision{background:#8a5a00}
 .status-box{border:1px solid var(--line);border-radius:8px;padding:1rem;margin:.8rem 0;background:#fafafa}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem;font-size:.95rem}
@@ -53,6 +57,7 @@ dl.outlook{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.
 dl.outlook dt{font-weight:700}dl.outlook dd{margin:0}
 figure{margin:.5rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--line)}
 .up{color:#1b7a35}.down{color:#a61b1b}
+.freshness{font-size:.95rem;color:var(--muted)}.freshness.stale{color:#8a5a00}
 footer{margin-top:3rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){dl.outlook{grid-template-columns:1fr}h1{font-size:1.5rem}}
 "#;
@@ -129,25 +134,43 @@ pub fn num(n: i64) -> String {
     }
 }
 
-fn source(s: &Source) -> Markup {
-    html! {
-        @if let Some(u) = &s.url { a href=(u) { (s.name) } } @else { (s.name) }
-        " " small { "(" (s.kind.as_str().replace('_', " ")) ")" }
-    }
-}
+/// Chart weeks older than this (days, from the week's Sunday to today) mean Netflix has
+/// published a newer chart that is not imported: each week's chart comes out on the Tuesday
+/// after it ends, so the newest published week is at most 9 days old on any day.
+const CHART_FRESH_DAYS: i64 = 9;
 
-fn evidence_source(e: &EvidenceClaim) -> Markup {
+/// The age of the newest chart week, said on every page that rests on it: "latest chart: week
+/// ending 2026-07-19, 19 weeks ago", marked stale when a newer chart should exist. `today` is
+/// the date the response is cached under (the cache stamp has it).
+fn freshness(latest: Option<NaiveDate>, today: NaiveDate) -> Markup {
+    let Some(week) = latest else {
+        return html! { p.freshness.stale { "No Netflix Top 10 data imported yet." } };
+    };
+    let days = (today - week).num_days();
+    let ago = match days {
+        d if d < 0 => "in the future".to_string(),
+        0 => "today".to_string(),
+        1 => "1 day ago".to_string(),
+        d if d < 14 => format!("{d} days ago"),
+        d => format!("{} weeks ago", d / 7),
+    };
+    let stale = days > CHART_FRESH_DAYS;
     html! {
-        (source(&e.claim.source))
-        @if let Origin::Data { dataset, detail, .. } = &e.origin {
-            br; small { (dataset) ": " (detail) }
-        } @else {
-            br; small { "published " (e.claim.published) }
+        p class=(if stale { "freshness stale" } else { "freshness" }) {
+            @if stale { span.mark { "⚠ " } }
+            "Latest chart: week ending " time datetime=(week) { (week) } ", " (ago) "."
+            @if stale {
+                " Netflix has published newer weeks since; the Top 10 figures here, and every status that rests on them, may be out of date."
+            }
         }
     }
 }
 
-const TOP10_URL: &str = "https://www.netflix.com/tudum/top10";
+/// Today's date, as the response cache's stamp has it (so a cached page's "weeks ago" is
+/// recomputed when the day changes).
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
 
 // ---------------------------------------------------------------------------------------------
 // Home
@@ -158,81 +181,6 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> R
     })
     .await
     .unwrap_or_else(page_error)
-}
-
-/// The latest chart week, its rows, and the week before's ranks by (list, title).
-type Top10 = (Option<String>, Vec<Row>, HashMap<(String, i64), u32>);
-
-struct Row {
-    category: String,
-    rank: u32,
-    hours: i64,
-    weeks: u32,
-    title_id: i64,
-    title: String,
-    slug: Option<String>,
-}
-
-fn top10(store: &Store) -> Result<Top10, WebError> {
-    let c = store.conn();
-    let sql = |e: rusqlite::Error| WebError::from(greenlight_store::StoreError::from(e));
-    let latest: Option<String> = c
-        .query_row("SELECT max(week) FROM chart_weeks", [], |r| r.get(0))
-        .map_err(sql)?;
-    let Some(latest) = latest else {
-        return Ok((None, Vec::new(), HashMap::new()));
-    };
-    let prev: Option<String> = c
-        .query_row(
-            "SELECT max(week) FROM chart_weeks WHERE week < ?1",
-            [&latest],
-            |r| r.get(0),
-        )
-        .map_err(sql)?;
-    let mut st = c
-        .prepare_cached(
-            "SELECT c.category, c.rank, c.hours, c.cumulative_weeks, t.id, t.show_title, t.season_title, s.slug
-             FROM chart_weeks c JOIN titles t ON t.id = c.title_id LEFT JOIN series s ON s.id = t.series_id
-             WHERE c.week = ?1 ORDER BY c.category, c.rank",
-        )
-        .map_err(sql)?;
-    let rows = st
-        .query_map([&latest], |r| {
-            let show: String = r.get(5)?;
-            let season: String = r.get(6)?;
-            Ok(Row {
-                category: r.get(0)?,
-                rank: r.get(1)?,
-                hours: r.get(2)?,
-                weeks: r.get(3)?,
-                title_id: r.get(4)?,
-                title: if season.is_empty() || season == "N/A" {
-                    show
-                } else {
-                    season
-                },
-                slug: r.get(7)?,
-            })
-        })
-        .and_then(|r| r.collect::<Result<Vec<_>, _>>())
-        .map_err(sql)?;
-    let mut before = HashMap::new();
-    if let Some(p) = prev {
-        let mut st = c
-            .prepare_cached("SELECT category, title_id, rank FROM chart_weeks WHERE week = ?1")
-            .map_err(sql)?;
-        let v = st
-            .query_map([&p], |r| {
-                Ok((
-                    (r.get::<_, String>(0)?, r.get::<_, i64>(1)?),
-                    r.get::<_, u32>(2)?,
-                ))
-            })
-            .and_then(|r| r.collect::<Result<Vec<_>, _>>())
-            .map_err(sql)?;
-        before.extend(v);
-    }
-    Ok((Some(latest), rows, before))
 }
 
 fn movement(now: u32, before: Option<u32>) -> Markup {
@@ -248,10 +196,43 @@ fn movement(now: u32, before: Option<u32>) -> Markup {
     }
 }
 
+/// The sources of a change, linked; the first few, with a count of the rest.
+fn change_sources(c: &Change) -> Markup {
+    const SHOWN: usize = 3;
+    html! {
+        @if !c.sources.is_empty() {
+            " " small {
+                "Source" @if c.sources.len() > 1 { "s" } ": "
+                @for (i, s) in c.sources.iter().take(SHOWN).enumerate() {
+                    @if i > 0 { "; " }
+                    (link(s.url.as_deref(), &s.name))
+                }
+                @if c.sources.len() > SHOWN { " and " (c.sources.len() - SHOWN) " more" }
+            }
+        }
+    }
+}
+
+fn change_item(c: &Change, with_title: bool) -> Markup {
+    html! {
+        li {
+            (dated(c.date, c.when)) " — "
+            @if with_title {
+                a href=(format!("/series/{}", c.series.slug)) { (c.series.title) } ": "
+            }
+            (c.what) "."
+            (change_sources(c))
+        }
+    }
+}
+
 fn home_page(store: &Store) -> Result<Markup, WebError> {
     let changes = feeds::recent_changes(store, 15)?;
-    let (week, rows, before) = top10(store)?;
-    let mut cats: Vec<&str> = rows.iter().map(|r| r.category.as_str()).collect();
+    let chart = store.latest_chart()?;
+    let mut cats: Vec<&str> = chart
+        .iter()
+        .flat_map(|c| c.rows.iter().map(|r| r.category.as_str()))
+        .collect();
     cats.dedup();
     Ok(layout(
         "Will there be another season?",
@@ -259,6 +240,7 @@ fn home_page(store: &Store) -> Result<Markup, WebError> {
         html! {
             h1 { "Will there be another season?" }
             p { "Renewals, cancellations and premieres, dated and sourced, with Netflix's own viewing data." }
+            (freshness(chart.as_ref().map(|c| c.week), today()))
             form.search role="search" action="/search" method="get" aria-label="Find a series" {
                 label for="q" { "Series" }
                 input #q type="search" name="q" placeholder="e.g. Partner Track, Squid Game, 오징어 게임";
@@ -266,21 +248,18 @@ fn home_page(store: &Store) -> Result<Markup, WebError> {
             }
             section aria-labelledby="changes-h" {
                 h2 #changes-h { "Latest status changes" }
-                @if changes.is_empty() { p { "No status changes yet." } }
-                ul {
-                    @for c in &changes {
-                        li {
-                            time datetime=(c.date) { (c.date) } @if !c.exact { small { " (no later than)" } } " — "
-                            a href=(format!("/series/{}", c.series.slug)) { (c.text) }
-                            @if !c.source.is_empty() { " " small { "Source: " (c.source) } }
-                        }
-                    }
+                @if changes.is_empty() {
+                    p { "No announced renewals, cancellations or release dates yet." }
+                } @else {
+                    p.muted { "Announced decisions (renewals, cancellations, final seasons, release dates), each as the series page derives it, with its source." }
+                    ul { @for c in &changes { (change_item(c, true)) } }
                 }
                 p { a href="/feeds/status.atom" { "Follow these as an Atom feed" } }
             }
             section aria-labelledby="top10-h" {
                 h2 #top10-h { "This week's Top 10" }
-                @if let Some(w) = &week {
+                @if let Some(chart) = &chart {
+                    @let w = chart.week;
                     p { "Week ending " time datetime=(w) { (w) } ", with movement against the week before. Source: "
                         a href=(TOP10_URL) { "Netflix Top 10 (global, weekly)" } "." }
                     @for cat in &cats {
@@ -289,13 +268,13 @@ fn home_page(store: &Store) -> Result<Markup, WebError> {
                                 caption { (cat) ", week ending " (w) " — Netflix Top 10" }
                                 thead { tr { th scope="col" { "#" } th scope="col" { "Title" } th scope="col" { "Hours" } th scope="col" { "Weeks in Top 10" } th scope="col" { "Move" } } }
                                 tbody {
-                                    @for r in rows.iter().filter(|r| r.category == *cat) {
+                                    @for r in chart.rows.iter().filter(|r| r.category == *cat) {
                                         tr {
                                             td.num { (r.rank) }
                                             td { @if let Some(s) = &r.slug { a href=(format!("/series/{s}")) { (r.title) } } @else { (r.title) } }
                                             td.num { (num(r.hours)) }
-                                            td.num { (r.weeks) }
-                                            td { (movement(r.rank, before.get(&(r.category.clone(), r.title_id)).copied())) }
+                                            td.num { (r.cumulative_weeks) }
+                                            td { (movement(r.rank, r.previous_rank)) }
                                         }
                                     }
                                 }
@@ -427,8 +406,10 @@ pub async fn series_feed(
         ATOM,
         move |s| {
             let series = resolve(s, &slug)?;
-            let report = ledger::status_for(s, &series, None)?;
-            let changes = feeds::changes(&report);
+            // A film has no status, so no changes: its feed is valid and empty.
+            let changes = feeds::series_status(s, &series)?
+                .map(|r| feeds::changes(&r))
+                .unwrap_or_default();
             Ok(feeds::atom(
                 &base,
                 &format!("{}: status changes (greenlight)", series.title),
@@ -464,7 +445,8 @@ pub async fn status_feed(State(st): State<AppState>, headers: HeaderMap, uri: Ur
 
 struct SeriesData {
     series: SeriesRef,
-    status: StatusReport,
+    /// `None` for what is not a series (a film): the page then shows its viewing data only.
+    status: Option<StatusReport>,
     timeline: ledger::TimelineReport,
     cast: ledger::CastReport,
     reception: ledger::ReceptionReport,
@@ -472,18 +454,33 @@ struct SeriesData {
     weeks: Vec<greenlight_store::ChartWeek>,
     tmdb: Vec<greenlight_store::TmdbFact>,
     jw: Vec<greenlight_store::JustWatchFact>,
+    files: Vec<DatasetFile>,
+    latest_week: Option<NaiveDate>,
     /// Renewal odds, only while the next season awaits a decision (issue 5, item 7): either the
     /// odds or why there are none.
     odds: Option<Result<greenlight_odds::StatusOdds, String>>,
 }
 
+impl SeriesData {
+    fn rows(&self) -> DataRows<'_> {
+        DataRows {
+            show: &self.show,
+            weeks: &self.weeks,
+            files: &self.files,
+        }
+    }
+}
+
 fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
     let series = resolve(store, slug)?;
-    let status = ledger::status_for(store, &series, None)?;
-    let odds = (status.status == Status::AwaitingDecision).then(|| {
-        let last = status.next_season.saturating_sub(1);
-        greenlight_odds::status_odds(store, &series.slug, last, None).map_err(|e| e.to_string())
-    });
+    let status = feeds::series_status(store, &series)?;
+    let odds = status
+        .as_ref()
+        .filter(|s| s.status == Status::AwaitingDecision)
+        .map(|s| {
+            let last = s.next_season.saturating_sub(1);
+            greenlight_odds::status_odds(store, &series.slug, last, None).map_err(|e| e.to_string())
+        });
     let d = SeriesData {
         odds,
         status,
@@ -494,54 +491,117 @@ fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
         weeks: store.chart_weeks(&series)?,
         tmdb: store.tmdb_facts(&series)?,
         jw: store.justwatch_facts(&series)?,
+        files: store.dataset_files()?,
+        latest_week: store.latest_chart_week()?,
         series,
     };
     let feed = format!("/series/{}/feed.atom", d.series.slug);
+    let has_status = d.status.is_some();
     Ok(layout(
         &d.series.title,
-        html! { link rel="alternate" type="application/atom+xml" href=(feed) title=(format!("{}: status changes", d.series.title)); },
         html! {
-            h1 { (d.series.title) }
-            (status_box(&d))
-            (outlook(&d))
+            @if has_status {
+                link rel="alternate" type="application/atom+xml" href=(feed) title=(format!("{}: status changes", d.series.title));
+            }
+        },
+        html! {
+            h1 { (d.series.title) @if !is_series(&d.series) { " " small { "(film)" } } }
+            (freshness(d.latest_week, today()))
+            @if let Some(s) = &d.status {
+                (status_box(&d, s))
+                (outlook(&d, s))
+            }
             (timeline(&d))
             (chart_section(&d))
             (engagement(&d))
             (reception(&d))
             (cast(&d))
             (facts(&d))
-            p { a href=(feed) { "Status changes of " (d.series.title) " as an Atom feed" } " · "
-                a href=(format!("/api/v1/series/{}/status", d.series.slug)) { "this status as JSON" } }
+            @if has_status {
+                p { a href=(feed) { "Status changes of " (d.series.title) " as an Atom feed" } " · "
+                    a href=(format!("/api/v1/series/{}/status", d.series.slug)) { "this status as JSON" } }
+            }
         },
     ))
 }
 
-fn deciding(s: &StatusReport) -> Vec<&EvidenceClaim> {
+/// When the status was decided, after its badge: "since 2022-11-08" when the day is known,
+/// else the bound ("decided by 2022-02-20", "as reported by 2024-04-01").
+fn since(on: NaiveDate, when: When) -> Markup {
+    let lead = match when {
+        When::Exact => " since ",
+        When::NoLaterThan => " decided ",
+        When::ReportedBy => " as ",
+    };
+    html! { (lead) strong { (dated(on, when)) } }
+}
+
+/// The claims with `role` in the report's evidence.
+fn evidence_with(s: &StatusReport, role: Role) -> Vec<&EvidenceClaim> {
     s.evidence
         .iter()
-        .filter(|e| e.role == Role::Deciding)
+        .filter(|e| e.role == role)
         .map(|e| &e.claim)
         .collect()
 }
 
-fn status_box(d: &SeriesData) -> Markup {
-    let s = &d.status;
-    let dec = deciding(s);
+/// A list of claims, each with its source; Netflix's viewing data collapsed per season.
+fn claim_list(d: &SeriesData, claims: Vec<&EvidenceClaim>) -> Markup {
+    let rows = d.rows();
+    html! {
+        ul {
+            @for item in collapse(claims) {
+                @match item {
+                    Item::Claim(e) => { li { (summary(e)) " — " (rows.source(e)) } }
+                    Item::Seen(s) => { li { (s.summary(&rows)) " — " (s.sources(&rows)) } }
+                }
+            }
+        }
+    }
+}
+
+/// A claim in words; a claim whose content is a web page (a trailer) links it.
+fn summary(e: &EvidenceClaim) -> Markup {
+    html! {
+        (e.summary)
+        @if let ClaimValue::TrailerReleased { url } = &e.claim.value {
+            " (" (link(Some(url), "watch")) ")"
+        }
+    }
+}
+
+/// One side of a contradiction: the claim in quotes and its source, linked.
+fn quoted(d: &SeriesData, e: &EvidenceClaim) -> Markup {
+    html! { "“" (summary(e)) "” (" (d.rows().source(e)) ")" }
+}
+
+fn status_box(d: &SeriesData, s: &StatusReport) -> Markup {
+    let deciding = evidence_with(s, Role::Deciding);
+    let context = evidence_with(s, Role::Context);
+    let superseded = evidence_with(s, Role::Superseded);
     html! {
         section.status-box #status aria-labelledby="status-h" {
             h2 #status-h style="margin-top:0;border:0" { "Status of season " (s.next_season) }
             p {
                 span class=(format!("badge {}", s.status.as_str())) { (status_label(s.status)) }
                 @if let Some(on) = s.decided_on {
-                    " since " strong { time datetime=(on) { (on) } }
-                    @if s.decided_on_precision.is_some_and(|p| !p.is_exact()) { " (no later than)" }
+                    (since(on, decision_when(on, s.decided_on_precision, deciding.iter().copied())))
                 }
             }
-            @if !dec.is_empty() {
-                p { "Decided by: " }
-                ul {
-                    @for e in &dec { li { (e.summary) " — source: " (evidence_source(e)) } }
-                }
+            @if let Some(r) = s.release_date {
+                p { "Season " (s.next_season) " release date: " strong { (dated(r, When::Exact)) } }
+            }
+            @if !deciding.is_empty() {
+                p { "Decided by:" }
+                (claim_list(d, deciding))
+            }
+            @if !context.is_empty() {
+                p { "What it waits after (the latest premiere):" }
+                (claim_list(d, context))
+            }
+            @if !superseded.is_empty() {
+                p { "Superseded (a later revival overrides it):" }
+                (claim_list(d, superseded))
             }
             p.muted { "Confidence " (format!("{:.2}", s.confidence)) ": " (s.confidence_reason) }
             @if !s.contradictions.is_empty() {
@@ -550,8 +610,8 @@ fn status_box(d: &SeriesData) -> Markup {
                     @for c in &s.contradictions {
                         li {
                             span.mark { "⚠ " }
-                            @for l in &c.losers { "“" (l.summary) "” (" (l.claim.source.name) ") " }
-                            "loses to “" (c.winner.summary) "” (" (c.winner.claim.source.name) "): " (c.reason)
+                            @for l in &c.losers { (quoted(d, l)) " " }
+                            "loses to " (quoted(d, &c.winner)) ": " (c.reason)
                         }
                     }
                 }
@@ -560,19 +620,80 @@ fn status_box(d: &SeriesData) -> Markup {
     }
 }
 
-fn timeline_claims(
-    d: &SeriesData,
-) -> impl Iterator<Item = (&TimelineEntry, &greenlight_ledger::Claim)> {
-    d.timeline.entries.iter().map(|e| (e, &e.claim.claim))
+fn timeline_claims(d: &SeriesData) -> impl Iterator<Item = &greenlight_ledger::Claim> {
+    d.timeline.entries.iter().map(|e| &e.claim.claim)
 }
 
-fn outlook(d: &SeriesData) -> Markup {
-    let s = &d.status;
+/// The first lines of the outlook: what the status means for the next season, in words. Only
+/// for a season that may still come (the page shows no outlook after a cancellation).
+fn outlook_status(d: &SeriesData, s: &StatusReport) -> Markup {
     let n = s.next_season;
     let last = n.saturating_sub(1);
-    let dec = deciding(s);
-    let by = dec.first().map(|e| html! { (e.claim.source.name) });
-    let episodes = timeline_claims(d).find_map(|(_, c)| match &c.value {
+    let deciding = evidence_with(s, Role::Deciding);
+    let by = deciding
+        .first()
+        .map(|e| html! { ", per " (link(e.claim.source.url.as_deref(), &e.claim.source.name)) });
+    let since = s.decided_on.map(|on| {
+        let when = decision_when(on, s.decided_on_precision, deciding.iter().copied());
+        match when {
+            When::Exact => html! { " on " (dated(on, when)) },
+            _ => html! { " (" (dated(on, when)) ")" },
+        }
+    });
+    let premiered = s.seasons.iter().filter(|o| o.season == last).find_map(|o| {
+        o.premiered_on
+            .map(|p| (p, When::of(o.premiered_on_precision)))
+    });
+    match s.status {
+        Status::Renewed | Status::Ordered => html! {
+            strong { "Season " (n) " is coming." } " " (status_label(s.status)) (since.unwrap_or_default()) (by.unwrap_or_default()) ". "
+            "No release date announced yet."
+        },
+        Status::FinalSeasonAnnounced => html! {
+            strong { "Season " (n) " is coming, and it is the last." }
+            @if let Some(r) = s.release_date { " Release date " (dated(r, When::Exact)) "." }
+            " Announced as the final season" (since.clone().unwrap_or_default()) (by.clone().unwrap_or_default()) "."
+        },
+        Status::ReleaseDateAnnounced => html! {
+            strong { "Season " (n) " is coming" }
+            @if let Some(r) = s.release_date { " on " (dated(r, When::Exact)) } (by.unwrap_or_default()) "."
+        },
+        Status::AwaitingDecision => html! {
+            strong { "No decision yet." }
+            @if let Some((p, when)) = premiered { " Season " (last) " premiered " @if when == When::Exact { "on " } (dated(p, when)) "." }
+            " " (s.confidence_reason)
+            @match &d.odds {
+                Some(Ok(o)) => {
+                    p #odds {
+                        "Renewal odds: " strong { (format!("{:.0}%", o.probability * 100.0)) }
+                        " as of " time datetime=(o.as_of) { (o.as_of) }
+                        " — greenlight's model (" (o.model) "), whose point-in-time backtest scores AUC "
+                        (o.backtest_auc.map(|a| format!("{a:.2}")).unwrap_or_else(|| "n/a".into()))
+                        ", Brier " (format!("{:.3}", o.backtest_brier)) " (see MODEL.md)."
+                    }
+                }
+                Some(Err(why)) => { p.muted #odds { "No renewal odds: " (why) } }
+                None => {}
+            }
+        },
+        // The final statuses have no outlook (see `outlook`); should one reach here, its name,
+        // date and source.
+        other @ (Status::Canceled | Status::Ended | Status::LimitedSeries) => html! {
+            strong { "Season " (n) ": " (status_label(other)) "." } (since.unwrap_or_default()) (by.unwrap_or_default())
+        },
+    }
+}
+
+/// What to expect of the next season, for a season that may still come: who returns, how long
+/// it runs, trailer and open storylines, each only when known (an item saying "none" answers
+/// nothing). Nothing at all after a cancellation, an ending or a limited series.
+fn outlook(d: &SeriesData, s: &StatusReport) -> Markup {
+    if no_further_season(s.status) {
+        return html! {};
+    }
+    let n = s.next_season;
+    let last = n.saturating_sub(1);
+    let episodes = timeline_claims(d).find_map(|c| match &c.value {
         ClaimValue::EpisodeCount { episodes } if c.season == Some(last) => {
             Some((*episodes, c.source.clone()))
         }
@@ -586,112 +707,58 @@ fn outlook(d: &SeriesData) -> Markup {
         } if last == 1 => Some((*e, c.source.clone())),
         _ => None,
     });
-    let trailer = timeline_claims(d).find_map(|(_, c)| match &c.value {
+    let trailer = timeline_claims(d).find_map(|c| match &c.value {
         ClaimValue::TrailerReleased { url } if c.season == Some(n) => {
             Some((url.clone(), c.clone()))
         }
         _ => None,
     });
     let storylines: Vec<(&str, Option<u32>, &Source)> = timeline_claims(d)
-        .filter_map(|(_, c)| match &c.value {
+        .filter_map(|c| match &c.value {
             ClaimValue::StorylineOpen { text } => Some((text.as_str(), c.season, &c.source)),
             _ => None,
         })
         .collect();
-    let returning: Vec<&ledger::CastMember> = d
-        .cast
-        .cast
-        .iter()
-        .filter(|m| matches!(m.tier, Some(CastTier::Lead | CastTier::Regular)))
-        .filter(|m| m.seasons.is_empty() || m.seasons.contains(&last))
-        .collect();
-    let premiered = s
-        .seasons
-        .iter()
-        .filter(|o| o.season == last)
-        .find_map(|o| o.premiered_on);
+    let returning: Vec<&ledger::CastMember> = if last >= 1 {
+        d.cast
+            .cast
+            .iter()
+            .filter(|m| matches!(m.tier, Some(CastTier::Lead | CastTier::Regular)))
+            .filter(|m| m.seasons.is_empty() || m.seasons.contains(&last))
+            .collect()
+    } else {
+        Vec::new()
+    };
     html! {
         section #outlook aria-labelledby="outlook-h" {
             h2 #outlook-h { "Season " (n) " outlook" }
             dl.outlook {
                 dt { "Status" }
-                dd {
-                    @match s.status {
-                        Status::Canceled => {
-                            strong { "Season " (n) " will not come." } " The series was canceled"
-                            @if let Some(on) = s.decided_on { " on " time datetime=(on) { (on) } }
-                            @if let Some(b) = &by { ", per " (b) } "."
-                        }
-                        Status::Ended => {
-                            strong { "Season " (n) " will not come." } " Season " (last) " was the planned final season"
-                            @if let Some(on) = s.decided_on { " (" (on) ")" } @if let Some(b) = &by { ", per " (b) } "."
-                        }
-                        Status::LimitedSeries => {
-                            strong { "No season " (n) ":" } " made as a limited series" @if let Some(b) = &by { ", per " (b) } "."
-                        }
-                        Status::Renewed | Status::Ordered => {
-                            strong { "Season " (n) " is coming." } " " (status_label(s.status))
-                            @if let Some(on) = s.decided_on { " on " (on) } @if let Some(b) = &by { ", per " (b) } ". "
-                            "No release date announced yet."
-                        }
-                        Status::FinalSeasonAnnounced => {
-                            strong { "Season " (n) " is coming, and it is the last." }
-                            @if let Some(r) = s.release_date { " Release date " time datetime=(r) { (r) } "." }
-                            @if let Some(b) = &by { " Per " (b) "." }
-                        }
-                        Status::ReleaseDateAnnounced => {
-                            strong { "Season " (n) " is coming" }
-                            @if let Some(r) = s.release_date { " on " time datetime=(r) { (r) } } @if let Some(b) = &by { ", per " (b) } "."
-                        }
-                        Status::AwaitingDecision => {
-                            strong { "No decision yet." }
-                            @if let Some(p) = premiered { " Season " (last) " premiered on " (p) "." }
-                            " " (s.confidence_reason)
-                            @match &d.odds {
-                                Some(Ok(o)) => {
-                                    p #odds {
-                                        "Renewal odds: " strong { (format!("{:.0}%", o.probability * 100.0)) }
-                                        " as of " time datetime=(o.as_of) { (o.as_of) }
-                                        " — greenlight's model (" (o.model) "), whose point-in-time backtest scores AUC "
-                                        (o.backtest_auc.map(|a| format!("{a:.2}")).unwrap_or_else(|| "n/a".into()))
-                                        ", Brier " (format!("{:.3}", o.backtest_brier)) " (see MODEL.md)."
-                                    }
-                                }
-                                Some(Err(why)) => { p.muted #odds { "No renewal odds: " (why) } }
-                                None => {}
-                            }
-                        }
-                    }
-                }
-                @if last >= 1 {
+                dd { (outlook_status(d, s)) }
+                @if !returning.is_empty() {
                     dt { "Likely returning cast" }
                     dd {
-                        @if returning.is_empty() { "No regulars recorded for season " (last) "." }
-                        @else {
-                            @for (i, m) in returning.iter().enumerate() {
-                                @if i > 0 { ", " }
-                                (m.person) @if !m.characters.is_empty() { " (" (m.characters.join(" / ")) ")" }
-                            }
-                            " " small { "— the regulars of season " (last) "; source: " (returning[0].sources.join(", ")) }
+                        @for (i, m) in returning.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (m.person) @if !m.characters.is_empty() { " (" (m.characters.join(" / ")) ")" }
                         }
-                    }
-                    dt { "Expected episodes" }
-                    dd {
-                        @if let Some((e, src)) = &episodes { (e) " " small { "(season " (last) "'s count; source: " (source(src)) ")" } }
-                        @else { "Not known (no episode count recorded for season " (last) ")." }
+                        " " small { "— the regulars of season " (last) "; source: " (returning[0].sources.join(", ")) }
                     }
                 }
-                dt { "Trailer" }
-                dd {
-                    @if let Some((url, c)) = &trailer { a href=(url) { "Season " (n) " trailer" } " " small { "(" (c.source.name) ")" } }
-                    @else { "None released." }
+                @if let Some((e, src)) = &episodes {
+                    dt { "Expected episodes" }
+                    dd { (e) " " small { "(season " (last) "'s count; source: " (link(src.url.as_deref(), &src.name)) ")" } }
+                }
+                @if let Some((url, c)) = &trailer {
+                    dt { "Trailer" }
+                    dd { (link(Some(url), format!("Season {n} trailer"))) " " small { "(" (link(c.source.url.as_deref(), &c.source.name)) ")" } }
                 }
                 @if !storylines.is_empty() {
                     dt { "Open storylines" }
                     dd {
                         ul {
                             @for (text, season, src) in &storylines {
-                                li { (text) " " small { "(" @if let Some(s) = season { "end of season " (s) "; " } "source: " (src.name) ")" } }
+                                li { (text) " " small { "(" @if let Some(s) = season { "end of season " (s) "; " } "source: " (link(src.url.as_deref(), &src.name)) ")" } }
                             }
                         }
                     }
@@ -701,35 +768,82 @@ fn outlook(d: &SeriesData) -> Markup {
     }
 }
 
+/// A timeline date cell: the date with its precision, or the publication for undated claims.
+fn timeline_date(e: &EvidenceClaim) -> Markup {
+    let (date, when) = claim_when(e);
+    html! {
+        @if e.claim.event_date.is_none() && when != When::ReportedBy {
+            time datetime=(date) { (date) } br; small { "(published)" }
+        } @else {
+            (dated(date, when))
+        }
+    }
+}
+
 fn timeline(d: &SeriesData) -> Markup {
+    let contradictions: &[ledger::Contradiction] =
+        d.status.as_ref().map_or(&[], |s| &s.contradictions);
     // A claim that lost a contradiction is marked, with what beat it and why.
     let lost = |c: &EvidenceClaim| {
-        d.status
-            .contradictions
+        contradictions
             .iter()
             .find(|x| x.losers.iter().any(|l| l == c))
     };
-    let won = |c: &EvidenceClaim| d.status.contradictions.iter().any(|x| x.winner == *c);
+    let won = |c: &EvidenceClaim| contradictions.iter().any(|x| x.winner == *c);
+    // A film has no seasons to decide: only what people typed about it is listed (its viewing
+    // data has sections of its own).
+    let film = d.status.is_none();
+    let claims: Vec<&EvidenceClaim> = d
+        .timeline
+        .entries
+        .iter()
+        .map(|e| &e.claim)
+        .filter(|e| !film || matches!(e.origin, Origin::Ledger { .. }))
+        .collect();
+    if claims.is_empty() {
+        return html! {};
+    }
+    let rows = d.rows();
+    let mark = |claims: &[&EvidenceClaim]| {
+        let loser = claims.iter().find_map(|c| lost(c));
+        let winner = claims.iter().any(|c| won(c));
+        let class = loser.map(|_| "lost").or(winner.then_some("won"));
+        let cell = html! {
+            @if let Some(c) = loser { span.mark { "✗ contradicted" } ": loses to “" (c.winner.summary) "”. " (c.reason) }
+            @else if winner { span.mark { "✓ wins" } " over a contradicting claim" }
+        };
+        (class, cell)
+    };
     html! {
         section #timeline aria-labelledby="timeline-h" {
             h2 #timeline-h { "Timeline" }
-            p.muted { "Every claim about the series, typed in the ledger or read from the data, by the date of the event (or of publication when the event is undated)." }
+            p.muted { "Every claim about the series, typed in the ledger or read from the data, by the date of the event (or of publication when the event is undated). Netflix's viewing data is one line per season." }
             div.scroll {
                 table {
                     caption { "Claims about " (d.series.title) ", oldest first" }
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Claim" } th scope="col" { "Source" } th scope="col" { "Standing" } th scope="col" { "Contradiction" } } }
                     tbody {
-                        @for e in &d.timeline.entries {
-                            @let loser = lost(&e.claim);
-                            @let winner = won(&e.claim);
-                            tr class=[loser.map(|_| "lost").or(winner.then_some("won"))] {
-                                td { time datetime=(e.date) { (e.date) } @if e.dated_by == "published" { br; small { "(published)" } } }
-                                td { (e.claim.summary) }
-                                td { (evidence_source(&e.claim)) }
-                                td { (e.claim.standing.as_str().replace('_', " ")) }
-                                td {
-                                    @if let Some(c) = loser { span.mark { "✗ contradicted" } ": loses to “" (c.winner.summary) "”. " (c.reason) }
-                                    @else if winner { span.mark { "✓ wins" } " over a contradicting claim" }
+                        @for item in collapse(claims) {
+                            @match item {
+                                Item::Claim(e) => {
+                                    @let (class, cell) = mark(&[e]);
+                                    tr class=[class] {
+                                        td { (timeline_date(e)) }
+                                        td { (summary(e)) }
+                                        td { (rows.source(e)) }
+                                        td { (e.standing.as_str().replace('_', " ")) }
+                                        td { (cell) }
+                                    }
+                                }
+                                Item::Seen(s) => {
+                                    @let (class, cell) = mark(&s.claims);
+                                    tr class=[class] {
+                                        td { (dated(s.date, s.when)) }
+                                        td { (s.summary(&rows)) }
+                                        td { (s.sources(&rows)) }
+                                        td { "dataset (observed)" }
+                                        td { (cell) }
+                                    }
                                 }
                             }
                         }
@@ -741,58 +855,55 @@ fn timeline(d: &SeriesData) -> Markup {
 }
 
 fn chart_section(d: &SeriesData) -> Markup {
+    if d.weeks.is_empty() {
+        return html! {};
+    }
     let charted: Vec<&greenlight_store::SeasonReport> = d
         .show
         .seasons
         .iter()
         .filter(|s| s.top10.is_some())
         .collect();
-    let alt = if d.weeks.is_empty() {
-        format!("{} has no weeks in Netflix's Top 10.", d.series.title)
-    } else {
-        let parts: Vec<String> = charted
-            .iter()
-            .filter_map(|s| {
-                let t = s.top10.as_ref()?;
-                let name = if s.season.is_empty() {
-                    "The show".to_string()
-                } else {
-                    s.season.clone()
-                };
-                Some(format!(
-                    "{name}: {} weeks from {} to {}, peak rank {}, {} hours",
-                    t.weeks,
-                    t.first_week,
-                    t.last_week,
-                    t.peak_rank,
-                    num(t.total_hours)
-                ))
-            })
-            .collect();
-        format!(
-            "Line charts of {}'s weekly hours and rank in Netflix's Top 10. {}.",
-            d.series.title,
-            parts.join("; ")
-        )
-    };
+    let parts: Vec<String> = charted
+        .iter()
+        .filter_map(|s| {
+            let t = s.top10.as_ref()?;
+            let name = if s.season.is_empty() {
+                "The show".to_string()
+            } else {
+                s.season.clone()
+            };
+            Some(format!(
+                "{name}: {} weeks from {} to {}, peak rank {}, {} hours",
+                t.weeks,
+                t.first_week,
+                t.last_week,
+                t.peak_rank,
+                num(t.total_hours)
+            ))
+        })
+        .collect();
+    let alt = format!(
+        "Line charts of {}'s weekly hours and rank in Netflix's Top 10 (a line breaks where it left the chart). {}.",
+        d.series.title,
+        parts.join("; ")
+    );
     html! {
         section #chart aria-labelledby="chart-h" {
             h2 #chart-h { "Top 10 run" }
             figure {
                 img #chart-img src=(format!("/series/{}/chart.svg", d.series.slug)) alt=(alt) width="760" height="460";
-                figcaption.muted { "Source: " a href=(TOP10_URL) { "Netflix Top 10 (global, weekly)" } ". Weeks run Monday to Sunday; hours are rounded by Netflix to 10,000." }
+                figcaption.muted { "Source: " a href=(TOP10_URL) { "Netflix Top 10 (global, weekly)" } ". Weeks run Monday to Sunday; hours are rounded by Netflix to 10,000. A line breaks where the season was out of the Top 10." }
             }
-            @if !d.weeks.is_empty() {
-                details {
-                    summary { "The weeks as a table" }
-                    div.scroll {
-                        table {
-                            caption { "Weekly Top 10 entries — source: Netflix Top 10 (global, weekly)" }
-                            thead { tr { th scope="col" { "Week ending" } th scope="col" { "Season" } th scope="col" { "List" } th scope="col" { "Rank" } th scope="col" { "Hours" } } }
-                            tbody {
-                                @for w in &d.weeks {
-                                    tr { td { (w.week_end) } td { (w.season.clone().unwrap_or_default()) } td { (w.category) } td.num { "#" (w.rank) } td.num { (num(w.hours)) } }
-                                }
+            details {
+                summary { "The weeks as a table" }
+                div.scroll {
+                    table {
+                        caption { "Weekly Top 10 entries — source: Netflix Top 10 (global, weekly)" }
+                        thead { tr { th scope="col" { "Week ending" } th scope="col" { "Season" } th scope="col" { "List" } th scope="col" { "Rank" } th scope="col" { "Hours" } } }
+                        tbody {
+                            @for w in &d.weeks {
+                                tr { td { (w.week_end) } td { (w.season.clone().unwrap_or_default()) } td { (w.category) } td.num { "#" (w.rank) } td.num { (num(w.hours)) } }
                             }
                         }
                     }
@@ -809,23 +920,26 @@ fn engagement(d: &SeriesData) -> Markup {
         .iter()
         .flat_map(|s| s.engagement.iter().map(move |e| (s.season.as_str(), e)))
         .collect();
+    if rows.is_empty() {
+        return html! {};
+    }
+    let mut reports: Vec<&str> = rows.iter().map(|(_, e)| e.report.as_str()).collect();
+    reports.sort_unstable();
+    reports.dedup();
     html! {
         section #engagement aria-labelledby="engagement-h" {
             h2 #engagement-h { "Engagement by report" }
-            @if rows.is_empty() { p { "Not in any imported Netflix engagement report." } }
-            @else {
-                div.scroll {
-                    table {
-                        caption { "Hours and views per half-year — source: Netflix engagement reports (“What We Watched”)" }
-                        thead { tr { th scope="col" { "Report" } th scope="col" { "Season" } th scope="col" { "Title as listed" } th scope="col" { "Hours" } th scope="col" { "Views" } th scope="col" { "Released" } } }
-                        tbody {
-                            @for (season, e) in &rows {
-                                tr {
-                                    td { (e.report) } td { (season) } td { (e.title) }
-                                    td.num { (num(e.hours)) }
-                                    td.num { @if let Some(v) = e.views { (num(v)) } @else { "—" } }
-                                    td { @if let Some(r) = e.release_date { (r) } @else { "—" } }
-                                }
+            div.scroll {
+                table {
+                    caption { "Hours and views per half-year — source: Netflix engagement reports (“What We Watched”)" }
+                    thead { tr { th scope="col" { "Report" } th scope="col" { "Season" } th scope="col" { "Title as listed" } th scope="col" { "Hours" } th scope="col" { "Views" } th scope="col" { "Released" } } }
+                    tbody {
+                        @for (season, e) in &rows {
+                            tr {
+                                td { (link(Some(engagement_origin(&e.report)), &e.report)) } td { (season) } td { (e.title) }
+                                td.num { (num(e.hours)) }
+                                td.num { @if let Some(v) = e.views { (num(v)) } @else { "—" } }
+                                td { @if let Some(r) = e.release_date { (r) } @else { "—" } }
                             }
                         }
                     }
@@ -839,41 +953,41 @@ fn sources(v: &[greenlight_ledger::reception::SourceRef]) -> Markup {
     html! {
         @for (i, s) in v.iter().enumerate() {
             @if i > 0 { "; " }
-            @if let Some(u) = &s.url { a href=(u) { (s.name) } } @else { (s.name) }
+            (link(s.url.as_deref(), &s.name))
             @if let Some(p) = s.published { " (" (p) ")" }
         }
     }
 }
 
 fn reception(d: &SeriesData) -> Markup {
+    if d.reception.entries.is_empty() {
+        return html! {};
+    }
     html! {
         section #reception aria-labelledby="reception-h" {
             h2 #reception-h { "Reception" }
-            @if d.reception.entries.is_empty() { p { "No reviews or scores recorded." } }
-            @else {
-                div.scroll {
-                    table {
-                        caption { "Critic and audience scores" }
-                        thead { tr { th scope="col" { "Season" } th scope="col" { "Site" } th scope="col" { "Score" } th scope="col" { "Source" } } }
-                        tbody {
-                            @for e in &d.reception.entries {
-                                @let season = e.season.map_or_else(|| "Series".to_string(), |s| format!("Season {s}"));
-                                @if let Some(rt) = &e.rotten_tomatoes {
-                                    tr { td { (season) } td { "Rotten Tomatoes" }
-                                         td { (rt.percent) "% of " (rt.reviews) " critic reviews positive"
-                                              @if let Some(a) = rt.average { ", average " (format!("{a:.1}")) "/10" } }
-                                         td { (sources(&rt.sources)) } }
-                                }
-                                @if let Some(mc) = &e.metacritic {
-                                    tr { td { (season) } td { "Metacritic" }
-                                         td { (mc.score) " from " (mc.critics) " critics — " (mc.label) }
-                                         td { (sources(&mc.sources)) } }
-                                }
-                                @for a in &e.audience {
-                                    tr { td { (season) } td { (a.site) " (audience)" }
-                                         td { (format!("{:.1}", a.score)) "/" (a.scale) @if let Some(v) = a.votes { " (" (num(i64::from(v))) " votes)" } }
-                                         td { (sources(std::slice::from_ref(&a.source))) } }
-                                }
+            div.scroll {
+                table {
+                    caption { "Critic and audience scores" }
+                    thead { tr { th scope="col" { "Season" } th scope="col" { "Site" } th scope="col" { "Score" } th scope="col" { "Source" } } }
+                    tbody {
+                        @for e in &d.reception.entries {
+                            @let season = e.season.map_or_else(|| "Series".to_string(), |s| format!("Season {s}"));
+                            @if let Some(rt) = &e.rotten_tomatoes {
+                                tr { td { (season) } td { "Rotten Tomatoes" }
+                                     td { (rt.percent) "% of " (rt.reviews) " critic reviews positive"
+                                          @if let Some(a) = rt.average { ", average " (format!("{a:.1}")) "/10" } }
+                                     td { (sources(&rt.sources)) } }
+                            }
+                            @if let Some(mc) = &e.metacritic {
+                                tr { td { (season) } td { "Metacritic" }
+                                     td { (mc.score) " from " (mc.critics) " critics — " (mc.label) }
+                                     td { (sources(&mc.sources)) } }
+                            }
+                            @for a in &e.audience {
+                                tr { td { (season) } td { (a.site) " (audience)" }
+                                     td { (format!("{:.1}", a.score)) "/" (a.scale) @if let Some(v) = a.votes { " (" (num(i64::from(v))) " votes)" } }
+                                     td { (sources(std::slice::from_ref(&a.source))) } }
                             }
                         }
                     }
@@ -884,21 +998,26 @@ fn reception(d: &SeriesData) -> Markup {
 }
 
 fn cast(d: &SeriesData) -> Markup {
+    if d.cast.cast.is_empty() && d.cast.crew.is_empty() {
+        return html! {};
+    }
     html! {
         section #cast aria-labelledby="cast-h" {
             h2 #cast-h { "Cast and crew" }
-            div.scroll {
-                table #cast-table {
-                    caption { "Cast, leads and regulars first" }
-                    thead { tr { th scope="col" { "Person" } th scope="col" { "Character" } th scope="col" { "Billing" } th scope="col" { "Announced" } th scope="col" { "Source" } } }
-                    tbody {
-                        @for m in &d.cast.cast {
-                            tr {
-                                th scope="row" { (m.person) }
-                                td { (m.characters.join(" / ")) }
-                                td { @if let Some(t) = m.tier { (format!("{t:?}").to_lowercase()) } }
-                                td { @if let Some(a) = m.announced { (a) } }
-                                td { (m.sources.join("; ")) }
+            @if !d.cast.cast.is_empty() {
+                div.scroll {
+                    table #cast-table {
+                        caption { "Cast, leads and regulars first" }
+                        thead { tr { th scope="col" { "Person" } th scope="col" { "Character" } th scope="col" { "Billing" } th scope="col" { "Announced" } th scope="col" { "Source" } } }
+                        tbody {
+                            @for m in &d.cast.cast {
+                                tr {
+                                    th scope="row" { (m.person) }
+                                    td { (m.characters.join(" / ")) }
+                                    td { @if let Some(t) = m.tier { (format!("{t:?}").to_lowercase()) } }
+                                    td { @if let Some(a) = m.announced { (a) } }
+                                    td { (m.sources.join("; ")) }
+                                }
                             }
                         }
                     }
@@ -932,7 +1051,7 @@ fn facts(d: &SeriesData) -> Markup {
             rows.push((label, value, src));
         }
     };
-    for (_, c) in timeline_claims(d) {
+    for c in timeline_claims(d) {
         let src = c.source.name.clone();
         match &c.value {
             ClaimValue::SourceMaterial { work, author, year } => put(
@@ -1030,6 +1149,9 @@ fn facts(d: &SeriesData) -> Markup {
         "Filmed in",
     ];
     rows.sort_by_key(|(l, _, _)| order.iter().position(|o| o == l).unwrap_or(order.len()));
+    if rows.is_empty() {
+        return html! {};
+    }
     html! {
         section #facts aria-labelledby="facts-h" {
             h2 #facts-h { "Facts" }

@@ -1,4 +1,4 @@
-//! A store with all of the real data (and the starter catalog), served on a free loopback port,
+//! A store with all of the real data (the starter catalog and the announcements too), served on a free loopback port,
 //! once per test binary. Fails, never skips, when the data is missing.
 #![allow(dead_code)]
 
@@ -56,15 +56,17 @@ pub fn imported() -> &'static Path {
         let db = dir.path().join("store.db");
         let mut store = Store::open(&db).expect("open store");
         store
-            .import_paths(&[data], &ImportOptions::default())
+            .import_paths(std::slice::from_ref(&data), &ImportOptions::default())
             .expect("import all of shared/data");
         greenlight_ledger::prepare(&mut store).expect("starter catalog");
-        // The real announcements (idempotent if the folder import already took them).
+        // The announcements are claims, not data: the ledger imports them (after the starter
+        // catalog, which loads only into an empty ledger). Idempotent, should the data import
+        // ever take them too.
         greenlight_ledger::import_claims_file(
             &mut store,
-            &PathBuf::from(DATA).join("announcements/netflix-announcements.toml"),
+            &data.join("announcements/netflix-announcements.toml"),
         )
-        .expect("announcements");
+        .expect("the announcements");
         db
     })
 }
