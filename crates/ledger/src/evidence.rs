@@ -146,8 +146,26 @@ pub fn data_facts(store: &Store, series: &SeriesRef) -> Result<Vec<Fact>, Ledger
     let mut out = Vec::new();
     let slug = series.slug.as_str();
     let show = store.show(series)?;
+    // Netflix numbers some series' seasons as parts and never as seasons (`Money Heist: Part 5`,
+    // `Lupin: Part 3`): there, and only there (no `Season N` label anywhere in the series), part
+    // N is season N. Where seasons are also labelled, a part is a split of one (`Part 2` of a
+    // season) and says nothing about the season count.
+    let parts_are_seasons = !show
+        .seasons
+        .iter()
+        .any(|x| matches!(x.label, SeasonLabel::Season { .. }))
+        && show.seasons.iter().any(|x| {
+            matches!(&x.label, SeasonLabel::Numbered { word, .. } if word.eq_ignore_ascii_case("part"))
+        });
     for season in &show.seasons {
-        let number = season.label.number();
+        let number = match &season.label {
+            SeasonLabel::Numbered { word, number }
+                if parts_are_seasons && word.eq_ignore_ascii_case("part") =>
+            {
+                Some(*number)
+            }
+            other => other.number(),
+        };
         let mut sightings = Vec::new();
         if let Some(t) = &season.top10 {
             sightings.push(Sighting {
@@ -184,7 +202,7 @@ pub fn data_facts(store: &Store, series: &SeriesRef) -> Result<Vec<Fact>, Ledger
                 .filter(|e| e.report == first.report)
                 .find_map(|e| e.release_date);
             let (date, precision) = match (dated, period_end(&first.report)) {
-                (Some(d), _) if season.label.number().is_some() => (d, DatePrecision::Exact),
+                (Some(d), _) if number.is_some() => (d, DatePrecision::Exact),
                 (Some(d), _) => (d, DatePrecision::NoLaterThan),
                 (None, Some(end)) => (end, DatePrecision::NoLaterThan),
                 (None, None) => (published, DatePrecision::NoLaterThan),
