@@ -1,11 +1,11 @@
 //! Shows that share a title stay apart when their kind or their years say they are different
-//! shows (resolution rules 3 and 5), on the real data.
+//! shows (resolution rules 3 and 5), and what each title is (`SeriesForm`), on the real data.
 
 mod common;
 
 use greenlight_sources::titles::{self, SeasonLabel};
 use greenlight_store::resolve::{EXACT_SLACK, NETFLIX_LAG};
-use greenlight_store::Store;
+use greenlight_store::{SeriesForm, Store};
 use std::collections::{BTreeMap, HashMap};
 
 /// The seasons of a series (display labels, in order) and every spelling each season holds.
@@ -86,6 +86,8 @@ fn the_lincoln_lawyer_series_and_film_stay_apart() {
         labels(&s).starts_with(&["Season 1", "Season 2", "Season 3"]),
         "{s:?}"
     );
+    assert_eq!(store.series_form(&series).unwrap(), SeriesForm::Series);
+    assert_eq!(store.series_form(&film).unwrap(), SeriesForm::Film);
 }
 
 /// Rule 5's evidence, re-derived here from the raw tables: each TV spelling's range of years its
@@ -251,4 +253,70 @@ fn the_dates_resolution_reads_are_the_same_from_memory_and_from_the_store() {
 
     store.reresolve().unwrap();
     assert_eq!(derived(&store), once, "re-resolved from the store alone");
+}
+
+#[test]
+fn forms_films_specials_and_series() {
+    let store = common::open_imported();
+    let forms = store.series_forms().unwrap();
+    let all = store.all_series().unwrap();
+    assert_eq!(forms.len(), all.len());
+    for s in &all {
+        if s.kind == "film" {
+            assert_eq!(forms[&s.slug], SeriesForm::Film, "{}", s.slug);
+        }
+    }
+    for title in [
+        "Dave Chappelle: The Dreamer",
+        "Jo Koy: Live from Brooklyn",
+        "Matt Rife: Lucid - A Crowd Work Special",
+    ] {
+        let s = store.series(title).unwrap();
+        assert_eq!(
+            store.series_form(&s).unwrap(),
+            SeriesForm::Special,
+            "{title}"
+        );
+        assert_eq!(forms[&s.slug], SeriesForm::Special, "{title}");
+    }
+    for title in ["Stranger Things", "Squid Game", "Wednesday", "The Crown"] {
+        let s = store.series(title).unwrap();
+        assert_eq!(
+            store.series_form(&s).unwrap(),
+            SeriesForm::Series,
+            "{title}"
+        );
+        assert_eq!(forms[&s.slug], SeriesForm::Series, "{title}");
+    }
+    // No series with a season other than the whole show (numbered, part, limited, dated,
+    // named) is a special, over the whole set.
+    let mut st = store
+        .conn()
+        .prepare("SELECT DISTINCT s.slug FROM series s JOIN seasons se ON se.series_id = s.id WHERE se.label_key != ''")
+        .unwrap();
+    let with_seasons: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(with_seasons.len() > 5000, "{}", with_seasons.len());
+    for slug in &with_seasons {
+        assert_ne!(forms[slug], SeriesForm::Special, "{slug}");
+    }
+    // The batch and the single lookup agree.
+    for s in all.iter().step_by(97) {
+        assert_eq!(store.series_form(s).unwrap(), forms[&s.slug], "{}", s.slug);
+    }
+    let specials = forms
+        .values()
+        .filter(|f| **f == SeriesForm::Special)
+        .count();
+    let tv = all.iter().filter(|s| s.kind == "tv").count();
+    eprintln!("specials: {specials} of {tv} TV titles");
+    assert!(specials > 500 && specials < tv / 10, "{specials} of {tv}");
+    assert_eq!(
+        serde_json::to_string(&[SeriesForm::Film, SeriesForm::Special, SeriesForm::Series])
+            .unwrap(),
+        r#"["film","special","series"]"#
+    );
 }
