@@ -418,6 +418,7 @@ fn store_parsed(
     // are written once, already linked.
     let stored = resolve::load_titles(&tx)?;
     let aliases = resolve::load_aliases(&tx)?;
+    let mut dates = resolve::load_dates(&tx)?;
     phases.mark("load");
     let (titles, resolution) = std::thread::scope(
         |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
@@ -431,12 +432,14 @@ fn store_parsed(
                 // its rows go in while later files are interned. If the main thread has gone
                 // (an insert failed and dropped the receiver), nothing is left to do.
                 for (f, _) in files.iter().filter(|(f, _)| !f.titles.per_row.is_empty()) {
-                    if ids_out.send(interner.ids(&f.titles, &mut titles)).is_err() {
+                    let ids = interner.ids(&f.titles, &mut titles);
+                    resolve::add_dates(&mut dates, &f.parsed, &ids);
+                    if ids_out.send(ids).is_err() {
                         return None;
                     }
                 }
                 drop(ids_out);
-                let r = resolve::resolve(&titles, aliases);
+                let r = resolve::resolve(&titles, aliases, &dates);
                 crate::timing::report(format_args!("interning and resolution thread"), t.elapsed());
                 Some((titles, r))
             });

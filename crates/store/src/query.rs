@@ -18,6 +18,80 @@ pub struct SeriesRef {
     pub kind: String,
 }
 
+/// What a title is, read from its data: the shape a renewal question needs before it is asked
+/// (a film or a one-off special has no next season to wait for).
+///
+/// - `film`: the series is of kind `film` (Top 10 film lists, the engagement reports' film sheets,
+///   JustWatch movies).
+/// - `special`: a one-off TV entry, such as a stand-up special: kind `tv`; no season but the whole
+///   (no numbered season, part, limited series, dated or named instalment); no catalogue series
+///   record (TMDB, or a JustWatch show with seasons); and at least one known runtime, every one
+///   of them at most [`SPECIAL_HOURS`] (or at most [`SPECIAL_WORD_HOURS`] when the title calls
+///   itself a special).
+/// - `series`: everything else, including the default when the data can't tell (a TV title with no
+///   season marker and no known runtime, a title of unknown kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesForm {
+    Film,
+    Special,
+    Series,
+}
+
+/// Longest runtime (hours) a one-off TV entry may have and still be a special. Measured on the
+/// data: of the 1,449 TV titles with no season marker and no catalogue series record, the 717 with
+/// every runtime at most 1.75 h are stand-up, concerts, holiday and anime specials, making-ofs
+/// and interactive specials; above it, docuseries and collections start to mix in.
+pub const SPECIAL_HOURS: f64 = 1.75;
+/// The same limit for a title with the word `Special(s)` in it (`Patton Oswalt: I Love
+/// Everything: Special`, 1.98 h); longer ones so named are collections (`Goosebumps (1995):
+/// Specials`, 4.8 h).
+pub const SPECIAL_WORD_HOURS: f64 = 2.5;
+
+/// The facts [`SeriesForm`] is decided from, per series.
+#[derive(Debug, Default, Clone, Copy)]
+struct FormFacts {
+    /// A season other than the whole show (numbered, part, limited, dated or named).
+    instalments: bool,
+    /// A TMDB record, or a JustWatch show record with seasons.
+    catalogued: bool,
+    /// The longest known runtime in hours (Top 10, most popular, engagement).
+    longest: Option<f64>,
+}
+
+fn form_of(kind: &str, title: &str, f: &FormFacts) -> SeriesForm {
+    if kind == "film" {
+        return SeriesForm::Film;
+    }
+    if kind != "tv" || f.instalments || f.catalogued {
+        return SeriesForm::Series;
+    }
+    let named_special = title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("special") || w.eq_ignore_ascii_case("specials"));
+    let limit = if named_special {
+        SPECIAL_WORD_HOURS
+    } else {
+        SPECIAL_HOURS
+    };
+    match f.longest {
+        Some(h) if h <= limit => SeriesForm::Special,
+        _ => SeriesForm::Series,
+    }
+}
+
+/// Per-series facts for [`form_of`], `filter` restricting the series (`""` for all, or
+/// `AND t.series_id = ?1` with its parameter).
+const FORM_INSTALMENTS: &str =
+    "SELECT DISTINCT series_id FROM seasons WHERE label_key != '' {filter}";
+const FORM_CATALOGUED: &str = "SELECT DISTINCT t.series_id FROM titles t WHERE t.source = 'tmdb' AND t.series_id IS NOT NULL {filter}
+     UNION SELECT t.series_id FROM jw_titles j JOIN titles t ON t.id = j.title_id WHERE j.seasons IS NOT NULL AND t.series_id IS NOT NULL {filter}";
+const FORM_RUNTIMES: &str = "SELECT t.series_id, max(x.hours) FROM (
+        SELECT title_id, runtime AS hours FROM chart_weeks WHERE runtime IS NOT NULL
+        UNION ALL SELECT title_id, runtime FROM most_popular WHERE runtime IS NOT NULL
+        UNION ALL SELECT title_id, runtime_minutes / 60.0 FROM engagement WHERE runtime_minutes IS NOT NULL
+     ) x JOIN titles t ON t.id = x.title_id WHERE t.series_id IS NOT NULL {filter} GROUP BY t.series_id";
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Top10Summary {
     pub weeks: u32,
@@ -544,6 +618,66 @@ impl Store {
                     })
                 })?
                 .collect::<Result<_, _>>()?;
+        }
+        Ok(facts)
+    }
+
+    /// What `series` is: a film, a one-off special or a series (see [`SeriesForm`]).
+    pub fn series_form(&self, series: &SeriesRef) -> Result<SeriesForm, StoreError> {
+        let facts = self.form_facts(Some(series.id))?;
+        let f = facts.get(&series.id).copied().unwrap_or_default();
+        Ok(form_of(&series.kind, &series.title, &f))
+    }
+
+    /// [`Store::series_form`] of every series, by slug: three grouped passes over the store
+    /// rather than three lookups per series.
+    pub fn series_forms(
+        &self,
+    ) -> Result<std::collections::HashMap<String, SeriesForm>, StoreError> {
+        let facts = self.form_facts(None)?;
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT id, slug, kind, title FROM series")?;
+        let mut rows = st.query([])?;
+        let mut out = std::collections::HashMap::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let f = facts.get(&id).copied().unwrap_or_default();
+            let (kind, title): (String, String) = (r.get(2)?, r.get(3)?);
+            let form = form_of(&kind, &title, &f);
+            out.insert(r.get(1)?, form);
+        }
+        Ok(out)
+    }
+
+    /// [`FormFacts`] of one series, or of all (`None`).
+    fn form_facts(
+        &self,
+        series: Option<i64>,
+    ) -> Result<std::collections::HashMap<i64, FormFacts>, StoreError> {
+        let (filter, seasons_filter) = match series {
+            Some(_) => ("AND t.series_id = ?1", "AND series_id = ?1"),
+            None => ("", ""),
+        };
+        let params: Vec<i64> = series.into_iter().collect();
+        let mut facts: std::collections::HashMap<i64, FormFacts> = Default::default();
+        let sql = FORM_INSTALMENTS.replace("{filter}", seasons_filter);
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(&params))?;
+        while let Some(r) = rows.next()? {
+            facts.entry(r.get(0)?).or_default().instalments = true;
+        }
+        let sql = FORM_CATALOGUED.replace("{filter}", filter);
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(&params))?;
+        while let Some(r) = rows.next()? {
+            facts.entry(r.get(0)?).or_default().catalogued = true;
+        }
+        let sql = FORM_RUNTIMES.replace("{filter}", filter);
+        let mut st = self.conn().prepare_cached(&sql)?;
+        let mut rows = st.query(rusqlite::params_from_iter(&params))?;
+        while let Some(r) = rows.next()? {
+            facts.entry(r.get(0)?).or_default().longest = r.get(1)?;
         }
         Ok(facts)
     }

@@ -14,6 +14,31 @@
 //!    catalogue has two records of one name (two years) or a title has several disambiguated
 //!    variants (`(U.S.)`, `(U.K.)`), the bare spelling stays apart and is listed as unresolved with
 //!    its candidates.
+//! 5. **Same title, different years: different shows.** A TV group can still hold two shows of one
+//!    title (the 2005 animated *Avatar: The Last Airbender* and Netflix's 2024 live-action one:
+//!    Netflix writes `(2005)` on the old one and nothing on the new). Spellings that can date
+//!    their show's start do. Exact years first: a catalogue record's year or a `(2005)`
+//!    disambiguator stands for that year ±1 ([`EXACT_SLACK`]), and exact years swept in order
+//!    split where two ranges don't touch (more than 2 years apart). Then each first instalment
+//!    (`Season 1`, `Part 1`, `Limited Series`, a one-off) with a Netflix release date in year R,
+//!    which dates its show to R−15..R ([`NETFLIX_LAG`]: Netflix dates a licensed show by the day
+//!    it reached Netflix): it joins the show whose years hold R (a first season released in a
+//!    show's first year is its premiere), else the one show that can have started in R−15..R;
+//!    those that fit no show form shows of their own (swept the same way); those that fit several
+//!    are placed like the undated. A loose release range never bridges two exact years. With two
+//!    or more shows the group is split into one series each. The other spellings follow, in
+//!    this order: a spelling seen on Netflix (a Top 10 week, a report's half-year, a release date)
+//!    before a show could have started is not that show's, so if one show fits, that one; then
+//!    the show holding the same season label, then the same label family (`Season 2` follows a
+//!    `Season 1`, `Book 2` a `Book 1`), each first among spellings with the same disambiguator (a
+//!    bare `Heartbreak High: Season 2` is not `Heartbreak High (1994): Season 2`). A spelling
+//!    still fitting several shows stays apart under the bare title and is listed as unresolved
+//!    with the shows as candidates. Keys (and so slugs): the show holding the year of the group's
+//!    key keeps it (`avatar-the-last-airbender-2005`), else the spellings left open keep the bare
+//!    key, else the latest show does (Netflix's bare title names its newest show); every other
+//!    show's key is the bare key and its year (`avatar-the-last-airbender-2024`). Aliased
+//!    spellings take no part and stay with the group's key. Films are not split (their years are
+//!    a question of their own).
 
 use crate::batch::bind_all;
 use crate::StoreError;
@@ -92,11 +117,108 @@ pub(crate) fn load_aliases(tx: &Transaction) -> Result<Aliases, StoreError> {
         .collect::<Result<_, _>>()?)
 }
 
+/// When one spelling's rows say it was on Netflix: the dates rule 5 tells same-titled shows apart
+/// by. Years are enough (the rule's margins are years) and keep the map small.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SeenDates {
+    /// The year of the earliest release date an engagement report gives it (Netflix's own
+    /// release: the premiere for an original, the day it reached Netflix for a licensed show).
+    released: Option<i32>,
+    /// The earliest year anything shows it available: a release date, a Top 10 week, or the
+    /// half-year of an engagement report it was watched in.
+    seen: Option<i32>,
+}
+
+impl SeenDates {
+    fn add_release(&mut self, year: i32) {
+        self.released = Some(self.released.map_or(year, |y| y.min(year)));
+        self.add_seen(year);
+    }
+    fn add_seen(&mut self, year: i32) {
+        self.seen = Some(self.seen.map_or(year, |y| y.min(year)));
+    }
+}
+
+/// Title id -> what its rows say about when it was on Netflix. Each field is a minimum over
+/// rows, so the map depends only on which rows are stored, never on import order.
+pub(crate) type Dates = HashMap<i64, SeenDates>;
+
+/// The dates of every stored row (during an import: the rows of the datasets the call keeps;
+/// the new files' rows are added from memory by [`add_dates`]).
+pub(crate) fn load_dates(tx: &Transaction) -> Result<Dates, StoreError> {
+    let mut dates = Dates::default();
+    {
+        let mut st = tx.prepare(
+            "SELECT title_id, CAST(min(substr(release_date, 1, 4)) AS INTEGER), CAST(min(substr(report, 1, 4)) AS INTEGER)
+             FROM engagement GROUP BY title_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let d = dates.entry(r.get(0)?).or_default();
+            if let Some(y) = r.get::<_, Option<i32>>(1)? {
+                d.add_release(y);
+            }
+            if let Some(y) = r.get::<_, Option<i32>>(2)? {
+                d.add_seen(y);
+            }
+        }
+    }
+    for table in ["chart_weeks", "country_weeks"] {
+        let mut st = tx.prepare(&format!(
+            "SELECT title_id, CAST(min(substr(week, 1, 4)) AS INTEGER) FROM {table} GROUP BY title_id"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(y) = r.get::<_, Option<i32>>(1)? {
+                dates.entry(r.get(0)?).or_default().add_seen(y);
+            }
+        }
+    }
+    Ok(dates)
+}
+
+/// The year an engagement report's period (`2023H1`) names.
+fn year_of(period: &str) -> Option<i32> {
+    period.get(..4).and_then(|y| y.parse().ok())
+}
+
+/// Adds the dates of a file's rows, `ids` being each row's title id (in row order).
+pub(crate) fn add_dates(dates: &mut Dates, parsed: &greenlight_sources::Parsed, ids: &[i64]) {
+    use chrono::Datelike;
+    use greenlight_sources::Parsed;
+    match parsed {
+        Parsed::Top10(rows) => {
+            for (r, &id) in rows.iter().zip(ids) {
+                dates.entry(id).or_default().add_seen(r.week.year());
+            }
+        }
+        Parsed::Countries(rows) => {
+            for (r, &id) in rows.iter().zip(ids) {
+                dates.entry(id).or_default().add_seen(r.week.year());
+            }
+        }
+        Parsed::Engagement(report) => {
+            let half = year_of(&report.period);
+            for (r, &id) in report.rows.iter().zip(ids) {
+                let d = dates.entry(id).or_default();
+                if let Some(date) = r.release_date {
+                    d.add_release(date.year());
+                }
+                if let Some(y) = half {
+                    d.add_seen(y);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Rebuilds `series`, `seasons`, `unresolved` and the `titles` links from the stored spellings.
 pub(crate) fn rebuild(tx: &Transaction) -> Result<ResolveCounts, StoreError> {
     let rows = load_titles(tx)?;
     let aliases = load_aliases(tx)?;
-    let r = resolve(&rows, &aliases);
+    let dates = load_dates(tx)?;
+    let r = resolve(&rows, &aliases, &dates);
     write(tx, &r, &rows)
 }
 
@@ -136,7 +258,7 @@ pub(crate) struct Resolution {
 /// lean: each spelling is normalised once, spellings borrow from the rows, and group keys and
 /// kinds are numbered in name order (see [`number_in_order`]) so the maps below hash and compare
 /// integers while every order that reaches the output stays the order of the names.
-pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
+pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases, dates: &Dates) -> Resolution {
     let mut ph = crate::timing::Phases::new();
     // Catalogue records that share a name within one source are different shows: key them by year.
     let catalogue_names: Vec<Option<String>> = rows
@@ -341,6 +463,33 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         });
         group_of_row.push(g);
     }
+    ph.mark("groups");
+    let extra_keys = match tv {
+        Some(tv) => split_eras(
+            &Eras {
+                rows,
+                parsed: &parsed,
+                key_of: &key_of,
+                final_kind: &final_kind,
+                key_names: &key_names,
+                dates,
+                tv,
+            },
+            &mut groups,
+            &mut group_index,
+            &mut group_of_row,
+            &mut unresolved,
+        ),
+        None => Vec::new(),
+    };
+    // A key's name, whether the data spelled it or rule 5 made it.
+    let name_of = |k: usize| -> &str {
+        match key_names.get(k) {
+            Some(n) => n,
+            None => &extra_keys[k - key_names.len()],
+        }
+    };
+    ph.mark("eras");
     // The rows of each group in row order, as one array cut by group (a counting sort).
     let mut starts = vec![0usize; groups.len() + 1];
     for &g in &group_of_row {
@@ -357,7 +506,7 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     }
     let members_of = |g: usize| &members[starts[g]..starts[g + 1]];
 
-    ph.mark("groups");
+    ph.mark("members");
     // Series and seasons, numbered in a fixed order. TV first, so a series keeps the bare slug
     // when a film shares its title.
     let mut slugs: foldhash::HashSet<String> = foldhash::HashSet::default();
@@ -376,20 +525,22 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
             display_title(of_group, &mut spellings)
         })
         .collect();
+    // Keys are compared by name: the numbers of rule 5's keys are not in name order (the data's
+    // are, so for them this is the order of the numbers).
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_unstable_by_key(|&g| {
-        let (key, kind) = groups[g];
-        (Some(kind) != tv, key, kind)
+    order.sort_unstable_by(|&a, &b| {
+        let ((ka, kinda), (kb, kindb)) = (groups[a], groups[b]);
+        (Some(kinda) != tv, name_of(ka), kinda).cmp(&(Some(kindb) != tv, name_of(kb), kindb))
     });
     let mut series_of_group = vec![0usize; groups.len()];
     let mut labels: Vec<&SeasonLabel> = Vec::new();
     for g in order {
         let (key, kind) = groups[g];
         out.series.push(SeriesOut {
-            slug: unique_slug(key_names[key], kind_names[kind], &mut slugs),
+            slug: unique_slug(name_of(key), kind_names[kind], &mut slugs),
             title: std::mem::take(&mut shown[g]),
             kind: kind_names[kind].to_string(),
-            key: key_names[key].to_string(),
+            key: name_of(key).to_string(),
         });
         series_of_group[g] = out.series.len() - 1;
         let series_id = out.series.len() as i64;
@@ -429,7 +580,8 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     // with the year a catalogue used to tell same-named records apart (`Title (2017)`).
     // Where a title is both a series and a film, the kind last in name order speaks for it, as
     // it always has (tv over film), whatever order the groups were found in.
-    let mut title_of_key: Vec<Option<(usize, usize)>> = vec![None; key_names.len()];
+    let mut title_of_key: Vec<Option<(usize, usize)>> =
+        vec![None; key_names.len() + extra_keys.len()];
     for (g, &(key, kind)) in groups.iter().enumerate() {
         match title_of_key[key] {
             Some((k, _)) if k >= kind => {}
@@ -437,7 +589,10 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
         }
     }
     let readable = |key: &str| -> String {
-        let found = key_names.binary_search(&key).ok();
+        let found = key_names.binary_search(&key).ok().or_else(|| {
+            let extra = extra_keys.iter().position(|k| k == key)?;
+            Some(key_names.len() + extra)
+        });
         let Some((_, series)) = found.and_then(|k| title_of_key[k]) else {
             return key.to_string();
         };
@@ -470,6 +625,416 @@ pub(crate) fn resolve(rows: &[TitleRow], aliases: &Aliases) -> Resolution {
     let garbage = (keys, top10_spellings, kinds_by_key);
     std::thread::spawn(move || drop(garbage));
     out
+}
+
+/// Rule 5's margins, in years, as measured on the real data (see the module docs).
+///
+/// An exact year (a catalogue record's, a `(2005)` disambiguator's) stands for `year ± 1`, so two
+/// exact years more than 2 apart are two shows. Of the 892 TV groups holding both a JustWatch and
+/// a TMDB record, 876 give one year and 7 years 1–2 apart; of the 4 that are 3–4 apart two are
+/// plainly other shows (JustWatch's 2019 comedy *Encounters*, in a 2022 snapshot, is not
+/// Netflix's 2023 docuseries; its 2019 sci-fi *Last One Standing* is not the 2022 Japanese talk
+/// show) and two can't be told (kept apart: a wrong merge is worse), and all 5 that are 8 or more
+/// apart are other shows. Disambiguators agree with catalogue years to within 2 in 69 groups;
+/// the 8 that are 5 or more apart are all remakes or namesakes.
+pub const EXACT_SLACK: i32 = 1;
+/// A first season Netflix released in year `R` started in `R - 15 ..= R`: Netflix dates a licensed
+/// show by the day it reached Netflix, up to 14 years after its premiere in the data (The
+/// Staircase, 2004 and 2018; Trailer Park Boys 2001 and 2010; Arrested Development 2003 and 2010).
+pub const NETFLIX_LAG: i32 = 15;
+
+/// How a spelling dates the start of its show: the years it could have started in.
+#[derive(Debug, Clone, Copy)]
+struct Dated {
+    lo: i32,
+    hi: i32,
+    /// The catalogue's or disambiguator's year, when that is the evidence.
+    exact: Option<i32>,
+    /// The year Netflix released this first instalment, when that is the evidence.
+    released: Option<i32>,
+}
+
+/// What [`split_eras`] reads.
+struct Eras<'r, 'a> {
+    rows: &'r [TitleRow],
+    parsed: &'r [Parsed<'a>],
+    key_of: &'r [usize],
+    final_kind: &'r [usize],
+    key_names: &'r [&'r str],
+    dates: &'r Dates,
+    tv: usize,
+}
+
+/// The year a `(2005)` disambiguator gives, if the base carries one.
+fn disambiguator_year(base: &str) -> Option<i32> {
+    titles::split_disambiguator(base)
+        .1
+        .filter(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
+}
+
+/// A show's first instalment (or the whole of a one-off): its release is the show's.
+fn is_first_instalment(label: Option<&SeasonLabel>) -> bool {
+    matches!(
+        label,
+        Some(
+            SeasonLabel::Season { number: 1 }
+                | SeasonLabel::Numbered { number: 1, .. }
+                | SeasonLabel::Limited
+                | SeasonLabel::Whole
+        )
+    )
+}
+
+/// A label's family: `Season 2` and `Season 5` are one, `Book 1` another.
+fn label_family(label: &SeasonLabel) -> (u8, &str) {
+    match label {
+        SeasonLabel::Numbered { word, .. } => (2, word),
+        other => (other.ordinal_ref().0, ""),
+    }
+}
+
+impl Eras<'_, '_> {
+    /// What spelling `i` says about when its show started; aliased spellings say nothing (the
+    /// user placed them).
+    fn dated(&self, i: usize) -> Option<Dated> {
+        let (r, p) = (&self.rows[i], &self.parsed[i]);
+        if p.forced {
+            return None;
+        }
+        let catalogue = matches!(r.source.as_str(), "tmdb" | "justwatch");
+        let exact = catalogue
+            .then(|| r.hint.parse::<i32>().ok())
+            .flatten()
+            .or_else(|| disambiguator_year(&p.base));
+        if let Some(y) = exact {
+            return Some(Dated {
+                lo: y - EXACT_SLACK,
+                hi: y + EXACT_SLACK,
+                exact: Some(y),
+                released: None,
+            });
+        }
+        if r.source != "engagement" || !is_first_instalment(p.label.as_ref()) {
+            return None;
+        }
+        let y = self.dates.get(&r.id)?.released?;
+        Some(Dated {
+            lo: y - NETFLIX_LAG,
+            hi: y,
+            exact: None,
+            released: Some(y),
+        })
+    }
+
+    /// The earliest year spelling `i` is known to have been on Netflix (`i32::MAX` if unknown).
+    fn seen(&self, i: usize) -> i32 {
+        self.dates
+            .get(&self.rows[i].id)
+            .and_then(|d| d.seen)
+            .unwrap_or(i32::MAX)
+    }
+}
+
+/// One show of a split group.
+#[derive(Debug, Default)]
+struct Era {
+    /// The latest year it can have started in, as the sweep reaches.
+    reach: i32,
+    /// For a show dated by Netflix releases alone: the latest and earliest start and the
+    /// earliest end of its members' ranges.
+    lo_max: i32,
+    hi_min: i32,
+    lo_min: i32,
+    /// Its exact years (catalogue records, disambiguators), in order.
+    exact: Vec<i32>,
+    /// The earliest Netflix release of a first instalment among its members.
+    released: Option<i32>,
+}
+
+impl Era {
+    /// The earliest year the show can have started: its first exact year (less the slack);
+    /// for a show dated by releases alone, where its members' ranges agree the start of their
+    /// common range, otherwise (a chain of overlaps) the earliest start.
+    fn start(&self) -> i32 {
+        match self.exact.first() {
+            Some(y) => y - EXACT_SLACK,
+            None if self.lo_max <= self.hi_min => self.lo_max,
+            None => self.lo_min,
+        }
+    }
+    /// The year its key carries: the earliest exact year, else the earliest Netflix release.
+    fn year(&self) -> i32 {
+        self.exact
+            .first()
+            .copied()
+            .or(self.released)
+            .unwrap_or_default()
+    }
+}
+
+/// Rule 5: splits each TV group whose spellings date their show to years that cannot be one
+/// show's, moving its rows into one group per show (and one for the spellings that fit several,
+/// listed in `unresolved`). Returns the names of the keys it made that the data has not spelled,
+/// numbered from `key_names.len()`.
+fn split_eras(
+    e: &Eras,
+    groups: &mut Vec<(usize, usize)>,
+    group_index: &mut HashMap<(usize, usize), usize>,
+    group_of_row: &mut [usize],
+    unresolved: &mut Vec<(i64, String, Vec<String>)>,
+) -> Vec<String> {
+    // Cheap test first: a group needs splitting only if some two of its dated spellings' ranges
+    // are disjoint, i.e. the latest start is after the earliest end.
+    let mut bounds: Vec<(i32, i32)> = vec![(i32::MIN, i32::MAX); groups.len()];
+    let mut dated: HashMap<usize, Dated> = HashMap::default();
+    for (i, &g) in group_of_row.iter().enumerate() {
+        if e.final_kind[i] != e.tv {
+            continue;
+        }
+        if let Some(d) = e.dated(i) {
+            let b = &mut bounds[g];
+            *b = (b.0.max(d.lo), b.1.min(d.hi));
+            dated.insert(i, d);
+        }
+    }
+    let mut members: HashMap<usize, Vec<usize>> = bounds
+        .iter()
+        .enumerate()
+        .filter(|(_, (lo, hi))| lo > hi)
+        .map(|(g, _)| (g, Vec::new()))
+        .collect();
+    if members.is_empty() {
+        return Vec::new();
+    }
+    for (i, g) in group_of_row.iter().enumerate() {
+        if let Some(m) = members.get_mut(g) {
+            m.push(i);
+        }
+    }
+    let mut candidates: Vec<usize> = members.keys().copied().collect();
+    candidates.sort_unstable();
+    let mut extra: Vec<String> = Vec::new();
+    for g in candidates {
+        let rows = &members[&g];
+        let (group_key, kind) = groups[g];
+        // Eras, in two steps. Exact years first: swept in order, years more than twice the
+        // slack apart are different shows, whatever else the group holds (so a loose Netflix
+        // range can never bridge them).
+        let mut exact: Vec<(i32, usize)> = rows
+            .iter()
+            .filter_map(|&i| dated.get(&i).and_then(|d| d.exact).map(|y| (y, i)))
+            .collect();
+        exact.sort_unstable();
+        let mut eras: Vec<Era> = Vec::new();
+        let mut era_of: HashMap<usize, usize> = HashMap::default();
+        for &(y, i) in &exact {
+            if eras.last().is_none_or(|era| y - EXACT_SLACK > era.reach) {
+                eras.push(Era::default());
+            }
+            let era = eras.last_mut().expect("just pushed");
+            era.reach = y + EXACT_SLACK;
+            era.exact.push(y);
+            era_of.insert(i, eras.len() - 1);
+        }
+        // Then each first instalment Netflix released in year R: the show whose years hold R (a
+        // first season released in a show's first year is its premiere); else the one show that
+        // can have started in R−lag..R; if several can, it is left to the steps below; if none,
+        // it is swept with the others that fit none into shows of their own.
+        let mut loose: Vec<(i32, i32, usize)> = Vec::new();
+        for &i in rows {
+            let Some(Dated {
+                lo,
+                hi,
+                released: Some(r),
+                ..
+            }) = dated.get(&i).copied()
+            else {
+                continue;
+            };
+            let span = |era: &Era| (era.start(), era.reach);
+            let holding: Vec<usize> = (0..eras.len())
+                .filter(|&k| (span(&eras[k]).0..=span(&eras[k]).1).contains(&r))
+                .collect();
+            let fitting: Vec<usize> = (0..eras.len())
+                .filter(|&k| span(&eras[k]).0 <= hi && lo <= span(&eras[k]).1)
+                .collect();
+            match (holding.as_slice(), fitting.as_slice()) {
+                ([k], _) | ([], [k]) => {
+                    let k = *k;
+                    eras[k].released = Some(eras[k].released.map_or(r, |x: i32| x.min(r)));
+                    era_of.insert(i, k);
+                }
+                (_, []) => loose.push((lo, hi, i)),
+                _ => {}
+            }
+        }
+        loose.sort_unstable();
+        let first_loose = eras.len();
+        for &(lo, hi, i) in &loose {
+            let d = dated[&i];
+            if eras.len() == first_loose || lo > eras[eras.len() - 1].reach {
+                eras.push(Era {
+                    reach: hi,
+                    lo_max: lo,
+                    hi_min: hi,
+                    lo_min: lo,
+                    ..Era::default()
+                });
+            }
+            let era = eras.last_mut().expect("just pushed");
+            era.reach = era.reach.max(hi);
+            era.lo_max = era.lo_max.max(lo);
+            era.hi_min = era.hi_min.min(hi);
+            era.lo_min = era.lo_min.min(lo);
+            if let Some(y) = d.released {
+                era.released = Some(era.released.map_or(y, |r: i32| r.min(y)));
+            }
+            era_of.insert(i, eras.len() - 1);
+        }
+        if eras.len() < 2 {
+            continue;
+        }
+        // The other spellings (aliased ones aside): first by date (a spelling seen on Netflix
+        // before a show started is not that show's), then by season label among the spellings
+        // placed so far: the same label, then the same family (`Season 2` joins the show that has
+        // a `Season 1`, `Book 2` the one with `Book 1`), each first among spellings with the same
+        // disambiguator (Netflix writes `Heartbreak High (1994): Season 2` for the old show, so a
+        // bare `Heartbreak High: Season 2` is looked for among bare spellings first).
+        let fits = |i: usize| -> Vec<usize> {
+            let seen = e.seen(i);
+            (0..eras.len())
+                .filter(|&k| eras[k].start() <= seen)
+                .collect()
+        };
+        let mut open: Vec<usize> = Vec::new();
+        for &i in rows {
+            if e.parsed[i].forced || era_of.contains_key(&i) {
+                continue;
+            }
+            match fits(i).as_slice() {
+                [one] => {
+                    era_of.insert(i, *one);
+                }
+                _ => open.push(i),
+            }
+        }
+        let dis = |i: usize| titles::split_disambiguator(&e.parsed[i].base).1;
+        for (same_label, same_dis) in [(true, true), (false, true), (true, false), (false, false)] {
+            let matches = |a: &SeasonLabel, b: &SeasonLabel| {
+                if same_label {
+                    a == b
+                } else {
+                    label_family(a) == label_family(b)
+                }
+            };
+            let placed: Vec<(usize, usize)> = rows
+                .iter()
+                .filter_map(|&j| era_of.get(&j).map(|&k| (j, k)))
+                .filter(|&(j, _)| e.parsed[j].label.is_some())
+                .collect();
+            let mut decided = Vec::new();
+            for &i in &open {
+                let Some(label) = e.parsed[i].label.as_ref() else {
+                    continue;
+                };
+                let fit = fits(i);
+                let mut holders: Vec<usize> = placed
+                    .iter()
+                    .filter(|&&(j, k)| {
+                        fit.contains(&k)
+                            && (!same_dis || dis(j) == dis(i))
+                            && e.parsed[j]
+                                .label
+                                .as_ref()
+                                .is_some_and(|l| matches(l, label))
+                    })
+                    .map(|&(_, k)| k)
+                    .collect();
+                holders.sort_unstable();
+                holders.dedup();
+                if let [one] = holders.as_slice() {
+                    decided.push((i, *one));
+                }
+            }
+            for &(i, k) in &decided {
+                era_of.insert(i, k);
+            }
+            open.retain(|i| !era_of.contains_key(i));
+        }
+        // Keys. The era that made the group's key keeps it: the one holding its year when the
+        // key carries one (`avatar the last airbender 2005`); otherwise the spellings left open
+        // keep the bare key (as an ambiguous bare spelling does under rule 4), or failing those
+        // the latest show (Netflix writes the bare title for its newest show and disambiguates the
+        // older ones). Every other era's key is the bare key and its year.
+        let group_name = e.key_names[group_key];
+        let key_year = rows
+            .iter()
+            .filter(|&&i| e.key_of[i] == group_key && !e.parsed[i].forced)
+            .find_map(|&i| {
+                let p = &e.parsed[i];
+                if p.hinted {
+                    e.rows[i].hint.parse::<i32>().ok()
+                } else {
+                    disambiguator_year(&p.base)
+                }
+            });
+        let bare = key_year
+            .and_then(|y| group_name.strip_suffix(&format!(" {y}")))
+            .unwrap_or(group_name);
+        let owner = key_year
+            .and_then(|y| eras.iter().position(|era| era.exact.contains(&y)))
+            .or_else(|| {
+                let latest = (0..eras.len()).max_by_key(|&k| (eras[k].year(), k))?;
+                open.is_empty().then_some(latest)
+            });
+        let era_keys: Vec<String> = eras
+            .iter()
+            .enumerate()
+            .map(|(k, era)| {
+                if Some(k) == owner {
+                    group_name.to_string()
+                } else {
+                    format!("{bare} {}", era.year())
+                }
+            })
+            .collect();
+        let open_key = if owner.is_some() { bare } else { group_name };
+        for &i in &open {
+            unresolved.push((
+                e.rows[i].id,
+                "shows of different years carry this title, and this spelling's dates and season fit more than one of them".into(),
+                era_keys.clone(),
+            ));
+        }
+        // Each row's new group; aliased rows stay with the group's key.
+        let mut key_id = |name: &str| -> usize {
+            if let Ok(k) = e.key_names.binary_search(&name) {
+                return k;
+            }
+            let at = extra.iter().position(|x| x == name).unwrap_or_else(|| {
+                extra.push(name.to_string());
+                extra.len() - 1
+            });
+            e.key_names.len() + at
+        };
+        let era_ids: Vec<usize> = era_keys.iter().map(|k| key_id(k)).collect();
+        let open_id = key_id(open_key);
+        for &i in rows {
+            let key = if e.parsed[i].forced {
+                group_key
+            } else {
+                era_of.get(&i).map_or(open_id, |&k| era_ids[k])
+            };
+            let gk = (key, kind);
+            let new_group = *group_index.entry(gk).or_insert_with(|| {
+                groups.push(gk);
+                groups.len() - 1
+            });
+            group_of_row[i] = new_group;
+        }
+    }
+    extra
 }
 
 /// Numbers the distinct strings of `items` in name order: each item's number, and the names by
