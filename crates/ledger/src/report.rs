@@ -10,7 +10,7 @@ use crate::reception::{self, Audience, ReceptionEntry, SourceRef};
 use crate::{db, today};
 use chrono::NaiveDate;
 use greenlight_sources::titles::{self, SeasonLabel};
-use greenlight_store::{SeriesRef, Store, StoreError};
+use greenlight_store::{SeriesForm, SeriesRef, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -120,16 +120,25 @@ pub fn status_for(
     )
 }
 
-/// Refuses titles that have no seasons (films; specials once the store tells them apart), so
-/// no page or command ever asks "season 2?" of them.
-fn require_series(s: &Subject) -> Result<(), LedgerError> {
-    if s.series.kind == "film" {
-        return Err(LedgerError::NotASeries {
-            title: s.series.title.clone(),
-            form: "film".into(),
-        });
-    }
-    Ok(())
+/// Refuses titles that have no seasons (films, and one-off specials such as stand-up, as the
+/// store's `series_form` tells them), so no page or command ever asks "season 2?" of them.
+fn require_series(store: &Store, s: &Subject) -> Result<(), LedgerError> {
+    let form = if s.series.kind == "film" {
+        SeriesForm::Film
+    } else if s.in_store {
+        store.series_form(&s.series)?
+    } else {
+        SeriesForm::Series
+    };
+    let name = match form {
+        SeriesForm::Series => return Ok(()),
+        SeriesForm::Film => "film",
+        SeriesForm::Special => "one-off special",
+    };
+    Err(LedgerError::NotASeries {
+        title: s.series.title.clone(),
+        form: name.into(),
+    })
 }
 
 fn status_of(
@@ -137,7 +146,7 @@ fn status_of(
     s: &Subject,
     as_of: Option<NaiveDate>,
 ) -> Result<StatusReport, LedgerError> {
-    require_series(s)?;
+    require_series(store, s)?;
     let facts = facts(store, s, as_of)?;
     let now = as_of.unwrap_or_else(today);
     let d = derive::derive(&facts, now);

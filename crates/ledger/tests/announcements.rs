@@ -6,7 +6,7 @@
 //! is missing.
 
 use greenlight_ledger::{self as ledger, ClaimValue, LedgerError, Origin, Role, Status};
-use greenlight_store::{import::ImportOptions, SeriesRef, Store};
+use greenlight_store::{import::ImportOptions, SeriesForm, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -261,24 +261,48 @@ fn returning_series_never_renews_by_itself() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
-/// Acceptance: no film has a status (every one of them is refused as "not a series").
+/// Acceptance: no film, special or stand-up title has a status: every title the store's
+/// `series_form` calls a film or a one-off special is refused as "not a series" (whole set), and
+/// the named stand-up specials are among them.
 #[test]
-fn films_have_no_status() {
+fn films_and_specials_have_no_status() {
     let s = store();
-    let films: Vec<SeriesRef> = s
-        .all_series()
-        .unwrap()
-        .into_iter()
-        .filter(|x| x.kind == "film")
-        .collect();
-    assert!(films.len() > 1000, "only {} films", films.len());
-    for f in &films {
-        match ledger::status_for(&s, f, None) {
+    let forms = s.series_forms().unwrap();
+    let (mut films, mut specials) = (0, 0);
+    for series in s.all_series().unwrap() {
+        let form = forms[&series.slug];
+        match form {
+            SeriesForm::Series => continue,
+            SeriesForm::Film => films += 1,
+            SeriesForm::Special => specials += 1,
+        }
+        match ledger::status_for(&s, &series, None) {
             Err(LedgerError::NotASeries { .. }) => {}
-            other => panic!("{} has a status: {:?}", f.slug, other.map(|r| r.status)),
+            other => panic!(
+                "{} ({form:?}) has a status: {:?}",
+                series.slug,
+                other.map(|r| r.status)
+            ),
         }
     }
-    println!("films refused a status: {}", films.len());
+    println!("refused a status: {films} films, {specials} specials");
+    assert!(
+        films > 1000 && specials > 100,
+        "{films} films, {specials} specials"
+    );
+    for name in [
+        "Dave Chappelle: The Dreamer",
+        "Jo Koy: Live from Brooklyn",
+        "Nope",
+    ] {
+        assert!(
+            matches!(
+                ledger::status(&s, name, None),
+                Err(LedgerError::NotASeries { .. })
+            ),
+            "{name} has a status"
+        );
+    }
 }
 
 /// Acceptance: the famous series named in issue 10, each with the public record's answer and

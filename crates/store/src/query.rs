@@ -86,6 +86,13 @@ const FORM_INSTALMENTS: &str =
     "SELECT DISTINCT series_id FROM seasons WHERE label_key != '' {filter}";
 const FORM_CATALOGUED: &str = "SELECT DISTINCT t.series_id FROM titles t WHERE t.source = 'tmdb' AND t.series_id IS NOT NULL {filter}
      UNION SELECT t.series_id FROM jw_titles j JOIN titles t ON t.id = j.title_id WHERE j.seasons IS NOT NULL AND t.series_id IS NOT NULL {filter}";
+/// [`FORM_RUNTIMES`] for one series (`?1`): from its spellings to their rows, so it reads a few
+/// index entries instead of every raw table (status asks it once per report).
+const FORM_RUNTIMES_ONE: &str = "SELECT ?1, max(h) FROM (
+        SELECT c.runtime AS h FROM titles t JOIN chart_weeks c ON c.title_id = t.id WHERE t.series_id = ?1 AND c.runtime IS NOT NULL
+        UNION ALL SELECT m.runtime FROM titles t JOIN most_popular m ON m.title_id = t.id WHERE t.series_id = ?1 AND m.runtime IS NOT NULL
+        UNION ALL SELECT e.runtime_minutes / 60.0 FROM titles t JOIN engagement e ON e.title_id = t.id WHERE t.series_id = ?1 AND e.runtime_minutes IS NOT NULL
+     ) HAVING max(h) IS NOT NULL";
 const FORM_RUNTIMES: &str = "SELECT t.series_id, max(x.hours) FROM (
         SELECT title_id, runtime AS hours FROM chart_weeks WHERE runtime IS NOT NULL
         UNION ALL SELECT title_id, runtime FROM most_popular WHERE runtime IS NOT NULL
@@ -673,7 +680,10 @@ impl Store {
         while let Some(r) = rows.next()? {
             facts.entry(r.get(0)?).or_default().catalogued = true;
         }
-        let sql = FORM_RUNTIMES.replace("{filter}", filter);
+        let sql = match series {
+            Some(_) => FORM_RUNTIMES_ONE.to_string(),
+            None => FORM_RUNTIMES.replace("{filter}", filter),
+        };
         let mut st = self.conn().prepare_cached(&sql)?;
         let mut rows = st.query(rusqlite::params_from_iter(&params))?;
         while let Some(r) = rows.next()? {

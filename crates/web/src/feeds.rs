@@ -76,7 +76,7 @@ pub fn no_further_season(s: Status) -> bool {
 }
 
 /// Whether the site asks season questions of `series` (status, odds, outlook). Films never have
-/// a next season; the store's coming `series_form` (film, special, series) will refine this.
+/// a next season; specials are refused by the ledger (`series_form`), which `series_status` reads.
 pub fn is_series(series: &SeriesRef) -> bool {
     series.kind != "film"
 }
