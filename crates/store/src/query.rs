@@ -188,6 +188,9 @@ pub struct DatasetCount {
     pub file: String,
     pub as_of: String,
     pub rows: i64,
+    /// When the file became public (`None` when each row carries its own date).
+    pub published: Option<String>,
+    pub published_precision: crate::published::Precision,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -226,8 +229,12 @@ pub struct TmdbFact {
     pub last_air_date: Option<NaiveDate>,
     pub vote_count: u32,
     pub vote_average: f64,
-    /// The snapshot's as-of date (the dataset's).
+    /// The snapshot's as-of date (the dataset's): the latest air date it lists.
     pub as_of: NaiveDate,
+    /// When the snapshot became public (the dataset's, from its manifest), for "as of" answers;
+    /// its `as_of` where the dataset has no date of its own.
+    pub published: NaiveDate,
+    pub published_precision: crate::published::Precision,
     pub file: String,
 }
 
@@ -243,6 +250,10 @@ pub struct JustWatchFact {
     pub seasons: Option<u32>,
     pub imdb_score: Option<f64>,
     pub tmdb_score: Option<f64>,
+    /// When the catalogue became public (the dataset's, from its manifest; the import day, at the
+    /// latest, when nothing dated it).
+    pub published: NaiveDate,
+    pub published_precision: crate::published::Precision,
     pub credits: Vec<Credit>,
 }
 
@@ -255,6 +266,12 @@ pub struct Credit {
 
 pub(crate) fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// A stored publication precision; the schema's CHECK admits only the four names, and anything
+/// else would read as `at_latest`, the reading that errs late.
+pub(crate) fn precision(s: &str) -> crate::published::Precision {
+    crate::published::Precision::from_name(s).unwrap_or(crate::published::Precision::AtLatest)
 }
 
 const SERIES_COLS: &str = "s.id, s.slug, s.title, s.kind";
@@ -560,7 +577,7 @@ impl Store {
     pub fn tmdb_facts(&self, series: &SeriesRef) -> Result<Vec<TmdbFact>, StoreError> {
         let mut st = self.conn().prepare_cached(
             "SELECT m.name, m.number_of_seasons, m.status, m.network, m.first_air_date, m.last_air_date, m.vote_count,
-                    m.vote_average, d.as_of, d.file_name
+                    m.vote_average, d.as_of, d.file_name, COALESCE(d.published, d.as_of), d.published_precision
              FROM tmdb_shows m JOIN titles t ON t.id = m.title_id JOIN datasets d ON d.id = m.dataset_id
              WHERE t.series_id = ?1 ORDER BY m.line",
         )?;
@@ -577,6 +594,8 @@ impl Store {
                     vote_average: r.get(7)?,
                     as_of: date(&r.get::<_, String>(8)?),
                     file: r.get(9)?,
+                    published: date(&r.get::<_, String>(10)?),
+                    published_precision: precision(&r.get::<_, String>(11)?),
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -585,8 +604,10 @@ impl Store {
 
     pub fn justwatch_facts(&self, series: &SeriesRef) -> Result<Vec<JustWatchFact>, StoreError> {
         let mut st = self.conn().prepare_cached(
-            "SELECT j.id, j.title, j.kind, j.release_year, j.genres, j.production_countries, j.seasons, j.imdb_score, j.tmdb_score
-             FROM jw_titles j JOIN titles t ON t.id = j.title_id WHERE t.series_id = ?1 ORDER BY j.line",
+            "SELECT j.id, j.title, j.kind, j.release_year, j.genres, j.production_countries, j.seasons, j.imdb_score, j.tmdb_score,
+                    COALESCE(d.published, d.as_of), d.published_precision
+             FROM jw_titles j JOIN titles t ON t.id = j.title_id JOIN datasets d ON d.id = j.dataset_id
+             WHERE t.series_id = ?1 ORDER BY j.line",
         )?;
         let mut facts: Vec<JustWatchFact> = st
             .query_map([series.id], |r| {
@@ -601,6 +622,8 @@ impl Store {
                     seasons: r.get(6)?,
                     imdb_score: r.get(7)?,
                     tmdb_score: r.get(8)?,
+                    published: date(&r.get::<_, String>(9)?),
+                    published_precision: precision(&r.get::<_, String>(10)?),
                     credits: Vec::new(),
                 })
             })?
@@ -761,7 +784,7 @@ impl Store {
             });
         }
         let mut st = self.conn().prepare_cached(
-            "SELECT key, format, publisher, file_name, as_of, rows FROM datasets ORDER BY key",
+            "SELECT key, format, publisher, file_name, as_of, rows, published, published_precision FROM datasets ORDER BY key",
         )?;
         let datasets = st
             .query_map([], |r| {
@@ -772,10 +795,32 @@ impl Store {
                     file: r.get(3)?,
                     as_of: r.get(4)?,
                     rows: r.get(5)?,
+                    published: r.get(6)?,
+                    published_precision: precision(&r.get::<_, String>(7)?),
                 })
             })?
             .collect::<Result<_, _>>()?;
         Ok(Stats { tables, datasets })
+    }
+
+    /// When the dataset `key` (`justwatch-titles`, `tmdb-status`, ...) became public, as its
+    /// import dated it; `None` for a dataset not stored.
+    pub fn dataset_published(
+        &self,
+        key: &str,
+    ) -> Result<Option<crate::published::Published>, StoreError> {
+        let row: Option<(Option<String>, String)> = self
+            .conn()
+            .query_row(
+                "SELECT published, published_precision FROM datasets WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(d, p)| crate::published::Published {
+            date: d.as_deref().map(date),
+            precision: precision(&p),
+        }))
     }
 
     pub fn unresolved(&self) -> Result<UnresolvedReport, StoreError> {

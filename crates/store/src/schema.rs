@@ -397,6 +397,27 @@ DROP INDEX titles_series;
 DROP INDEX titles_season;
 CREATE INDEX titles_link ON titles(series_id, season_id);
 "#,
+    r#"
+-- When each dataset (file) became public, for "as of" answers: a date and how far it can be
+-- trusted (exact, at_latest, at_earliest), or no date with precision 'row' when every row carries
+-- its own (Top 10 weeks, finance years). An import takes it from the folder's MANIFEST.toml, else
+-- from the content, else the import day (at_latest); never from a file's mtime.
+ALTER TABLE datasets ADD COLUMN published TEXT;
+ALTER TABLE datasets ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'at_latest'
+    CHECK (published_precision IN ('exact', 'at_latest', 'at_earliest', 'row'));
+-- Datasets imported before this migration get the date the content rules give (store::published);
+-- a file whose content has no date is dated the day it was imported, at the latest.
+UPDATE datasets SET published = NULL, published_precision = 'row'
+    WHERE key IN ('top10-global', 'top10-countries') OR key LIKE 'finance-%';
+UPDATE datasets SET published = '2023-12-12', published_precision = 'exact' WHERE key = 'engagement-2023H1';
+UPDATE datasets SET published = '2024-05-23', published_precision = 'exact' WHERE key = 'engagement-2023H2';
+UPDATE datasets SET published = substr(key, 12, 4) || '-09-30'
+    WHERE key GLOB 'engagement-[0-9][0-9][0-9][0-9]H1' AND key != 'engagement-2023H1';
+UPDATE datasets SET published = printf('%04d-03-31', CAST(substr(key, 12, 4) AS INTEGER) + 1)
+    WHERE key GLOB 'engagement-[0-9][0-9][0-9][0-9]H2' AND key != 'engagement-2023H2';
+UPDATE datasets SET published = as_of, published_precision = 'at_earliest' WHERE key = 'tmdb-status';
+UPDATE datasets SET published = date(imported_at) WHERE published IS NULL AND published_precision = 'at_latest';
+"#,
 ];
 
 #[cfg(test)]
