@@ -474,9 +474,12 @@ pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, Ledg
     // Re-checked: a Claim built in code has skipped `from_raw`.
     let claim = Claim::from_raw(raw, today())
         .map_err(|e| LedgerError::Invalid(vec![e.at(&location, kind.as_deref())]))?;
-    let mut resolver = Resolver::default();
     let mut claim = claim;
-    match resolver.resolve(store, &claim.series)? {
+    let found = match store.find_series(&claim.series)? {
+        Some(s) => Some(s.slug),
+        None => db::declared_series(store, &claim.series)?.map(|(slug, _)| slug),
+    };
+    match found {
         Some(slug) => claim.series = slug,
         None => {
             return Err(LedgerError::Invalid(vec![unknown_series(
@@ -564,28 +567,6 @@ fn import_one(store: &mut Store, file: ClaimsFile) -> Result<ImportReport, Ledge
         .ok_or_else(|| LedgerError::NotFound("no claims file was imported".into()))
 }
 
-/// Resolves claim series to slugs, each spelling once.
-#[derive(Default)]
-struct Resolver {
-    cache: HashMap<String, Option<String>>,
-}
-
-impl Resolver {
-    /// The slug of the series `spelling` names: any spelling the store knows, a slug, or a
-    /// series the ledger declared earlier (kept for stores that lost it). `None`: unknown.
-    fn resolve(&mut self, store: &Store, spelling: &str) -> Result<Option<String>, LedgerError> {
-        if let Some(r) = self.cache.get(spelling) {
-            return Ok(r.clone());
-        }
-        let r = match store.find_series(spelling)? {
-            Some(s) => Some(s.slug),
-            None => db::declared_series(store, spelling)?.map(|(slug, _)| slug),
-        };
-        self.cache.insert(spelling.to_string(), r.clone());
-        Ok(r)
-    }
-}
-
 fn unknown_series(store: &Store, spelling: &str) -> Result<ClaimError, LedgerError> {
     let hits = store.search(spelling, 3)?;
     let mut msg = format!("no series matches \"{spelling}\"");
@@ -640,7 +621,6 @@ pub fn import_claims_in(
     let store = w.store();
     let today = today();
     let mut errors = Vec::new();
-    let mut resolver = Resolver::default();
     let mut checked = Vec::with_capacity(files.len());
     for f in files {
         let ReadFile {
@@ -651,14 +631,37 @@ pub fn import_claims_in(
         let mut claims = Vec::with_capacity(raws.len());
         for (location, raw) in raws {
             let kind = raw.as_ref().ok().and_then(|r: &RawClaim| r.kind.clone());
-            let mut claim = match raw.and_then(|r| Claim::from_raw(r, today)) {
-                Ok(c) => c,
-                Err(e) => {
-                    errors.push(e.at(&location, kind.as_deref()));
-                    continue;
-                }
-            };
-            match resolver.resolve(store, &claim.series)? {
+            match raw.and_then(|r| Claim::from_raw(r, today)) {
+                Ok(c) => claims.push((location, c)),
+                Err(e) => errors.push(e.at(&location, kind.as_deref())),
+            }
+        }
+        checked.push((f.origin, format, series, claims));
+    }
+    // Every series the claims name, looked up together (one pass over the store's series).
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, _, _, claims) in &checked {
+        for (_, c) in claims {
+            if seen.insert(c.series.as_str()) {
+                names.push(c.series.as_str());
+            }
+        }
+    }
+    let mut slug_of: HashMap<String, Option<String>> = HashMap::new();
+    for (name, found) in names.iter().zip(store.find_series_many(&names)?) {
+        let slug = match found {
+            Some(s) => Some(s.slug),
+            // A series the ledger declared earlier, kept for stores that lost it.
+            None => db::declared_series(store, name)?.map(|(slug, _)| slug),
+        };
+        slug_of.insert(name.to_string(), slug);
+    }
+    let mut resolved = Vec::with_capacity(checked.len());
+    for (origin, format, series, claims) in checked {
+        let mut out = Vec::with_capacity(claims.len());
+        for (location, mut claim) in claims {
+            match slug_of.get(&claim.series).cloned().flatten() {
                 Some(slug) => claim.series = slug,
                 None => {
                     errors.push(
@@ -667,10 +670,11 @@ pub fn import_claims_in(
                     continue;
                 }
             }
-            claims.push(claim);
+            out.push(claim);
         }
-        checked.push((f.origin, format, series, claims));
+        resolved.push((origin, format, series, out));
     }
+    let checked = resolved;
     if !errors.is_empty() {
         return Err(LedgerError::Invalid(errors));
     }

@@ -295,27 +295,78 @@ impl Store {
     /// after normalisation), or by slug. `None` if nothing matches. When a spelling names several
     /// series (a film and a show of one title), TV wins, then the most charted.
     pub fn find_series(&self, spelling: &str) -> Result<Option<SeriesRef>, StoreError> {
-        if let Some(s) = self.series_by_slug(spelling.trim())? {
-            return Ok(Some(s));
+        Ok(self.find_series_many(&[spelling])?.pop().flatten())
+    }
+
+    /// [`Store::find_series`] for many spellings at once (a claims file names a hundred
+    /// series): the series' match keys are read once, and the spellings are scanned once for all
+    /// the keys no match key has, instead of once per spelling. Same answers, in order.
+    pub fn find_series_many(
+        &self,
+        spellings: &[&str],
+    ) -> Result<Vec<Option<SeriesRef>>, StoreError> {
+        let mut out: Vec<Option<SeriesRef>> = Vec::with_capacity(spellings.len());
+        // Per spelling not found by slug: its key and its candidate series.
+        let mut wanted: Vec<(usize, String, Vec<i64>)> = Vec::new();
+        for (i, spelling) in spellings.iter().enumerate() {
+            out.push(self.series_by_slug(spelling.trim())?);
+            if out[i].is_some() {
+                continue;
+            }
+            let (english, _) = titles::split_native(spelling);
+            let key = titles::normalize(english);
+            if !key.is_empty() {
+                wanted.push((i, key, Vec::new()));
+            }
         }
-        let (english, _) = titles::split_native(spelling);
-        let key = titles::normalize(english);
-        if key.is_empty() {
-            return Ok(None);
+        if wanted.is_empty() {
+            return Ok(out);
         }
         // Candidates: series whose match key is the spelling, or which have a spelling that
         // normalises to it. Spellings are compared in Rust, since SQLite can't normalise.
-        let mut ids: Vec<i64> = Vec::new();
         {
-            let mut st = self
-                .conn()
-                .prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
-            let rows = st.query_map([&key], |r| r.get(0))?;
-            for r in rows {
-                ids.push(r?);
+            let mut by_key: std::collections::HashMap<&str, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, (_, key, _)) in wanted.iter().enumerate() {
+                by_key.entry(key.as_str()).or_default().push(n);
+            }
+            let mut hits: Vec<(usize, i64)> = Vec::new();
+            if wanted.len() == 1 {
+                let mut st = self
+                    .conn()
+                    .prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
+                let rows = st.query_map([&wanted[0].1], |r| r.get(0))?;
+                for r in rows {
+                    hits.push((0, r?));
+                }
+            } else {
+                let mut st = self
+                    .conn()
+                    .prepare_cached("SELECT id, match_key FROM series ORDER BY id")?;
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let key = r.get_ref(1)?.as_str().unwrap_or_default();
+                    if let Some(ns) = by_key.get(key) {
+                        let id: i64 = r.get(0)?;
+                        hits.extend(ns.iter().map(|&n| (n, id)));
+                    }
+                }
+            }
+            for (n, id) in hits {
+                wanted[n].2.push(id);
             }
         }
-        if ids.is_empty() {
+        let missing: std::collections::HashMap<String, Vec<usize>> = {
+            let mut m: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, (_, key, ids)) in wanted.iter().enumerate() {
+                if ids.is_empty() {
+                    m.entry(key.clone()).or_default().push(n);
+                }
+            }
+            m
+        };
+        if !missing.is_empty() {
             let mut st = self.conn().prepare_cached(
                 "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
             )?;
@@ -324,14 +375,33 @@ impl Store {
                 let id: i64 = r.get(0)?;
                 let show: String = r.get(1)?;
                 let season: String = r.get(2)?;
-                let hit = [show.as_str(), season.as_str()]
-                    .iter()
-                    .any(|s| !s.is_empty() && titles::normalize(titles::split_native(s).0) == key);
-                if hit && !ids.contains(&id) {
-                    ids.push(id);
+                let mut keys: Vec<String> = Vec::with_capacity(2);
+                for s in [show.as_str(), season.as_str()] {
+                    if !s.is_empty() {
+                        let k = titles::normalize(titles::split_native(s).0);
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
+                for k in &keys {
+                    for &n in missing.get(k).into_iter().flatten() {
+                        if !wanted[n].2.contains(&id) {
+                            wanted[n].2.push(id);
+                        }
+                    }
                 }
             }
         }
+        for (i, _, ids) in wanted {
+            out[i] = self.best_series(ids)?;
+        }
+        Ok(out)
+    }
+
+    /// Of several series one spelling names (a film and a show of one title), TV wins, then the
+    /// most charted, then the first found.
+    fn best_series(&self, ids: Vec<i64>) -> Result<Option<SeriesRef>, StoreError> {
         let mut best: Option<(bool, i64, SeriesRef)> = None;
         for id in ids {
             let s = self.conn().query_row(

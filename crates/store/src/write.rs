@@ -129,22 +129,30 @@ impl<'s> WriteTx<'s> {
     /// not declared again; resolution runs once for all the new ones.
     pub fn declare_series(&mut self, titles: &[&str]) -> Result<Vec<SeriesRef>, StoreError> {
         self.ensure_resolved()?;
-        let mut added = false;
-        for title in titles {
-            let title = title.trim();
-            if title.is_empty() {
-                return Err(StoreError::Invalid("a series title cannot be empty".into()));
-            }
-            if self.store.find_series(title)?.is_some() {
-                continue;
-            }
-            self.add_ledger_spelling(title)?;
-            added = true;
+        let titles: Vec<&str> = titles.iter().map(|t| t.trim()).collect();
+        if titles.iter().any(|t| t.is_empty()) {
+            return Err(StoreError::Invalid("a series title cannot be empty".into()));
         }
-        if added {
-            self.ensure_resolved()?;
+        let found = self.store.find_series_many(&titles)?;
+        if found.iter().all(Option::is_some) {
+            return Ok(found.into_iter().flatten().collect());
         }
-        titles.iter().map(|t| self.store.series(t.trim())).collect()
+        for (title, found) in titles.iter().zip(&found) {
+            if found.is_none() {
+                self.add_ledger_spelling(title)?;
+            }
+        }
+        self.ensure_resolved()?;
+        let found = self.store.find_series_many(&titles)?;
+        titles
+            .iter()
+            .zip(found)
+            .map(|(t, s)| {
+                s.ok_or_else(|| {
+                    StoreError::NotFound(format!("series \"{t}\" could not be declared"))
+                })
+            })
+            .collect()
     }
 
     /// Adds `title` as a `ledger` spelling (a TV series the ledger knows of) unless it is stored
