@@ -367,8 +367,10 @@ impl Store {
             m
         };
         if !missing.is_empty() {
+            // A plain scan: `DISTINCT` cost a temporary B-tree over every spelling (most of this
+            // lookup's time), and only the set of candidates matters, ordered by id below.
             let mut st = self.conn().prepare_cached(
-                "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
+                "SELECT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
             )?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
@@ -386,10 +388,16 @@ impl Store {
                 }
                 for k in &keys {
                     for &n in missing.get(k).into_iter().flatten() {
-                        if !wanted[n].2.contains(&id) {
-                            wanted[n].2.push(id);
-                        }
+                        wanted[n].2.push(id);
                     }
+                }
+            }
+            // In id order, as the index-ordered `DISTINCT` scan this replaces found them (ties
+            // in `best_series` go to the first).
+            for ns in missing.values() {
+                for &n in ns {
+                    wanted[n].2.sort_unstable();
+                    wanted[n].2.dedup();
                 }
             }
         }

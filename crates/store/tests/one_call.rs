@@ -313,3 +313,32 @@ fn declared_series_end_as_if_declared_after_the_data() {
     };
     assert_eq!(skip_times(dump(&one)), skip_times(dump(&two)));
 }
+
+/// Looking many spellings up at once answers exactly what looking each up alone does: slugs,
+/// match keys, spellings only a scan finds (a disambiguated catalogue title, a curly
+/// apostrophe), native titles, misses.
+#[test]
+fn find_series_many_answers_as_find_series() {
+    let store = common::open_imported();
+    let names = [
+        "squid-game",
+        "Squid Game",
+        "Bodies",
+        "Single’s Inferno",
+        "Avatar: The Last Airbender",
+        "Archer",
+        "Dark",
+        "오징어 게임",
+        "Stranger Things 3",
+        "No Such Series Anywhere",
+        "",
+        "Partner Track",
+    ];
+    let many = store.find_series_many(&names).unwrap();
+    let one: Vec<_> = names
+        .iter()
+        .map(|n| store.find_series(n).unwrap())
+        .collect();
+    assert_eq!(many, one);
+    assert_eq!(many.iter().filter(|s| s.is_some()).count(), 8, "{many:?}");
+}
