@@ -466,3 +466,448 @@ fn cli_json_equals_the_api_body() {
         assert_eq!(cli, api, "{args:?} vs {route}");
     }
 }
+
+/// Every row of every table (and every schema object), each table's rows sorted: two dumps are
+/// equal exactly when a call changed nothing.
+fn dump(db: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    let mut schema: Vec<String> = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master")
+        .unwrap()
+        .query_map([], |r| {
+            Ok(format!(
+                "{:?}",
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?
+                )
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    schema.sort();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    out.insert("(schema)".to_string(), schema);
+    for t in tables {
+        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut s = String::new();
+                for i in 0..n {
+                    s.push_str(&format!("{:?}|", r.get_ref(i)?));
+                }
+                Ok(s)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.insert(t, rows);
+    }
+    out
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+const ANNOUNCEMENTS: &str = "announcements/netflix-announcements.toml";
+
+/// Files a folder import must take as data: every .tsv/.csv/.xlsx below it.
+fn data_files_below(dir: &Path) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("tsv" | "csv" | "xlsx")
+            ) {
+                out.insert(p.display().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Issue 10, item 1: `greenlight import ../shared/data` takes every file of the folder in one
+/// call (the data, the announcements claims file with its two declared series, the manifest's
+/// dates) on a fresh store; a second call finds everything there and changes nothing.
+#[test]
+fn one_call_imports_the_whole_folder_and_a_second_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let data = data_dir();
+    let data_s = data.to_str().unwrap();
+    let v = json(&db, &["import", data_s, "--json"]);
+    let files: std::collections::BTreeSet<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        data_files_below(&data),
+        "every data file, nothing else"
+    );
+    let announcements = data.join(ANNOUNCEMENTS).display().to_string();
+    assert_eq!(
+        v["claims"],
+        serde_json::json!([{
+            "file": announcements,
+            "format": "toml",
+            "claims": 279,
+            "added": 279,
+            "already_present": 0,
+            "series_declared": ["mindhunter", "the-oa"],
+        }])
+    );
+    assert!(
+        !v.to_string().contains("MANIFEST"),
+        "the manifest is no data or claims file"
+    );
+    // Exactly the file's 279 claims beside the starter catalog's, each naming a stored series.
+    let from_file = format!("SELECT count(*) FROM ledger_claims WHERE origin = '{announcements}'");
+    assert_eq!(count(&db, &from_file), 279);
+    assert_eq!(
+        count(
+            &db,
+            &format!(
+                "SELECT count(DISTINCT hash) FROM ledger_claims WHERE origin = '{announcements}'"
+            )
+        ),
+        279
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM ledger_claims WHERE origin NOT IN ('{announcements}', 'starter/partner-track.toml')")
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM ledger_claims l WHERE NOT EXISTS (SELECT 1 FROM series s WHERE s.slug = l.series_slug)"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM series WHERE slug IN ('mindhunter', 'the-oa') AND kind = 'tv'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM ledger_series WHERE slug IN ('mindhunter', 'the-oa') AND origin = '{announcements}'")
+        ),
+        2
+    );
+
+    // Again: every file unchanged (the older Top 10 snapshot still older), every claim present,
+    // not one row of any table different.
+    let before = dump(&db);
+    let out = greenlight(&db, &["import", data_s]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in text.lines().filter(|l| l.contains(" rows ")) {
+        assert!(
+            line.ends_with("(unchanged)") || line.contains("(skipped: older"),
+            "{line}"
+        );
+    }
+    let claims_line = format!(
+        "279       claims  ledger               {announcements}  (0 added, 279 already present; 2 series declared)"
+    );
+    assert!(text.lines().any(|l| l == claims_line), "{text}");
+    assert_eq!(dump(&db), before, "a second import changed the store");
+}
+
+/// A bad claims file in a call with the whole data folder refuses the call: nothing of the data
+/// is stored either, and the error names the file and the line of each bad claim.
+#[test]
+fn a_bad_claims_file_rolls_back_the_data_of_its_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let _ = json(&db, &["stats", "--json"]);
+    let before = dump(&db);
+    let bad = write(
+        dir.path(),
+        "bad-claims.toml",
+        b"[defaults]\nentered_by = \"test\"\nsource = { name = \"x\", kind = \"fan_site\" }\npublished = 2023-01-15\n\n\
+[[claims]]\nkind = \"canceled\"\nseries = \"Wednesday\"\nseason = 1\n\n\
+[[claims]]\nkind = \"season_renewed\"\nseries = \"Wednesday\"\nseason = 0\n\n\
+[[claims]]\nkind = \"canceled\"\nseries = \"No Such Show Anywhere\"\nseason = 1\n",
+    );
+    let out = greenlight(
+        &db,
+        &[
+            "import",
+            data_dir().to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the call succeeded");
+    assert!(err.contains("nothing was changed"), "{err}");
+    let name = bad.display().to_string();
+    // Claim #2 (season 0) starts on line 11, claim #3 (an unknown series) on line 16; the first
+    // is good, since the call's data has Wednesday.
+    assert!(
+        err.contains(&format!(
+            "{name}:11 (claim #2) [season_renewed] field `season`"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{name}:16 (claim #3) [canceled] field `series`: no series matches \"No Such Show Anywhere\""
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("(claim #1)"), "{err}");
+    assert_eq!(dump(&db), before, "a refused call changed the store");
+}
+
+/// A good claims file (with a declared series), a good alias file and a corrupt data file in one
+/// call: the corrupt file refuses the call, so no claim, alias or declaration is stored; then a
+/// bad alias file refuses a call of good files.
+#[test]
+fn a_corrupt_data_or_alias_file_stores_no_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let _ = json(&db, &["stats", "--json"]);
+    let before = dump(&db);
+    let good = write(
+        dir.path(),
+        "good-claims.toml",
+        b"[[series]]\ntitle = \"A Show Nobody Has Data For\"\n\n[defaults]\nentered_by = \"test\"\nsource = { name = \"x\", kind = \"fan_site\" }\npublished = 2023-01-15\n\n\
+[[claims]]\nkind = \"canceled\"\nseries = \"A Show Nobody Has Data For\"\nseason = 1\n\n\
+[[claims]]\nkind = \"canceled\"\nseries = \"Most Popular Test Show\"\nseason = 1\n",
+    );
+    let data = write(
+        dir.path(),
+        "data.tsv",
+        format!("{TOP10}2022-08-28\tTV (English)\t1\tMost Popular Test Show\tN/A\t5\t\t\t1\n")
+            .as_bytes(),
+    );
+    let aliases = write(
+        dir.path(),
+        "aliases.tsv",
+        b"spelling\tseries\tseason\nMost Popular Test Show\tMost Popular Test Show\t\n",
+    );
+    let corrupt = write(
+        dir.path(),
+        "rank-zero.tsv",
+        format!("{TOP10}2022-08-28\tTV (English)\t0\tX\tN/A\t5\t\t\t1\n").as_bytes(),
+    );
+    let all = |extra: &Path| {
+        greenlight(
+            &db,
+            &[
+                "import",
+                good.to_str().unwrap(),
+                aliases.to_str().unwrap(),
+                data.to_str().unwrap(),
+                extra.to_str().unwrap(),
+            ],
+        )
+    };
+    let out = all(&corrupt);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("rank-zero.tsv") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(
+        dump(&db),
+        before,
+        "the corrupt file's call stored something"
+    );
+    let bad_alias = write(
+        dir.path(),
+        "bad-aliases.tsv",
+        b"spelling\tseries\tseason\nA\t\t\n",
+    );
+    let out = all(&bad_alias);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("bad-aliases.tsv, line 2, column `series`"),
+        "{err}"
+    );
+    assert_eq!(
+        dump(&db),
+        before,
+        "the bad alias file's call stored something"
+    );
+    // Without the bad file the same call stores it all: the claim about the call's own data
+    // resolves, the declared series exists, the alias is kept.
+    let out = all(&data);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM ledger_claims WHERE origin LIKE '%good-claims.toml'"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM series WHERE slug = 'a-show-nobody-has-data-for'"
+        ),
+        1
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM aliases"), 1);
+}
+
+/// Every dataset of the folder carries its manifest's publication date and precision (`row`
+/// for files whose rows carry dates), never a file time.
+#[test]
+fn datasets_carry_the_manifests_dates() {
+    let v = json(imported(), &["stats", "--json"]);
+    let got: std::collections::BTreeMap<String, (Value, Value)> = v["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["dataset"].as_str().unwrap().to_string(),
+                (d["published"].clone(), d["published_precision"].clone()),
+            )
+        })
+        .collect();
+    let row = (Value::Null, Value::from("row"));
+    let on = |d: &str, p: &str| (Value::from(d), Value::from(p));
+    let want: std::collections::BTreeMap<String, (Value, Value)> = [
+        ("top10-global", row.clone()),
+        ("top10-countries", row.clone()),
+        ("finance-arpu-by-region", row.clone()),
+        ("finance-revenue-by-region", row.clone()),
+        ("most-popular", on("2026-07-21", "at_earliest")),
+        ("engagement-2023H1", on("2023-12-12", "exact")),
+        ("engagement-2023H2", on("2024-05-23", "exact")),
+        ("engagement-2024H1", on("2024-09-30", "at_latest")),
+        ("engagement-2024H2", on("2025-03-31", "at_latest")),
+        ("engagement-2025H1", on("2025-09-30", "at_latest")),
+        ("tmdb-status", on("2024-04-01", "at_earliest")),
+        ("justwatch-titles", on("2022-12-31", "at_latest")),
+        ("justwatch-credits", on("2022-12-31", "at_latest")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(got, want);
+    // A file's as_of for content without dates is its publication date, not its mtime.
+    for d in v["datasets"].as_array().unwrap() {
+        if d["dataset"].as_str().unwrap().starts_with("justwatch") {
+            assert_eq!(d["as_of"], "2022-12-31", "{d}");
+        }
+    }
+}
+
+/// Without a manifest, a file whose content has no date is dated the import day, at the latest,
+/// and the import says so; importing its folder later redates it from the manifest. A
+/// malformed manifest is refused with its line and field, and changes nothing.
+#[test]
+fn manifest_fallback_redating_and_malformed_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let titles = data_dir().join("justwatch/titles.csv");
+    let out = greenlight(&db, &["import", titles.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no manifest entry and no date in the content") && text.contains("at_latest"),
+        "{text}"
+    );
+    let stats = json(&db, &["stats", "--json"]);
+    let jw = &stats["datasets"][0];
+    assert_eq!(jw["dataset"], "justwatch-titles");
+    assert_eq!(jw["published_precision"], "at_latest");
+    let today = jw["published"].as_str().unwrap().to_string();
+    assert_eq!(jw["as_of"], today.as_str());
+
+    // A manifest given explicitly dates it (the file is unchanged, its date is not).
+    let manifest = data_dir().join("MANIFEST.toml");
+    let v = json(
+        &db,
+        &[
+            "import",
+            titles.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let f = &v["files"][0];
+    assert_eq!(f["outcome"], "redated", "{f}");
+    assert_eq!(f["previous_published"], today.as_str());
+    assert_eq!(
+        (&f["published"], &f["published_from"]),
+        (&Value::from("2022-12-31"), &Value::from("manifest"))
+    );
+    let jw = &json(&db, &["stats", "--json"])["datasets"][0];
+    assert_eq!(
+        (&jw["published"], &jw["as_of"]),
+        (&Value::from("2022-12-31"), &Value::from("2022-12-31"))
+    );
+
+    // Malformed manifests: located, and nothing changes.
+    let before = dump(&db);
+    for (text, line, field) in [
+        ("[[file]]\npath = \"justwatch/titles.csv\"\npublished = \"2022-12-32\"\nprecision = \"at_latest\"\n", "line 3", "`published`"),
+        ("[[file]]\npath = \"justwatch/titles.csv\"\npublished = \"2022-12-31\"\nprecision = \"around\"\n", "line 4", "`precision`"),
+        ("[[file]]\npath = \"justwatch/titles.csv\"\npublishd = \"2022-12-31\"\nprecision = \"exact\"\n", "line 3", "`publishd`"),
+    ] {
+        let m = write(dir.path(), "MANIFEST.toml", text.as_bytes());
+        let out = greenlight(
+            &db,
+            &["import", data_dir().to_str().unwrap(), "--manifest", m.to_str().unwrap()],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{text}");
+        assert!(err.contains(&format!("{}, {line}", m.display())), "{err}");
+        assert!(err.contains(field), "{err}");
+        assert_eq!(dump(&db), before, "{text}");
+    }
+    // A manifest is never imported as a file.
+    let out = greenlight(&db, &["import", manifest.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--manifest"));
+}

@@ -36,10 +36,16 @@ pub struct Json {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import data files or directories (format detected from content), alias files (TSV with a
-    /// `spelling<TAB>series<TAB>season` header) and claims files (TOML/JSON).
+    /// `spelling<TAB>series<TAB>season` header) and claims files (TOML/JSON), all in one
+    /// transaction: any bad file changes nothing.
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// The manifest dating the files (publication date and precision per file, by path
+        /// relative to the manifest's folder), instead of the MANIFEST.toml at the root of each
+        /// imported folder.
+        #[arg(long, value_name = "PATH")]
+        manifest: Option<PathBuf>,
         /// Force a data format instead of detecting it (top10-global, top10-global-legacy,
         /// top10-countries, most-popular, engagement, tmdb-status, justwatch-titles, justwatch-credits).
         #[arg(long)]

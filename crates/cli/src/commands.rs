@@ -26,12 +26,14 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Import {
             paths,
+            manifest,
             format,
             replace,
             json,
         } => import(
             &mut store,
             &paths,
+            manifest.as_deref(),
             format.as_deref(),
             replace,
             json.json,
@@ -482,9 +484,36 @@ fn parse_date(s: &str, flag: &str) -> Result<NaiveDate> {
         .map_err(|_| anyhow!("{flag}: \"{s}\" is not a date (YYYY-MM-DD)"))
 }
 
+/// What one import call did, for `--json` (README: JSON shapes).
+#[derive(serde::Serialize)]
+struct ImportReport<'a> {
+    files: &'a [greenlight_store::import::FileSummary],
+    claims: Vec<ClaimsSummary<'a>>,
+    aliases: usize,
+    series: usize,
+    seasons: usize,
+    unresolved: usize,
+}
+
+#[derive(serde::Serialize)]
+struct ClaimsSummary<'a> {
+    file: &'a str,
+    format: &'a str,
+    claims: usize,
+    added: usize,
+    already_present: usize,
+    series_declared: &'a [String],
+}
+
+/// `greenlight import`: every file the paths name, in one transaction. Alias files are written
+/// first (resolution then uses them), the data next (resolved once, including any declared
+/// series no spelling could name), the claims last (checked against the series the data just
+/// brought). Everything that can be checked without the store (manifests, alias and claims file
+/// syntax) is checked before anything is written.
 fn import(
     store: &mut Store,
     paths: &[PathBuf],
+    manifest: Option<&std::path::Path>,
     format: Option<&str>,
     replace: bool,
     json: bool,
@@ -499,24 +528,50 @@ fn import(
         })?),
         None => None,
     };
-    let (aliases, rest): (Vec<PathBuf>, Vec<PathBuf>) = paths
-        .iter()
-        .cloned()
-        .partition(|p| p.is_file() && greenlight_store::aliases::looks_like_alias_file(p));
-    let (claims, data): (Vec<PathBuf>, Vec<PathBuf>) = rest
-        .into_iter()
-        .partition(|p| p.is_file() && looks_like_claims_file(p));
-    for c in &claims {
-        let r = greenlight_ledger::import_claims_file(store, c)?;
-        if json {
-            output::json(&r)?;
-        } else {
-            outln!("{}", serde_json::to_string(&r)?);
+    const NOTHING: &str = "import failed; nothing was changed";
+    let (found, manifests) =
+        greenlight_store::import::find_call_files(paths, manifest).context(NOTHING)?;
+    let (mut aliases, mut claims, mut data) = (Vec::new(), Vec::new(), Vec::new());
+    for f in found {
+        if f.has_data_extension() || !f.walked {
+            if greenlight_store::aliases::looks_like_alias_file(&f.path) {
+                aliases.push(f.path);
+            } else if !f.has_data_extension() && greenlight_ledger::looks_like_claims_file(&f.path)
+            {
+                claims.push(f.path);
+            } else {
+                data.push(f.path);
+            }
+        } else if greenlight_ledger::looks_like_claims_file(&f.path) {
+            claims.push(f.path);
         }
+        // Anything else a walk met (a `.toml` or `.json` that is no claims file) is left alone,
+        // like the folder's README.
     }
-    if data.is_empty() && aliases.is_empty() && !claims.is_empty() {
-        return Ok(());
+    if data.is_empty() && aliases.is_empty() && claims.is_empty() {
+        bail!(
+            "nothing to import in {}: no data (.tsv, .csv, .xlsx), alias or claims files",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
+    let alias_files = aliases
+        .iter()
+        .map(|a| greenlight_store::aliases::AliasFile::read(a))
+        .collect::<Result<Vec<_>, _>>()
+        .context(NOTHING)?;
+    let claims_files = claims
+        .iter()
+        .map(|c| greenlight_ledger::ClaimsFile::read(c))
+        .collect::<Result<Vec<_>, _>>()
+        .context(NOTHING)?;
+    let declared: Vec<String> = claims_files
+        .iter()
+        .flat_map(|c| c.declared().iter().cloned())
+        .collect();
     let show_bar = !quiet && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::with_draw_target(
         None,
@@ -541,50 +596,90 @@ fn import(
             bar.set_message(format!("stored {}", path.display()));
         }
     };
-    let mut alias_count = 0;
-    for a in &aliases {
-        alias_count += store.import_aliases(a)?;
-    }
-    if data.is_empty() {
-        if aliases.is_empty() {
-            bail!("nothing to import");
-        }
-        let c = store.reresolve()?;
-        if json {
-            return output::json(
-                &serde_json::json!({"aliases": alias_count, "series": c.series, "unresolved": c.unresolved}),
-            );
-        }
-        outln!(
-            "{alias_count} aliases; {} series, {} unresolved",
-            c.series,
-            c.unresolved
-        );
-        return Ok(());
-    }
     let opts = ImportOptions {
         format,
         progress: Some(&progress),
         allow_shrink: replace,
+        manifest: manifest.map(|m| m.to_path_buf()),
+        import_day: None,
     };
-    let summary = store
-        .import_paths(&data, &opts)
-        .context("import failed; nothing was changed")?;
+    // Everything below runs in one transaction: an error anywhere drops it, which rolls back
+    // every write of the call.
+    let (summary, claim_reports, alias_count, counts) = (|| -> Result<_> {
+        let mut w = if data.is_empty() {
+            store.begin()?
+        } else {
+            store.begin_bulk()?
+        };
+        let mut alias_count = 0;
+        for a in &alias_files {
+            alias_count += w.import_aliases(a)?;
+        }
+        let summary = if data.is_empty() {
+            None
+        } else {
+            Some(w.import_data(&data, &manifests, &opts, &declared)?)
+        };
+        let t = std::time::Instant::now();
+        let reports = greenlight_ledger::import_claims_in(&mut w, claims_files)?;
+        w.ensure_resolved()?;
+        greenlight_store::timing::report(format_args!("claims checked and stored in"), t.elapsed());
+        let counts = w.store().counts()?;
+        let t = std::time::Instant::now();
+        w.commit()?;
+        greenlight_store::timing::report(format_args!("commit"), t.elapsed());
+        Ok((summary, reports, alias_count, counts))
+    })()
+    .context(NOTHING)?;
     bar.finish_and_clear();
+    let files = summary.as_ref().map(|s| s.files.as_slice()).unwrap_or(&[]);
     if json {
-        return output::json(&summary);
+        return output::json(&ImportReport {
+            files,
+            claims: claim_reports
+                .iter()
+                .map(|r| ClaimsSummary {
+                    file: &r.file,
+                    format: r.format,
+                    claims: r.claims,
+                    added: r.added,
+                    already_present: r.already_present,
+                    series_declared: &r.series_declared,
+                })
+                .collect(),
+            aliases: alias_count,
+            series: counts.series,
+            seasons: counts.seasons,
+            unresolved: counts.unresolved,
+        });
     }
-    for f in &summary.files {
-        let what = match &f.outcome {
+    for f in files {
+        let mut what = match &f.outcome {
             greenlight_store::ImportOutcome::Imported => "imported".to_string(),
             greenlight_store::ImportOutcome::Replaced { previous_as_of } => {
                 format!("replaced snapshot of {previous_as_of}")
             }
             greenlight_store::ImportOutcome::Unchanged => "unchanged".to_string(),
+            greenlight_store::ImportOutcome::Redated {
+                previous_published,
+                previous_precision,
+            } => format!(
+                "unchanged; publication date now {} ({}, from the manifest), was {} ({previous_precision})",
+                f.published.as_deref().unwrap_or("per row"),
+                f.published_precision,
+                previous_published.as_deref().unwrap_or("per row"),
+            ),
             greenlight_store::ImportOutcome::SkippedOlder { stored_as_of } => {
                 format!("skipped: older than the stored snapshot of {stored_as_of}")
             }
         };
+        if f.published_from == greenlight_store::published::PublishedFrom::ImportDay {
+            what.push_str(&format!(
+                "; no manifest entry and no date in the content: dated {} (the import day), {}",
+                f.published.as_deref().unwrap_or_default(),
+                f.published_precision
+            ));
+        }
         outln!(
             "{:<9} rows  {:<22} {}  ({what})",
             num(f.rows as i64),
@@ -592,30 +687,34 @@ fn import(
             f.file
         );
     }
+    for (path, a) in aliases.iter().zip(&alias_files) {
+        outln!(
+            "{:<9} aliases {:<20} {}",
+            num(a.aliases.len() as i64),
+            "",
+            path.display()
+        );
+    }
+    for r in &claim_reports {
+        let declared = match r.series_declared.len() {
+            0 => String::new(),
+            1 => "; 1 series declared".to_string(),
+            n => format!("; {n} series declared"),
+        };
+        outln!(
+            "{:<9} claims  {:<20} {}  ({} added, {} already present{declared})",
+            num(r.claims as i64),
+            "ledger",
+            r.file,
+            r.added,
+            r.already_present
+        );
+    }
     outln!(
         "{} series, {} seasons, {} unresolved spellings",
-        summary.series,
-        summary.seasons,
-        summary.unresolved
+        counts.series,
+        counts.seasons,
+        counts.unresolved
     );
     Ok(())
-}
-
-/// A claims file (crates/ledger/CLAIMS.md) is JSON or TOML; data files are TSV/CSV/XLSX. Content
-/// decides: a JSON object or a TOML `[[claims]]`/`[[series]]` table.
-fn looks_like_claims_file(path: &std::path::Path) -> bool {
-    use std::io::Read;
-    // Only the head: a 4 MB data file must not be read whole just to be told apart.
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut bytes));
-    if read.is_err() {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    let t = text.trim_start();
-    t.starts_with('{')
-        || t.starts_with('[') && !t.starts_with("[[") && t[1..].trim_start().starts_with('{')
-        || text
-            .lines()
-            .any(|l| matches!(l.trim(), "[[claims]]" | "[[series]]"))
 }

@@ -7,7 +7,7 @@ use crate::claims::{Claim, RawClaim};
 use crate::error::LedgerError;
 use crate::evidence::{Fact, Origin};
 use chrono::NaiveDate;
-use greenlight_store::Store;
+use greenlight_store::{Store, WriteTx};
 use rusqlite::params;
 
 /// Append-only: a schema change is a new entry at the end, never an edit.
@@ -84,46 +84,55 @@ pub fn insert(
     claims: &[Claim],
     origin: &str,
 ) -> Result<Vec<(String, bool)>, LedgerError> {
-    let tx = store.conn_mut().transaction()?;
-    let mut out = Vec::with_capacity(claims.len());
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO ledger_claims (hash, series_slug, kind, season, person, event_date, published, source_kind, claim, origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(hash) DO NOTHING",
-        )?;
-        for c in claims {
-            let hash = c.content_hash();
-            let json = serde_json::to_string(c).map_err(|e| LedgerError::Corrupt {
-                hash: hash.clone(),
-                message: e.to_string(),
-            })?;
-            let n = st.execute(params![
-                hash,
-                c.series,
-                c.kind(),
-                c.season,
-                c.person,
-                c.event_date.map(|d| d.to_string()),
-                c.published.to_string(),
-                c.source.kind.as_str(),
-                json,
-                origin
-            ])?;
-            out.push((hash, n > 0));
-        }
-    }
-    tx.commit()?;
+    let w = store.begin()?;
+    let out = insert_in(&w, claims, origin)?;
+    w.commit()?;
     Ok(out)
 }
 
-/// Records a series a claims file declared (for the record; the store holds the series itself).
+/// [`insert`] inside a call's transaction (nothing is committed here).
+pub fn insert_in(
+    w: &WriteTx,
+    claims: &[Claim],
+    origin: &str,
+) -> Result<Vec<(String, bool)>, LedgerError> {
+    let mut out = Vec::with_capacity(claims.len());
+    let mut st = w.store().conn().prepare_cached(
+        "INSERT INTO ledger_claims (hash, series_slug, kind, season, person, event_date, published, source_kind, claim, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(hash) DO NOTHING",
+    )?;
+    for c in claims {
+        let hash = c.content_hash();
+        let json = serde_json::to_string(c).map_err(|e| LedgerError::Corrupt {
+            hash: hash.clone(),
+            message: e.to_string(),
+        })?;
+        let n = st.execute(params![
+            hash,
+            c.series,
+            c.kind(),
+            c.season,
+            c.person,
+            c.event_date.map(|d| d.to_string()),
+            c.published.to_string(),
+            c.source.kind.as_str(),
+            json,
+            origin
+        ])?;
+        out.push((hash, n > 0));
+    }
+    Ok(out)
+}
+
+/// Records a series a claims file declared (for the record; the store holds the series itself),
+/// inside the call's transaction.
 pub fn record_series(
-    store: &mut Store,
+    w: &WriteTx,
     slug: &str,
     title: &str,
     origin: &str,
 ) -> Result<(), LedgerError> {
-    store.conn().execute(
+    w.store().conn().execute(
         "INSERT INTO ledger_series (slug, title, origin) VALUES (?1, ?2, ?3) ON CONFLICT(slug) DO NOTHING",
         params![slug, title, origin],
     )?;

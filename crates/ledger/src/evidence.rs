@@ -314,7 +314,7 @@ pub fn data_facts(store: &Store, series: &SeriesRef) -> Result<Vec<Fact>, Ledger
                 value,
                 event,
                 precision,
-                f.as_of,
+                f.published,
                 source.clone(),
             )
         };

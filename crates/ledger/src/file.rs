@@ -201,6 +201,25 @@ pub fn read(text: &str, path: &Path, format: FileFormat) -> Result<ReadFile, Led
     })
 }
 
+/// Whether `path` is a claims file (data files are TSV/CSV/XLSX). Content decides: a JSON object
+/// (or an array of objects), or TOML with a `[[claims]]`/`[[series]]` table. Only the head is
+/// read, so a large data file is told apart cheaply.
+pub fn looks_like_claims_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut bytes));
+    if read.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let t = text.trim_start();
+    t.starts_with('{')
+        || t.starts_with('[') && !t.starts_with("[[") && t[1..].trim_start().starts_with('{')
+        || text
+            .lines()
+            .any(|l| matches!(l.trim(), "[[claims]]" | "[[series]]"))
+}
+
 /// Reads a claims file from disk.
 pub fn read_path(path: &Path) -> Result<ReadFile, LedgerError> {
     let bytes = std::fs::read(path).map_err(|e| LedgerError::Io {

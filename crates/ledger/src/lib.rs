@@ -32,7 +32,7 @@ pub use derive::{
 };
 pub use error::{ClaimError, ClaimLocation, LedgerError};
 pub use evidence::{EvidenceClaim, Fact, Origin};
-pub use file::FileFormat;
+pub use file::{looks_like_claims_file, FileFormat};
 pub use reception::ReceptionEntry;
 pub use report::*;
 

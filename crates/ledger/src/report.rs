@@ -10,7 +10,7 @@ use crate::reception::{self, Audience, ReceptionEntry, SourceRef};
 use crate::{db, today};
 use chrono::NaiveDate;
 use greenlight_sources::titles::{self, SeasonLabel};
-use greenlight_store::{SeriesForm, SeriesRef, Store, StoreError};
+use greenlight_store::{SeriesForm, SeriesRef, Store, StoreError, WriteTx};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -428,7 +428,8 @@ pub fn reception(store: &Store, spelling: &str) -> Result<ReceptionReport, Ledge
                             name: JUSTWATCH.into(),
                             url: None,
                             kind: SourceKind::Dataset,
-                            published: None,
+                            // The catalogue's date, as its import dated it (MANIFEST.toml).
+                            published: Some(jw.published),
                         },
                     });
                 }
@@ -482,11 +483,14 @@ pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, Ledg
     // Re-checked: a Claim built in code has skipped `from_raw`.
     let claim = Claim::from_raw(raw, today())
         .map_err(|e| LedgerError::Invalid(vec![e.at(&location, kind.as_deref())]))?;
-    let mut resolver = Resolver::new(&[]);
     let mut claim = claim;
-    match resolver.resolve(store, &claim.series)? {
-        Resolution::Slug(slug) => claim.series = slug,
-        Resolution::Declared(_) | Resolution::Unknown(_) => {
+    let found = match store.find_series(&claim.series)? {
+        Some(s) => Some(s.slug),
+        None => db::declared_series(store, &claim.series)?.map(|(slug, _)| slug),
+    };
+    match found {
+        Some(slug) => claim.series = slug,
+        None => {
             return Err(LedgerError::Invalid(vec![unknown_series(
                 store,
                 &claim.series,
@@ -506,10 +510,50 @@ pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, Ledg
     })
 }
 
+/// A claims file read and its syntax checked, not yet checked against the store: an import
+/// call reads every claims file before it writes anything, and checks the claims after the
+/// call's data is in.
+#[derive(Debug, Clone)]
+pub struct ClaimsFile {
+    read: ReadFile,
+    /// The file as named (or `api`, `starter/partner-track.toml`): messages and the claims' origin.
+    origin: String,
+}
+
+impl ClaimsFile {
+    /// Reads a claims file from disk (TOML or JSON; see `CLAIMS.md`).
+    pub fn read(path: &Path) -> Result<ClaimsFile, LedgerError> {
+        Ok(ClaimsFile {
+            read: file::read_path(path)?,
+            origin: path.display().to_string(),
+        })
+    }
+
+    /// Reads claims-file text; `name` stands for the file in messages and as the origin.
+    pub fn from_text(
+        text: &str,
+        name: &str,
+        format: FileFormat,
+    ) -> Result<ClaimsFile, LedgerError> {
+        Ok(ClaimsFile {
+            read: file::read(text, &file::inline_path(name), format)?,
+            origin: name.to_string(),
+        })
+    }
+
+    /// The series titles the file declares (`[[series]]`).
+    pub fn declared(&self) -> &[String] {
+        &self.read.series
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
 /// `greenlight import FILE` for a claims file (TOML or JSON; see `CLAIMS.md`). All claims or none.
 pub fn import_claims_file(store: &mut Store, path: &Path) -> Result<ImportReport, LedgerError> {
-    let read = file::read_path(path)?;
-    import_read(store, read, &path.display().to_string())
+    import_one(store, ClaimsFile::read(path)?)
 }
 
 /// Imports a claims file's text (`name` is used in messages and as the claims' origin).
@@ -519,55 +563,17 @@ pub fn import_claims_text(
     name: &str,
     format: FileFormat,
 ) -> Result<ImportReport, LedgerError> {
-    let read = file::read(text, &file::inline_path(name), format)?;
-    import_read(store, read, name)
+    import_one(store, ClaimsFile::from_text(text, name, format)?)
 }
 
-enum Resolution {
-    Slug(String),
-    /// A title the file declares; its slug is known once declared.
-    Declared(String),
-    Unknown(String),
-}
-
-struct Resolver {
-    declared: Vec<String>,
-    cache: HashMap<String, Resolution>,
-}
-
-impl Resolver {
-    fn new(declared: &[String]) -> Self {
-        Resolver {
-            declared: declared.to_vec(),
-            cache: HashMap::new(),
-        }
-    }
-    fn resolve(&mut self, store: &Store, spelling: &str) -> Result<Resolution, LedgerError> {
-        if let Some(r) = self.cache.get(spelling) {
-            return Ok(match r {
-                Resolution::Slug(s) => Resolution::Slug(s.clone()),
-                Resolution::Declared(t) => Resolution::Declared(t.clone()),
-                Resolution::Unknown(t) => Resolution::Unknown(t.clone()),
-            });
-        }
-        let key = titles::normalize(spelling);
-        let r = if let Some(s) = store.find_series(spelling)? {
-            Resolution::Slug(s.slug)
-        } else if let Some(t) = self.declared.iter().find(|t| titles::normalize(t) == key) {
-            Resolution::Declared(t.clone())
-        } else if let Some((slug, _)) = db::declared_series(store, spelling)? {
-            Resolution::Slug(slug)
-        } else {
-            Resolution::Unknown(spelling.to_string())
-        };
-        let copy = match &r {
-            Resolution::Slug(s) => Resolution::Slug(s.clone()),
-            Resolution::Declared(t) => Resolution::Declared(t.clone()),
-            Resolution::Unknown(t) => Resolution::Unknown(t.clone()),
-        };
-        self.cache.insert(spelling.to_string(), copy);
-        Ok(r)
-    }
+fn import_one(store: &mut Store, file: ClaimsFile) -> Result<ImportReport, LedgerError> {
+    db::ensure_schema(store)?;
+    let mut w = store.begin()?;
+    let mut reports = import_claims_in(&mut w, vec![file])?;
+    w.commit()?;
+    reports
+        .pop()
+        .ok_or_else(|| LedgerError::NotFound("no claims file was imported".into()))
 }
 
 fn unknown_series(store: &Store, spelling: &str) -> Result<ClaimError, LedgerError> {
@@ -586,83 +592,126 @@ fn unknown_series(store: &Store, spelling: &str) -> Result<ClaimError, LedgerErr
     Ok(ClaimError::new(Some("series"), msg))
 }
 
-fn import_read(
-    store: &mut Store,
-    read: ReadFile,
-    origin: &str,
-) -> Result<ImportReport, LedgerError> {
-    db::ensure_schema(store)?;
+/// Imports claims files inside a call's write transaction, after the call's data (so claims may
+/// name series that data brings). First every file's declared series are made series of the
+/// store (one resolution for all the new ones; a title the store has is not declared again),
+/// then every claim is checked and its series resolved. Any refused claim in any file refuses
+/// them all, listing every problem with its place; nothing is committed here, so the caller's
+/// rollback undoes the whole call. The ledger's tables must exist (`ensure_schema`) before the
+/// transaction begins.
+pub fn import_claims_in(
+    w: &mut WriteTx,
+    files: Vec<ClaimsFile>,
+) -> Result<Vec<ImportReport>, LedgerError> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !db::has_tables(w.store())? {
+        return Err(LedgerError::NotFound(
+            "the ledger's tables are missing (ensure_schema must run before the import's transaction)".into(),
+        ));
+    }
+    // Declared titles of every file, each once (by normal form), in file order.
+    let mut titles: Vec<&str> = Vec::new();
+    for f in &files {
+        for t in f.declared() {
+            let key = titles::normalize(t);
+            if !titles.iter().any(|x| titles::normalize(x) == key) {
+                titles.push(t);
+            }
+        }
+    }
+    let declared = w.declare_series(&titles)?;
+    let slugs: HashMap<String, String> = titles
+        .iter()
+        .zip(&declared)
+        .map(|(t, s)| (titles::normalize(t), s.slug.clone()))
+        .collect();
+    let store = w.store();
     let today = today();
     let mut errors = Vec::new();
-    let mut checked: Vec<(ClaimLocation, Claim)> = Vec::new();
-    for (location, raw) in read.claims {
-        let kind = raw.as_ref().ok().and_then(|r: &RawClaim| r.kind.clone());
-        match raw.and_then(|r| Claim::from_raw(r, today)) {
-            Ok(c) => checked.push((location, c)),
-            Err(e) => errors.push(e.at(&location, kind.as_deref())),
-        }
-    }
-    let mut resolver = Resolver::new(&read.series);
-    let mut pending: Vec<Option<String>> = Vec::with_capacity(checked.len());
-    for (location, claim) in &mut checked {
-        match resolver.resolve(store, &claim.series)? {
-            Resolution::Slug(slug) => {
-                claim.series = slug;
-                pending.push(None);
-            }
-            Resolution::Declared(title) => pending.push(Some(title)),
-            Resolution::Unknown(spelling) => {
-                errors.push(unknown_series(store, &spelling)?.at(location, Some(claim.kind())));
-                pending.push(None);
+    let mut checked = Vec::with_capacity(files.len());
+    for f in files {
+        let ReadFile {
+            format,
+            series,
+            claims: raws,
+        } = f.read;
+        let mut claims = Vec::with_capacity(raws.len());
+        for (location, raw) in raws {
+            let kind = raw.as_ref().ok().and_then(|r: &RawClaim| r.kind.clone());
+            match raw.and_then(|r| Claim::from_raw(r, today)) {
+                Ok(c) => claims.push((location, c)),
+                Err(e) => errors.push(e.at(&location, kind.as_deref())),
             }
         }
+        checked.push((f.origin, format, series, claims));
     }
+    // Every series the claims name, looked up together (one pass over the store's series).
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (_, _, _, claims) in &checked {
+        for (_, c) in claims {
+            if seen.insert(c.series.as_str()) {
+                names.push(c.series.as_str());
+            }
+        }
+    }
+    let mut slug_of: HashMap<String, Option<String>> = HashMap::new();
+    for (name, found) in names.iter().zip(store.find_series_many(&names)?) {
+        let slug = match found {
+            Some(s) => Some(s.slug),
+            // A series the ledger declared earlier, kept for stores that lost it.
+            None => db::declared_series(store, name)?.map(|(slug, _)| slug),
+        };
+        slug_of.insert(name.to_string(), slug);
+    }
+    let mut resolved = Vec::with_capacity(checked.len());
+    for (origin, format, series, claims) in checked {
+        let mut out = Vec::with_capacity(claims.len());
+        for (location, mut claim) in claims {
+            match slug_of.get(&claim.series).cloned().flatten() {
+                Some(slug) => claim.series = slug,
+                None => {
+                    errors.push(
+                        unknown_series(store, &claim.series)?.at(&location, Some(claim.kind())),
+                    );
+                    continue;
+                }
+            }
+            out.push(claim);
+        }
+        resolved.push((origin, format, series, out));
+    }
+    let checked = resolved;
     if !errors.is_empty() {
         return Err(LedgerError::Invalid(errors));
     }
-    // Everything checked: only now does anything get written. Declaring a series is idempotent,
-    // so a failure between here and the claims' transaction leaves at most a harmless declaration.
-    let mut slugs: HashMap<String, String> = HashMap::new();
-    let mut declared = Vec::new();
-    for title in &read.series {
-        // Declaring re-runs the store's title resolution, so a series the store already has
-        // is not declared again.
-        let series = match store.find_series(title)? {
-            Some(s) => s,
-            None => store.declare_series(title)?,
-        };
-        db::record_series(store, &series.slug, title, origin)?;
-        slugs.insert(titles::normalize(title), series.slug.clone());
-        declared.push(series.slug);
-    }
-    let mut claims = Vec::with_capacity(checked.len());
-    for ((_, mut claim), pending) in checked.into_iter().zip(pending) {
-        if let Some(title) = pending {
-            match slugs.get(&titles::normalize(&title)) {
-                Some(slug) => claim.series = slug.clone(),
-                None => {
-                    return Err(LedgerError::NotFound(format!(
-                        "series \"{title}\" could not be declared"
-                    )))
-                }
+    let mut reports = Vec::with_capacity(checked.len());
+    for (origin, format, series, claims) in checked {
+        let mut declared = Vec::new();
+        for title in &series {
+            if let Some(slug) = slugs.get(&titles::normalize(title)) {
+                db::record_series(w, slug, title, &origin)?;
+                declared.push(slug.clone());
             }
         }
-        claims.push(claim);
+        let results = db::insert_in(w, &claims, &origin)?;
+        let added = results.iter().filter(|(_, a)| *a).count();
+        reports.push(ImportReport {
+            file: origin,
+            format: match format {
+                FileFormat::Toml => "toml",
+                FileFormat::Json => "json",
+            },
+            series_declared: declared,
+            claims: results.len(),
+            added,
+            already_present: results.len() - added,
+            hashes: results.into_iter().map(|(h, _)| h).collect(),
+        });
     }
-    let results = db::insert(store, &claims, origin)?;
-    let added = results.iter().filter(|(_, a)| *a).count();
-    Ok(ImportReport {
-        file: origin.to_string(),
-        format: match read.format {
-            FileFormat::Toml => "toml",
-            FileFormat::Json => "json",
-        },
-        series_declared: declared,
-        claims: results.len(),
-        added,
-        already_present: results.len() - added,
-        hashes: results.into_iter().map(|(h, _)| h).collect(),
-    })
+    Ok(reports)
 }
 
 /// The starter catalog shipped with greenlight (Partner Track), as typed in

@@ -607,3 +607,58 @@ fn add_raw_claim_names_the_missing_field() {
     );
     assert_eq!(claim_count(&s), 1);
 }
+
+/// TMDB's claims are published when the snapshot was (its manifest's date), not on the latest
+/// air date it lists; JustWatch's scores carry their catalogue's date. Small fixtures with a
+/// manifest that dates them later than their content.
+#[test]
+fn catalogue_claims_carry_the_manifests_publication_date() {
+    use greenlight_store::import::ImportOptions;
+    let (dir, mut s) = store();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("tmdb")).unwrap();
+    std::fs::create_dir_all(data.join("justwatch")).unwrap();
+    std::fs::write(
+        data.join("tmdb/tv-status.csv"),
+        "name,number_of_seasons,vote_count,vote_average,popularity,network1,first_air_date,last_air_date,status,renewed,show_duration\n\
+         Fixture Show,2,10,7.5,3.0,Netflix,2020-01-10,2021-03-01,Canceled,FALSE,416\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("justwatch/titles.csv"),
+        "id,title,type,release_year,age_certification,runtime,genres,production_countries,seasons,imdb_id,imdb_score,imdb_votes,tmdb_popularity,tmdb_score\n\
+         ts1,Fixture Show,SHOW,2020,,30,[],[],2,,7.1,100,1.0,6.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("MANIFEST.toml"),
+        "[[file]]\npath = \"tmdb/tv-status.csv\"\npublished = \"2021-06-15\"\nprecision = \"at_earliest\"\n\n\
+         [[file]]\npath = \"justwatch/titles.csv\"\npublished = 2021-12-31\nprecision = \"at_latest\"\n",
+    )
+    .unwrap();
+    s.import_paths(&[data], &ImportOptions::default()).unwrap();
+    let series = s.series("Fixture Show").unwrap();
+    let tmdb: Vec<_> = ledger::evidence::data_facts(&s, &series)
+        .unwrap()
+        .into_iter()
+        .filter(|f| matches!(&f.origin, ledger::Origin::Data { dataset, .. } if dataset == "tmdb-status"))
+        .collect();
+    // Canceled after season 2, and season 1's premiere.
+    assert_eq!(tmdb.len(), 3, "{tmdb:#?}");
+    assert!(
+        tmdb.iter().all(|f| f.claim.published == d("2021-06-15")),
+        "{tmdb:#?}"
+    );
+    // Not visible before the snapshot was public, though it lists an air date before that.
+    let early = ledger::status(&s, "Fixture Show", Some(d("2021-06-14"))).unwrap();
+    assert!(
+        early.evidence.iter().all(|e| !matches!(&e.claim.origin, ledger::Origin::Data { dataset, .. } if dataset == "tmdb-status")),
+        "{early:#?}"
+    );
+    let r = ledger::reception(&s, "Fixture Show").unwrap();
+    let scores = serde_json::to_value(&r).unwrap().to_string();
+    assert!(
+        scores.matches("\"published\":\"2021-12-31\"").count() >= 2,
+        "IMDb and TMDB scores dated by the catalogue: {scores}"
+    );
+}

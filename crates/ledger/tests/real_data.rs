@@ -445,3 +445,58 @@ fn cast_merges_ledger_and_justwatch_by_person() {
         .any(|ch| Some(ch.as_str()) == credit.character.as_deref().map(str::trim)));
     assert_eq!(entries[0].tier, Some(ledger::CastTier::Regular));
 }
+
+/// Every claim TMDB's snapshot makes, for every series it lists, is published on the snapshot's
+/// manifest date (2024-04-01, at_earliest); every JustWatch score is dated by its catalogue's
+/// (2022-12-31, at_latest), never by a file time.
+#[test]
+fn catalogue_facts_are_dated_by_the_manifest() {
+    use greenlight_store::published::{Precision, Published};
+    let s = store();
+    assert_eq!(
+        s.dataset_published("tmdb-status").unwrap(),
+        Some(Published::on(d("2024-04-01"), Precision::AtEarliest))
+    );
+    assert_eq!(
+        s.dataset_published("justwatch-titles").unwrap(),
+        Some(Published::on(d("2022-12-31"), Precision::AtLatest))
+    );
+    let (mut tmdb_claims, mut jw_scores) = (0, 0);
+    for series in s.all_series().unwrap() {
+        if !s.tmdb_facts(&series).unwrap().is_empty() {
+            for f in ledger::evidence::data_facts(&s, &series).unwrap() {
+                if matches!(&f.origin, Origin::Data { dataset, .. } if dataset == "tmdb-status") {
+                    assert_eq!(f.claim.published, d("2024-04-01"), "{}: {f:?}", series.slug);
+                    tmdb_claims += 1;
+                }
+            }
+        }
+        let jw = s.justwatch_facts(&series).unwrap();
+        if jw
+            .iter()
+            .any(|j| j.imdb_score.is_some() || j.tmdb_score.is_some())
+        {
+            for j in &jw {
+                assert_eq!(
+                    (j.published, j.published_precision),
+                    (d("2022-12-31"), Precision::AtLatest),
+                    "{}",
+                    series.slug
+                );
+            }
+            let v = serde_json::to_value(ledger::reception(&s, &series.slug).unwrap()).unwrap();
+            let text = v.to_string();
+            let n = text.matches("JustWatch").count();
+            assert!(n > 0, "{}: {text}", series.slug);
+            assert_eq!(
+                text.matches("\"published\":\"2022-12-31\"").count(),
+                n,
+                "{}: every JustWatch score dated by the catalogue: {text}",
+                series.slug
+            );
+            jw_scores += n;
+        }
+    }
+    assert!(tmdb_claims > 5000, "{tmdb_claims}");
+    assert!(jw_scores > 3000, "{jw_scores}");
+}

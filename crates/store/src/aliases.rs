@@ -2,7 +2,7 @@
 //! `spelling<TAB>series<TAB>season` (season may be empty): every source spelling equal (after
 //! normalisation) to `spelling` resolves to `series`, and to `season` when given.
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, WriteTx};
 use rusqlite::params;
 use std::path::Path;
 
@@ -18,9 +18,27 @@ pub fn looks_like_alias_file(path: &Path) -> bool {
     buf[..n].starts_with(HEADER.as_bytes())
 }
 
-impl Store {
-    /// Replaces the aliases from this file (by file name), in one transaction. Returns the count.
-    pub fn import_aliases(&mut self, path: &Path) -> Result<usize, StoreError> {
+/// One alias: every spelling equal (after normalisation) to `spelling` resolves to `series`, and
+/// to `season` when given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub spelling: String,
+    pub series: String,
+    pub season: Option<String>,
+}
+
+/// An alias file read and checked, not yet written: the aliases and the file name they are
+/// kept under (a later file of the same name replaces them).
+#[derive(Debug, Clone)]
+pub struct AliasFile {
+    pub path: std::path::PathBuf,
+    pub aliases: Vec<Alias>,
+}
+
+impl AliasFile {
+    /// Reads an alias file, refusing it whole (with its line and column) if any line is bad.
+    /// Never touches the store, so an import call reads every alias file before it writes.
+    pub fn read(path: &Path) -> Result<AliasFile, StoreError> {
         let bytes =
             std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
@@ -71,23 +89,56 @@ impl Store {
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .map(str::to_string);
-            rows.push((spelling.to_string(), series.to_string(), season));
+            rows.push(Alias {
+                spelling: spelling.to_string(),
+                series: series.to_string(),
+                season,
+            });
         }
-        let file = path
+        Ok(AliasFile {
+            path: path.to_path_buf(),
+            aliases: rows,
+        })
+    }
+
+    fn file_name(&self) -> String {
+        self.path
             .file_name()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tx = self.conn_mut().transaction()?;
-        tx.execute("DELETE FROM aliases WHERE source_file = ?1", [&file])?;
-        for (s, series, season) in &rows {
-            tx.execute(
+            .unwrap_or_default()
+    }
+}
+
+impl WriteTx<'_> {
+    /// Replaces the aliases kept under this file's name. Resolution is re-run before anything
+    /// reads series in this transaction, and before it commits (once, however many files).
+    /// Returns the count.
+    pub fn import_aliases(&mut self, file: &AliasFile) -> Result<usize, StoreError> {
+        let tx = self.tx()?;
+        let name = file.file_name();
+        tx.execute("DELETE FROM aliases WHERE source_file = ?1", [&name])?;
+        {
+            let mut st = tx.prepare_cached(
                 "INSERT INTO aliases (spelling, series, season, source_file) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(spelling) DO UPDATE SET series = excluded.series, season = excluded.season, source_file = excluded.source_file",
-                params![s, series, season, file],
             )?;
+            for a in &file.aliases {
+                st.execute(params![a.spelling, a.series, a.season, name])?;
+            }
         }
-        crate::resolve::rebuild(&tx)?;
-        tx.commit()?;
-        Ok(rows.len())
+        self.mark_stale();
+        Ok(file.aliases.len())
+    }
+}
+
+impl Store {
+    /// Replaces the aliases from this file (by file name) and re-resolves, in one transaction.
+    /// Returns the count.
+    pub fn import_aliases(&mut self, path: &Path) -> Result<usize, StoreError> {
+        let file = AliasFile::read(path)?;
+        let mut w = self.begin()?;
+        let n = w.import_aliases(&file)?;
+        w.commit()?;
+        Ok(n)
     }
 }

@@ -1,8 +1,10 @@
-//! Importing source files: parse (in parallel, outside any transaction), then store every file
-//! of the call in one transaction and re-resolve. A bad file anywhere in the call changes nothing.
+//! Importing source files: parse (in parallel), then store every file of the call in the call's
+//! one transaction and re-resolve. A bad file anywhere in the call changes nothing.
 
 use crate::batch::{self, bind_all};
-use crate::{resolve, Store, StoreError};
+use crate::manifest::{self, Manifest};
+use crate::published::{Precision, Published, PublishedFrom};
+use crate::{resolve, Store, StoreError, WriteTx};
 use chrono::NaiveDate;
 use greenlight_sources::{EngagementKind, Format, Parsed};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -20,6 +22,12 @@ pub struct ImportOptions<'a> {
     /// Let a newer snapshot with fewer rows than the stored one replace it. Off by default: a
     /// partial or truncated "newer" file must not silently drop the data it lacks.
     pub allow_shrink: bool,
+    /// The manifest that dates the call's files, instead of the `MANIFEST.toml` at the root of
+    /// each imported folder.
+    pub manifest: Option<PathBuf>,
+    /// The day a file is dated when neither a manifest nor its content dates it; today (UTC)
+    /// when `None`. Tests fix it.
+    pub import_day: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +48,12 @@ pub enum ImportOutcome {
     Replaced { previous_as_of: String },
     /// Byte-identical to what is stored.
     Unchanged,
+    /// Byte-identical to what is stored, but its manifest dates it differently: only its
+    /// publication date (and, for content without dates, its `as_of`) changed.
+    Redated {
+        previous_published: Option<String>,
+        previous_precision: Precision,
+    },
     /// Older than the stored snapshot; nothing changed.
     SkippedOlder { stored_as_of: String },
 }
@@ -51,6 +65,13 @@ pub struct FileSummary {
     pub dataset: String,
     pub as_of: String,
     pub rows: usize,
+    /// When the dataset became public (`None` when each row carries its own date), as stored
+    /// after the call.
+    pub published: Option<String>,
+    pub published_precision: Precision,
+    /// Where that date came from: `manifest`, `content`, `import_day` (nothing else dated the
+    /// file), or `stored` (an unchanged file keeps the date it was stored with).
+    pub published_from: PublishedFrom,
     #[serde(flatten)]
     pub outcome: ImportOutcome,
 }
@@ -68,9 +89,20 @@ struct ParsedFile {
     format: Format,
     hash: String,
     parsed: Parsed,
-    /// The dataset the file belongs to and the latest date its content speaks of.
+    /// The dataset the file belongs to and its `as_of`: the latest date its content speaks of
+    /// or, for content without dates, its publication date.
     dataset: (String, NaiveDate),
+    /// Whether the content gave `as_of` (else the publication date did).
+    content_dated: bool,
+    published: Published,
+    published_from: PublishedFrom,
     titles: FileTitles,
+}
+
+/// What dates a call's files: its manifests and the import day.
+struct Dating<'a> {
+    manifests: &'a [Manifest],
+    import_day: NaiveDate,
 }
 
 /// One source spelling of a title, as `titles` stores it.
@@ -109,22 +141,81 @@ struct FileTitles {
     per_row: Vec<u32>,
 }
 
-/// Files below `paths` that look like data (`.tsv`, `.csv`, `.xlsx`), sorted; explicit file
-/// paths are taken whatever their name, since the format comes from content.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, StoreError> {
+/// Extensions a folder walk takes as data (or alias) files; the format itself comes from content.
+const DATA_EXTENSIONS: [&str; 3] = ["tsv", "csv", "xlsx"];
+/// Extensions a folder walk offers as claims files (the ledger decides from content).
+const CLAIMS_EXTENSIONS: [&str; 2] = ["toml", "json"];
+
+/// A file one import call names: given on the command line, or found below a folder given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    pub path: PathBuf,
+    /// Found by walking a folder (only data extensions and `.toml`/`.json` are), rather than
+    /// named explicitly (taken whatever its name, since the format comes from content).
+    pub walked: bool,
+}
+
+impl FoundFile {
+    /// Whether a walk took it for its data extension (`.tsv`, `.csv`, `.xlsx`).
+    pub fn has_data_extension(&self) -> bool {
+        has_extension(&self.path, &DATA_EXTENSIONS)
+    }
+}
+
+fn has_extension(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| exts.iter().any(|e| x.eq_ignore_ascii_case(e)))
+}
+
+/// Everything one import call names: the files (sorted within each folder), and the manifests
+/// that date them: `manifest` when given, else the `MANIFEST.toml` at the root of each folder.
+/// A manifest is never one of the files. Manifests are read and checked here, before anything
+/// is written.
+pub fn find_call_files(
+    paths: &[PathBuf],
+    manifest: Option<&Path>,
+) -> Result<(Vec<FoundFile>, Vec<Manifest>), StoreError> {
     let mut out = Vec::new();
+    let mut manifests = Vec::new();
+    if let Some(m) = manifest {
+        manifests.push(Manifest::read(m)?);
+    }
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| greenlight_sources::SourceError::io(p, e))?;
         if meta.is_dir() {
+            let root = p.join(manifest::FILE_NAME);
+            if manifest.is_none() && root.is_file() {
+                manifests.push(Manifest::read(&root)?);
+            }
             walk(p, &mut out)?;
+        } else if manifest::is_manifest_name(p) {
+            return Err(StoreError::Invalid(format!(
+                "{}: a manifest dates the files of its folder and is not imported itself; import the folder, or name it with --manifest",
+                p.display()
+            )));
         } else {
-            out.push(p.clone());
+            out.push(FoundFile {
+                path: p.clone(),
+                walked: false,
+            });
         }
     }
-    Ok(out)
+    Ok((out, manifests))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+/// Files below `paths` that look like data (`.tsv`, `.csv`, `.xlsx`), sorted; explicit file
+/// paths are taken whatever their name, since the format comes from content.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, StoreError> {
+    let (found, _) = find_call_files(paths, None)?;
+    Ok(found
+        .into_iter()
+        .filter(|f| !f.walked || f.has_data_extension())
+        .map(|f| f.path)
+        .collect())
+}
+
+fn walk(dir: &Path, out: &mut Vec<FoundFile>) -> Result<(), StoreError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| greenlight_sources::SourceError::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -133,11 +224,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
     for e in entries {
         if e.is_dir() {
             walk(&e, out)?;
-        } else if matches!(
-            e.extension().and_then(|x| x.to_str()),
-            Some("tsv" | "csv" | "xlsx")
-        ) {
-            out.push(e);
+        } else if !manifest::is_manifest_name(&e)
+            && (has_extension(&e, &DATA_EXTENSIONS) || has_extension(&e, &CLAIMS_EXTENSIONS))
+        {
+            out.push(FoundFile {
+                path: e,
+                walked: true,
+            });
         }
     }
     Ok(())
@@ -152,7 +245,11 @@ fn fnv1a(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreError> {
+fn parse_one(
+    path: &Path,
+    format: Option<Format>,
+    dating: &Dating,
+) -> Result<ParsedFile, StoreError> {
     let bytes = std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
     let format = match format {
         Some(f) => f,
@@ -165,34 +262,49 @@ fn parse_one(path: &Path, format: Option<Format>) -> Result<ParsedFile, StoreErr
         rows.sort_unstable_by(|a, b| (&a.title_id, a.line).cmp(&(&b.title_id, b.line)));
     }
     let ft = file_titles(&parsed);
-    let mtime = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).date_naive());
+    let (key, content_as_of) = dataset_of(&parsed);
+    let (published, published_from) = match dating.manifests.iter().find_map(|m| m.lookup(path)) {
+        Some(p) => (p, PublishedFrom::Manifest),
+        None => match content_published(&parsed, content_as_of) {
+            Some(p) => (p, PublishedFrom::Content),
+            // Public by the day it was imported, at the latest. A file's mtime is no date: a copy
+            // made today says nothing about when its data came out.
+            None => (
+                Published::on(dating.import_day, Precision::AtLatest),
+                PublishedFrom::ImportDay,
+            ),
+        },
+    };
+    let as_of = content_as_of
+        .or(published.date)
+        .unwrap_or(dating.import_day);
     Ok(ParsedFile {
         path: path.to_path_buf(),
         format,
         hash: fnv1a(&bytes),
-        dataset: dataset_of(&parsed, mtime),
+        dataset: (key, as_of),
+        content_dated: content_as_of.is_some(),
+        published,
+        published_from,
         titles: ft,
         parsed,
     })
 }
 
-/// The dataset a file belongs to and the latest date its content speaks of.
-fn dataset_of(parsed: &Parsed, mtime: Option<NaiveDate>) -> (String, NaiveDate) {
-    let fallback = mtime.unwrap_or_default();
-    let max = |it: &mut dyn Iterator<Item = NaiveDate>| it.max().unwrap_or(fallback);
+/// The dataset a file belongs to and the latest date its content speaks of (`None` for content
+/// without dates: JustWatch, most-popular).
+fn dataset_of(parsed: &Parsed) -> (String, Option<NaiveDate>) {
+    let max = |it: &mut dyn Iterator<Item = NaiveDate>| it.max();
     match parsed {
         Parsed::Top10(rows) => ("top10-global".into(), max(&mut rows.iter().map(|r| r.week))),
         Parsed::Countries(rows) => (
             "top10-countries".into(),
             max(&mut rows.iter().map(|r| r.week)),
         ),
-        Parsed::MostPopular(_) => ("most-popular".into(), fallback),
+        Parsed::MostPopular(_) => ("most-popular".into(), None),
         Parsed::Engagement(r) => (
             format!("engagement-{}", r.period),
-            crate::published::period_end(&r.period).unwrap_or(fallback),
+            crate::published::period_end(&r.period),
         ),
         Parsed::Tmdb(rows) => (
             "tmdb-status".into(),
@@ -201,8 +313,8 @@ fn dataset_of(parsed: &Parsed, mtime: Option<NaiveDate>) -> (String, NaiveDate) 
                 .flat_map(|r| [r.first_air_date, r.last_air_date])
                 .flatten()),
         ),
-        Parsed::JustWatchTitles(_) => ("justwatch-titles".into(), fallback),
-        Parsed::JustWatchCredits(_) => ("justwatch-credits".into(), fallback),
+        Parsed::JustWatchTitles(_) => ("justwatch-titles".into(), None),
+        Parsed::JustWatchCredits(_) => ("justwatch-credits".into(), None),
         Parsed::RegionFinance(r) => (
             format!("finance-{}", r.metric),
             max(&mut r
@@ -213,14 +325,35 @@ fn dataset_of(parsed: &Parsed, mtime: Option<NaiveDate>) -> (String, NaiveDate) 
     }
 }
 
+/// A file's publication as its content tells it, when no manifest does (`None`: it doesn't).
+/// Charts and finance figures carry a date per row (the rules in `store::published`); an
+/// engagement report is dated by its period; a TMDB snapshot was taken on or after the latest air
+/// date it lists.
+fn content_published(parsed: &Parsed, content_as_of: Option<NaiveDate>) -> Option<Published> {
+    match parsed {
+        Parsed::Top10(_) | Parsed::Countries(_) | Parsed::RegionFinance(_) => {
+            Some(Published::PER_ROW)
+        }
+        Parsed::Engagement(r) => crate::published::engagement_report_published(&r.period),
+        Parsed::Tmdb(_) => content_as_of.map(|d| Published::on(d, Precision::AtEarliest)),
+        Parsed::MostPopular(_) | Parsed::JustWatchTitles(_) | Parsed::JustWatchCredits(_) => None,
+    }
+}
+
 impl Store {
-    /// Imports every data file below `paths` in one transaction, then re-resolves titles.
+    /// Imports every data file below `paths` (dated by the folders' manifests) in one
+    /// transaction, then re-resolves titles.
     pub fn import_paths(
         &mut self,
         paths: &[PathBuf],
         opts: &ImportOptions,
     ) -> Result<ImportSummary, StoreError> {
-        let files = expand_paths(paths)?;
+        let (found, manifests) = find_call_files(paths, opts.manifest.as_deref())?;
+        let files: Vec<PathBuf> = found
+            .into_iter()
+            .filter(|f| !f.walked || f.has_data_extension())
+            .map(|f| f.path)
+            .collect();
         if files.is_empty() {
             return Err(StoreError::Invalid(format!(
                 "no data files (.tsv, .csv, .xlsx) found in {}",
@@ -231,94 +364,82 @@ impl Store {
                     .join(", ")
             )));
         }
+        let mut w = self.begin_bulk()?;
+        let summary = w.import_data(&files, &manifests, opts, &[])?;
+        w.commit()?;
+        Ok(summary)
+    }
+}
+
+impl WriteTx<'_> {
+    /// Imports data files into this transaction: parse them all, decide each one's fate, store
+    /// the new ones and re-resolve (the bulk path, ARCHITECTURE.md). `manifests` date them.
+    /// `declared` are series titles the call's claims files declare: any that no spelling of the
+    /// store or of these files could name is added as a `ledger` spelling before resolution, so
+    /// declaring them afterwards costs no second resolution. Nothing is committed here.
+    pub fn import_data(
+        &mut self,
+        files: &[PathBuf],
+        manifests: &[Manifest],
+        opts: &ImportOptions,
+        declared: &[String],
+    ) -> Result<ImportSummary, StoreError> {
         if let Some(cb) = opts.progress {
             cb(ImportProgress::Files(files.len()));
         }
         let mut phases = crate::timing::Phases::new();
-        let early = early_file(&files, opts);
-        // Foreign keys are checked by construction here (rows reference the dataset and titles
-        // just inserted); SQLite's per-row check doubled the insert time. The pragma can't change
-        // inside a transaction, so it is switched around it.
-        self.conn().execute_batch("PRAGMA foreign_keys=OFF")?;
-        let journal = self.bulk_journal();
-        let result = (|| {
-            let tx = self.conn_mut().transaction()?;
-            // Secondary indexes are dropped for the bulk work and rebuilt once at the end: a
-            // sorted index build is much cheaper than keeping B-trees ordered row by row. DDL is
-            // transactional in SQLite, so a failure still leaves the store as it was.
-            let indexes = drop_secondary_indexes(&tx)?;
-            // The early file (see `early_file`) is stored by this thread while the others parse.
-            let (parsed, early) = parse_all(&files, opts, early, |f| {
-                if !matches!(f.parsed, Parsed::JustWatchCredits(_)) {
-                    return Ok(None);
+        let early = early_file(files, opts);
+        let dating = Dating {
+            manifests,
+            import_day: opts
+                .import_day
+                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        };
+        let tx = self.tx()?;
+        // The early file (see `early_file`) is stored by this thread while the others parse.
+        let (parsed, early) = parse_all(files, opts, &dating, early, |f| {
+            if !matches!(f.parsed, Parsed::JustWatchCredits(_)) {
+                return Ok(None);
+            }
+            let t = std::time::Instant::now();
+            let (summary, decision) = decide(opts.allow_shrink, tx, f, &f.dataset)?;
+            match decision {
+                Decision::Store { replaces } => {
+                    let ds = apply_store(tx, f, replaces)?;
+                    store_rows(tx, f, ds, &[])?;
                 }
-                let t = std::time::Instant::now();
-                let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, &f.dataset)?;
-                if let Some(ds) = ds {
-                    store_rows(&tx, f, ds, &[])?;
-                }
-                crate::timing::report(
-                    format_args!("stored early {} in", f.path.display()),
-                    t.elapsed(),
-                );
-                if let Some(cb) = opts.progress {
-                    cb(ImportProgress::Stored(f.path.clone()));
-                }
-                Ok(Some(summary))
-            })?;
-            phases.mark("parse");
-            store_parsed(tx, indexes, &parsed, early, opts, &mut phases)
-        })();
-        if journal {
-            // Back to WAL for readers; should that fail, the store is valid in rollback mode and
-            // the next open switches it back.
-            let _ = self.set_journal("wal", "NORMAL");
+                Decision::Redate => apply_redate(tx, f)?,
+                Decision::Keep => {}
+            }
+            crate::timing::report(
+                format_args!("stored early {} in", f.path.display()),
+                t.elapsed(),
+            );
+            if let Some(cb) = opts.progress {
+                cb(ImportProgress::Stored(f.path.clone()));
+            }
+            Ok(Some(summary))
+        })?;
+        phases.mark("parse");
+        let (summary, resolved) = store_parsed(tx, &parsed, early, opts, &mut phases, declared)?;
+        if resolved {
+            self.mark_resolved();
         }
-        self.conn().execute_batch("PRAGMA foreign_keys=ON")?;
-        result
-    }
-
-    /// In WAL mode every page an import writes is written twice (to the log, then checkpointed
-    /// into the file). When no other connection has the store open, the import runs in a
-    /// rollback journal instead (`synchronous=FULL`, so it is as durable), which writes new pages
-    /// once and saves only the pages it overwrites. With a reader open (a running server) the
-    /// switch is refused and the import simply runs in WAL. Returns whether it switched.
-    fn bulk_journal(&self) -> bool {
-        // Another connection makes the switch fail with "locked": don't wait the busy timeout
-        // out for an answer that is known at once.
-        let _ = self.conn().busy_timeout(std::time::Duration::ZERO);
-        let switched = self.set_journal("delete", "FULL");
-        let _ = self
-            .conn()
-            .busy_timeout(std::time::Duration::from_millis(crate::BUSY_TIMEOUT_MS));
-        switched
-    }
-
-    /// Sets the journal mode and, when SQLite reports it set, the sync level that goes with it
-    /// (`Store::open`'s pair, WAL with NORMAL, is the one at rest). True when set.
-    fn set_journal(&self, mode: &str, synchronous: &str) -> bool {
-        let got: Result<String, _> =
-            self.conn()
-                .query_row(&format!("PRAGMA journal_mode={mode}"), [], |r| r.get(0));
-        matches!(got, Ok(m) if m.eq_ignore_ascii_case(mode))
-            && self
-                .conn()
-                .execute_batch(&format!("PRAGMA synchronous={synchronous}"))
-                .is_ok()
+        Ok(summary)
     }
 }
 
 /// The rest of an import once every file is parsed: decide each file's fate, store the new ones,
-/// resolve, index and commit. `early` is the file already stored during the parse, with its
-/// outcome.
+/// resolve and index. `early` is the file already stored during the parse, with its outcome.
+/// Returns the summary and whether resolution ran (it doesn't when nothing new was stored).
 fn store_parsed(
-    tx: Transaction<'_>,
-    indexes: Vec<(String, String)>,
+    tx: &Transaction<'_>,
     parsed: &[ParsedFile],
     early: Option<(usize, FileSummary)>,
     opts: &ImportOptions,
     phases: &mut crate::timing::Phases,
-) -> Result<ImportSummary, StoreError> {
+    declared: &[String],
+) -> Result<(ImportSummary, bool), StoreError> {
     // Of several snapshots of one dataset in the same call only the newest is stored; the
     // others are reported as older, exactly as if they had been imported first.
     let datasets: Vec<&(String, NaiveDate)> = parsed.iter().map(|f| &f.dataset).collect();
@@ -332,7 +453,8 @@ fn store_parsed(
         }
     }
     let mut summaries = Vec::new();
-    let mut to_store: Vec<(&ParsedFile, i64)> = Vec::new();
+    // Files to store, in file order, with the dataset each replaces.
+    let mut to_store: Vec<(&ParsedFile, Option<i64>)> = Vec::new();
     let mut stored_early = false;
     for (i, f) in parsed.iter().enumerate() {
         let (key, _) = &datasets[i];
@@ -355,48 +477,55 @@ fn store_parsed(
         }
         if newest.get(key.as_str()) != Some(&i) {
             let kept = &datasets[newest[key.as_str()]];
-            summaries.push(FileSummary {
-                file: f.path.display().to_string(),
-                format: f.format.name().to_string(),
-                dataset: key.clone(),
-                as_of: datasets[i].1.to_string(),
-                rows: f.parsed.len(),
-                outcome: ImportOutcome::SkippedOlder {
+            summaries.push(summary_of(
+                f,
+                ImportOutcome::SkippedOlder {
                     stored_as_of: kept.1.to_string(),
                 },
-            });
+            ));
             if let Some(cb) = opts.progress {
                 cb(ImportProgress::Stored(f.path.clone()));
             }
             continue;
         }
-        let (summary, ds) = plan_file(opts.allow_shrink, &tx, f, datasets[i])?;
-        match ds {
-            Some(ds) => to_store.push((f, ds)),
-            None => {
-                if let Some(cb) = opts.progress {
-                    cb(ImportProgress::Stored(f.path.clone()));
-                }
+        let (summary, decision) = decide(opts.allow_shrink, tx, f, datasets[i])?;
+        match decision {
+            Decision::Store { replaces } => to_store.push((f, replaces)),
+            Decision::Redate => apply_redate(tx, f)?,
+            Decision::Keep => {}
+        }
+        if !matches!(decision, Decision::Store { .. }) {
+            if let Some(cb) = opts.progress {
+                cb(ImportProgress::Stored(f.path.clone()));
             }
         }
         summaries.push(summary);
     }
-    // Nothing new (every file unchanged or older): the store is exactly as it was, so roll
-    // back (restoring the dropped indexes) instead of rebuilding them and re-resolving.
+    // Nothing new (every file unchanged or older): the raw rows are exactly as they were, so
+    // nothing has been dropped or written but a new publication date; skip rebuilding indexes and
+    // re-resolving.
     if to_store.is_empty() && !stored_early {
-        let (series, seasons, unresolved) = tx.query_row(
-                "SELECT (SELECT count(*) FROM series), (SELECT count(*) FROM seasons), (SELECT count(*) FROM unresolved)",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize)),
-            )?;
-        drop(tx);
-        return Ok(ImportSummary {
-            files: summaries,
-            series,
-            seasons,
-            unresolved,
-        });
+        let c = counts(tx)?;
+        return Ok((
+            ImportSummary {
+                files: summaries,
+                series: c.series,
+                seasons: c.seasons,
+                unresolved: c.unresolved,
+            },
+            false,
+        ));
     }
+    // Secondary indexes are dropped for the bulk work and rebuilt once at the end: a sorted index
+    // build is much cheaper than keeping B-trees ordered row by row. DDL is transactional in
+    // SQLite, so a failure still leaves the store as it was.
+    let indexes = drop_secondary_indexes(tx)?;
+    // Dataset rows in file order (after the early file's), so dataset ids are deterministic.
+    let mut stores: Vec<(&ParsedFile, i64)> = Vec::with_capacity(to_store.len());
+    for (f, replaces) in &to_store {
+        stores.push((f, apply_store(tx, f, *replaces)?));
+    }
+    let to_store = stores;
     // Spellings no longer referenced by any row (a replaced snapshot's) must not linger; the
     // ones the new files use again are interned afresh below. Only a replacement can orphan
     // one, and the scan costs a pass over every raw table.
@@ -416,9 +545,9 @@ fn store_parsed(
     // Every spelling the store will hold is known before a row is written, so resolution (pure
     // computation) runs on another core while this one inserts the raw rows, and new spellings
     // are written once, already linked.
-    let stored = resolve::load_titles(&tx)?;
-    let aliases = resolve::load_aliases(&tx)?;
-    let mut dates = resolve::load_dates(&tx)?;
+    let stored = resolve::load_titles(tx)?;
+    let aliases = resolve::load_aliases(tx)?;
+    let mut dates = resolve::load_dates(tx)?;
     phases.mark("load");
     let (titles, resolution) = std::thread::scope(
         |s| -> Result<(Vec<resolve::TitleRow>, resolve::Resolution), StoreError> {
@@ -439,13 +568,14 @@ fn store_parsed(
                     }
                 }
                 drop(ids_out);
+                interner.declare(declared, &mut titles, aliases);
                 let r = resolve::resolve(&titles, aliases, &dates);
                 crate::timing::report(format_args!("interning and resolution thread"), t.elapsed());
                 Some((titles, r))
             });
             let store_one = |f: &ParsedFile, ds: i64, ids: &[i64]| {
                 let t = std::time::Instant::now();
-                store_rows(&tx, f, ds, ids)?;
+                store_rows(tx, f, ds, ids)?;
                 crate::timing::report(format_args!("stored {} in", f.path.display()), t.elapsed());
                 if let Some(cb) = opts.progress {
                     cb(ImportProgress::Stored(f.path.clone()));
@@ -469,7 +599,7 @@ fn store_parsed(
                 }
                 phases.mark("raw inserts");
                 // The raw tables are complete: index them while resolution finishes.
-                rebuild_indexes(&tx, &indexes, true)?;
+                rebuild_indexes(tx, &indexes, true)?;
                 phases.mark("raw indexes");
                 Ok::<(), StoreError>(())
             })();
@@ -485,18 +615,41 @@ fn store_parsed(
         },
     )?;
     phases.mark("rows");
-    let counts = resolve::write(&tx, &resolution, &titles)?;
+    let counts = resolve::write(tx, &resolution, &titles)?;
     phases.mark("links");
-    rebuild_indexes(&tx, &indexes, false)?;
+    rebuild_indexes(tx, &indexes, false)?;
     phases.mark("indexes");
-    tx.commit()?;
-    phases.mark("commit");
-    Ok(ImportSummary {
-        files: summaries,
-        series: counts.series,
-        seasons: counts.seasons,
-        unresolved: counts.unresolved,
-    })
+    Ok((
+        ImportSummary {
+            files: summaries,
+            series: counts.series,
+            seasons: counts.seasons,
+            unresolved: counts.unresolved,
+        },
+        true,
+    ))
+}
+
+/// Series, seasons and unresolved spellings as stored.
+fn counts(conn: &rusqlite::Connection) -> Result<resolve::ResolveCounts, StoreError> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM series), (SELECT count(*) FROM seasons), (SELECT count(*) FROM unresolved)",
+        [],
+        |r| {
+            Ok(resolve::ResolveCounts {
+                series: r.get::<_, i64>(0)? as usize,
+                seasons: r.get::<_, i64>(1)? as usize,
+                unresolved: r.get::<_, i64>(2)? as usize,
+            })
+        },
+    )?)
+}
+
+impl Store {
+    /// Series, seasons and unresolved spellings as stored now.
+    pub fn counts(&self) -> Result<resolve::ResolveCounts, StoreError> {
+        counts(self.conn())
+    }
 }
 
 impl Store {
@@ -507,16 +660,9 @@ impl Store {
         if title.is_empty() {
             return Err(StoreError::Invalid("a series title cannot be empty".into()));
         }
-        let tx = self.conn_mut().transaction()?;
-        // No index enforces a spelling's uniqueness (see migration 3): look it up first.
-        tx.execute(
-            "INSERT INTO titles (source, show_title, season_title, kind, hint)
-             SELECT 'ledger', ?1, '', 'tv', '' WHERE NOT EXISTS
-               (SELECT 1 FROM titles WHERE source = 'ledger' AND show_title = ?1 AND season_title = '' AND kind = 'tv' AND hint = '')",
-            [title],
-        )?;
-        resolve::rebuild(&tx)?;
-        tx.commit()?;
+        let mut w = self.begin()?;
+        w.add_ledger_spelling(title)?;
+        w.commit()?;
         self.series(title)
     }
 
@@ -579,6 +725,7 @@ type Parse<T> = (Vec<ParsedFile>, Option<(usize, T)>);
 fn parse_all<T>(
     files: &[PathBuf],
     opts: &ImportOptions,
+    dating: &Dating,
     early: Option<usize>,
     store_early: impl FnOnce(&ParsedFile) -> Result<Option<T>, StoreError>,
 ) -> Result<Parse<T>, StoreError> {
@@ -604,7 +751,7 @@ fn parse_all<T>(
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let parse = |i: usize| {
         let t = std::time::Instant::now();
-        let r = parse_one(&files[i], opts.format);
+        let r = parse_one(&files[i], opts.format, dating);
         crate::timing::report(
             format_args!("parsed {} in", files[i].display()),
             t.elapsed(),
@@ -706,6 +853,88 @@ impl TitleInterner {
     }
 }
 
+impl TitleInterner {
+    /// Adds a `ledger` spelling for each title a claims file of the call declares that no
+    /// spelling (stored, coming in, or an alias target) could name once resolved, with the next
+    /// free ids, so the call's one resolution covers it. A spelling "could name" the title when
+    /// the title's normal form is that spelling's, or one of its prefixes cut at a space or colon
+    /// (where a series base ends: `Barbarians II`, `Squid Game: Season 2`, `Archer (2009)`): a
+    /// superset of what resolution can group, so a title the data has is never declared here.
+    /// Those left out are declared by the ledger after resolution, if the store turns out not to
+    /// have them after all; either way a declared title ends up exactly as if the data had been
+    /// imported first and the claims after.
+    fn declare(
+        &mut self,
+        declared: &[String],
+        titles: &mut Vec<resolve::TitleRow>,
+        aliases: &foldhash::HashMap<String, (String, Option<String>)>,
+    ) {
+        use greenlight_sources::titles as t;
+        let mut pending: Vec<(String, &str)> = Vec::new();
+        for title in declared {
+            let title = title.trim();
+            let key = t::normalize(t::split_native(title).0);
+            if key.is_empty()
+                || self
+                    .ids
+                    .contains_key(&spelling_key(["ledger", title, "", "tv", ""]))
+                || pending.iter().any(|(k, _)| *k == key)
+            {
+                continue;
+            }
+            pending.push((key, title));
+        }
+        if pending.is_empty() {
+            return;
+        }
+        let mut open: foldhash::HashSet<String> = pending.iter().map(|(k, _)| k.clone()).collect();
+        let could_name = |text: &str, open: &mut foldhash::HashSet<String>| {
+            if text.is_empty() {
+                return;
+            }
+            let english = t::split_native(text).0;
+            t::for_each_normalized_prefix(english, |_, prefix| {
+                open.remove(prefix);
+            });
+            open.remove(&t::normalize(english));
+        };
+        for r in titles.iter() {
+            could_name(&r.show, &mut open);
+            could_name(&r.season, &mut open);
+            if open.is_empty() {
+                return;
+            }
+        }
+        for (spelling, (series, _)) in aliases {
+            open.remove(spelling);
+            // `Title (film)` / `Title (tv)` in an alias names `Title`.
+            let series = match series.rsplit_once(" (") {
+                Some((base, "film)" | "tv)")) => base,
+                _ => series.as_str(),
+            };
+            could_name(series, &mut open);
+        }
+        for (key, title) in pending {
+            if !open.contains(&key) {
+                continue;
+            }
+            let id = self.next;
+            self.next += 1;
+            self.ids
+                .insert(spelling_key(["ledger", title, "", "tv", ""]), id);
+            titles.push(resolve::TitleRow {
+                id,
+                source: "ledger".into(),
+                show: title.to_string(),
+                season: String::new(),
+                kind: "tv".into(),
+                hint: String::new(),
+                stored: None,
+            });
+        }
+    }
+}
+
 /// The distinct spellings of a file's rows, in order of first appearance.
 fn file_titles(parsed: &Parsed) -> FileTitles {
     /// Looks each row's spelling up by a key built in one reused buffer, so the many rows that
@@ -796,71 +1025,155 @@ fn chart_kind(category: &str) -> &'static str {
     }
 }
 
-/// Decides what happens to one file: the summary, and the new dataset id when its rows are to be
-/// stored (a replaced snapshot's rows are deleted here).
-fn plan_file(
+/// What to do with one file, decided before anything is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    /// Store its rows as a new dataset, deleting the one it `replaces` first.
+    Store { replaces: Option<i64> },
+    /// Unchanged rows, but its manifest gives a new publication date: update only that.
+    Redate,
+    /// Nothing to write.
+    Keep,
+}
+
+/// A file's summary with the publication date it brings (the one stored, once it is).
+fn summary_of(f: &ParsedFile, outcome: ImportOutcome) -> FileSummary {
+    FileSummary {
+        file: f.path.display().to_string(),
+        format: f.format.name().to_string(),
+        dataset: f.dataset.0.clone(),
+        as_of: f.dataset.1.to_string(),
+        rows: f.parsed.len(),
+        published: f.published.date.map(|d| d.to_string()),
+        published_precision: f.published.precision,
+        published_from: f.published_from,
+        outcome,
+    }
+}
+
+/// Decides what happens to one file, writing nothing: the summary, and what to write.
+fn decide(
     allow_shrink: bool,
     tx: &Transaction,
     f: &ParsedFile,
     dataset: &(String, NaiveDate),
-) -> Result<(FileSummary, Option<i64>), StoreError> {
-    let (key, as_of) = (dataset.0.clone(), dataset.1);
+) -> Result<(FileSummary, Decision), StoreError> {
+    let (key, as_of) = (dataset.0.as_str(), dataset.1);
     let as_of_s = as_of.to_string();
+    #[allow(clippy::type_complexity)]
+    let existing: Option<(i64, String, String, i64, Option<String>, String)> = tx
+        .query_row(
+            "SELECT id, as_of, content_hash, rows, published, published_precision FROM datasets WHERE key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let summary = |outcome| summary_of(f, outcome);
+    let Some((id, stored, hash, rows, published, precision)) = existing else {
+        return Ok((
+            summary(ImportOutcome::Imported),
+            Decision::Store { replaces: None },
+        ));
+    };
+    if hash == f.hash {
+        let stored_precision = Precision::from_name(&precision).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "dataset {key}: stored publication precision `{precision}` is unknown"
+            ))
+        })?;
+        let new_published = f.published.date.map(|d| d.to_string());
+        // Only a manifest redates a stored file: a fallback (the import day) would only move a
+        // date already known later.
+        let redate = f.published_from == PublishedFrom::Manifest
+            && (published != new_published || stored_precision != f.published.precision);
+        if redate {
+            return Ok((
+                summary(ImportOutcome::Redated {
+                    previous_published: published,
+                    previous_precision: stored_precision,
+                }),
+                Decision::Redate,
+            ));
+        }
+        let mut s = summary(ImportOutcome::Unchanged);
+        s.as_of = stored;
+        s.published = published;
+        s.published_precision = stored_precision;
+        if f.published_from != PublishedFrom::Manifest {
+            s.published_from = PublishedFrom::Stored;
+        }
+        return Ok((s, Decision::Keep));
+    }
+    if stored > as_of_s {
+        return Ok((
+            summary(ImportOutcome::SkippedOlder {
+                stored_as_of: stored,
+            }),
+            Decision::Keep,
+        ));
+    }
+    if (f.parsed.len() as i64) < rows && !allow_shrink {
+        return Err(StoreError::Invalid(format!(
+            "{}: this snapshot of {key} (as of {as_of_s}) has {} rows, fewer than the {rows} stored \
+             (as of {stored}); replacing would drop data, so nothing was changed. If the smaller \
+             file is right, import it with --replace",
+            f.path.display(),
+            f.parsed.len()
+        )));
+    }
+    Ok((
+        summary(ImportOutcome::Replaced {
+            previous_as_of: stored,
+        }),
+        Decision::Store { replaces: Some(id) },
+    ))
+}
+
+/// Writes a file's dataset row (deleting the dataset it replaces first) and returns its id.
+fn apply_store(tx: &Transaction, f: &ParsedFile, replaces: Option<i64>) -> Result<i64, StoreError> {
+    if let Some(id) = replaces {
+        delete_dataset(tx, id)?;
+    }
     let file_name = f
         .path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let existing: Option<(i64, String, String, i64)> = tx
-        .query_row(
-            "SELECT id, as_of, content_hash, rows FROM datasets WHERE key = ?1",
-            [&key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let summary = |outcome| FileSummary {
-        file: f.path.display().to_string(),
-        format: f.format.name().to_string(),
-        dataset: key.clone(),
-        as_of: as_of_s.clone(),
-        rows: f.parsed.len(),
-        outcome,
-    };
-    let outcome = match &existing {
-        Some((_, _, hash, _)) if *hash == f.hash => {
-            return Ok((summary(ImportOutcome::Unchanged), None))
-        }
-        Some((_, stored, _, _)) if *stored > as_of_s => {
-            return Ok((
-                summary(ImportOutcome::SkippedOlder {
-                    stored_as_of: stored.clone(),
-                }),
-                None,
-            ))
-        }
-        Some((_, stored, _, rows)) if (f.parsed.len() as i64) < *rows && !allow_shrink => {
-            return Err(StoreError::Invalid(format!(
-                "{}: this snapshot of {key} (as of {as_of_s}) has {} rows, fewer than the {rows} stored \
-                 (as of {stored}); replacing would drop data, so nothing was changed. If the smaller \
-                 file is right, import it with --replace",
-                f.path.display(),
-                f.parsed.len()
-            )))
-        }
-        Some((id, stored, _, _)) => {
-            delete_dataset(tx, *id)?;
-            ImportOutcome::Replaced {
-                previous_as_of: stored.clone(),
-            }
-        }
-        None => ImportOutcome::Imported,
-    };
     tx.execute(
-        "INSERT INTO datasets (key, format, publisher, file_name, path, as_of, content_hash, rows, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'))",
-        params![key, f.format.name(), f.format.publisher(), file_name, f.path.display().to_string(), as_of_s, f.hash, f.parsed.len() as i64],
+        "INSERT INTO datasets (key, format, publisher, file_name, path, as_of, content_hash, rows, imported_at, published, published_precision)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, datetime('now'), ?9, ?10)",
+        params![
+            f.dataset.0,
+            f.format.name(),
+            f.format.publisher(),
+            file_name,
+            f.path.display().to_string(),
+            f.dataset.1.to_string(),
+            f.hash,
+            f.parsed.len() as i64,
+            f.published.date.map(|d| d.to_string()),
+            f.published.precision.name()
+        ],
     )?;
-    Ok((summary(outcome), Some(tx.last_insert_rowid())))
+    Ok(tx.last_insert_rowid())
+}
+
+/// Updates an unchanged file's publication date (and, when its content has no date, the
+/// `as_of` that follows it).
+fn apply_redate(tx: &Transaction, f: &ParsedFile) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE datasets SET published = ?2, published_precision = ?3,
+                as_of = CASE WHEN ?4 THEN as_of ELSE ?5 END
+         WHERE key = ?1",
+        params![
+            f.dataset.0,
+            f.published.date.map(|d| d.to_string()),
+            f.published.precision.name(),
+            f.content_dated,
+            f.dataset.1.to_string()
+        ],
+    )?;
+    Ok(())
 }
 
 fn delete_dataset(tx: &Transaction, id: i64) -> Result<(), StoreError> {
@@ -1167,8 +1480,7 @@ mod tests {
         let files = expand_paths(&[data]).unwrap();
         let opts = |format| ImportOptions {
             format,
-            progress: None,
-            allow_shrink: false,
+            ..ImportOptions::default()
         };
         let picked = early_file(&files, &opts(None)).expect("the real data has one credits file");
         assert!(files[picked].ends_with("justwatch/credits.csv"));

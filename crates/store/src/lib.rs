@@ -2,7 +2,8 @@
 //! resolution of their spellings into series and seasons, and the queries the CLI and web serve.
 //!
 //! Invariants:
-//! - Every import runs in one transaction: a file is stored whole or not at all.
+//! - Every import call runs in one transaction ([`WriteTx`]): its data files, alias files,
+//!   declared series and claims are stored together or not at all.
 //! - Raw rows are kept as published; series/seasons are *derived* from them by [`resolve`] and
 //!   rebuilt after every import, so resolution can improve without re-importing.
 //! - Series are referred to from outside (claims, URLs) by `slug`, which is a pure function of the
@@ -16,16 +17,19 @@ pub mod aliases;
 mod batch;
 pub mod error;
 pub mod import;
+pub mod manifest;
 pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
 pub mod timing;
 pub mod views;
+mod write;
 
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportSummary};
 pub use query::*;
+pub use write::WriteTx;
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

@@ -39,6 +39,98 @@ pub fn period_end(period: &str) -> Option<NaiveDate> {
     }
 }
 
+/// How far a dataset's publication date can be trusted, as `MANIFEST.toml` states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// Published on that day.
+    Exact,
+    /// Public on or before that day: an "as of" answer using it errs late, which is safe.
+    AtLatest,
+    /// Public on or after that day, the exact day unknown: an "as of" answer between the two may
+    /// see it too early.
+    AtEarliest,
+    /// Each row carries its own date (a Top 10 week, a finance year); the file has none.
+    Row,
+}
+
+impl Precision {
+    pub const ALL: [Precision; 4] = [
+        Precision::Exact,
+        Precision::AtLatest,
+        Precision::AtEarliest,
+        Precision::Row,
+    ];
+
+    /// The name stored and written in manifests (`at_latest`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Exact => "exact",
+            Precision::AtLatest => "at_latest",
+            Precision::AtEarliest => "at_earliest",
+            Precision::Row => "row",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Precision> {
+        Precision::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// When a dataset (one imported file) became public. `date` is `None` exactly when the
+/// precision is [`Precision::Row`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Published {
+    pub date: Option<NaiveDate>,
+    pub precision: Precision,
+}
+
+impl Published {
+    pub fn on(date: NaiveDate, precision: Precision) -> Published {
+        Published {
+            date: Some(date),
+            precision,
+        }
+    }
+
+    pub const PER_ROW: Published = Published {
+        date: None,
+        precision: Precision::Row,
+    };
+}
+
+/// Where a dataset's publication date came from, so an import can say when it is only a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishedFrom {
+    /// The file's `MANIFEST.toml` entry.
+    Manifest,
+    /// The rules above, from what the content says (its rows' dates, a report's period).
+    Content,
+    /// Neither: the day it was imported, `at_latest` (it was public by then at the latest).
+    ImportDay,
+    /// An unchanged file keeps the date it was stored with (only a manifest redates it).
+    Stored,
+}
+
+/// An engagement report's publication date with its precision: the first two editions' dates
+/// are real ([`Precision::Exact`]), later ones a bound on or after the real one.
+pub fn engagement_report_published(period: &str) -> Option<Published> {
+    let date = engagement_report(period)?;
+    let precision = if matches!(period, "2023H1" | "2023H2") {
+        Precision::Exact
+    } else {
+        Precision::AtLatest
+    };
+    Some(Published::on(date, precision))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -195,6 +195,9 @@ pub struct DatasetCount {
     pub file: String,
     pub as_of: String,
     pub rows: i64,
+    /// When the file became public (`None` when each row carries its own date).
+    pub published: Option<String>,
+    pub published_precision: crate::published::Precision,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -233,8 +236,12 @@ pub struct TmdbFact {
     pub last_air_date: Option<NaiveDate>,
     pub vote_count: u32,
     pub vote_average: f64,
-    /// The snapshot's as-of date (the dataset's).
+    /// The snapshot's as-of date (the dataset's): the latest air date it lists.
     pub as_of: NaiveDate,
+    /// When the snapshot became public (the dataset's, from its manifest), for "as of" answers;
+    /// its `as_of` where the dataset has no date of its own.
+    pub published: NaiveDate,
+    pub published_precision: crate::published::Precision,
     pub file: String,
 }
 
@@ -250,6 +257,10 @@ pub struct JustWatchFact {
     pub seasons: Option<u32>,
     pub imdb_score: Option<f64>,
     pub tmdb_score: Option<f64>,
+    /// When the catalogue became public (the dataset's, from its manifest; the import day, at the
+    /// latest, when nothing dated it).
+    pub published: NaiveDate,
+    pub published_precision: crate::published::Precision,
     pub credits: Vec<Credit>,
 }
 
@@ -262,6 +273,12 @@ pub struct Credit {
 
 pub(crate) fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// A stored publication precision; the schema's CHECK admits only the four names, and anything
+/// else would read as `at_latest`, the reading that errs late.
+pub(crate) fn precision(s: &str) -> crate::published::Precision {
+    crate::published::Precision::from_name(s).unwrap_or(crate::published::Precision::AtLatest)
 }
 
 const SERIES_COLS: &str = "s.id, s.slug, s.title, s.kind";
@@ -285,43 +302,121 @@ impl Store {
     /// after normalisation), or by slug. `None` if nothing matches. When a spelling names several
     /// series (a film and a show of one title), TV wins, then the most charted.
     pub fn find_series(&self, spelling: &str) -> Result<Option<SeriesRef>, StoreError> {
-        if let Some(s) = self.series_by_slug(spelling.trim())? {
-            return Ok(Some(s));
+        Ok(self.find_series_many(&[spelling])?.pop().flatten())
+    }
+
+    /// [`Store::find_series`] for many spellings at once (a claims file names a hundred
+    /// series): the series' match keys are read once, and the spellings are scanned once for all
+    /// the keys no match key has, instead of once per spelling. Same answers, in order.
+    pub fn find_series_many(
+        &self,
+        spellings: &[&str],
+    ) -> Result<Vec<Option<SeriesRef>>, StoreError> {
+        let mut out: Vec<Option<SeriesRef>> = Vec::with_capacity(spellings.len());
+        // Per spelling not found by slug: its key and its candidate series.
+        let mut wanted: Vec<(usize, String, Vec<i64>)> = Vec::new();
+        for (i, spelling) in spellings.iter().enumerate() {
+            out.push(self.series_by_slug(spelling.trim())?);
+            if out[i].is_some() {
+                continue;
+            }
+            let (english, _) = titles::split_native(spelling);
+            let key = titles::normalize(english);
+            if !key.is_empty() {
+                wanted.push((i, key, Vec::new()));
+            }
         }
-        let (english, _) = titles::split_native(spelling);
-        let key = titles::normalize(english);
-        if key.is_empty() {
-            return Ok(None);
+        if wanted.is_empty() {
+            return Ok(out);
         }
         // Candidates: series whose match key is the spelling, or which have a spelling that
         // normalises to it. Spellings are compared in Rust, since SQLite can't normalise.
-        let mut ids: Vec<i64> = Vec::new();
         {
-            let mut st = self
-                .conn()
-                .prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
-            let rows = st.query_map([&key], |r| r.get(0))?;
-            for r in rows {
-                ids.push(r?);
+            let mut by_key: std::collections::HashMap<&str, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, (_, key, _)) in wanted.iter().enumerate() {
+                by_key.entry(key.as_str()).or_default().push(n);
+            }
+            let mut hits: Vec<(usize, i64)> = Vec::new();
+            if wanted.len() == 1 {
+                let mut st = self
+                    .conn()
+                    .prepare_cached("SELECT id FROM series WHERE match_key = ?1")?;
+                let rows = st.query_map([&wanted[0].1], |r| r.get(0))?;
+                for r in rows {
+                    hits.push((0, r?));
+                }
+            } else {
+                let mut st = self
+                    .conn()
+                    .prepare_cached("SELECT id, match_key FROM series ORDER BY id")?;
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    let key = r.get_ref(1)?.as_str().unwrap_or_default();
+                    if let Some(ns) = by_key.get(key) {
+                        let id: i64 = r.get(0)?;
+                        hits.extend(ns.iter().map(|&n| (n, id)));
+                    }
+                }
+            }
+            for (n, id) in hits {
+                wanted[n].2.push(id);
             }
         }
-        if ids.is_empty() {
+        let missing: std::collections::HashMap<String, Vec<usize>> = {
+            let mut m: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (n, (_, key, ids)) in wanted.iter().enumerate() {
+                if ids.is_empty() {
+                    m.entry(key.clone()).or_default().push(n);
+                }
+            }
+            m
+        };
+        if !missing.is_empty() {
+            // A plain scan: `DISTINCT` cost a temporary B-tree over every spelling (most of this
+            // lookup's time), and only the set of candidates matters, ordered by id below.
             let mut st = self.conn().prepare_cached(
-                "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
+                "SELECT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
             )?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 let show: String = r.get(1)?;
                 let season: String = r.get(2)?;
-                let hit = [show.as_str(), season.as_str()]
-                    .iter()
-                    .any(|s| !s.is_empty() && titles::normalize(titles::split_native(s).0) == key);
-                if hit && !ids.contains(&id) {
-                    ids.push(id);
+                let mut keys: Vec<String> = Vec::with_capacity(2);
+                for s in [show.as_str(), season.as_str()] {
+                    if !s.is_empty() {
+                        let k = titles::normalize(titles::split_native(s).0);
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
+                for k in &keys {
+                    for &n in missing.get(k).into_iter().flatten() {
+                        wanted[n].2.push(id);
+                    }
+                }
+            }
+            // In id order, as the index-ordered `DISTINCT` scan this replaces found them (ties
+            // in `best_series` go to the first).
+            for ns in missing.values() {
+                for &n in ns {
+                    wanted[n].2.sort_unstable();
+                    wanted[n].2.dedup();
                 }
             }
         }
+        for (i, _, ids) in wanted {
+            out[i] = self.best_series(ids)?;
+        }
+        Ok(out)
+    }
+
+    /// Of several series one spelling names (a film and a show of one title), TV wins, then the
+    /// most charted, then the first found.
+    fn best_series(&self, ids: Vec<i64>) -> Result<Option<SeriesRef>, StoreError> {
         let mut best: Option<(bool, i64, SeriesRef)> = None;
         for id in ids {
             let s = self.conn().query_row(
@@ -567,7 +662,7 @@ impl Store {
     pub fn tmdb_facts(&self, series: &SeriesRef) -> Result<Vec<TmdbFact>, StoreError> {
         let mut st = self.conn().prepare_cached(
             "SELECT m.name, m.number_of_seasons, m.status, m.network, m.first_air_date, m.last_air_date, m.vote_count,
-                    m.vote_average, d.as_of, d.file_name
+                    m.vote_average, d.as_of, d.file_name, COALESCE(d.published, d.as_of), d.published_precision
              FROM tmdb_shows m JOIN titles t ON t.id = m.title_id JOIN datasets d ON d.id = m.dataset_id
              WHERE t.series_id = ?1 ORDER BY m.line",
         )?;
@@ -584,6 +679,8 @@ impl Store {
                     vote_average: r.get(7)?,
                     as_of: date(&r.get::<_, String>(8)?),
                     file: r.get(9)?,
+                    published: date(&r.get::<_, String>(10)?),
+                    published_precision: precision(&r.get::<_, String>(11)?),
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -592,8 +689,10 @@ impl Store {
 
     pub fn justwatch_facts(&self, series: &SeriesRef) -> Result<Vec<JustWatchFact>, StoreError> {
         let mut st = self.conn().prepare_cached(
-            "SELECT j.id, j.title, j.kind, j.release_year, j.genres, j.production_countries, j.seasons, j.imdb_score, j.tmdb_score
-             FROM jw_titles j JOIN titles t ON t.id = j.title_id WHERE t.series_id = ?1 ORDER BY j.line",
+            "SELECT j.id, j.title, j.kind, j.release_year, j.genres, j.production_countries, j.seasons, j.imdb_score, j.tmdb_score,
+                    COALESCE(d.published, d.as_of), d.published_precision
+             FROM jw_titles j JOIN titles t ON t.id = j.title_id JOIN datasets d ON d.id = j.dataset_id
+             WHERE t.series_id = ?1 ORDER BY j.line",
         )?;
         let mut facts: Vec<JustWatchFact> = st
             .query_map([series.id], |r| {
@@ -608,6 +707,8 @@ impl Store {
                     seasons: r.get(6)?,
                     imdb_score: r.get(7)?,
                     tmdb_score: r.get(8)?,
+                    published: date(&r.get::<_, String>(9)?),
+                    published_precision: precision(&r.get::<_, String>(10)?),
                     credits: Vec::new(),
                 })
             })?
@@ -771,7 +872,7 @@ impl Store {
             });
         }
         let mut st = self.conn().prepare_cached(
-            "SELECT key, format, publisher, file_name, as_of, rows FROM datasets ORDER BY key",
+            "SELECT key, format, publisher, file_name, as_of, rows, published, published_precision FROM datasets ORDER BY key",
         )?;
         let datasets = st
             .query_map([], |r| {
@@ -782,10 +883,32 @@ impl Store {
                     file: r.get(3)?,
                     as_of: r.get(4)?,
                     rows: r.get(5)?,
+                    published: r.get(6)?,
+                    published_precision: precision(&r.get::<_, String>(7)?),
                 })
             })?
             .collect::<Result<_, _>>()?;
         Ok(Stats { tables, datasets })
+    }
+
+    /// When the dataset `key` (`justwatch-titles`, `tmdb-status`, ...) became public, as its
+    /// import dated it; `None` for a dataset not stored.
+    pub fn dataset_published(
+        &self,
+        key: &str,
+    ) -> Result<Option<crate::published::Published>, StoreError> {
+        let row: Option<(Option<String>, String)> = self
+            .conn()
+            .query_row(
+                "SELECT published, published_precision FROM datasets WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(d, p)| crate::published::Published {
+            date: d.as_deref().map(date),
+            precision: precision(&p),
+        }))
     }
 
     pub fn unresolved(&self) -> Result<UnresolvedReport, StoreError> {

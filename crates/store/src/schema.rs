@@ -397,11 +397,99 @@ DROP INDEX titles_series;
 DROP INDEX titles_season;
 CREATE INDEX titles_link ON titles(series_id, season_id);
 "#,
+    r#"
+-- When each dataset (file) became public, for "as of" answers: a date and how far it can be
+-- trusted (exact, at_latest, at_earliest), or no date with precision 'row' when every row carries
+-- its own (Top 10 weeks, finance years). An import takes it from the folder's MANIFEST.toml, else
+-- from the content, else the import day (at_latest); never from a file's mtime.
+ALTER TABLE datasets ADD COLUMN published TEXT;
+ALTER TABLE datasets ADD COLUMN published_precision TEXT NOT NULL DEFAULT 'at_latest'
+    CHECK (published_precision IN ('exact', 'at_latest', 'at_earliest', 'row'));
+-- Datasets imported before this migration get the date the content rules give (store::published);
+-- a file whose content has no date is dated the day it was imported, at the latest.
+UPDATE datasets SET published = NULL, published_precision = 'row'
+    WHERE key IN ('top10-global', 'top10-countries') OR key LIKE 'finance-%';
+UPDATE datasets SET published = '2023-12-12', published_precision = 'exact' WHERE key = 'engagement-2023H1';
+UPDATE datasets SET published = '2024-05-23', published_precision = 'exact' WHERE key = 'engagement-2023H2';
+UPDATE datasets SET published = substr(key, 12, 4) || '-09-30'
+    WHERE key GLOB 'engagement-[0-9][0-9][0-9][0-9]H1' AND key != 'engagement-2023H1';
+UPDATE datasets SET published = printf('%04d-03-31', CAST(substr(key, 12, 4) AS INTEGER) + 1)
+    WHERE key GLOB 'engagement-[0-9][0-9][0-9][0-9]H2' AND key != 'engagement-2023H2';
+UPDATE datasets SET published = as_of, published_precision = 'at_earliest' WHERE key = 'tmdb-status';
+UPDATE datasets SET published = date(imported_at) WHERE published IS NULL AND published_precision = 'at_latest';
+"#,
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Migration 6 dates the datasets a store already holds by the content rules
+    /// (`store::published`), and files whose content has no date by the day they were imported.
+    #[test]
+    fn migration_6_dates_stored_datasets() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, "store", &MIGRATIONS[..5]).unwrap();
+        let mut id = 0;
+        for (key, as_of) in [
+            ("top10-global", "2026-07-19"),
+            ("top10-countries", "2022-02-27"),
+            ("finance-arpu-by-region", "2024-12-31"),
+            ("engagement-2023H1", "2023-06-30"),
+            ("engagement-2023H2", "2023-12-31"),
+            ("engagement-2024H1", "2024-06-30"),
+            ("engagement-2024H2", "2024-12-31"),
+            ("tmdb-status", "2024-04-01"),
+            ("justwatch-titles", "2026-12-01"),
+            ("most-popular", "2026-12-01"),
+        ] {
+            id += 1;
+            conn.execute(
+                "INSERT INTO datasets VALUES (?1, ?2, 'f', 'p', 'a', 'a', ?3, 'h', 1, '2025-02-03 10:00:00')",
+                params![id, key, as_of],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn, "store", MIGRATIONS).unwrap();
+        let got: Vec<(String, Option<String>, String)> = conn
+            .prepare("SELECT key, published, published_precision FROM datasets ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let row =
+            |k: &str, d: Option<&str>, p: &str| (k.to_string(), d.map(String::from), p.to_string());
+        assert_eq!(
+            got,
+            vec![
+                row("top10-global", None, "row"),
+                row("top10-countries", None, "row"),
+                row("finance-arpu-by-region", None, "row"),
+                row("engagement-2023H1", Some("2023-12-12"), "exact"),
+                row("engagement-2023H2", Some("2024-05-23"), "exact"),
+                row("engagement-2024H1", Some("2024-09-30"), "at_latest"),
+                row("engagement-2024H2", Some("2025-03-31"), "at_latest"),
+                row("tmdb-status", Some("2024-04-01"), "at_earliest"),
+                row("justwatch-titles", Some("2025-02-03"), "at_latest"),
+                row("most-popular", Some("2025-02-03"), "at_latest"),
+            ]
+        );
+        // The same dates as the content rules give.
+        for (period, key) in [("2023H1", 4), ("2024H2", 7)] {
+            let want = crate::published::engagement_report_published(period).unwrap();
+            assert_eq!(got[key - 1].1, want.date.map(|d| d.to_string()), "{period}");
+            assert_eq!(got[key - 1].2, want.precision.name(), "{period}");
+        }
+        let e = conn
+            .execute(
+                "UPDATE datasets SET published_precision = 'roughly' WHERE id = 1",
+                [],
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("CHECK"), "{e}");
+    }
 
     /// Migrations 3 to 5 rebuild the raw tables, series, seasons and credits; a store written by
     /// version 2 must keep every row, id and link.
