@@ -163,6 +163,11 @@ pub enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// Import these files or folders first, exactly as `import` does (one transaction;
+        /// unchanged files are skipped in a fraction of a second), so one command brings the
+        /// store up to date and serves it.
+        #[arg(long = "import", value_name = "PATH")]
+        import: Vec<std::path::PathBuf>,
     },
     /// API tokens for writes (`POST /api/v1/claims`); stored hashed.
     Token {

@@ -249,7 +249,13 @@ pub fn run(cli: Cli) -> Result<()> {
             outln!("excluded limited series: {}", r.excluded_limited_series);
             Ok(())
         }
-        Command::Serve { addr } => {
+        Command::Serve {
+            addr,
+            import: paths,
+        } => {
+            if !paths.is_empty() {
+                import(&mut store, &paths, None, None, false, false, cli.quiet)?;
+            }
             drop(store);
             if !cli.quiet {
                 eprintln!("greenlight: serving {} on http://{addr}/", cli.db.display());

@@ -27,12 +27,12 @@
 //! # Which claim wins (the one ordering, [`compare`])
 //! 1. **Observation beats statement.** A season seen in Netflix's published viewing data (Top 10,
 //!    engagement report) was made, whatever anyone said would happen.
-//! 1b. **A dated announcement beats a catalogue snapshot's status word** ([`is_snapshot_word`]):
+//! 2. **A dated announcement beats a catalogue snapshot's status word** ([`is_snapshot_word`]):
 //!    TMDB's `Canceled`/`Ended` is undated and says only what the catalogue listed.
-//! 2. **Standing**: platform/official > trade press > dataset > fan site.
-//! 3. **Newer wins, at equal standing only**: the later event date wins; a dated claim beats an
+//! 3. **Standing**: platform/official > trade press > dataset > fan site.
+//! 4. **Newer wins, at equal standing only**: the later event date wins; a dated claim beats an
 //!    undated one (an undated claim cannot be shown to be newer); then the later publication.
-//! 4. A complete tie between "made" and "not made" keeps the conservative answer (not made).
+//! 5. A complete tie between "made" and "not made" keeps the conservative answer (not made).
 //!
 //! # Contradictions (listed, with the winner and the reason, never dropped)
 //! - **Renewal vs cancellation**: claims for and against the same season. Not a contradiction
