@@ -911,3 +911,37 @@ fn manifest_fallback_redating_and_malformed_manifests() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--manifest"));
 }
+
+/// Issue 10's famous series in the CLI's text: the right status, its deciding source's link,
+/// and no JSON in text mode.
+#[test]
+fn famous_series_status_text_names_a_clickable_source() {
+    for (name, status) in [
+        ("Stranger Things", "ended"),
+        ("Squid Game", "ended"),
+        ("Wednesday", "renewed"),
+        ("KAOS", "canceled"),
+        ("1899", "canceled"),
+        ("The Crown", "ended"),
+        ("Partner Track", "canceled"),
+    ] {
+        let out = greenlight(imported(), &["status", name]);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let first = text.lines().next().unwrap_or_default();
+        assert!(first.contains(&format!(": {status} (")), "{name}: {first}");
+        assert!(
+            text.lines()
+                .any(|l| l.contains("[deciding]") && l.contains("<http")),
+            "{name}: no deciding source with a link:\n{text}"
+        );
+        assert!(
+            !text.trim_start().starts_with('{'),
+            "{name}: JSON in text mode"
+        );
+    }
+}

@@ -376,3 +376,51 @@ fn an_early_renewal_is_kept_and_the_question_moves_past_it() {
         r.confidence_reason
     );
 }
+
+/// A decision only a catalogue snapshot states is dated by its report, never as the day it was
+/// made: every series whose deciding evidence is TMDB's status word alone has `reported_by`.
+#[test]
+fn snapshot_only_decisions_are_reported_by() {
+    let s = store();
+    let mut checked = 0;
+    for series in s
+        .all_series()
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.kind == "tv")
+    {
+        if !s
+            .tmdb_facts(&series)
+            .unwrap()
+            .iter()
+            .any(|f| f.status == "Canceled")
+        {
+            continue;
+        }
+        let Ok(r) = ledger::status_for(&s, &series, None) else {
+            continue;
+        };
+        let deciding: Vec<_> = r
+            .evidence
+            .iter()
+            .filter(|e| e.role == Role::Deciding)
+            .collect();
+        let snapshot_only = !deciding.is_empty()
+            && deciding
+                .iter()
+                .all(|e| matches!(&e.claim.origin, Origin::Data { dataset, .. } if dataset == "tmdb-status"));
+        if r.status == Status::Canceled && snapshot_only {
+            checked += 1;
+            assert_eq!(
+                r.decided_on_precision,
+                Some(ledger::DatePrecision::ReportedBy),
+                "{}: {:?}",
+                series.slug,
+                r.decided_on
+            );
+            assert!(deciding.iter().all(|e| e.claim.summary.contains("reported by")));
+        }
+    }
+    println!("cancellations stated by the TMDB snapshot alone: {checked}");
+    assert!(checked > 50, "only {checked}");
+}
