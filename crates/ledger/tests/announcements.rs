@@ -418,7 +418,9 @@ fn snapshot_only_decisions_are_reported_by() {
                 series.slug,
                 r.decided_on
             );
-            assert!(deciding.iter().all(|e| e.claim.summary.contains("reported by")));
+            assert!(deciding
+                .iter()
+                .all(|e| e.claim.summary.contains("reported by")));
         }
     }
     println!("cancellations stated by the TMDB snapshot alone: {checked}");

@@ -104,38 +104,27 @@ pub fn predict(
             .unwrap_or(1)
     });
     let next = asked.saturating_add(1);
-    let decided = status
-        .seasons
-        .iter()
-        .find(|o| o.season == next && o.decision != Status::AwaitingDecision)
-        .map(|o| Decided {
-            season: next,
-            decision: o.decision,
-            decided_on: o.decided_on,
-            decided_on_precision: o.decided_on_precision,
-            evidence: o
-                .evidence
-                .iter()
-                .filter(|e| e.role == Role::Deciding)
-                .map(|e| e.claim.clone())
-                .collect(),
-        })
-        .or_else(|| {
-            // Past where the walk stopped: no season after a canceled or ended one.
-            let last = status.seasons.last()?;
-            (last.season < next && last.decision.is_final()).then(|| Decided {
-                season: next,
-                decision: last.decision,
-                decided_on: last.decided_on,
-                decided_on_precision: last.decided_on_precision,
-                evidence: last
-                    .evidence
-                    .iter()
-                    .filter(|e| e.role == Role::Deciding)
-                    .map(|e| e.claim.clone())
-                    .collect(),
-            })
-        });
+    let decided_by = |o: &ledger::SeasonOutcome| Decided {
+        season: next,
+        decision: o.decision,
+        decided_on: o.decided_on,
+        decided_on_precision: o.decided_on_precision,
+        evidence: o
+            .evidence
+            .iter()
+            .filter(|e| e.role == Role::Deciding)
+            .map(|e| e.claim.clone())
+            .collect(),
+    };
+    let decided = match status.seasons.iter().find(|o| o.season == next) {
+        Some(o) => (o.decision != Status::AwaitingDecision).then(|| decided_by(o)),
+        // Past where the walk stopped: no season after a canceled or ended one.
+        None => status
+            .seasons
+            .last()
+            .filter(|last| last.season < next && last.decision.is_final())
+            .map(decided_by),
+    };
     if decided.is_some() {
         return Ok(PredictView {
             decided,

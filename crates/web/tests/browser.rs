@@ -143,22 +143,27 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
-#[test]
-fn partner_track_renders_in_headless_chromium() {
-    let server = common::server();
-    let d = start_driver();
-    let profile = tempfile::tempdir().unwrap();
+/// A headless Chromium session with its own empty profile and a desktop-sized window.
+fn new_session(d: &Driver, profile: &Path) -> Value {
     let chromium = find(&["chromium", "chromium-browser"]).unwrap();
-    let session = d.call(
+    d.call(
         "POST",
         "/session",
         Some(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": chromium.to_string_lossy(),
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display()),
+                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
                      "--window-size=1100,1700"]
         }}}})),
-    );
+    )
+}
+
+#[test]
+fn partner_track_renders_in_headless_chromium() {
+    let server = common::server();
+    let d = start_driver();
+    let profile = tempfile::tempdir().unwrap();
+    let session = new_session(&d, profile.path());
     let id = session["sessionId"]
         .as_str()
         .expect("session id")
@@ -272,17 +277,7 @@ fn famous_series_show_their_status_and_a_clickable_source() {
     let server = common::server();
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
-    let chromium = find(&["chromium", "chromium-browser"]).unwrap();
-    let session = d.call(
-        "POST",
-        "/session",
-        Some(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": chromium.to_string_lossy(),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display()),
-                     "--window-size=1100,1700"]
-        }}}})),
-    );
+    let session = new_session(&d, profile.path());
     let id = session["sessionId"]
         .as_str()
         .expect("session id")
