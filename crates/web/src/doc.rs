@@ -41,9 +41,19 @@ pub enum StatusValue {
     AwaitingDecision,
     Renewed,
     ReleaseDateAnnounced,
+    FinalSeasonAnnounced,
     Canceled,
     Ended,
     LimitedSeries,
+}
+
+/// How well a date is known: the day itself, a bound ("by"), or only when it was reported.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePrecisionValue {
+    Exact,
+    NoLaterThan,
+    ReportedBy,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,6 +64,7 @@ pub struct Status {
     pub status: StatusValue,
     #[schema(format = Date)]
     pub decided_on: Option<String>,
+    pub decided_on_precision: Option<DatePrecisionValue>,
     pub next_season: u32,
     #[schema(format = Date)]
     pub release_date: Option<String>,
@@ -69,6 +80,10 @@ pub struct Status {
     pub seasons: Vec<()>,
     pub claims_considered: u64,
     pub data_claims_considered: u64,
+    /// Renewal odds (or `{"unavailable": why}`), present only while `status` is
+    /// `awaiting_decision`.
+    #[schema(value_type = Option<Object>)]
+    pub odds: Option<()>,
 }
 
 #[derive(Serialize, ToSchema)]
