@@ -55,7 +55,7 @@
 //! lower, 0.05 otherwise. `awaiting_decision` is 0.6 within two years of the last premiere and
 //! 0.35 after (a quiet cancellation is then likely); 0.5 for a series with no evidence at all.
 
-use crate::claims::{ClaimValue, DatePrecision, Standing};
+use crate::claims::{ClaimValue, DatePrecision, SourceKind, Standing};
 use crate::evidence::{weeks_inside, EvidenceClaim, Fact, Origin};
 use chrono::NaiveDate;
 use greenlight_store::{ChartWeek, HoursReport};
@@ -248,7 +248,13 @@ pub fn compare(a: &Fact, b: &Fact) -> (Ordering, String) {
     // what the catalogue listed when it was taken: any dated announcement outranks it.
     if is_snapshot_word(a) != is_snapshot_word(b) {
         let (word, other) = if is_snapshot_word(a) { (a, b) } else { (b, a) };
-        if let Some(d) = other.claim.event_date {
+        // Only an announcement of or after the snapshot's date: a snapshot taken later than an
+        // announcement may know what came after it.
+        if let Some(d) = other
+            .claim
+            .event_date
+            .filter(|d| *d >= word.claim.published)
+        {
             let ord = if is_snapshot_word(a) {
                 Ordering::Less
             } else {
@@ -319,7 +325,9 @@ pub fn compare(a: &Fact, b: &Fact) -> (Ordering, String) {
 /// A status word read off a catalogue snapshot (TMDB): data, not an observation of the season,
 /// and undated (the snapshot only says what was listed when it was taken).
 pub fn is_snapshot_word(f: &Fact) -> bool {
-    f.is_data() && !f.observed() && f.claim.event_date.is_none()
+    // Typed claims whose source is a dataset count too, so that every undated dataset claim is
+    // ranked by the one rule (two rules for one kind of claim made `compare` cyclic).
+    !f.observed() && f.claim.event_date.is_none() && f.claim.source.kind == SourceKind::Dataset
 }
 
 /// The best-ranked fact (ties: the smallest id, so results don't depend on input order).
@@ -445,7 +453,13 @@ enum Stop<'a> {
 ///   for `s` lies ahead: shows are renewed for season N+1 once N is out. An early renewal
 ///   (renewed S3 while S2's date is still ahead) or a multi-season order (S4 and S5 ordered the
 ///   same day) is therefore not read as a premiere.
-fn has_premiered(pos: &[&Fact], s: u32, release_date: Option<NaiveDate>, today: NaiveDate) -> bool {
+fn has_premiered(
+    pos: &[&Fact],
+    s: u32,
+    release_date: Option<NaiveDate>,
+    today: NaiveDate,
+    holds: impl Fn(&Fact, u32) -> bool,
+) -> bool {
     if pos
         .iter()
         .any(|f| matches!(effect(f), Some(Effect::Premiered(m)) if m >= s))
@@ -463,12 +477,22 @@ fn has_premiered(pos: &[&Fact], s: u32, release_date: Option<NaiveDate>, today: 
         .map(|f| f.claim.published)
         .min();
     pos.iter().any(|f| {
+        // The later season the claim says will be made (it must hold there, against that
+        // season's "not made" claims: a rumour that loses proves nothing); a cancellation after
+        // `s` itself says `s` was out (cancellations follow a season; an announced final season,
+        // `ended`, is often announced before it airs and is not read so).
         let later = match effect(f) {
-            Some(Effect::Made(m)) => m > s,
-            Some(Effect::NoneAfter(k)) => k > s,
-            _ => false,
+            Some(Effect::Made(m)) => (m > s).then_some(m),
+            Some(Effect::NoneAfter(k)) if k > s => Some(k),
+            Some(Effect::NoneAfter(k))
+                if k == s && matches!(f.claim.value, ClaimValue::Canceled { .. }) =>
+            {
+                Some(k)
+            }
+            _ => None,
         };
-        later && first_direct.is_none_or(|first| f.claim.published > first)
+        later.is_some_and(|m| holds(f, m))
+            && first_direct.is_none_or(|first| f.claim.published > first)
     })
 }
 
@@ -485,7 +509,17 @@ fn has_premiered(pos: &[&Fact], s: u32, release_date: Option<NaiveDate>, today: 
 ///   season (no season after the upcoming ones);
 /// - without: `canceled`, `ended` or `limited_series` where it stopped, else `awaiting_decision`.
 pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
-    let relevant: Vec<&Fact> = facts.iter().filter(|f| effect(f).is_some()).collect();
+    // Season numbers past the claims' own bound (a catalogue's bad season count) are left out,
+    // so the walk below always ends at a season no fact supports.
+    let relevant: Vec<&Fact> = facts
+        .iter()
+        .filter(|f| effect(f).is_some())
+        .filter(|f| {
+            f.claim
+                .season
+                .is_none_or(|n| n <= crate::claims::MAX_SEASON)
+        })
+        .collect();
     let mut candidates: BTreeSet<u32> = BTreeSet::from([1]);
     let mut max_premiered = 0;
     for f in &relevant {
@@ -637,7 +671,15 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                     ClaimValue::ReleaseDateAnnounced { release_date, .. } => Some(release_date),
                     _ => None,
                 });
-                let premiered = has_premiered(&pos, s, release_date, today);
+                let holds = |f: &Fact, m: u32| {
+                    let against: Vec<&Fact> = relevant
+                        .iter()
+                        .copied()
+                        .filter(|n| opposes(n, m) && !retired.contains(&n.id()))
+                        .collect();
+                    best(&against).is_none_or(|n| compare(f, n).0 == Ordering::Greater)
+                };
+                let premiered = has_premiered(&pos, s, release_date, today, holds);
                 let direct_premieres: Vec<&Fact> = premiere_facts
                     .iter()
                     .copied()

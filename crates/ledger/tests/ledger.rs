@@ -662,3 +662,121 @@ fn catalogue_claims_carry_the_manifests_publication_date() {
         "IMDb and TMDB scores dated by the catalogue: {scores}"
     );
 }
+
+/// A later-season claim that loses (a fan site's "renewed for season 3" against the official
+/// final-season announcement) proves nothing about season 2 having aired; a cancellation after
+/// season 2 does (cancellations follow a season).
+#[test]
+fn only_claims_that_hold_imply_a_premiere() {
+    let (_d, mut s) = rules_store();
+    for c in [
+        claim(
+            "premiered",
+            Some(1),
+            Some("2022-01-10"),
+            "2022-01-10",
+            "platform",
+        ),
+        claim(
+            "season_renewed",
+            Some(2),
+            Some("2022-03-01"),
+            "2022-03-01",
+            "trade_press",
+        ),
+        claim(
+            "ended",
+            Some(2),
+            Some("2023-02-01"),
+            "2023-02-01",
+            "official",
+        ),
+        claim(
+            "season_renewed",
+            Some(3),
+            Some("2023-03-01"),
+            "2023-03-01",
+            "fan_site",
+        ),
+    ] {
+        ledger::add_claim(&mut s, c).unwrap();
+    }
+    let r = ledger::status(&s, "Rules Show", Some(d("2023-04-01"))).unwrap();
+    assert_eq!((r.status, r.next_season), (Status::FinalSeasonAnnounced, 2));
+    let (_d, mut s) = rules_store();
+    for c in [
+        claim(
+            "premiered",
+            Some(1),
+            Some("2020-01-10"),
+            "2020-01-10",
+            "platform",
+        ),
+        claim(
+            "season_renewed",
+            Some(2),
+            Some("2020-03-01"),
+            "2020-03-01",
+            "trade_press",
+        ),
+        claim(
+            "canceled",
+            Some(2),
+            Some("2021-06-01"),
+            "2021-06-01",
+            "trade_press",
+        ),
+    ] {
+        ledger::add_claim(&mut s, c).unwrap();
+    }
+    let r = ledger::status(&s, "Rules Show", None).unwrap();
+    assert_eq!((r.status, r.next_season), (Status::Canceled, 3));
+}
+
+/// A snapshot's status word loses only to announcements of or after its date: a fan site's
+/// 2019 renewal does not overturn a 2025 catalogue that lists the show as canceled.
+#[test]
+fn an_older_announcement_does_not_outrank_a_newer_snapshot_word() {
+    let (_d, mut s) = rules_store();
+    let mut cancel = claim("canceled", Some(1), None, "2025-01-15", "dataset");
+    cancel.source.name = "a catalogue snapshot".into();
+    for c in [
+        claim(
+            "premiered",
+            Some(1),
+            Some("2019-01-10"),
+            "2019-01-10",
+            "platform",
+        ),
+        claim(
+            "season_renewed",
+            Some(2),
+            Some("2019-07-01"),
+            "2019-07-01",
+            "fan_site",
+        ),
+        cancel,
+    ] {
+        ledger::add_claim(&mut s, c).unwrap();
+    }
+    let r = ledger::status(&s, "Rules Show", None).unwrap();
+    assert_eq!(r.status, Status::Canceled, "{}", r.confidence_reason);
+    assert_eq!(
+        r.decided_on_precision,
+        Some(ledger::DatePrecision::ReportedBy)
+    );
+    // The same renewal dated after the snapshot wins.
+    ledger::add_claim(
+        &mut s,
+        claim(
+            "season_renewed",
+            Some(2),
+            Some("2025-03-01"),
+            "2025-03-01",
+            "fan_site",
+        ),
+    )
+    .unwrap();
+    let r = ledger::status(&s, "Rules Show", None).unwrap();
+    assert_eq!(r.status, Status::Renewed, "{}", r.confidence_reason);
+}

@@ -131,7 +131,8 @@ pub fn predict(
             prediction: None,
         });
     }
-    let p = greenlight_odds::predict(store, spelling, season, as_of)?;
+    // The season the ledger checked, so the decision and the odds are about the same one.
+    let p = greenlight_odds::predict(store, spelling, Some(asked), as_of)?;
     Ok(PredictView {
         decided: None,
         prediction: Some(p),
