@@ -14,18 +14,17 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 /// Thousands separators, the same as the web pages print.
 pub use greenlight_web::pages::num;
 
-/// A date with its precision, as every command prints one: " on D" when exact, " by D" for a
-/// bound, " (reported by D)" for an undated claim dated by its report.
+/// A date with its precision, as every command prints one (`DatePrecision::phrase`): " on D",
+/// " by D", " (reported by D)".
 pub fn dated(
     date: Option<chrono::NaiveDate>,
     precision: Option<greenlight_ledger::DatePrecision>,
 ) -> String {
     use greenlight_ledger::DatePrecision;
-    match (date, precision) {
+    match (date, precision.unwrap_or_default()) {
         (None, _) => String::new(),
-        (Some(d), None | Some(DatePrecision::Exact)) => format!(" on {d}"),
-        (Some(d), Some(DatePrecision::NoLaterThan)) => format!(" by {d}"),
-        (Some(d), Some(DatePrecision::ReportedBy)) => format!(" (reported by {d})"),
+        (Some(d), p @ DatePrecision::ReportedBy) => format!(" ({})", p.phrase(d)),
+        (Some(d), p) => format!(" {}", p.phrase(d)),
     }
 }
 

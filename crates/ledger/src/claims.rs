@@ -113,6 +113,15 @@ impl DatePrecision {
     pub fn is_exact(&self) -> bool {
         *self == DatePrecision::Exact
     }
+    /// The words a date is shown with, so no place shows it more precisely than known: "on D"
+    /// (exact), "by D" (a bound), "reported by D" (an undated claim dated by its report).
+    pub fn phrase(self, date: NaiveDate) -> String {
+        match self {
+            DatePrecision::Exact => format!("on {date}"),
+            DatePrecision::NoLaterThan => format!("by {date}"),
+            DatePrecision::ReportedBy => format!("reported by {date}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -1239,13 +1248,9 @@ impl Claim {
         };
         let on = |p: &Option<String>| p.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
         let who = self.person.clone().unwrap_or_default();
-        // "by" a bound, "on" an exact day: a date is never shown more precisely than known.
         let date = self
             .event_date
-            .map(|d| match self.date_precision {
-                DatePrecision::Exact => format!(" on {d}"),
-                DatePrecision::NoLaterThan | DatePrecision::ReportedBy => format!(" by {d}"),
-            })
+            .map(|d| format!(" {}", self.date_precision.phrase(d)))
             .unwrap_or_default();
         match &self.value {
             ClaimValue::SeriesOrdered {

@@ -10,10 +10,10 @@
 //! | a sighting of season N ≥ 2 in either | `season_renewed` (season N) | as the premiere, *no later than* | as the premiere |
 //! | a `Limited Series` label | `limited_series` | as the premiere, *no later than* | as the premiere |
 //! | a TMDB row `Returning Series` | nothing about a next season (it was ongoing at the snapshot) | | |
-//! | a TMDB row `Canceled` / `Ended`, N seasons | `canceled` after N / `ended`, final N | undated | the snapshot's as-of date |
-//! | a TMDB row `In Production` / `Planned` | `season_ordered` N+1 (N, at least 1, before its first air date) | undated | the snapshot's as-of date |
-//! | a TMDB row's first air date | `premiered` season 1 (exact) | the air date | the snapshot's as-of date |
-//! | a `Canceled`/`Ended` TMDB row's last air date | `premiered` season N (*no later than*) | the air date | the snapshot's as-of date |
+//! | a TMDB row `Canceled` / `Ended`, N seasons | `canceled` after N / `ended`, final N | undated | the snapshot's publication date (`MANIFEST.toml`) |
+//! | a TMDB row `In Production` / `Planned` | `season_ordered` N+1 (N, at least 1, before its first air date) | undated | the snapshot's publication date (`MANIFEST.toml`) |
+//! | a TMDB row's first air date | `premiered` season 1 (exact) | the air date | the snapshot's publication date (`MANIFEST.toml`) |
+//! | a `Canceled`/`Ended` TMDB row's last air date | `premiered` season N (*no later than*) | the air date | the snapshot's publication date (`MANIFEST.toml`) |
 //!
 //! TMDB counts a season once it is listed, which can be before it airs (its season count can
 //! include an announced, even final, season): that is why a `Returning Series` row says nothing

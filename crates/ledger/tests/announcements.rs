@@ -6,36 +6,23 @@
 //! is missing.
 
 use greenlight_ledger::{self as ledger, ClaimValue, LedgerError, Origin, Role, Status};
-use greenlight_store::{import::ImportOptions, SeriesForm, Store};
+use greenlight_store::{SeriesForm, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+mod common;
 
 fn announcements() -> PathBuf {
-    PathBuf::from(DATA).join("announcements/netflix-announcements.toml")
+    common::data_dir().join("announcements/netflix-announcements.toml")
 }
 
 /// Every data file, the starter catalog (as the CLI loads it on first use) and the
-/// announcements, imported once per test binary into a store under cargo's target tmp dir.
+/// announcements, imported once per test binary.
 fn store() -> Store {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     let path = PATH.get_or_init(|| {
-        let data = PathBuf::from(DATA);
-        assert!(
-            data.join("README.md").is_file() && announcements().is_file(),
-            "the real data is missing: expected it at {} (shared/data beside the checkout)",
-            data.display()
-        );
-        let dir = tempfile::Builder::new()
-            .prefix("ledger-announcements")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .unwrap()
-            .keep();
-        let path = dir.join("greenlight.db");
-        let mut s = Store::open(&path).unwrap();
-        s.import_paths(&[data], &ImportOptions::default()).unwrap();
+        let (path, mut s) = common::imported_store("ledger-announcements");
         ledger::prepare(&mut s).unwrap();
         let r = ledger::import_claims_file(&mut s, &announcements()).unwrap();
         assert_eq!(r.claims, 279, "the announcements file holds 279 claims");

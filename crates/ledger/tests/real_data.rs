@@ -6,11 +6,11 @@ use greenlight_ledger::{
     self as ledger, evidence, Claim, ClaimValue, ContradictionKind, Origin, RawClaim, Role,
     SourceKind, Status, ViewingOutcome,
 };
-use greenlight_store::{import::ImportOptions, Store};
+use greenlight_store::Store;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+mod common;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -41,44 +41,11 @@ fn seventy_million() -> Claim {
 }
 
 /// A store with every data file and the starter catalog, built once; each test opens its own
-/// connection. It lives in a temporary directory under cargo's target tmp dir (statics are never
-/// dropped, so earlier runs' directories are removed here instead).
+/// connection.
 fn store() -> Store {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     let path = PATH.get_or_init(|| {
-        let data = PathBuf::from(DATA);
-        assert!(
-            data.is_dir(),
-            "the real data is missing: expected it at {} (shared/data beside the checkout)",
-            data.display()
-        );
-        let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        if let Ok(entries) = std::fs::read_dir(&tmp) {
-            for e in entries.flatten() {
-                if e.file_name()
-                    .to_string_lossy()
-                    .starts_with("ledger-real-data")
-                {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
-            }
-        }
-        let dir = tempfile::Builder::new()
-            .prefix("ledger-real-data")
-            .tempdir_in(&tmp)
-            .unwrap()
-            .keep();
-        let path = dir.join("greenlight.db");
-        let mut s = Store::open(&path).unwrap();
-        // All of ../shared/data, as a user would import it.
-        assert!(
-            data.join("README.md").is_file(),
-            "the real data is missing: {}",
-            data.display()
-        );
-        let paths = vec![data.clone()];
-        let summary = s.import_paths(&paths, &ImportOptions::default()).unwrap();
-        assert!(summary.series > 1000, "{summary:?}");
+        let (path, mut s) = common::imported_store("ledger-real-data");
         ledger::load_starter(&mut s)
             .unwrap()
             .expect("starter loads into a fresh ledger");

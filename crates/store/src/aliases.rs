@@ -39,15 +39,8 @@ impl AliasFile {
     /// Reads an alias file, refusing it whole (with its line and column) if any line is bad.
     /// Never touches the store, so an import call reads every alias file before it writes.
     pub fn read(path: &Path) -> Result<AliasFile, StoreError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            StoreError::Invalid(format!(
-                "{}: not UTF-8 at byte {}",
-                path.display(),
-                e.valid_up_to()
-            ))
-        })?;
+        let text = crate::read_text(path)?;
+        let text = text.as_str();
         let mut rows = Vec::new();
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;

@@ -27,6 +27,19 @@ pub mod views;
 mod write;
 
 pub use error::StoreError;
+
+/// A small text input the store reads whole (alias files, manifests): its bytes, refused with
+/// the file's name and the byte where it stops being UTF-8.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, StoreError> {
+    let bytes = std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        StoreError::Invalid(format!(
+            "{}: not UTF-8 at byte {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
 pub use import::{ImportOutcome, ImportSummary};
 pub use query::*;
 pub use write::WriteTx;

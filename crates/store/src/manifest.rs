@@ -66,15 +66,8 @@ struct RawEntry {
 impl Manifest {
     /// Reads and checks the manifest at `path`.
     pub fn read(path: &Path) -> Result<Manifest, StoreError> {
-        let bytes =
-            std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            StoreError::Invalid(format!(
-                "{}: not UTF-8 at byte {}",
-                path.display(),
-                e.valid_up_to()
-            ))
-        })?;
+        let text = crate::read_text(path)?;
+        let text = text.as_str();
         Manifest::parse(text, path)
     }
 
