@@ -61,7 +61,7 @@ use chrono::NaiveDate;
 use greenlight_store::{ChartWeek, HoursReport};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -520,27 +520,24 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
                 .is_none_or(|n| n <= crate::claims::MAX_SEASON)
         })
         .collect();
-    let mut candidates: BTreeSet<u32> = BTreeSet::from([1]);
+    // The walk below asks every season from 1 up to one past the highest any fact names (so a
+    // season no claim names directly, season 3 when season 5 is renewed, is still asked); it
+    // always stops by then, since no fact supports that season. Bounded by `MAX_SEASON`.
     let mut max_premiered = 0;
+    let mut last_candidate = 1;
     for f in &relevant {
-        match effect(f) {
-            Some(Effect::Made(m)) => {
-                candidates.insert(m.max(1));
-                candidates.insert(m.max(1).saturating_add(1));
-            }
+        let past = match effect(f) {
+            Some(Effect::Made(m)) => m.saturating_add(1),
             Some(Effect::Premiered(m)) => {
-                candidates.insert(m.max(1));
                 max_premiered = max_premiered.max(m);
+                m.saturating_add(1)
             }
-            Some(Effect::NoneAfter(k)) => {
-                candidates.insert(k.saturating_add(1));
-            }
-            None => {}
-        }
+            Some(Effect::NoneAfter(k)) => k.saturating_add(1),
+            None => 1,
+        };
+        last_candidate = last_candidate.max(past);
     }
-    candidates.insert(max_premiered.saturating_add(1));
-    // Season numbers are bounded by the claims' own bound (`MAX_SEASON`), so this set is small.
-    candidates.retain(|s| *s <= crate::claims::MAX_SEASON + 1);
+    let last_candidate = last_candidate.min(crate::claims::MAX_SEASON + 1);
 
     let mut retired: HashSet<String> = HashSet::new();
     let mut contradictions = Vec::new();
@@ -549,10 +546,6 @@ pub fn derive(facts: &[Fact], today: NaiveDate) -> Derived {
     let mut upcoming: Vec<Upcoming> = Vec::new();
     let mut stop = Stop::Open(max_premiered.saturating_add(1));
 
-    // Every season from 1 up to the highest any fact names (plus one) is asked in turn, so a
-    // season no claim names directly (season 3 when season 5 is renewed) is still walked; the
-    // walk always stops by the last one, which no fact supports.
-    let last_candidate = candidates.last().copied().unwrap_or(1);
     for s in 1..=last_candidate {
         let pos: Vec<&Fact> = relevant
             .iter()
