@@ -78,6 +78,14 @@ impl Store {
         &self.path
     }
 
+    /// A consistent copy of the whole store in a new file (`VACUUM INTO`), taken while others
+    /// may be reading: for tests that write to a copy of a shared store, and for backups.
+    pub fn copy_to(&self, dest: &Path) -> Result<(), StoreError> {
+        self.conn
+            .execute("VACUUM INTO ?1", [dest.to_string_lossy().as_ref()])?;
+        Ok(())
+    }
+
     /// The raw connection, for crates that own tables of their own (the ledger).
     pub fn conn(&self) -> &Connection {
         &self.conn
