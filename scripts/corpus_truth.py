@@ -36,7 +36,9 @@ is read from `season_title` after dropping the native title after " // ": "X: Se
 
 VERDICT RULES (verified | contradicted | unverifiable):
   hours (window_hours): the chart weeks (Mon..Sun) wholly inside [from, to] and the weeks only
-    partly inside are listed. Tolerance = per-week rounding x number of weeks summed: 10,000 per
+    partly inside are listed (a partly-inside week in which the season did not chart counts as
+    outside the window: the seed's "August 21 to September 11" starts on the Sunday ending a week
+    before the premiere). Tolerance = per-week rounding x number of weeks summed: 10,000 per
     week up to the week ending 2023-06-11, 100,000 after. If every wholly-inside week has a row for
     the season and no partly-inside week has one: verified if |stated - sum| <= tolerance, else
     contradicted. Otherwise the sum is only a lower bound (contradicted if stated < sum - tol) and,
@@ -68,9 +70,9 @@ VERDICT RULES (verified | contradicted | unverifiable):
     reports' Release Date, TMDB first_air_date (season 1); verified if any equals the stated date
     at the stated precision, contradicted if there are some and none does. Without one, the first
     chart week bounds it: contradicted if the stated period starts after that week's Sunday.
-  An optional `date` on a decision claim (renewed/canceled/final_season) must also equal the
-    announcement's event_date at its precision (a no_later_than event date only bounds it: a
-    stated date before it contradicts... only at day precision; otherwise it is compared as is).
+  An optional `date` on a renewed/canceled claim must equal the event_date of one of the matching
+    announcements at the stated precision (sources disagree now and then: any one suffices; a
+    no_later_than event date is compared as if exact).
   season_count (stated = N seasons out): L = the most seasons seen out by the dateline (Top 10
     rows, report rows, JustWatch `seasons`, premieres/release dates in the past); N == L verified,
     N < L contradicted, N > L contradicted only if a final season / cancellation at L is known,
@@ -102,6 +104,7 @@ import argparse
 import csv
 import datetime as dt
 import glob
+import html
 import json
 import os
 import re
@@ -338,15 +341,16 @@ def judge(D, art, c):
         rows = D.rows(series, asof, season)
         byweek = {r["_week"]: r for r in rows}
         last = D.last_published_week(asof)
-        inside, partial, missing = [], [], []
+        inside, edge, missing = [], [], []
         w = lo + dt.timedelta(days=(6 - lo.weekday()) % 7)  # the Sunday ending the week holding lo
         while w - dt.timedelta(days=6) <= hi:
             mon = w - dt.timedelta(days=6)
             if mon >= lo and w <= hi:
                 (inside if w in byweek else missing).append(w)
             else:
-                partial.append(w)
+                edge.append(w)
             w += dt.timedelta(days=7)
+        partial = [w for w in edge if w in byweek]  # an uncharted edge week counts as outside
         total = sum(int(byweek[w]["weekly_hours_viewed"]) for w in inside)
         tol = tol_for(inside)
         truth = {"hours": total, "tolerance": tol,
@@ -354,7 +358,7 @@ def judge(D, art, c):
                             "hours": int(byweek[w]["weekly_hours_viewed"])} for w in inside],
                  "partly_inside": [{"week": w.isoformat(), "charted": w in byweek,
                                     "hours": int(byweek[w]["weekly_hours_viewed"]) if w in byweek else None}
-                                   for w in partial],
+                                   for w in edge],
                  "weeks_not_charted": [w.isoformat() for w in missing]}
         src = [row_src(byweek[w]) for w in inside + partial if w in byweek]
         unpublished = last is None or hi > last or lo < CHART_START
@@ -646,6 +650,16 @@ def conflicts(a, b):
     return False
 
 
+def article_text(path):
+    """The article's text for span matching: for HTML the tags dropped and entities decoded; then
+    every run of whitespace is one space (a span is verbatim up to line wrapping)."""
+    raw = open(path, encoding="utf-8").read()
+    if path.endswith(".html"):
+        raw = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", raw)
+        raw = html.unescape(re.sub(r"<[^>]+>", " ", raw))
+    return " ".join(raw.split())
+
+
 def load_corpus(cdir):
     arts = []
     for kf in sorted(glob.glob(os.path.join(cdir, "*.key.toml"))):
@@ -653,8 +667,7 @@ def load_corpus(cdir):
         a = key["article"]
         a["published"] = d(a["published"])
         path = os.path.join(cdir, a["file"])
-        text = open(path, encoding="utf-8").read()
-        arts.append((kf, key, text))
+        arts.append((kf, key, article_text(path)))
     return arts
 
 
@@ -680,7 +693,7 @@ def main():
             if c["kind"] not in KINDS:
                 problems.append(f"{name} claim #{i + 1}: unknown kind {c['kind']!r}")
                 continue
-            if c["span"] not in text:
+            if " ".join(c["span"].split()) not in text:
                 problems.append(f"{name} claim #{i + 1} [{c['kind']}]: span not found verbatim: {c['span']!r}")
             j = judge(D, art, c)
             if j["verdict"] != c["expect"]:
@@ -697,7 +710,7 @@ def main():
                 problems.append(f"{name}: contradiction span is not a claim span: {con['spans']}")
             elif not conflicts(a, b):
                 problems.append(f"{name}: contradiction spans do not conflict by the script's rules: {con['spans']}")
-        words = len(re.sub(r"<[^>]+>", " ", text).split())
+        words = len(text.split())
         out.append({"file": art["file"], "title": art["title"], "outlet": art["outlet"], "url": art["url"],
                     "published": art["published"].isoformat(), "series": art["series"], "words": words,
                     "claims": res, "contradiction": cons})
