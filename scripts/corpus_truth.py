@@ -26,7 +26,9 @@ POINT IN TIME (MANIFEST.toml's `published`):
     2025H1 2025-09-30 (MANIFEST). Half-years with no report (anything before 2023H1) are unverifiable.
   * JustWatch titles/credits: 2022-12-31 (at_latest). TMDB tv-status: 2024-04-01 (at_earliest).
   * Announcements: each claim's own `published`.
-  Data not yet published at the dateline is treated as absent.
+  Data not yet published at the dateline is treated as absent. These dates are read from
+  MANIFEST.toml. A verdict resting on an `at_earliest` file (TMDB) carries a `caveats` entry: the
+  snapshot may have become public after the dateline.
 
 MATCHING: a series is matched by its title as the data spells it (case/accents folded); a season
 is read from `season_title` after dropping the native title after " // ": "X: Season N", "X: Part N"
@@ -48,8 +50,9 @@ VERDICT RULES (verified | contradicted | unverifiable):
   top10_weeks / peak_rank: rows of the season published by the dateline (any category, the
     series' own list, e.g. "TV (Non-English)"): weeks = their count, peak = best rank; equal ->
     verified, else contradicted. Unverifiable when the season has no row yet, or it charted in the
-    chart's first week (2021-07-04) or premiered before 2021-06-28 (its earlier weeks were never
-    charted).
+    chart's first week (2021-07-04): it was already out, and its earlier weeks were never charted.
+    (A season released before the chart that first charts later is counted from the chart's
+    start, as Netflix's own cumulative_weeks_in_top_10 does.)
   engagement_hours / engagement_views: the season's row in that half-year's report, if published
     by the dateline; verified within 100,000 (the reports' rounding), else contradicted. 2023H1 has
     no views (unverifiable); no report for the half, or no row, is unverifiable.
@@ -120,15 +123,17 @@ CHART_START = dt.date(2021, 6, 28)  # Monday of the first chart week (ending 202
 FIRST_WEEK = dt.date(2021, 7, 4)
 ROUNDING_SWITCH = dt.date(2023, 6, 11)
 SNAPSHOT_2022 = dt.date(2022, 11, 9)
-JUSTWATCH_PUBLISHED = dt.date(2022, 12, 31)
-TMDB_PUBLISHED = dt.date(2024, 4, 1)
-REPORTS = {  # half -> (file, published, has_views)
-    "2023H1": ("What_We_Watched_A_Netflix_Engagement_Report_2023Jan-Jun.xlsx", dt.date(2023, 12, 12)),
-    "2023H2": ("What_We_Watched_A_Netflix_Engagement_Report_2023Jul-Dec.xlsx", dt.date(2024, 5, 23)),
-    "2024H1": ("What_We_Watched_A_Netflix_Engagement_Report_2024Jan-Jun.xlsx", dt.date(2024, 9, 30)),
-    "2024H2": ("What_We_Watched_A_Netflix_Engagement_Report_2024Jul-Dec.xlsx", dt.date(2025, 3, 31)),
-    "2025H1": ("What_We_Watched_A_Netflix_Engagement_Report_2025Jan-Jun.xlsx", dt.date(2025, 9, 30)),
+# Filled from MANIFEST.toml by Data(): the date each file may first be used, and its precision.
+JUSTWATCH_PUBLISHED = None
+TMDB_PUBLISHED = None
+REPORTS = {  # half -> [file, published]
+    "2023H1": ["What_We_Watched_A_Netflix_Engagement_Report_2023Jan-Jun.xlsx", None],
+    "2023H2": ["What_We_Watched_A_Netflix_Engagement_Report_2023Jul-Dec.xlsx", None],
+    "2024H1": ["What_We_Watched_A_Netflix_Engagement_Report_2024Jan-Jun.xlsx", None],
+    "2024H2": ["What_We_Watched_A_Netflix_Engagement_Report_2024Jul-Dec.xlsx", None],
+    "2025H1": ["What_We_Watched_A_Netflix_Engagement_Report_2025Jan-Jun.xlsx", None],
 }
+PRECISION = {}
 KINDS = ["renewed", "canceled", "final_season", "limited_series", "release_date", "premiered",
          "window_hours", "top10_weeks", "peak_rank", "engagement_hours", "engagement_views",
          "season_count", "episode_count", "cast", "director", "creator", "source_material",
@@ -136,6 +141,10 @@ KINDS = ["renewed", "canceled", "final_season", "limited_series", "release_date"
 VIEWING = ["window_hours", "top10_weeks", "peak_rank", "engagement_hours", "engagement_views"]
 DECISIONS = ["renewed", "canceled", "final_season", "limited_series"]
 VERDICTS = ["verified", "contradicted", "unverifiable"]
+REQUIRED = {"window_hours": ["from", "to"], "engagement_hours": ["season", "half"],
+            "engagement_views": ["season", "half"], "top10_weeks": [], "peak_rank": [],
+            "cast": ["person"], "renewed": ["season"], "canceled": ["season"], "final_season": ["season"],
+            "release_date": ["season"], "premiered": ["season"]}
 NOT_COVERED = {"episode_count", "creator", "source_material", "rotten_tomatoes", "metacritic"}
 
 
@@ -187,6 +196,16 @@ class Data:
     def __init__(self, root):
         self.root = root
         self.manifest = tomllib.load(open(os.path.join(root, "MANIFEST.toml"), "rb"))
+        global JUSTWATCH_PUBLISHED, TMDB_PUBLISHED
+        dated = {}
+        for f in self.manifest["file"]:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(f["published"])):
+                dated[f["path"]] = d(f["published"])
+                PRECISION[f["path"]] = f["precision"]
+        JUSTWATCH_PUBLISHED = max(dated["justwatch/titles.csv"], dated["justwatch/credits.csv"])
+        TMDB_PUBLISHED = dated["tmdb/tv-status.csv"]
+        for half, entry in REPORTS.items():
+            entry[1] = dated["netflix-engagement/" + entry[0]]
         self.top10 = {"current": self._top10("netflix-top10/all-weeks-global.tsv"),
                       "2022-11-09": self._top10("netflix-top10/all-weeks-global.2022-11-09.tsv")}
         ann = tomllib.load(open(os.path.join(root, "announcements/netflix-announcements.toml"), "rb"))
@@ -650,6 +669,10 @@ def conflicts(a, b):
     return False
 
 
+def REPORTS_OR(path):
+    return TMDB_PUBLISHED if path == "tmdb/tv-status.csv" else "its MANIFEST date"
+
+
 def article_text(path):
     """The article's text for span matching: for HTML the tags dropped and entities decoded; then
     every run of whitespace is one space (a span is verbatim up to line wrapping)."""
@@ -693,9 +716,19 @@ def main():
             if c["kind"] not in KINDS:
                 problems.append(f"{name} claim #{i + 1}: unknown kind {c['kind']!r}")
                 continue
+            need = ["span", "kind", "series", "stated", "expect"] + REQUIRED.get(c["kind"], [])
+            missing = [f for f in need if f not in c]
+            if missing or c["expect"] not in VERDICTS:
+                problems.append(f"{name} claim #{i + 1} [{c['kind']}]: missing {missing} or bad expect")
+                continue
             if " ".join(c["span"].split()) not in text:
                 problems.append(f"{name} claim #{i + 1} [{c['kind']}]: span not found verbatim: {c['span']!r}")
             j = judge(D, art, c)
+            used = json.dumps(j["source"], default=str)
+            caveats = [f"{f} is dated at_earliest {REPORTS_OR(f)}: it may not yet have been public at the dateline"
+                       for f, prec in PRECISION.items() if prec == "at_earliest" and f'"{f}"' in used]
+            if caveats:
+                j["caveats"] = caveats
             if j["verdict"] != c["expect"]:
                 problems.append(f"{name} claim #{i + 1} [{c['kind']}] {c['span']!r}: expect {c['expect']}, "
                                 f"computed {j['verdict']} ({j['rule']}; truth {json.dumps(j['truth'], ensure_ascii=False, default=str)})")
