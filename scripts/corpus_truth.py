@@ -98,9 +98,8 @@ LIMITS (what it cannot judge; all such claims are `unverifiable` by construction
   announcement are not claim kinds at all: the keys list them as unverifiable claims of the kind
   they most resemble only when they look like one. Announcements are not exhaustive: a missing
   renewal is "unverifiable", never "contradicted". A no_later_than announcement date is compared
-  as a date. The contradiction check only knows these conflicts: same kind and season with
-  different stated values; canceled/final at S vs renewed/season_count/final > S; limited vs a
-  season >= 2.
+  as a date. The contradiction check knows only the conflicts listed in conflicts(); --check
+  requires every article's keyed claims to hold exactly one such pair, the declared one.
 """
 
 import argparse
@@ -645,26 +644,39 @@ def judge(D, art, c):
     raise SystemExit(f"unknown kind {kind!r}")
 
 
-SEASONAL = {"renewed", "canceled", "final_season", "season_count"}
+SINGLE_VALUED = {"canceled", "final_season", "limited_series", "release_date", "premiered", "window_hours",
+                 "top10_weeks", "peak_rank", "engagement_hours", "engagement_views", "season_count",
+                 "episode_count", "cast", "rotten_tomatoes", "metacritic"}
 
 
 def conflicts(a, b):
-    """Whether two key claims cannot both hold (the kinds of conflict this script knows)."""
+    """Whether two key claims cannot both hold. The conflicts this script knows:
+    - the same single-valued fact (kind, series, season, person, half, window, category) stated
+      with two values (dates: neither a prefix of the other, so "2022-11" and "2022-11-23" agree);
+    - canceled after S or final season S vs renewed for N > S, or season_count N > S;
+    - canceled after S vs final season F != S;
+    - limited series vs renewed for N >= 2 or season_count >= 2.
+    Several directors, creators, platforms or renewals can all hold, so they never conflict."""
     if a["series"] != b["series"]:
         return False
-    if a["kind"] == b["kind"] and a.get("season") == b.get("season") and a.get("person") == b.get("person") \
-            and a.get("half") == b.get("half") and (a.get("from"), a.get("to")) == (b.get("from"), b.get("to")):
-        return a.get("stated") != b.get("stated")
+    same = lambda f: a.get(f) == b.get(f)
+    if a["kind"] == b["kind"] and a["kind"] in SINGLE_VALUED and all(
+            same(f) for f in ("season", "person", "half", "from", "to", "category")):
+        x, y = a.get("stated"), b.get("stated")
+        if a["kind"] in ("release_date", "premiered"):
+            return not (str(x).startswith(str(y)) or str(y).startswith(str(x)))
+        if a["kind"] == "cast":
+            return fold(x) != fold(y)
+        return x != y
     for x, y in ((a, b), (b, a)):
         if x["kind"] in ("canceled", "final_season"):
             s = int(x["stated"])
-            if y["kind"] in ("renewed", "season_count", "final_season") and int(y["stated"]) > s:
+            if y["kind"] in ("renewed", "season_count") and int(y["stated"]) > s:
                 return True
-        if x["kind"] == "limited_series" and y["kind"] in ("renewed", "season_count") and int(y["stated"]) >= 2:
-            return True
-        if x["kind"] in ("canceled", "final_season", "renewed") and y["kind"] in ("canceled", "final_season", "renewed") \
-                and x["kind"] != y["kind"] and int(x["stated"]) != int(y["stated"]) \
-                and not (x["kind"] == "renewed" and int(x["stated"]) <= int(y["stated"])):
+            if x["kind"] == "canceled" and y["kind"] == "final_season" and int(y["stated"]) != s:
+                return True
+        if x["kind"] == "limited_series" and x.get("stated") is True \
+                and y["kind"] in ("renewed", "season_count") and int(y["stated"]) >= 2:
             return True
     return False
 
@@ -686,7 +698,10 @@ def article_text(path):
 def load_corpus(cdir):
     arts = []
     for kf in sorted(glob.glob(os.path.join(cdir, "*.key.toml"))):
-        key = tomllib.load(open(kf, "rb"))
+        try:
+            key = tomllib.load(open(kf, "rb"))
+        except tomllib.TOMLDecodeError as e:
+            sys.exit(f"{kf}: {e}")
         a = key["article"]
         a["published"] = d(a["published"])
         path = os.path.join(cdir, a["file"])
@@ -743,6 +758,12 @@ def main():
                 problems.append(f"{name}: contradiction span is not a claim span: {con['spans']}")
             elif not conflicts(a, b):
                 problems.append(f"{name}: contradiction spans do not conflict by the script's rules: {con['spans']}")
+        claims = key.get("claim", [])
+        pairs = [(a["span"], b["span"]) for i, a in enumerate(claims) for b in claims[i + 1:] if conflicts(a, b)]
+        declared = {frozenset(con["spans"]) for con in cons}
+        for x, y in pairs:
+            if frozenset((x, y)) not in declared:
+                problems.append(f"{name}: undeclared conflict between {x!r} and {y!r} (want exactly one)")
         words = len(text.split())
         out.append({"file": art["file"], "title": art["title"], "outlet": art["outlet"], "url": art["url"],
                     "published": art["published"].isoformat(), "series": art["series"], "words": words,
