@@ -2,8 +2,10 @@
 """The truth for the "read and check" test corpus (issue 12), computed from ../shared/data.
 
     python3 scripts/corpus_truth.py            # one JSON document: every key claim's truth
-    python3 scripts/corpus_truth.py --check    # exit 1 listing every mismatch (expect != verdict,
-                                               # a span not verbatim in its article, a bad contradiction)
+    python3 scripts/corpus_truth.py --check    # exit 1 listing every mismatch: expect != verdict, a
+                                               # span not verbatim in its article, a missing key field,
+                                               # not exactly one conflicting pair (the declared one),
+                                               # 300-900 words, and the issue's coverage rules
     python3 scripts/corpus_truth.py --stats    # the kind x verdict table of the corpus README
     --data DIR (default: ../shared/data beside the checkout, else /work/shared/data)
     --corpus DIR (default: crates/news/tests/corpus)
@@ -49,15 +51,16 @@ VERDICT RULES (verified | contradicted | unverifiable):
     part before the chart began (2021-06-28), is unverifiable unless already contradicted.
   top10_weeks / peak_rank: rows of the season published by the dateline (any category, the
     series' own list, e.g. "TV (Non-English)"): weeks = their count, peak = best rank; equal ->
-    verified, else contradicted. Unverifiable when the season has no row yet, or it charted in the
+    verified, else contradicted (a key's optional `category` restricts the rows to that list).
+    Unverifiable when the season has no row yet, or it charted in the
     chart's first week (2021-07-04): it was already out, and its earlier weeks were never charted.
     (A season released before the chart that first charts later is counted from the chart's
     start, as Netflix's own cumulative_weeks_in_top_10 does.)
   engagement_hours / engagement_views: the season's row in that half-year's report, if published
     by the dateline; verified within 100,000 (the reports' rounding), else contradicted. 2023H1 has
     no views (unverifiable); no report for the half, or no row, is unverifiable.
-  renewed (stated = the new season N): verified by a `season_renewed` claim for season >= N, or a
-    Top 10 row / engagement row of season >= N (it was made); contradicted by a `canceled` or
+  renewed (stated = the new season N): verified by a `season_renewed` claim for season >= N, or
+    (when the article gives no date) a Top 10 row of season >= N (it was made); contradicted by a `canceled` or
     `ended` claim for a season < N (or TMDB `Canceled` with fewer seasons); else unverifiable.
   canceled (stated = season S it was canceled after): verified by a `canceled` claim for S, else by
     TMDB `Canceled` with S seasons (TMDB `Ended` is NOT a cancellation: it also means planned
@@ -94,9 +97,8 @@ VERDICT RULES (verified | contradicted | unverifiable):
 LIMITS (what it cannot judge; all such claims are `unverifiable` by construction):
   episode_count, creator, source_material, rotten_tomatoes, metacritic: no file covers them (no
   episode counts, no crew but JustWatch directors, no book credits, no review scores). Budgets,
-  filming dates, country ranks other than the 2021-07..2022-02 country file, or plans without an
-  announcement are not claim kinds at all: the keys list them as unverifiable claims of the kind
-  they most resemble only when they look like one. Announcements are not exhaustive: a missing
+  filming dates and places, per-country ranks and chart "firsts" are not claim kinds at all: the
+  articles carry them as padding and the keys leave them out. Announcements are not exhaustive: a missing
   renewal is "unverifiable", never "contradicted". A no_later_than announcement date is compared
   as a date. The contradiction check knows only the conflicts listed in conflicts(); --check
   requires every article's keyed claims to hold exactly one such pair, the declared one.
