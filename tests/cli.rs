@@ -36,6 +36,15 @@ fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Held by the tests that compute odds (a prediction and a whole backtest per status that
+/// awaits a decision), so they do not run at once: on two cores, two of them together slowed
+/// the served status route past the web's request timeout (408).
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A failed test poisons the lock; the next one may still run.
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A store with all of `../shared/data` imported through the CLI, once per test binary.
 fn imported() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
@@ -330,6 +339,7 @@ fn a_bad_claim_is_refused_and_changes_nothing() {
 
 #[test]
 fn awaiting_decision_status_carries_odds_and_the_backtest() {
+    let _heavy = heavy();
     let v = json(
         imported(),
         &["status", "Partner Track", "--as-of", "2022-10-15", "--json"],
@@ -410,6 +420,7 @@ fn serve(db: &Path) -> Served {
 /// exactly the API's body for the same arguments (parsed, so whitespace aside, byte for byte).
 #[test]
 fn cli_json_equals_the_api_body() {
+    let _heavy = heavy();
     let db = imported();
     let server = serve(db);
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -1001,6 +1012,7 @@ fn text(db: &Path, args: &[&str]) -> String {
 /// says what the command's `--json` says (checked against that JSON, not against constants).
 #[test]
 fn every_read_command_prints_text_not_json() {
+    let _heavy = heavy();
     let db = imported();
     // (arguments, what the text must mention given the same command's --json)
     type Check = fn(&str, &Value);
