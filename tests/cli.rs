@@ -36,6 +36,15 @@ fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Held by the tests that compute odds (a prediction and a whole backtest per status that
+/// awaits a decision), so they do not run at once: on two cores, two of them together slowed
+/// the served status route past the web's request timeout (408).
+fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A failed test poisons the lock; the next one may still run.
+    HEAVY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A store with all of `../shared/data` imported through the CLI, once per test binary.
 fn imported() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
@@ -313,7 +322,7 @@ fn a_bad_claim_is_refused_and_changes_nothing() {
         ][..],
         &[
             "--kind",
-            "renewed",
+            "season_renewed",
             "--season",
             "2",
             "--series",
@@ -330,6 +339,7 @@ fn a_bad_claim_is_refused_and_changes_nothing() {
 
 #[test]
 fn awaiting_decision_status_carries_odds_and_the_backtest() {
+    let _heavy = heavy();
     let v = json(
         imported(),
         &["status", "Partner Track", "--as-of", "2022-10-15", "--json"],
@@ -410,6 +420,7 @@ fn serve(db: &Path) -> Served {
 /// exactly the API's body for the same arguments (parsed, so whitespace aside, byte for byte).
 #[test]
 fn cli_json_equals_the_api_body() {
+    let _heavy = heavy();
     let db = imported();
     let server = serve(db);
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -455,6 +466,40 @@ fn cli_json_equals_the_api_body() {
             ],
             "/api/v1/series/partner-track/hours?season=1&from=2022-08-21&to=2022-09-11",
         ),
+        // Every other CLI read command with a GET route (crates/web/src/lib.rs): search, series
+        // (`show`), and more of each of the above; `chart` has no CLI command.
+        (
+            &["search", "squid game", "--limit", "5"],
+            "/api/v1/search?q=squid%20game&limit=5",
+        ),
+        (
+            &["search", "partner", "--limit", "20"],
+            "/api/v1/search?q=partner",
+        ),
+        (&["show", "Partner Track"], "/api/v1/series/partner-track"),
+        (&["show", "Squid Game"], "/api/v1/series/Squid%20Game"),
+        (
+            &["hours", "Partner Track"],
+            "/api/v1/series/partner-track/hours",
+        ),
+        (
+            &["hours", "Stranger Things", "--season", "4"],
+            "/api/v1/series/stranger-things/hours?season=4",
+        ),
+        (
+            &["timeline", "Partner Track"],
+            "/api/v1/series/partner-track/timeline",
+        ),
+        (
+            &["cast", "Stranger Things"],
+            "/api/v1/series/stranger-things/cast",
+        ),
+        (&["cast", "wednesday"], "/api/v1/series/wednesday/cast"),
+        (
+            &["reception", "Stranger Things"],
+            "/api/v1/series/stranger-things/reception",
+        ),
+        (&["status", "Wednesday"], "/api/v1/series/wednesday/status"),
     ];
     for (args, route) in cases {
         let mut a: Vec<&str> = args.to_vec();
@@ -944,4 +989,401 @@ fn famous_series_status_text_names_a_clickable_source() {
             "{name}: JSON in text mode"
         );
     }
+}
+
+/// `true` when `out` would pass for JSON: it parses as JSON, or it opens like a JSON document.
+fn looks_like_json(out: &str) -> bool {
+    let t = out.trim_start();
+    t.starts_with('{') || t.starts_with('[') || serde_json::from_str::<Value>(out).is_ok()
+}
+
+/// Text output of a command that must succeed.
+fn text(db: &Path, args: &[&str]) -> String {
+    let out = greenlight(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Issue 11: every read command prints text for people in text mode, never JSON, and the text
+/// says what the command's `--json` says (checked against that JSON, not against constants).
+#[test]
+fn every_read_command_prints_text_not_json() {
+    let _heavy = heavy();
+    let db = imported();
+    // (arguments, what the text must mention given the same command's --json)
+    type Check = fn(&str, &Value);
+    let cases: &[(&[&str], Check)] = &[
+        (&["search", "squid game"], |t, j| {
+            for h in j.as_array().unwrap() {
+                assert!(t.contains(h["series"]["slug"].as_str().unwrap()), "{h}");
+            }
+        }),
+        (&["show", "Partner Track"], |t, j| {
+            assert!(t.contains(j["series"]["title"].as_str().unwrap()));
+            for s in j["seasons"].as_array().unwrap() {
+                for e in s["engagement"].as_array().unwrap() {
+                    assert!(t.contains(e["report"].as_str().unwrap()), "{e}");
+                }
+            }
+        }),
+        (
+            &[
+                "hours",
+                "Partner Track",
+                "--season",
+                "1",
+                "--from",
+                "2022-08-21",
+                "--to",
+                "2022-09-11",
+            ],
+            |t, j| {
+                assert!(t.contains(&num(&j["hours"])), "{t}");
+                for w in j["weeks"].as_array().unwrap() {
+                    assert!(t.contains(w["week_end"].as_str().unwrap()));
+                }
+            },
+        ),
+        (&["stats"], |t, j| {
+            for d in j["datasets"].as_array().unwrap() {
+                assert!(t.contains(d["dataset"].as_str().unwrap()), "{d}");
+            }
+        }),
+        (&["unresolved"], |t, j| {
+            assert!(
+                t.contains(&format!(
+                    "{} of {} distinct spellings",
+                    j["unresolved"], j["distinct_titles"]
+                )),
+                "{t}"
+            );
+        }),
+        (
+            &["status", "Partner Track", "--as-of", "2022-10-15"],
+            |t, j| {
+                assert!(t.starts_with("Partner Track: awaiting_decision"), "{t}");
+                let p = (j["odds"]["probability"].as_f64().unwrap() * 100.0).round();
+                assert!(t.contains(&format!("odds of renewal: {p}%")), "{t}");
+            },
+        ),
+        (
+            &[
+                "predict",
+                "Partner Track",
+                "--season",
+                "1",
+                "--as-of",
+                "2022-10-15",
+            ],
+            |t, j| {
+                let p = (j["probability"].as_f64().unwrap() * 100.0).round();
+                assert!(
+                    t.contains(&format!(
+                        "Partner Track season 1 as of 2022-10-15: {p}% chance"
+                    )),
+                    "{t}"
+                );
+                for f in j["factors"].as_array().unwrap() {
+                    assert!(t.contains(f["description"].as_str().unwrap()), "{f}");
+                }
+            },
+        ),
+        (&["predict", "Partner Track", "--season", "1"], |t, j| {
+            assert_eq!(j["decided"]["decision"], "canceled");
+            assert!(t.contains("season 2: canceled"), "{t}");
+        }),
+        (&["metrics", "Partner Track", "--season", "1"], |t, j| {
+            assert!(t.starts_with("Partner Track season 1 as of"), "{t}");
+            for w in j["windows"].as_array().unwrap() {
+                assert!(t.contains(&format!("first {} days", w["days"])), "{w}");
+            }
+            for e in j["engagement"].as_array().unwrap() {
+                assert!(
+                    t.contains(&format!(
+                        "engagement {}: {} hours",
+                        e["report"].as_str().unwrap(),
+                        num(&e["hours"])
+                    )),
+                    "{e}"
+                );
+            }
+        }),
+        (&["labels"], |t, j| {
+            for (rule, _) in j["by_rule"].as_object().unwrap() {
+                assert!(t.contains(&rule.replace('_', " ")), "{rule}");
+            }
+        }),
+        (&["timeline", "1899"], |t, j| {
+            for e in j["entries"].as_array().unwrap() {
+                assert!(t.contains(e["summary"].as_str().unwrap()), "{e}");
+            }
+        }),
+        (&["cast", "Stranger Things"], |t, j| {
+            assert!(!t.contains("[\""), "a list printed as JSON: {t}");
+            for c in j["cast"].as_array().unwrap() {
+                let person = c["person"].as_str().unwrap();
+                match c["characters"].as_array().unwrap().as_slice() {
+                    [] => assert!(t.contains(person)),
+                    [one] => assert!(
+                        t.contains(&format!("{person} as {}", one.as_str().unwrap())),
+                        "{c}"
+                    ),
+                    [first, ..] => assert!(
+                        t.contains(&format!("{person} as {}", first.as_str().unwrap())),
+                        "{c}"
+                    ),
+                }
+            }
+            for c in j["crew"].as_array().unwrap() {
+                assert!(t.contains(c["person"].as_str().unwrap()), "{c}");
+            }
+        }),
+        (&["cast", "Partner Track"], |t, _| {
+            assert!(t.contains("Arden Cho as Ingrid Yun"), "{t}");
+        }),
+        (&["reception", "Partner Track"], |t, j| {
+            for e in j["entries"].as_array().unwrap() {
+                if let Some(rt) = e["rotten_tomatoes"].as_object() {
+                    assert!(
+                        t.contains(&format!(
+                            "Rotten Tomatoes: {}% of {} reviews",
+                            rt["percent"], rt["reviews"]
+                        )),
+                        "{t}"
+                    );
+                }
+                if let Some(mc) = e["metacritic"].as_object() {
+                    assert!(
+                        t.contains(&format!(
+                            "Metacritic: {} from {} critics",
+                            mc["score"], mc["critics"]
+                        )),
+                        "{t}"
+                    );
+                }
+            }
+        }),
+        (&["reception", "Stranger Things"], |t, j| {
+            for e in j["entries"].as_array().unwrap() {
+                for a in e["audience"].as_array().unwrap() {
+                    assert!(
+                        t.contains(&format!(
+                            "{} audience: {}/",
+                            a["site"].as_str().unwrap(),
+                            a["score"].as_f64().unwrap()
+                        )),
+                        "{t}"
+                    );
+                }
+            }
+        }),
+        (&["token", "list"], |t, _| {
+            assert!(t.contains("no tokens") || t.contains('#'), "{t}")
+        }),
+    ];
+    for (args, check) in cases {
+        let t = text(db, args);
+        assert!(
+            !looks_like_json(&t),
+            "{args:?} printed JSON in text mode:\n{t}"
+        );
+        assert!(!t.trim().is_empty(), "{args:?} printed nothing");
+        let mut a = args.to_vec();
+        a.push("--json");
+        check(&t, &json(db, &a));
+    }
+    // The backtest is slow: its text alone, checked for each part of the report.
+    let t = text(db, &["backtest"]);
+    assert!(!looks_like_json(&t), "backtest printed JSON:\n{t}");
+    for part in [
+        "split:",
+        "test scores",
+        "candidates",
+        "calibration",
+        "worst misses",
+    ] {
+        assert!(t.contains(part), "backtest text lacks {part:?}:\n{t}");
+    }
+}
+
+/// `1234567` as the text prints a count: `1,234,567`.
+fn num(v: &Value) -> String {
+    let n = v.as_f64().unwrap().round() as i64;
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The writes print text too: an import of a claims file and `claim add`, on a fresh store of
+/// their own (a declared series, so no data is needed).
+#[test]
+fn writes_print_text_not_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let claims = write(
+        dir.path(),
+        "claims.toml",
+        b"[[series]]\ntitle = \"A Show Nobody Has Data For\"\n\n[defaults]\nentered_by = \"test\"\nsource = { name = \"x\", kind = \"fan_site\" }\npublished = 2023-01-15\n\n\
+[[claims]]\nkind = \"canceled\"\nseries = \"A Show Nobody Has Data For\"\nseason = 1\n",
+    );
+    let t = text(&db, &["import", claims.to_str().unwrap()]);
+    assert!(!looks_like_json(&t), "{t}");
+    assert!(
+        t.contains("(1 added, 0 already present; 1 series declared)"),
+        "{t}"
+    );
+    let add = [
+        "claim",
+        "add",
+        "--kind",
+        "season_renewed",
+        "--series",
+        "A Show Nobody Has Data For",
+        "--season",
+        "2",
+        "--published",
+        "2023-01-10",
+        "--source-name",
+        "t",
+        "--source-kind",
+        "fan_site",
+    ];
+    let t = text(&db, &add);
+    assert!(!looks_like_json(&t), "{t}");
+    assert!(
+        t.starts_with("added to a-show-nobody-has-data-for: "),
+        "{t}"
+    );
+    // The same claim again is already there, and says so.
+    assert!(text(&db, &add).starts_with("already in a-show-nobody-has-data-for: "));
+}
+
+/// `cast wednesday` printed nothing and exited 0. The data has no cast for it: no cast claim
+/// anywhere, and JustWatch's 2022 catalogue (collected before its November 2022 premiere) does
+/// not list it. Both the text and the JSON now say so; a series with credits says nothing of
+/// the kind.
+#[test]
+fn cast_of_wednesday_says_none_is_known() {
+    let titles = std::fs::read_to_string(data_dir().join("justwatch/titles.csv")).unwrap();
+    assert!(
+        !titles.lines().any(|l| l
+            .split(',')
+            .nth(1)
+            .is_some_and(|t| t.eq_ignore_ascii_case("wednesday"))),
+        "JustWatch lists Wednesday after all: its cast should be found"
+    );
+    let t = text(imported(), &["cast", "wednesday"]);
+    assert!(
+        t.starts_with("Wednesday: no cast or crew known") && t.contains("JustWatch"),
+        "{t}"
+    );
+    let j = json(imported(), &["cast", "wednesday", "--json"]);
+    assert_eq!(j["series"]["slug"], "wednesday");
+    assert_eq!(j["cast"], serde_json::json!([]));
+    assert_eq!(j["crew"], serde_json::json!([]));
+    let why = j["none_known"].as_str().expect("none_known");
+    assert!(why.contains("does not list Wednesday"), "{why}");
+    assert!(t.contains(why), "the text gives the JSON's reason: {t}");
+    let st = json(imported(), &["cast", "Stranger Things", "--json"]);
+    assert!(st.get("none_known").is_none(), "{st}");
+    assert!(!st["cast"].as_array().unwrap().is_empty());
+}
+
+/// Flags are typed at parse time: a bad date, season, limit, format or claim kind is a usage
+/// error (exit 2) naming the flag, before the store is opened (so not even created).
+#[test]
+fn bad_flag_values_are_refused_at_parse_time_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("never-created.db");
+    for (args, flag) in [
+        (
+            &["status", "Partner Track", "--as-of", "2022-10-32"][..],
+            "--as-of",
+        ),
+        (
+            &["status", "Partner Track", "--as-of", "yesterday"][..],
+            "--as-of",
+        ),
+        (
+            &["hours", "Partner Track", "--from", "2022-8-1"][..],
+            "--from",
+        ),
+        (
+            &["hours", "Partner Track", "--to", "2022-02-30"][..],
+            "--to",
+        ),
+        (
+            &["predict", "Partner Track", "--season", "0"][..],
+            "--season",
+        ),
+        (
+            &["predict", "Partner Track", "--season", "1000"][..],
+            "--season",
+        ),
+        (
+            &["metrics", "Partner Track", "--season", "one"][..],
+            "--season",
+        ),
+        (&["search", "x", "--limit", "0"][..], "--limit"),
+        (&["search", "x", "--limit", "101"][..], "--limit"),
+        (&["import", "x.tsv", "--format", "top10"][..], "--format"),
+        (
+            &[
+                "claim",
+                "add",
+                "--kind",
+                "renewed",
+                "--series",
+                "X",
+                "--published",
+                "2023-01-01",
+                "--source-name",
+                "t",
+                "--source-kind",
+                "fan_site",
+            ][..],
+            "--kind",
+        ),
+        (
+            &[
+                "claim",
+                "add",
+                "--kind",
+                "canceled",
+                "--series",
+                "X",
+                "--published",
+                "2023-1-1",
+                "--source-name",
+                "t",
+                "--source-kind",
+                "fan_site",
+            ][..],
+            "--published",
+        ),
+    ] {
+        let out = greenlight(&db, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(&format!("for '{flag} <")), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // A bad format lists the good ones, from the formats' own names.
+    let err =
+        String::from_utf8_lossy(&greenlight(&db, &["import", "x", "--format", "nope"]).stderr)
+            .to_string();
+    for name in ["top10-global", "engagement", "justwatch-credits"] {
+        assert!(err.contains(name), "{err}");
+    }
+    assert!(!db.exists(), "a usage error opened the store");
 }

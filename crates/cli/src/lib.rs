@@ -1,11 +1,14 @@
-//! The `greenlight` command line. Argument definitions live in [`args`] (the one place flags are
-//! defined); each subcommand is a function that reads the store and prints either text for
-//! people or `--json` for programs. Exit codes: 0 success, 1 a failed command (bad input, not
-//! found), 2 a usage error (clap's).
+//! The `greenlight` command line, one module per subcommand (`commands/<command>.rs`, as
+//! ruff's): each owns its clap `Args` and its `run`, which builds a typed report (from the
+//! store, ledger, odds or report crate) and prints it as text for people or, with `--json`, as
+//! the API's body for the same question. [`args`] holds only the global flags and the list of
+//! subcommands; [`values`] the typed flag parsers. Exit codes: 0 success, 1 a failed command
+//! (bad input, not found), 2 a usage error (clap's, including a malformed flag value).
 
 mod args;
 mod commands;
 mod output;
+mod values;
 
 pub use args::Cli;
 

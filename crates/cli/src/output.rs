@@ -1,8 +1,20 @@
-//! Printing: JSON for programs, aligned text for people.
+//! Printing: JSON for programs, plain text for people. Text renderers read the typed reports
+//! (never a `serde_json::Value`), so a renamed field is a compile error here, not a blank line.
 
 use anyhow::Result;
 use serde::Serialize;
 
+/// `println!` that returns an error instead of panicking when stdout is closed (`| head`):
+/// the binary turns a broken pipe into a quiet success.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($t)*)?
+    }};
+}
+pub(crate) use outln;
+
+/// `--json`: the report exactly as the API serves it, pretty-printed.
 pub fn json<T: Serialize>(value: &T) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
@@ -13,6 +25,49 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
 
 /// Thousands separators, the same as the web pages print.
 pub use greenlight_web::pages::num;
+
+/// A float count (hours, views) rounded to a whole number, with separators.
+pub fn numf(n: f64) -> String {
+    num(n.round() as i64)
+}
+
+/// A fraction (0..1) as a percentage; small shares keep more digits so they are not all "0%".
+pub fn pct(f: f64) -> String {
+    let p = f * 100.0;
+    if p.abs() >= 10.0 {
+        format!("{p:.0}%")
+    } else if p.abs() >= 1.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.2}%")
+    }
+}
+
+/// An optional value, or "unknown".
+pub fn or_unknown<T>(v: Option<T>, f: impl FnOnce(T) -> String) -> String {
+    v.map_or_else(|| "unknown".to_string(), f)
+}
+
+/// "A", "A and B", "A, B and C": how a person lists names (characters, roles, sources).
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// A snake_case word from the JSON contract (`awaiting_decision`) as words.
+pub fn words(s: &str) -> String {
+    s.replace('_', " ")
+}
 
 /// A date with its precision, as every command prints one (`DatePrecision::phrase`): " on D",
 /// " by D", " (reported by D)".
@@ -39,4 +94,27 @@ pub fn sourced(e: &greenlight_ledger::EvidenceClaim) -> String {
         s.push_str(&format!(" [{detail}]"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(and_list::<&str>(&[]), "");
+        assert_eq!(and_list(&["Joyce Byers"]), "Joyce Byers");
+        assert_eq!(
+            and_list(&["Eleven", "Jane Hopper"]),
+            "Eleven and Jane Hopper"
+        );
+        assert_eq!(and_list(&["A", "B", "C"]), "A, B and C");
+    }
+
+    #[test]
+    fn percentages_keep_small_shares_visible() {
+        assert_eq!(pct(0.5), "50%");
+        assert_eq!(pct(0.0123), "1.2%");
+        assert_eq!(pct(0.000_42), "0.04%");
+    }
 }

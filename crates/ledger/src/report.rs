@@ -263,6 +263,10 @@ pub struct CastReport {
     pub series: SeriesRef,
     pub cast: Vec<CastMember>,
     pub crew: Vec<CrewMember>,
+    /// When both lists are empty, why, naming the sources looked in (the ledger, JustWatch's
+    /// 2022 catalogue): an empty list alone cannot tell "no cast" from "not looked for".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub none_known: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -373,20 +377,23 @@ pub fn cast(store: &Store, spelling: &str) -> Result<CastReport, LedgerError> {
             _ => {}
         }
     }
-    if s.in_store {
-        for jw in store.justwatch_facts(&s.series)? {
-            for credit in &jw.credits {
-                if credit.role.eq_ignore_ascii_case("DIRECTOR") {
-                    let i = find_crew(&mut crew, &credit.name);
-                    push_unique(&mut crew[i].roles, "director");
-                    push_unique(&mut crew[i].sources, JUSTWATCH);
-                } else {
-                    let i = find_cast(&mut cast, &credit.name);
-                    if let Some(c) = credit.character.as_deref().filter(|c| !c.trim().is_empty()) {
-                        push_unique(&mut cast[i].characters, c.trim());
-                    }
-                    push_unique(&mut cast[i].sources, JUSTWATCH);
+    let justwatch = if s.in_store {
+        store.justwatch_facts(&s.series)?
+    } else {
+        Vec::new()
+    };
+    for jw in &justwatch {
+        for credit in &jw.credits {
+            if credit.role.eq_ignore_ascii_case("DIRECTOR") {
+                let i = find_crew(&mut crew, &credit.name);
+                push_unique(&mut crew[i].roles, "director");
+                push_unique(&mut crew[i].sources, JUSTWATCH);
+            } else {
+                let i = find_cast(&mut cast, &credit.name);
+                if let Some(c) = credit.character.as_deref().filter(|c| !c.trim().is_empty()) {
+                    push_unique(&mut cast[i].characters, c.trim());
                 }
+                push_unique(&mut cast[i].sources, JUSTWATCH);
             }
         }
     }
@@ -395,10 +402,19 @@ pub fn cast(store: &Store, spelling: &str) -> Result<CastReport, LedgerError> {
     }
     // Ledger tiers first (lead, regular, ...), then credited-only people in credit order.
     cast.sort_by_key(|m| m.tier.map_or(u8::MAX, |t| t as u8));
+    let none_known = (cast.is_empty() && crew.is_empty()).then(|| {
+        let catalogue = if justwatch.is_empty() {
+            format!("{JUSTWATCH} does not list {}", s.series.title)
+        } else {
+            format!("{JUSTWATCH} lists {} without credits", s.series.title)
+        };
+        format!("the ledger has no cast or crew claims about it, and {catalogue}")
+    });
     Ok(CastReport {
         series: s.series,
         cast,
         crew,
+        none_known,
     })
 }
 

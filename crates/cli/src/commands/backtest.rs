@@ -1,0 +1,122 @@
+//! `greenlight backtest`: the time-split backtest of the renewal model beside its baselines.
+
+use super::Ctx;
+use crate::args::Json;
+use crate::output::{self, or_unknown, outln, pct};
+use anyhow::Result;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Also write the feature matrix, labels and split as CSV (for the scikit-learn peer).
+    #[arg(long, value_name = "DIR")]
+    pub export_features: Option<PathBuf>,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+fn auc(a: Option<f64>) -> String {
+    or_unknown(a, |a| format!("{a:.3}"))
+}
+
+pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
+    let r = greenlight_odds::backtest(&cx.store, a.export_features.as_deref())?;
+    if a.json.json {
+        return output::json(&r);
+    }
+    let s = &r.split;
+    outln!("split: {} (cutoff {})", s.rule, s.cutoff);
+    let range = |d: &Option<greenlight_odds::backtest::DateRange>| {
+        d.map(|d| format!(", premiered {} .. {}", d.first, d.last))
+            .unwrap_or_default()
+    };
+    outln!(
+        "  train: {} seasons, {} renewed{}",
+        s.train,
+        s.train_renewed,
+        range(&s.train_premieres)
+    );
+    outln!(
+        "  test:  {} seasons, {} renewed{}",
+        s.test,
+        s.test_renewed,
+        range(&s.test_premieres)
+    );
+    if s.train_windows_past_cutoff > 0 {
+        outln!(
+            "  {} training seasons' 91-day windows run past the cutoff",
+            s.train_windows_past_cutoff
+        );
+    }
+    outln!("labels: {}", super::labels::counts(&r.labels));
+    outln!("features: {}", r.features.join(", "));
+    outln!("\ntest scores (AUC higher is better; Brier and log loss lower):");
+    outln!("  {:>6} {:>7} {:>8}  scored", "AUC", "Brier", "log loss");
+    for sc in std::iter::once(&r.model).chain(&r.baselines) {
+        outln!(
+            "  {:>6} {:>7.3} {:>8.3}  {}",
+            auc(sc.auc),
+            sc.brier,
+            sc.log_loss,
+            sc.name
+        );
+    }
+    outln!(
+        "model AUC {} the target {:.2}; it {} every baseline",
+        if r.meets_target_auc {
+            "meets"
+        } else {
+            "misses"
+        },
+        r.target_auc,
+        if r.beats_baselines {
+            "beats"
+        } else {
+            "does not beat"
+        }
+    );
+    outln!("\ncandidates (* the one chosen, by cross-validation on the training seasons):");
+    for c in &r.candidates {
+        outln!(
+            "  {} CV AUC {}, CV log loss {:.3}; test AUC {}, Brier {:.3}  {}",
+            if c.chosen { "*" } else { " " },
+            auc(c.cv_auc),
+            c.cv_log_loss,
+            auc(c.test_auc),
+            c.test_brier,
+            c.model
+        );
+    }
+    outln!(
+        "\ncalibration on the test seasons (expected calibration error {:.3}):",
+        r.ece
+    );
+    for b in &r.calibration {
+        outln!(
+            "  {:>3.0}% .. {:>3.0}%  {:>4} seasons  predicted {:>6}  observed {:>6}",
+            b.from * 100.0,
+            b.to * 100.0,
+            b.count,
+            or_unknown(b.mean_predicted, pct),
+            or_unknown(b.observed_rate, pct)
+        );
+    }
+    if !r.worst_misses.is_empty() {
+        outln!("\nworst misses:");
+    }
+    for m in &r.worst_misses {
+        outln!(
+            "  {} season {} (premiered {}): {} predicted, {} — {}",
+            m.series,
+            m.season,
+            m.premiere,
+            pct(m.probability),
+            output::words(m.outcome.as_str()),
+            m.evidence
+        );
+    }
+    if let Some(p) = &r.exported_to {
+        outln!("\nfeatures, labels and split written to {p}");
+    }
+    Ok(())
+}

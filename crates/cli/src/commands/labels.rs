@@ -1,0 +1,66 @@
+//! `greenlight labels`: what happened after every charted season, decided by the data alone.
+
+use super::Ctx;
+use crate::args::Json;
+use crate::output::{self, num, outln, words};
+use anyhow::Result;
+use greenlight_odds::labels::LabelCounts;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub json: Json,
+}
+
+/// "412 renewed, 180 not renewed, 95 undecided".
+pub(crate) fn counts(c: &LabelCounts) -> String {
+    format!(
+        "{} renewed, {} not renewed, {} undecided",
+        num(c.renewed.into()),
+        num(c.not_renewed.into()),
+        num(c.undecided.into())
+    )
+}
+
+pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
+    let r = greenlight_odds::labels(&cx.store)?;
+    if a.json.json {
+        return output::json(&r);
+    }
+    outln!(
+        "data through {}; seasons decidable through {}",
+        r.horizon,
+        r.decidable_through
+    );
+    outln!("all charted numbered seasons: {}", counts(&r.all));
+    outln!(
+        "trainable (both outcomes observable): {}",
+        counts(&r.trainable)
+    );
+    outln!("decided by rule:");
+    for (rule, n) in &r.by_rule {
+        outln!("  {:<32} {:>6}", words(rule), num((*n).into()));
+    }
+    outln!("excluded:");
+    outln!(
+        "  limited series                   {:>6}",
+        num(r.excluded_limited_series.into())
+    );
+    outln!(
+        "  not numbered (parts, specials)   {:>6}",
+        num(r.excluded_not_numbered.into())
+    );
+    outln!(
+        "  launch not in the chart data     {:>6}",
+        num(r.excluded_launch_not_in_data.into())
+    );
+    outln!(
+        "TMDB disagreed with the data on {} seasons",
+        num(r.tmdb_conflicts.into())
+    );
+    outln!("rules:");
+    for rule in &r.rules {
+        outln!("  {rule}");
+    }
+    Ok(())
+}

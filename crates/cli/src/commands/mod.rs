@@ -1,0 +1,60 @@
+//! One module per subcommand (as ruff's `commands/`): each owns its clap `Args` and its `run`,
+//! which reads the store, builds the typed report and prints it as text for people or, with
+//! `--json`, as the API's body.
+
+pub mod backtest;
+pub mod cast;
+pub mod claim;
+pub mod hours;
+pub mod import;
+pub mod labels;
+pub mod metrics;
+pub mod predict;
+pub mod reception;
+pub mod search;
+pub mod serve;
+pub mod show;
+pub mod stats;
+pub mod status;
+pub mod timeline;
+pub mod token;
+pub mod unresolved;
+
+use crate::args::{Cli, Command, Global};
+use anyhow::Result;
+use greenlight_store::Store;
+
+/// What every command gets: the open store (starter catalog loaded) and the global flags.
+pub struct Ctx {
+    pub store: Store,
+    pub global: Global,
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let mut store = Store::open(&cli.global.db)?;
+    // The starter catalog is loaded into a store whose ledger is empty, on first use.
+    greenlight_ledger::prepare(&mut store)?;
+    let mut cx = Ctx {
+        store,
+        global: cli.global,
+    };
+    match cli.command {
+        Command::Import(a) => import::run(a, &mut cx),
+        Command::Search(a) => search::run(a, &mut cx),
+        Command::Show(a) => show::run(a, &mut cx),
+        Command::Hours(a) => hours::run(a, &mut cx),
+        Command::Stats(a) => stats::run(a, &mut cx),
+        Command::Unresolved(a) => unresolved::run(a, &mut cx),
+        Command::Predict(a) => predict::run(a, &mut cx),
+        Command::Backtest(a) => backtest::run(a, &mut cx),
+        Command::Metrics(a) => metrics::run(a, &mut cx),
+        Command::Labels(a) => labels::run(a, &mut cx),
+        Command::Status(a) => status::run(a, &mut cx),
+        Command::Timeline(a) => timeline::run(a, &mut cx),
+        Command::Cast(a) => cast::run(a, &mut cx),
+        Command::Reception(a) => reception::run(a, &mut cx),
+        Command::Serve(a) => serve::run(a, cx),
+        Command::Token(a) => token::run(a, &mut cx),
+        Command::Claim(a) => claim::run(a, &mut cx),
+    }
+}

@@ -1,0 +1,75 @@
+//! `greenlight status SERIES [--as-of D]`: the derived status of the next season, its evidence
+//! and contradictions, and odds only while the decision is open (`greenlight_report::status`).
+
+use super::Ctx;
+use crate::args::Json;
+use crate::output::{self, outln, words};
+use anyhow::Result;
+use chrono::NaiveDate;
+use greenlight_ledger::Role;
+use greenlight_report::OddsOrWhy;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    pub series: String,
+    /// Evaluate with only the claims and data published by this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::values::date)]
+    pub as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
+    let v = greenlight_report::status(&cx.store, &a.series, a.as_of)?;
+    if a.json.json {
+        return output::json(&v);
+    }
+    let r = &v.status;
+    outln!(
+        "{}: {} (next season {}{}{})",
+        r.series.title,
+        r.status.as_str(),
+        r.next_season,
+        r.release_date
+            .map(|d| format!(", release date {d}"))
+            .unwrap_or_default(),
+        match r.decided_on {
+            Some(_) => format!(
+                ", decided{}",
+                output::dated(r.decided_on, r.decided_on_precision)
+            ),
+            None => String::new(),
+        }
+    );
+    match &v.odds {
+        Some(OddsOrWhy::Odds(o)) => outln!(
+            "  odds of renewal: {:.0}% (model backtest AUC {})",
+            o.probability * 100.0,
+            o.backtest_auc
+                .map_or_else(|| "unknown".to_string(), |a| format!("{a:.2}"))
+        ),
+        Some(OddsOrWhy::Unavailable { unavailable }) => {
+            outln!("  odds of renewal: unavailable ({unavailable})")
+        }
+        None => {}
+    }
+    for o in r
+        .seasons
+        .iter()
+        .filter(|o| o.season > r.next_season && !o.premiered && o.decision.is_continuing())
+    {
+        outln!("  also: season {} {}", o.season, words(o.decision.as_str()));
+    }
+    for e in &r.evidence {
+        let role = match e.role {
+            Role::Deciding => "deciding",
+            Role::Context => "context",
+            Role::Superseded => "superseded",
+        };
+        outln!("  evidence [{role}]: {}", output::sourced(&e.claim));
+    }
+    for c in &r.contradictions {
+        outln!("  contradiction: {}", c.reason);
+    }
+    Ok(())
+}
