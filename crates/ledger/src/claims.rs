@@ -561,6 +561,39 @@ claim_kinds! {
         )
     }
 
+    /// A stated run in Netflix's Top 10: `weeks` on the chart, and the best rank it reached.
+    Top10Run = "top10_run"
+        [season: Optional, person: Forbidden, event_date: Dated::Optional, past_tense: true]
+    {
+        weeks: u32 = positive,
+        peak_rank: Option<u32> = opt,
+        category: Option<String> = opt_text,
+        region: Option<String> = opt_text,
+    }
+    check |cx| {
+        if let Some(r) = peak_rank.filter(|r| !(1..=10).contains(r)) {
+            return Err(ClaimError::new(
+                Some("peak_rank"),
+                format!("{r} is not a Top 10 rank (1..10)"),
+            ));
+        }
+    }
+    summary |s| {
+        let chart = [category, region]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "Top 10 run ({}{}): {weeks} week{}{}",
+            s.season(),
+            if chart.is_empty() { String::new() } else { format!(", {chart}") },
+            if *weeks == 1 { "" } else { "s" },
+            peak_rank.map(|r| format!(", peak rank {r}")).unwrap_or_default()
+        )
+    }
+
     Genre = "genre"
         [season: Forbidden, person: Forbidden, event_date: Dated::Optional, past_tense: false]
     { value: String = text }
