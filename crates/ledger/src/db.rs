@@ -11,7 +11,8 @@ use greenlight_store::{Store, WriteTx};
 use rusqlite::params;
 
 /// Append-only: a schema change is a new entry at the end, never an edit.
-pub const MIGRATIONS: &[&str] = &[r#"
+pub const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE ledger_claims (
     id INTEGER PRIMARY KEY,
     hash TEXT NOT NULL UNIQUE,         -- Claim::content_hash: identity, for idempotent imports
@@ -34,12 +35,70 @@ CREATE TABLE ledger_series (
     title TEXT NOT NULL,
     origin TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- Claim ids are now the SHA-256 of the claim's sorted written form (Claim::content_hash), not
+-- FNV-1a of its struct-ordered form. SQL cannot compute them: this only marks the stored claims
+-- for `rehash`, which recomputes every id and empties the table in one transaction. A later
+-- change of the id does the same with one more migration that inserts a row here.
+CREATE TABLE ledger_rehash (pending INTEGER NOT NULL);
+INSERT INTO ledger_rehash (pending) SELECT 1 WHERE EXISTS (SELECT 1 FROM ledger_claims);
+"#,
+];
 
-/// Creates or upgrades the ledger's tables.
+/// Creates or upgrades the ledger's tables, then gives stored claims the current ids if a
+/// migration asked for it.
 pub fn ensure_schema(store: &mut Store) -> Result<(), LedgerError> {
     store.migrate_component("ledger", MIGRATIONS)?;
+    rehash(store)
+}
+
+/// Recomputes the id of every stored claim from its stored written form, when a migration
+/// marked them (`ledger_rehash`), so that importing the same claims file into a store made
+/// before the id changed still adds nothing. One transaction: a claim that no longer reads
+/// back stops it, with that claim's id, and every id stays as it was (the mark too, so the next
+/// open tries again). Two stored rows that are one claim under the new id become one row.
+fn rehash(store: &mut Store) -> Result<(), LedgerError> {
+    let pending: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM ledger_rehash", [], |r| r.get(0))?;
+    if pending == 0 {
+        return Ok(());
+    }
+    let w = store.begin()?;
+    {
+        let conn = w.store().conn();
+        let rows: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, hash, claim FROM ledger_claims ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut taken = std::collections::HashSet::with_capacity(rows.len());
+        for (id, old, json) in rows {
+            let new = read_stored(&old, &json)?.content_hash();
+            if !taken.insert(new.clone()) {
+                conn.execute("DELETE FROM ledger_claims WHERE id = ?1", [id])?;
+            } else if new != old {
+                conn.execute(
+                    "UPDATE ledger_claims SET hash = ?1 WHERE id = ?2",
+                    params![new, id],
+                )?;
+            }
+        }
+        conn.execute("DELETE FROM ledger_rehash", [])?;
+    }
+    w.commit()?;
     Ok(())
+}
+
+/// A stored claim, read back and checked as on the way in; `NaiveDate::MAX` as "today" keeps
+/// a claim that was valid when entered valid forever.
+fn read_stored(hash: &str, json: &str) -> Result<Claim, LedgerError> {
+    let corrupt = |message: String| LedgerError::Corrupt {
+        hash: hash.to_string(),
+        message,
+    };
+    let raw: RawClaim = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+    Claim::from_raw(raw, NaiveDate::MAX).map_err(|e| corrupt(e.to_string()))
 }
 
 /// Whether the ledger's tables exist. Read-only callers (status on a store never written by the
@@ -175,16 +234,7 @@ pub fn load(store: &Store, slug: &str, as_of: Option<NaiveDate>) -> Result<Vec<F
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (hash, json, origin) in rows {
-        let raw: RawClaim = serde_json::from_str(&json).map_err(|e| LedgerError::Corrupt {
-            hash: hash.clone(),
-            message: e.to_string(),
-        })?;
-        // Stored claims were checked on the way in; `NaiveDate::MAX` as "today" keeps a claim
-        // that was valid when entered valid forever.
-        let claim = Claim::from_raw(raw, NaiveDate::MAX).map_err(|e| LedgerError::Corrupt {
-            hash: hash.clone(),
-            message: e.to_string(),
-        })?;
+        let claim = read_stored(&hash, &json)?;
         out.push(Fact {
             claim,
             origin: Origin::Ledger {

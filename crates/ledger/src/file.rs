@@ -20,7 +20,7 @@
 //! with the line of the problem. Checking the claims is [`Claim::from_raw`]'s job, resolving
 //! series the store's.
 
-use crate::claims::{suggest, RawClaim, FIELDS};
+use crate::claims::{all_fields, field_hint, RawClaim};
 use crate::error::{ClaimError, ClaimLocation, LedgerError};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -174,10 +174,13 @@ pub fn read(text: &str, path: &Path, format: FileFormat) -> Result<ReadFile, Led
             ));
         }
     }
-    if let Some(bad) = defaults.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+    if let Some(bad) = defaults
+        .keys()
+        .find(|k| !all_fields().contains(&k.as_str()))
+    {
         return Err(syntax(
             None,
-            format!("[defaults] has unknown field `{bad}`{}", hint(bad)),
+            format!("[defaults] has unknown field `{bad}`{}", field_hint(bad)),
         ));
     }
     let mut series_out = Vec::new();
@@ -234,12 +237,6 @@ pub fn read_path(path: &Path) -> Result<ReadFile, LedgerError> {
     read(&text, path, FileFormat::detect(path, &text))
 }
 
-fn hint(bad: &str) -> String {
-    suggest(bad, FIELDS)
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default()
-}
-
 fn as_map(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
@@ -262,8 +259,8 @@ fn to_raw(value: Value, defaults: &Map<String, Value>) -> Result<RawClaim, Claim
         e
     };
     for k in map.keys() {
-        if !FIELDS.contains(&k.as_str()) {
-            return Err(fail(Some(k), format!("unknown field{}", hint(k))));
+        if !all_fields().contains(&k.as_str()) {
+            return Err(fail(Some(k), format!("unknown field{}", field_hint(k))));
         }
     }
     if let Some(Value::Object(src)) = map.get("source") {

@@ -342,9 +342,9 @@ fn claim(
             kind: Some(source_kind.into()),
         }),
         entered_by: Some("test".into()),
-        platform: (kind == "premiered").then(|| "Netflix".to_string()),
         ..RawClaim::default()
-    };
+    }
+    .with("platform", (kind == "premiered").then_some("Netflix"));
     Claim::from_raw(raw, d("2030-01-01")).unwrap()
 }
 
@@ -595,9 +595,9 @@ fn add_raw_claim_names_the_missing_field() {
     assert!(err.to_string().contains("premiere date"), "{err}");
     let ok = RawClaim {
         event_date: Some(d("2022-12-01")),
-        platform: Some("Netflix".into()),
         ..raw
-    };
+    }
+    .with("platform", "Netflix");
     let r = ledger::add_raw_claim(&mut s, ok.clone()).unwrap();
     assert!(r.added);
     assert_eq!(r.series, "rules-show");

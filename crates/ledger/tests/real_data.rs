@@ -23,9 +23,6 @@ fn seventy_million() -> Claim {
             kind: Some("viewing_figure".into()),
             series: Some("Partner Track".into()),
             season: Some(1),
-            hours: Some(70_000_000),
-            from: Some(d("2022-08-21")),
-            to: Some(d("2022-09-11")),
             published: Some(d("2023-02-01")),
             source: Some(ledger::claims::RawSource {
                 name: Some("test: an inflated figure".into()),
@@ -34,7 +31,10 @@ fn seventy_million() -> Claim {
             }),
             entered_by: Some("real_data test".into()),
             ..RawClaim::default()
-        },
+        }
+        .with("hours", 70_000_000)
+        .with("from", "2022-08-21")
+        .with("to", "2022-09-11"),
         d("2030-01-01"),
     )
     .unwrap()
@@ -372,7 +372,6 @@ fn cast_claim(s: &Store) -> Claim {
             kind: Some("cast".into()),
             series: Some(series.slug.clone()),
             person: Some(credit.name.to_uppercase()),
-            tier: Some(ledger::CastTier::Regular),
             published: Some(d("2023-01-01")),
             source: Some(ledger::claims::RawSource {
                 name: Some("cast test".into()),
@@ -381,7 +380,8 @@ fn cast_claim(s: &Store) -> Claim {
             }),
             entered_by: Some("real_data test".into()),
             ..RawClaim::default()
-        },
+        }
+        .with("tier", ledger::CastTier::Regular),
         d("2030-01-01"),
     )
     .unwrap()

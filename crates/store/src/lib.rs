@@ -16,6 +16,7 @@
 pub mod aliases;
 mod batch;
 pub mod error;
+pub mod hash;
 pub mod import;
 pub mod manifest;
 pub mod published;
