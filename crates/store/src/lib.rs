@@ -22,7 +22,9 @@ pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
+pub mod snapshot;
 pub mod timing;
+pub mod tokens;
 pub mod views;
 mod write;
 
