@@ -20,6 +20,7 @@ use std::fmt;
 
 /// Who said it. The order of the variants is the order of *standing* (see [`Standing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// The platform itself (a Netflix press release, Tudum).
@@ -37,6 +38,7 @@ pub enum SourceKind {
 
 /// How much a source's word counts when claims disagree. Higher wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     FanSite = 1,
@@ -99,6 +101,7 @@ pub struct Source {
 /// Whether `event_date` is the day it happened or only a latest possible day (data evidence:
 /// a season charting in the week ending 2022-08-28 premiered on that day *at the latest*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DatePrecision {
     #[default]
@@ -125,6 +128,7 @@ impl DatePrecision {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CastTier {
     Lead,
@@ -134,6 +138,7 @@ pub enum CastTier {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CrewRole {
     Creator,
@@ -493,6 +498,7 @@ impl Claim {
 /// A claim as written: every field optional, so that a missing field is reported by
 /// [`Claim::from_raw`] with the field's name rather than by a generic parse error.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -669,6 +675,7 @@ const COMMON: &[&str] = &[
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
