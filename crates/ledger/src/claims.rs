@@ -29,6 +29,7 @@ pub const MAX_SEASON: u32 = 999;
 
 /// Who said it. The order of the variants is the order of *standing* (see [`Standing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// The platform itself (a Netflix press release, Tudum).
@@ -46,6 +47,7 @@ pub enum SourceKind {
 
 /// How much a source's word counts when claims disagree. Higher wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     FanSite = 1,
@@ -108,6 +110,7 @@ pub struct Source {
 /// Whether `event_date` is the day it happened or only a latest possible day (data evidence:
 /// a season charting in the week ending 2022-08-28 premiered on that day *at the latest*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DatePrecision {
     #[default]
@@ -134,6 +137,7 @@ impl DatePrecision {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CastTier {
     Lead,
@@ -143,6 +147,7 @@ pub enum CastTier {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CrewRole {
     Creator,
@@ -958,6 +963,7 @@ impl Claim {
 /// every claim has are typed here; a kind's own fields stay as written in `fields` until the
 /// kind's definition reads them, so no list of them is kept outside the table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RawClaim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -1015,6 +1021,7 @@ impl RawClaim {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]

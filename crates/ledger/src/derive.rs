@@ -64,6 +64,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ordered,
@@ -112,6 +113,7 @@ impl Status {
 
 /// Why a piece of evidence is listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Decides the status.
@@ -123,6 +125,7 @@ pub enum Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evidence {
     pub role: Role,
     #[serde(flatten)]
@@ -130,6 +133,7 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContradictionKind {
     RenewalVsCancellation,
@@ -138,6 +142,7 @@ pub enum ContradictionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contradiction {
     pub kind: ContradictionKind,
     pub season: Option<u32>,
@@ -148,6 +153,7 @@ pub struct Contradiction {
 
 /// What was decided about one season.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeasonOutcome {
     pub season: u32,
     /// `ordered`/`renewed`/`release_date_announced` when made, `canceled`/`ended`/
@@ -1040,6 +1046,7 @@ fn dates_agree(a: &Fact, b: &Fact) -> bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ViewingOutcome {
     /// The chart data gives the same figure, within rounding.
@@ -1052,6 +1059,7 @@ pub enum ViewingOutcome {
 
 /// A stated viewing figure checked against the chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViewingCheck {
     pub claim: EvidenceClaim,
     pub outcome: ViewingOutcome,

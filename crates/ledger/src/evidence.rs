@@ -39,6 +39,7 @@ pub struct Fact {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "origin", rename_all = "snake_case")]
 pub enum Origin {
     /// A typed claim, by its content hash and the file (or `api`, `starter`) it came from.
@@ -86,12 +87,14 @@ impl Fact {
 /// A claim as reports show it: the written form, flattened, plus where it came from, its
 /// standing and a readable summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceClaim {
     #[serde(flatten)]
     pub origin: Origin,
     pub summary: String,
     pub standing: Standing,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::claims::RawClaim))]
     pub claim: Claim,
 }
 

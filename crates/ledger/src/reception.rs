@@ -65,6 +65,7 @@ pub fn metacritic_band(score: u8) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRef {
     pub name: String,
     pub url: Option<String>,
@@ -85,6 +86,7 @@ impl SourceRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RottenTomatoes {
     pub percent: u8,
     pub reviews: u32,
@@ -99,6 +101,7 @@ pub struct RottenTomatoes {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatedRt {
     pub percent: u8,
     pub reviews: u32,
@@ -106,6 +109,7 @@ pub struct StatedRt {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Metacritic {
     pub score: u8,
     pub critics: u32,
@@ -117,12 +121,14 @@ pub struct Metacritic {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatedMc {
     pub score: u8,
     pub critics: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     Computed,
@@ -130,6 +136,7 @@ pub enum Basis {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Audience {
     pub site: String,
     pub score: f64,
@@ -140,6 +147,7 @@ pub struct Audience {
 
 /// Reception of one season (`season: None` is the series as a whole).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceptionEntry {
     pub season: Option<u32>,
     pub rotten_tomatoes: Option<RottenTomatoes>,

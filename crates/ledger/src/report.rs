@@ -70,6 +70,7 @@ fn facts(
 
 /// `greenlight status SERIES [--as-of DATE]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusReport {
     pub series: SeriesRef,
     pub as_of: Option<NaiveDate>,
@@ -212,12 +213,14 @@ fn status_of(
 
 /// `greenlight timeline SERIES`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineReport {
     pub series: SeriesRef,
     pub entries: Vec<TimelineEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// The event's date, or the publication date for undated claims (see `dated_by`).
     pub date: NaiveDate,
@@ -259,6 +262,7 @@ pub fn timeline(store: &Store, spelling: &str) -> Result<TimelineReport, LedgerE
 
 /// `greenlight cast SERIES`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CastReport {
     pub series: SeriesRef,
     pub cast: Vec<CastMember>,
@@ -270,6 +274,7 @@ pub struct CastReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CastMember {
     pub person: String,
     pub characters: Vec<String>,
@@ -281,6 +286,7 @@ pub struct CastMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CrewMember {
     pub person: String,
     pub roles: Vec<String>,
@@ -420,6 +426,7 @@ pub fn cast(store: &Store, spelling: &str) -> Result<CastReport, LedgerError> {
 
 /// `greenlight reception SERIES`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceptionReport {
     pub series: SeriesRef,
     pub entries: Vec<ReceptionEntry>,
@@ -476,6 +483,7 @@ pub struct ImportReport {
 
 /// One claim added.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddReport {
     pub hash: String,
     pub series: String,

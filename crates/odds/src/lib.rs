@@ -299,6 +299,7 @@ pub fn labels(store: &Store) -> Result<LabelReport, OddsError> {
 /// probability of the last premiered season as of the status date, with the model's own
 /// backtest scores beside it so a reader can judge how much to trust it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusOdds {
     /// The season whose renewal is being decided.
     pub season: u32,

@@ -494,6 +494,7 @@ pub struct CandidateResult {
 
 /// A feature's push on one prediction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factor {
     pub feature: String,
     pub description: String,

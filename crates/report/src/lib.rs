@@ -24,6 +24,7 @@ pub enum ReportError {
 
 /// Odds beside an `awaiting_decision` status, or why there are none.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum OddsOrWhy {
     Odds(StatusOdds),
@@ -34,6 +35,7 @@ pub enum OddsOrWhy {
 /// `odds` while the next season awaits a decision (absent otherwise: a decided season gets the
 /// decision, never a probability).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusView {
     #[serde(flatten)]
     pub status: ledger::StatusReport,

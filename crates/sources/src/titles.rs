@@ -18,6 +18,7 @@ pub const MAX_SEASON: u32 = 999;
 /// Which season of a series a spelling denotes. Identity is the [`SeasonLabel::key`]; the
 /// subtitle in `Love Is Blind: S10: Ohio` is not part of it (it stays in the source spelling).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SeasonLabel {
     /// `Season 3`, `Series 3`, `S3`, `Staffel 3`, `Temporada 3`, `시즌 3`, `Stranger Things 3`.

@@ -23,7 +23,9 @@ pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
+pub mod snapshot;
 pub mod timing;
+pub mod tokens;
 pub mod views;
 mod write;
 
@@ -77,14 +79,6 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// A consistent copy of the whole store in a new file (`VACUUM INTO`), taken while others
-    /// may be reading: for tests that write to a copy of a shared store, and for backups.
-    pub fn copy_to(&self, dest: &Path) -> Result<(), StoreError> {
-        self.conn
-            .execute("VACUUM INTO ?1", [dest.to_string_lossy().as_ref()])?;
-        Ok(())
     }
 
     /// The raw connection, for crates that own tables of their own (the ledger).

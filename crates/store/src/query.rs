@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// A resolved series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesRef {
     #[serde(skip)]
     pub id: i64,
@@ -100,6 +101,7 @@ const FORM_RUNTIMES: &str = "SELECT t.series_id, max(x.hours) FROM (
      ) x JOIN titles t ON t.id = x.title_id WHERE t.series_id IS NOT NULL {filter} GROUP BY t.series_id";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Top10Summary {
     pub weeks: u32,
     pub peak_rank: u32,
@@ -109,6 +111,7 @@ pub struct Top10Summary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EngagementEntry {
     pub report: String,
     pub title: String,
@@ -120,6 +123,7 @@ pub struct EngagementEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeasonReport {
     #[serde(skip)]
     pub id: i64,
@@ -133,6 +137,7 @@ pub struct SeasonReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShowReport {
     pub series: SeriesRef,
     pub seasons: Vec<SeasonReport>,
@@ -140,6 +145,7 @@ pub struct ShowReport {
 
 /// One chart week of a season.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChartWeek {
     pub week_end: NaiveDate,
     pub category: String,
@@ -153,6 +159,7 @@ pub struct ChartWeek {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoursWeek {
     pub week_end: NaiveDate,
     pub rank: u32,
@@ -161,6 +168,7 @@ pub struct HoursWeek {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HoursReport {
     pub series: SeriesRef,
     pub season: Option<String>,
@@ -173,6 +181,7 @@ pub struct HoursReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub series: SeriesRef,
     /// The spelling that matched best.

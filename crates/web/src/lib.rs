@@ -2,16 +2,17 @@
 //!
 //! - Pages ([`pages`]) are server-rendered HTML with inline CSS and no JavaScript, so they work
 //!   in any browser, on a phone, behind any proxy, with nothing fetched from elsewhere.
-//! - The API ([`api`]) returns the CLI's `--json` shapes; [`doc`] generates its OpenAPI document.
+//! - The API returns the CLI's `--json` shapes; its OpenAPI document is generated from the
+//!   router and from those shapes' own types ([`http::docs`]).
 //! - Feeds ([`feeds`]) are Atom documents of derived status changes.
 //! - Writes need a bearer token ([`tokens`]); errors are RFC 9457 problem JSON ([`error`]).
 //!
-//! Every read route is cached per store stamp and answers conditional GETs ([`state`], [`http`]).
+//! Routes are grouped by resource under [`http`] (home, search, series, feeds, claims, docs),
+//! each module with its own router. Every GET goes through one helper ([`http::cached`]):
+//! cached per store stamp, answering conditional GETs ([`state`]).
 
-pub mod api;
 pub mod chart;
 pub mod cite;
-pub mod doc;
 pub mod error;
 pub mod feeds;
 pub mod http;
@@ -24,9 +25,8 @@ pub use state::AppState;
 pub use tokens::{create_token, list_tokens, revoke_token, TokenInfo};
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::Router;
 use greenlight_store::Store;
 use std::net::SocketAddr;
@@ -40,33 +40,15 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// A request taking longer than this is answered 408 and its work abandoned.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, http::JSON)], doc::openapi_json()).into_response()
-}
-
 async fn not_found() -> WebError {
     WebError::NotFound("no such page or route".into())
 }
 
-/// Every route, with the layers that hold for all of them. Public for tests and embedding.
+/// Every route ([`http::routes`]), with the fallback and the layers that hold for all of them.
+/// Public for tests and embedding.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/search", get(pages::search))
-        .route("/series/{slug}", get(pages::series))
-        .route("/series/{slug}/chart.svg", get(pages::chart_svg))
-        .route("/series/{slug}/feed.atom", get(pages::series_feed))
-        .route("/feeds/status.atom", get(pages::status_feed))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/search", get(api::search))
-        .route("/api/v1/series/{series}", get(api::series))
-        .route("/api/v1/series/{series}/status", get(api::status))
-        .route("/api/v1/series/{series}/hours", get(api::hours))
-        .route("/api/v1/series/{series}/timeline", get(api::timeline))
-        .route("/api/v1/series/{series}/reception", get(api::reception))
-        .route("/api/v1/series/{series}/cast", get(api::cast))
-        .route("/api/v1/series/{series}/chart", get(api::chart))
-        .route("/api/v1/claims", post(api::add_claim))
+    let (routes, _document) = http::routes().split_for_parts();
+    routes
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

@@ -3,17 +3,14 @@
 //! in a screen reader. Every number on a page says where it comes from, because the point of
 //! greenlight is that an answer can be checked.
 
-use crate::chart;
 use crate::cite::{
     claim_when, collapse, dated, decision_when, engagement_origin, link, DataRows, Item, When,
     TOP10_URL,
 };
 use crate::error::WebError;
 use crate::feeds::{self, is_series, no_further_season, status_label, Change};
-use crate::http::{cached, ATOM, HTML, Q, SVG};
-use crate::state::AppState;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use crate::http::HTML;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use greenlight_ledger::claims::Source;
@@ -23,7 +20,6 @@ use greenlight_ledger::{
 use greenlight_store::views::DatasetFile;
 use greenlight_store::{SeriesRef, Store};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use serde::Deserialize;
 
 const CSS: &str = r#"
 :root{--fg:#1a1a1a;--bg:#fff;--muted:#555;--line:#ddd;--accent:#0b5cad}
@@ -97,7 +93,7 @@ fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
 }
 
 /// A page error: a 404 is an HTML page (people follow links), the rest problem JSON.
-fn page_error(e: WebError) -> Response {
+pub fn page_error(e: WebError) -> Response {
     if e.status() == StatusCode::NOT_FOUND {
         let body = layout(
             "Not found",
@@ -110,11 +106,6 @@ fn page_error(e: WebError) -> Response {
         return r;
     }
     e.into_response()
-}
-
-fn key(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
 }
 
 /// Thousands separators for hours and views: `66010000` -> `66,010,000`. Shared with the CLI.
@@ -175,14 +166,6 @@ fn today() -> NaiveDate {
 // ---------------------------------------------------------------------------------------------
 // Home
 
-pub async fn home(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    cached(&st, &headers, key(&uri), HTML, |s| {
-        Ok(home_page(s)?.into_string().into_bytes())
-    })
-    .await
-    .unwrap_or_else(page_error)
-}
-
 fn movement(now: u32, before: Option<u32>) -> Markup {
     match before {
         None => html! { span aria-label="new this week" { "new" } },
@@ -226,7 +209,8 @@ fn change_item(c: &Change, with_title: bool) -> Markup {
     }
 }
 
-fn home_page(store: &Store) -> Result<Markup, WebError> {
+/// The home page: the latest status changes and this week's Top 10.
+pub fn home_page(store: &Store) -> Result<Markup, WebError> {
     let changes = feeds::recent_changes(store, 15)?;
     let chart = store.latest_chart()?;
     let mut cats: Vec<&str> = chart
@@ -292,155 +276,47 @@ fn home_page(store: &Store) -> Result<Markup, WebError> {
 // ---------------------------------------------------------------------------------------------
 // Search
 
-#[derive(Debug, Deserialize)]
-pub struct SearchParams {
-    pub q: Option<String>,
-}
-
-pub async fn search(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    q: Result<Q<SearchParams>, WebError>,
-) -> Response {
-    let text = match q {
-        Ok(Q(p)) => p.q.unwrap_or_default(),
-        Err(e) => return page_error(e),
-    };
-    cached(&st, &headers, key(&uri), HTML, move |s| {
-        let hits = s.search(&text, 30)?;
-        Ok(layout(
-            &format!("Search: {text}"),
-            html! {},
-            html! {
-                h1 { "Search" }
-                form.search role="search" action="/search" method="get" aria-label="Find a series" {
-                    label for="q" { "Series" }
-                    input #q type="search" name="q" value=(text);
-                    button type="submit" { "Search" }
-                }
-                @if !text.trim().is_empty() {
-                    h2 { (hits.len()) " result" @if hits.len() != 1 { "s" } " for “" (text) "”" }
-                    @if hits.is_empty() { p { "Nothing matches. Try another spelling, or the native title." } }
-                    ol {
-                        @for h in &hits {
-                            li {
-                                a href=(format!("/series/{}", h.series.slug)) { (h.series.title) }
-                                " " small { "(" (h.series.kind) "; matched “" (h.matched) "”)" }
-                            }
+/// The search page for `text` (the form alone while it is empty).
+pub fn search_page(store: &Store, text: &str) -> Result<Markup, WebError> {
+    let hits = store.search(text, 30)?;
+    Ok(layout(
+        &format!("Search: {text}"),
+        html! {},
+        html! {
+            h1 { "Search" }
+            form.search role="search" action="/search" method="get" aria-label="Find a series" {
+                label for="q" { "Series" }
+                input #q type="search" name="q" value=(text);
+                button type="submit" { "Search" }
+            }
+            @if !text.trim().is_empty() {
+                h2 { (hits.len()) " result" @if hits.len() != 1 { "s" } " for “" (text) "”" }
+                @if hits.is_empty() { p { "Nothing matches. Try another spelling, or the native title." } }
+                ol {
+                    @for h in &hits {
+                        li {
+                            a href=(format!("/series/{}", h.series.slug)) { (h.series.title) }
+                            " " small { "(" (h.series.kind) "; matched “" (h.matched) "”)" }
                         }
                     }
                 }
-            },
-        )
-        .into_string()
-        .into_bytes())
-    })
-    .await
-    .unwrap_or_else(page_error)
+            }
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Series
 
-fn resolve(store: &Store, slug: &str) -> Result<SeriesRef, WebError> {
+/// The series at `/series/{slug}`: by its slug only (the API takes any spelling; a page
+/// address is one series's, so links stay stable).
+pub fn resolve(store: &Store, slug: &str) -> Result<SeriesRef, WebError> {
     match store.series_by_slug(slug)? {
         Some(s) => Ok(s),
         None => Err(WebError::NotFound(format!(
             "no series has the address /series/{slug}"
         ))),
     }
-}
-
-pub async fn series(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Path(slug): Path<String>,
-) -> Response {
-    cached(&st, &headers, key(&uri), HTML, move |s| {
-        Ok(series_page(s, &slug)?.into_string().into_bytes())
-    })
-    .await
-    .unwrap_or_else(page_error)
-}
-
-pub async fn chart_svg(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Path(slug): Path<String>,
-) -> Response {
-    cached(&st, &headers, key(&uri), SVG, move |s| {
-        let series = resolve(s, &slug)?;
-        Ok(chart::render(&s.chart_weeks(&series)?).into_bytes())
-    })
-    .await
-    .unwrap_or_else(|e| e.into_response())
-}
-
-fn base(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    // Only characters a host:port can have, so a crafted Host can't inject markup into feeds.
-    let host: String = host
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        .collect();
-    format!("http://{host}")
-}
-
-pub async fn series_feed(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Path(slug): Path<String>,
-) -> Response {
-    let base = base(&headers);
-    cached(
-        &st,
-        &headers,
-        format!("{base}{}", key(&uri)),
-        ATOM,
-        move |s| {
-            let series = resolve(s, &slug)?;
-            // A film has no status, so no changes: its feed is valid and empty.
-            let changes = feeds::series_status(s, &series)?
-                .map(|r| feeds::changes(&r))
-                .unwrap_or_default();
-            Ok(feeds::atom(
-                &base,
-                &format!("{}: status changes (greenlight)", series.title),
-                &format!("/series/{slug}/feed.atom"),
-                &changes,
-            ))
-        },
-    )
-    .await
-    .unwrap_or_else(|e| e.into_response())
-}
-
-pub async fn status_feed(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    let base = base(&headers);
-    cached(
-        &st,
-        &headers,
-        format!("{base}{}", key(&uri)),
-        ATOM,
-        move |s| {
-            let changes = feeds::recent_changes(s, 50)?;
-            Ok(feeds::atom(
-                &base,
-                "greenlight: series status changes",
-                "/feeds/status.atom",
-                &changes,
-            ))
-        },
-    )
-    .await
-    .unwrap_or_else(|e| e.into_response())
 }
 
 struct SeriesData {
@@ -471,7 +347,8 @@ impl SeriesData {
     }
 }
 
-fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
+/// The page of the series at `/series/{slug}`.
+pub fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
     let series = resolve(store, slug)?;
     let status = feeds::series_status(store, &series)?;
     let odds = status

@@ -5,35 +5,12 @@
 
 use crate::error::WebError;
 use greenlight_store::Store;
-use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// The web's own tables, through the store's per-component migrations.
-const MIGRATIONS: &[&str] = &[r#"
-CREATE TABLE web_tokens (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,      -- hex SHA-256 of the secret
-    prefix TEXT NOT NULL,           -- the secret's first characters, to recognise it in lists
-    created TEXT NOT NULL,          -- RFC 3339, UTC
-    revoked TEXT                    -- RFC 3339, UTC; NULL while valid
-);
-"#];
+pub use greenlight_store::tokens::TokenInfo;
 
 /// Secrets start with this, so they are recognisable in logs and secret scanners.
 const PREFIX: &str = "glt_";
-
-/// A token as listed (never with its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TokenInfo {
-    pub id: i64,
-    pub name: String,
-    /// The first characters of the secret (`glt_1a2b3c`), to tell tokens apart.
-    pub prefix: String,
-    pub created: String,
-    pub revoked: Option<String>,
-}
 
 /// Who a valid token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +19,9 @@ pub struct TokenOwner {
     pub name: String,
 }
 
+/// The tokens table (the store keeps it: `greenlight_store::tokens`).
 pub fn ensure_schema(store: &mut Store) -> Result<(), WebError> {
-    Ok(store.migrate_component("web", MIGRATIONS)?)
+    Ok(store.ensure_token_schema()?)
 }
 
 fn hash(secret: &str) -> String {
@@ -70,36 +48,14 @@ pub fn create_token(store: &mut Store, name: &str) -> Result<String, WebError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("no randomness: {e}")))?;
     let secret = format!("{PREFIX}{}", hex(&bytes));
-    store
-        .conn()
-        .execute(
-            "INSERT INTO web_tokens (name, hash, prefix, created) VALUES (?1, ?2, ?3, ?4)",
-            params![name, hash(&secret), &secret[..PREFIX.len() + 8], now()],
-        )
-        .map_err(greenlight_store::StoreError::from)?;
+    store.insert_token(name, &hash(&secret), &secret[..PREFIX.len() + 8], &now())?;
     Ok(secret)
 }
 
 /// Every token, oldest first, without secrets.
 pub fn list_tokens(store: &mut Store) -> Result<Vec<TokenInfo>, WebError> {
     ensure_schema(store)?;
-    let mut st = store
-        .conn()
-        .prepare("SELECT id, name, prefix, created, revoked FROM web_tokens ORDER BY id")
-        .map_err(greenlight_store::StoreError::from)?;
-    let v = st
-        .query_map([], |r| {
-            Ok(TokenInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                prefix: r.get(2)?,
-                created: r.get(3)?,
-                revoked: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(greenlight_store::StoreError::from)?;
-    Ok(v)
+    Ok(store.tokens()?)
 }
 
 /// Revokes the token with id, name or secret prefix `which`, and returns it as revoked
@@ -135,13 +91,7 @@ pub fn revoke_token(store: &mut Store, which: &str) -> Result<TokenInfo, WebErro
         }
     };
     if t.revoked.is_none() {
-        store
-            .conn()
-            .execute(
-                "UPDATE web_tokens SET revoked = ?1 WHERE id = ?2",
-                params![now(), t.id],
-            )
-            .map_err(greenlight_store::StoreError::from)?;
+        store.revoke_token(t.id, &now())?;
     }
     let mut out = t.clone();
     out.revoked = Some(out.revoked.unwrap_or_else(now));
@@ -150,20 +100,16 @@ pub fn revoke_token(store: &mut Store, which: &str) -> Result<TokenInfo, WebErro
 
 /// Checks a presented secret: unknown is 401, revoked is 403. Reads only.
 pub fn authenticate(store: &Store, secret: &str) -> Result<TokenOwner, WebError> {
-    let row: Option<(i64, String, Option<String>)> = store
-        .conn()
-        .query_row(
-            "SELECT id, name, revoked FROM web_tokens WHERE hash = ?1",
-            [hash(secret.trim())],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()
-        .map_err(greenlight_store::StoreError::from)?;
+    let row = store.token_by_hash(&hash(secret.trim()))?;
     match row {
         None => Err(WebError::Unauthorized("unknown token".into())),
-        Some((_, name, Some(when))) => Err(WebError::Forbidden(format!(
+        Some(TokenInfo {
+            name,
+            revoked: Some(when),
+            ..
+        }) => Err(WebError::Forbidden(format!(
             "token \"{name}\" was revoked on {when}"
         ))),
-        Some((id, name, None)) => Ok(TokenOwner { id, name }),
+        Some(TokenInfo { id, name, .. }) => Ok(TokenOwner { id, name }),
     }
 }

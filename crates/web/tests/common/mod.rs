@@ -114,9 +114,7 @@ pub fn private_server() -> Server {
     let dir = leak_tempdir();
     let db = dir.path().join("copy.db");
     let src = Store::open(imported()).expect("open");
-    src.conn()
-        .execute("VACUUM INTO ?1", [db.to_string_lossy().as_ref()])
-        .expect("copy store");
+    src.copy_to(&db).expect("copy store");
     drop(src);
     Server {
         base: start(&db),
@@ -190,36 +188,12 @@ pub fn post(base: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Res
 /// own rows in full.
 pub fn dump(db: &Path) -> String {
     let store = Store::open(db).expect("open");
-    let c = store.conn();
     let mut out = String::new();
-    let tables: Vec<String> = c
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for t in &tables {
-        let n: i64 = c
-            .query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))
-            .unwrap();
+    for (t, n) in store.table_counts().expect("table counts") {
         out.push_str(&format!("{t}: {n}\n"));
     }
     for t in ["ledger_claims", "ledger_series", "web_tokens"] {
-        let mut st = c.prepare(&format!("SELECT * FROM {t} ORDER BY 1")).unwrap();
-        let cols = st.column_count();
-        let rows = st
-            .query_map([], |r| {
-                let mut v = Vec::new();
-                for i in 0..cols {
-                    v.push(format!("{:?}", r.get_ref(i)?));
-                }
-                Ok(v.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        out.push_str(&rows.join("\n"));
+        out.push_str(&store.table_rows(t).expect("table rows").join("\n"));
     }
     out
 }

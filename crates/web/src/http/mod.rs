@@ -1,18 +1,66 @@
-//! Request plumbing shared by pages, API and feeds: conditional GET over the cached bodies,
-//! query parsing that fails as a problem (not as axum's plain-text rejection), and the
-//! catch-all that turns any other error response into problem JSON.
+//! The web, by resource: one module per resource (its pages, API routes and feed), each with
+//! its own [`router`](series::router), merged into one [`OpenApiRouter`] by [`routes`]. Every
+//! route is declared once, with `utoipa_axum::routes!`, which registers the handler *and* its
+//! operation in the OpenAPI document, so the document served at `/api/v1/openapi.json`
+//! ([`docs`]) lists exactly the routes the router has.
+//!
+//! The plumbing every resource shares lives here: the one cached GET ([`cached`]: conditional
+//! GET over bodies cached per store stamp), query parsing that fails as a problem (not as axum's
+//! plain-text rejection), and the catch-all that turns any other error response into problem
+//! JSON.
+
+pub mod claims;
+pub mod docs;
+pub mod feeds;
+pub mod home;
+pub mod search;
+pub mod series;
 
 use crate::error::{Problem, WebError, PROBLEM_JSON};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use greenlight_store::Store;
 use serde::de::DeserializeOwned;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every route of the site and the API, with the document that describes them (the layers and
+/// the fallback are added by [`crate::router`]).
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(<docs::ApiDoc as utoipa::OpenApi>::openapi())
+        .merge(home::router())
+        .merge(search::router())
+        .merge(series::router())
+        .merge(feeds::router())
+        .merge(claims::router())
+        .merge(docs::router())
+}
+
+/// The cache key of a request: its path and query (what a GET's body depends on, with the
+/// store's content, which the stamp covers).
+pub fn key(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
+}
+
+/// The site's own address as the request names it, for the absolute links an Atom feed needs.
+pub fn base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    // Only characters a host:port can have, so a crafted Host can't inject markup into feeds.
+    let host: String = host
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        .collect();
+    format!("http://{host}")
+}
 
 pub const JSON: &str = "application/json";
 pub const HTML: &str = "text/html; charset=utf-8";

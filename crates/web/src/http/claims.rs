@@ -1,0 +1,117 @@
+//! `POST /api/v1/claims`: the one write. Needs a bearer token ([`crate::tokens`]); the body is
+//! one claim in the claims files' own form ([`RawClaim`]), checked by the ledger before anything
+//! is written.
+
+use crate::error::{FieldError, WebError};
+use crate::http::{json, JSON};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use greenlight_ledger::{self as ledger, AddReport, Claim, RawClaim};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(add))
+}
+
+/// Reads `Authorization: Bearer SECRET`; a missing or malformed header is 401.
+fn bearer(headers: &HeaderMap) -> Result<String, WebError> {
+    let v = headers.get(header::AUTHORIZATION).ok_or_else(|| {
+        WebError::Unauthorized(
+            "this route needs `Authorization: Bearer TOKEN` (see `greenlight token create`)".into(),
+        )
+    })?;
+    let v = v
+        .to_str()
+        .map_err(|_| WebError::Unauthorized("the Authorization header is not text".into()))?;
+    match v.split_once(' ') {
+        Some((scheme, secret))
+            if scheme.eq_ignore_ascii_case("bearer") && !secret.trim().is_empty() =>
+        {
+            Ok(secret.trim().to_string())
+        }
+        _ => Err(WebError::Unauthorized(
+            "the Authorization header must be `Bearer TOKEN`".into(),
+        )),
+    }
+}
+
+/// Adds one claim to the ledger, checked as a claims file's are; nothing is stored unless it
+/// passes every check.
+#[utoipa::path(post, path = "/api/v1/claims", tag = "api",
+    request_body(content = RawClaim, content_type = "application/json",
+        description = "One claim, as in a claims file (`crates/ledger/CLAIMS.md` lists every kind and its fields)"),
+    security(("bearer" = [])),
+    responses((status = 201, description = "Claim added", body = AddReport),
+              (status = 200, description = "The same claim was already in the ledger", body = AddReport),
+              (status = 401, description = "No token, or an unknown one", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "Revoked token", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 413, description = "Body too large", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 415, description = "Body is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "Claim refused; nothing stored", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn add(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    // Order matters: who you are first (so strangers learn nothing about validation), then what
+    // you sent. Nothing is written until the claim has passed every check.
+    let secret = bearer(&headers)?;
+    let owner = st
+        .read(move |s| crate::tokens::authenticate(s, &secret))
+        .await?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !(mime == "application/json" || mime.ends_with("+json")) {
+        return Err(WebError::UnsupportedMediaType(format!(
+            "the body must be JSON (Content-Type: application/json), not \"{ct}\""
+        )));
+    }
+    let mut raw: RawClaim = serde_json::from_slice(&body).map_err(|e| WebError::Invalid {
+        message: format!("the body is not a claim: {e}"),
+        errors: vec![FieldError {
+            field: None,
+            kind: None,
+            message: e.to_string(),
+        }],
+    })?;
+    if raw
+        .entered_by
+        .as_deref()
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        raw.entered_by = Some(format!("api token \"{}\"", owner.name));
+    }
+    let kind = raw.kind.clone();
+    // Tomorrow, so a claim published "today" in any time zone is accepted (as the ledger does).
+    let today = chrono::Utc::now()
+        .date_naive()
+        .succ_opt()
+        .unwrap_or(chrono::NaiveDate::MAX);
+    let claim = Claim::from_raw(raw, today).map_err(|e| WebError::Invalid {
+        message: format!("claim refused, nothing was stored: {e}"),
+        errors: vec![FieldError {
+            field: e.field.clone(),
+            kind: e.kind.clone().or(kind),
+            message: e.message.clone(),
+        }],
+    })?;
+    let report = st.write(move |s| Ok(ledger::add_claim(s, claim)?)).await?;
+    let code = if report.added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, [(header::CONTENT_TYPE, JSON)], json(&report)?).into_response())
+}

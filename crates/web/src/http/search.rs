@@ -1,0 +1,74 @@
+//! Search: the page (`/search`) and the API (`/api/v1/search`), over the store's one search.
+
+use crate::error::WebError;
+use crate::http::{cached, json, key, HTML, JSON, Q};
+use crate::pages;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use greenlight_store::SearchHit;
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(page))
+        .routes(routes!(api))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Any spelling, native titles included; the form alone when absent.
+    pub q: Option<String>,
+}
+
+/// The search page: the best 30 matches, linked to their series pages.
+#[utoipa::path(get, path = "/search", tag = "pages", params(PageQuery),
+    responses((status = 200, description = "The results page", body = String, content_type = "text/html"),
+              (status = 400, description = "Bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    q: Result<Q<PageQuery>, WebError>,
+) -> Response {
+    let text = match q {
+        Ok(Q(p)) => p.q.unwrap_or_default(),
+        Err(e) => return pages::page_error(e),
+    };
+    cached(&st, &headers, key(&uri), HTML, move |s| {
+        Ok(pages::search_page(s, &text)?.into_string().into_bytes())
+    })
+    .await
+    .unwrap_or_else(pages::page_error)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Any spelling, native titles included.
+    pub q: Option<String>,
+    /// At most this many hits (1..100, default 20).
+    pub limit: Option<u32>,
+}
+
+/// Series matching a spelling, best first.
+#[utoipa::path(get, path = "/api/v1/search", tag = "api", params(SearchQuery),
+    responses((status = 200, description = "Best matches first", body = Vec<SearchHit>),
+              (status = 400, description = "Bad query", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn api(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Q(q): Q<SearchQuery>,
+) -> Result<Response, WebError> {
+    let text = q.q.unwrap_or_default();
+    let limit = q.limit.unwrap_or(20).clamp(1, 100) as usize;
+    cached(&st, &headers, key(&uri), JSON, move |s| {
+        json(&s.search(&text, limit)?)
+    })
+    .await
+}
