@@ -388,7 +388,6 @@ impl WriteTx<'_> {
             cb(ImportProgress::Files(files.len()));
         }
         let mut phases = crate::timing::Phases::new();
-        let early = early_file(files, opts);
         let dating = Dating {
             manifests,
             import_day: opts
@@ -396,32 +395,9 @@ impl WriteTx<'_> {
                 .unwrap_or_else(|| chrono::Utc::now().date_naive()),
         };
         let tx = self.tx()?;
-        // The early file (see `early_file`) is stored by this thread while the others parse.
-        let (parsed, early) = parse_all(files, opts, &dating, early, |f| {
-            if !matches!(f.parsed, Parsed::JustWatchCredits(_)) {
-                return Ok(None);
-            }
-            let t = std::time::Instant::now();
-            let (summary, decision) = decide(opts.allow_shrink, tx, f, &f.dataset)?;
-            match decision {
-                Decision::Store { replaces } => {
-                    let ds = apply_store(tx, f, replaces)?;
-                    store_rows(tx, f, ds, &[])?;
-                }
-                Decision::Redate => apply_redate(tx, f)?,
-                Decision::Keep => {}
-            }
-            crate::timing::report(
-                format_args!("stored early {} in", f.path.display()),
-                t.elapsed(),
-            );
-            if let Some(cb) = opts.progress {
-                cb(ImportProgress::Stored(f.path.clone()));
-            }
-            Ok(Some(summary))
-        })?;
+        let parsed = parse_all(files, opts, &dating)?;
         phases.mark("parse");
-        let (summary, resolved) = store_parsed(tx, &parsed, early, opts, &mut phases, declared)?;
+        let (summary, resolved) = store_parsed(tx, &parsed, opts, &mut phases, declared)?;
         if resolved {
             self.mark_resolved();
         }
@@ -430,12 +406,11 @@ impl WriteTx<'_> {
 }
 
 /// The rest of an import once every file is parsed: decide each file's fate, store the new ones,
-/// resolve and index. `early` is the file already stored during the parse, with its outcome.
-/// Returns the summary and whether resolution ran (it doesn't when nothing new was stored).
+/// resolve and index. Returns the summary and whether resolution ran (it doesn't when nothing
+/// new was stored).
 fn store_parsed(
     tx: &Transaction<'_>,
     parsed: &[ParsedFile],
-    early: Option<(usize, FileSummary)>,
     opts: &ImportOptions,
     phases: &mut crate::timing::Phases,
     declared: &[String],
@@ -455,26 +430,8 @@ fn store_parsed(
     let mut summaries = Vec::new();
     // Files to store, in file order, with the dataset each replaces.
     let mut to_store: Vec<(&ParsedFile, Option<i64>)> = Vec::new();
-    let mut stored_early = false;
     for (i, f) in parsed.iter().enumerate() {
         let (key, _) = &datasets[i];
-        if let Some((e, summary)) = early.as_ref().filter(|(e, _)| *e == i) {
-            // `early_file` only picks a file no other in the call can share a dataset with.
-            if newest.get(key.as_str()) != Some(e)
-                || datasets.iter().filter(|(k, _)| k == key).count() != 1
-            {
-                return Err(StoreError::Invalid(format!(
-                        "{}: stored before its dataset was known to be unique in the call (an internal error; nothing was stored)",
-                        f.path.display()
-                    )));
-            }
-            stored_early = matches!(
-                summary.outcome,
-                ImportOutcome::Imported | ImportOutcome::Replaced { .. }
-            );
-            summaries.push(summary.clone());
-            continue;
-        }
         if newest.get(key.as_str()) != Some(&i) {
             let kept = &datasets[newest[key.as_str()]];
             summaries.push(summary_of(
@@ -504,7 +461,7 @@ fn store_parsed(
     // Nothing new (every file unchanged or older): the raw rows are exactly as they were, so
     // nothing has been dropped or written but a new publication date; skip rebuilding indexes and
     // re-resolving.
-    if to_store.is_empty() && !stored_early {
+    if to_store.is_empty() {
         let c = counts(tx)?;
         return Ok((
             ImportSummary {
@@ -520,7 +477,7 @@ fn store_parsed(
     // build is much cheaper than keeping B-trees ordered row by row. DDL is transactional in
     // SQLite, so a failure still leaves the store as it was.
     let indexes = drop_secondary_indexes(tx)?;
-    // Dataset rows in file order (after the early file's), so dataset ids are deterministic.
+    // Dataset rows in file order, so dataset ids are deterministic.
     let mut stores: Vec<(&ParsedFile, i64)> = Vec::with_capacity(to_store.len());
     for (f, replaces) in &to_store {
         stores.push((f, apply_store(tx, f, *replaces)?));
@@ -683,57 +640,17 @@ fn store_rows(tx: &Transaction, f: &ParsedFile, ds: i64, ids: &[i64]) -> Result<
     })
 }
 
-/// The file that can be stored while the others are still parsing, if any: JustWatch credits
-/// are the largest file that names no title (so it needs no title ids), and when no other file
-/// in the call can be credits, no other file can replace or outdate it. Formats are read from
-/// each file's first line here, as `detect` reads them; the parse confirms it. Any doubt (a
-/// forced format, an unreadable or unrecognised file) means no early file.
-fn early_file(files: &[PathBuf], opts: &ImportOptions) -> Option<usize> {
-    use std::io::Read;
-    if opts.format.is_some() {
-        return None;
-    }
-    let mut found = None;
-    for (i, path) in files.iter().enumerate() {
-        let mut head = Vec::with_capacity(4096);
-        std::fs::File::open(path)
-            .and_then(|f| f.take(4096).read_to_end(&mut head))
-            .ok()?;
-        // Only a whole first line decides; a longer one leaves the format in doubt.
-        let line_end = head.iter().position(|&b| b == b'\n');
-        let format = match greenlight_sources::detect(path, &head) {
-            Ok(Format::Engagement) => Format::Engagement,
-            Ok(f) if line_end.is_some() => f,
-            _ => return None,
-        };
-        if format == Format::JustWatchCredits {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(i);
-        }
-    }
-    found
-}
-
-/// Every file parsed, in file order, and the early file's index with what storing it returned.
-type Parse<T> = (Vec<ParsedFile>, Option<(usize, T)>);
-
-/// Parses every file on all cores. The `early` file, if any, is parsed by the calling thread,
-/// which then hands it to `store_early` while the workers go on with the rest; what that returns
-/// comes back with the parsed files.
-fn parse_all<T>(
+/// Parses every file on all cores, returning them in file order.
+fn parse_all(
     files: &[PathBuf],
     opts: &ImportOptions,
     dating: &Dating,
-    early: Option<usize>,
-    store_early: impl FnOnce(&ParsedFile) -> Result<Option<T>, StoreError>,
-) -> Result<Parse<T>, StoreError> {
+) -> Result<Vec<ParsedFile>, StoreError> {
     // Files are independent: parse them on all cores, costliest first so the tail is short. A
     // workbook's bytes are zipped XML and cost about three times a delimited file's (measured on
     // the real data with the XLSX reader in greenlight-sources); the extension only weighs the
     // schedule, it never decides the format.
-    let mut order: Vec<usize> = (0..files.len()).filter(|&i| Some(i) != early).collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| {
         let len = std::fs::metadata(&files[i]).map(|m| m.len()).unwrap_or(0);
         let zipped = files[i]
@@ -761,7 +678,7 @@ fn parse_all<T>(
         }
         r
     };
-    let early_result = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -772,21 +689,7 @@ fn parse_all<T>(
                 }
             });
         }
-        let e = early?;
-        let stored = parse(e).and_then(|f| {
-            let out = store_early(&f)?;
-            if let Ok(mut slot) = results[e].lock() {
-                *slot = Some(Ok(f));
-            }
-            Ok(out)
-        });
-        if stored.is_err() {
-            // Nothing more will be stored: let the workers stop after their current file.
-            next.store(usize::MAX / 2, std::sync::atomic::Ordering::Relaxed);
-        }
-        Some(stored.map(|o| o.map(|o| (e, o))))
     });
-    let early_stored = early_result.transpose()?.flatten();
     let mut out = Vec::with_capacity(files.len());
     for (i, slot) in results.into_iter().enumerate() {
         match slot.into_inner().ok().flatten() {
@@ -799,7 +702,7 @@ fn parse_all<T>(
             }
         }
     }
-    Ok((out, early_stored))
+    Ok(out)
 }
 
 /// Gives each spelling its title id, appending spellings not stored yet to the title list with
@@ -1472,41 +1375,6 @@ fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
 mod tests {
     use super::*;
     use rusqlite::ToSql;
-
-    /// The credits file is stored early only when no other file in the call could be credits.
-    #[test]
-    fn early_file_only_when_credits_are_alone() {
-        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-        let files = expand_paths(&[data]).unwrap();
-        let opts = |format| ImportOptions {
-            format,
-            ..ImportOptions::default()
-        };
-        let picked = early_file(&files, &opts(None)).expect("the real data has one credits file");
-        assert!(files[picked].ends_with("justwatch/credits.csv"));
-        assert_eq!(
-            early_file(&files, &opts(Some(Format::JustWatchCredits))),
-            None
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let credits = std::fs::read(&files[picked]).unwrap();
-        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
-        std::fs::write(&a, &credits).unwrap();
-        std::fs::write(&b, &credits[..2000]).unwrap();
-        assert_eq!(
-            early_file(&[a.clone(), b], &opts(None)),
-            None,
-            "two credits files"
-        );
-        let odd = dir.path().join("odd.csv");
-        std::fs::write(&odd, "no,such,format\n1,2,3\n").unwrap();
-        assert_eq!(
-            early_file(&[a.clone(), odd], &opts(None)),
-            None,
-            "an unknown file"
-        );
-        assert_eq!(early_file(&[a], &opts(None)), Some(0));
-    }
 
     /// `Day` must bind exactly the text chrono writes, for every day the data can hold.
     #[test]
