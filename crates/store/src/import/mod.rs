@@ -1,5 +1,11 @@
 //! Importing source files: parse (in parallel), then store every file of the call in the call's
 //! one transaction and re-resolve. A bad file anywhere in the call changes nothing.
+//!
+//! The phases, one module each: `plan` finds a call's files and decides each parsed file's
+//! fate (writing nothing); `parse` reads them on all cores; `intern` gives their spellings
+//! `titles` ids; `bulk` writes datasets and raw rows (into the tables each format's
+//! descriptor, `greenlight_sources::SPECS`, names) and rebuilds the indexes. This module runs
+//! them in order ([`WriteTx::import_data`]).
 
 use crate::batch::{self, bind_all};
 use crate::manifest::{self, Manifest};

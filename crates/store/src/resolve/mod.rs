@@ -39,6 +39,10 @@
 //!    show's key is the bare key and its year (`avatar-the-last-airbender-2024`). Aliased
 //!    spellings take no part and stay with the group's key. Films are not split (their years are
 //!    a question of their own).
+//!
+//! One module per phase: `load` reads spellings, aliases and dates; `spelling` applies rules
+//! 1 and 2 to each spelling; `group` rules 3 and 4 (and is the entry point, `resolve`);
+//! `eras` rule 5; `write` stores the result.
 
 use crate::batch::bind_all;
 use crate::StoreError;
