@@ -16,14 +16,16 @@ mod delimited;
 mod detect;
 mod engagement;
 mod finance;
+mod formats;
 mod justwatch;
 mod tmdb;
 mod top10;
 mod xlsx;
 mod xml;
 
-pub use detect::{detect, Format};
+pub use detect::detect;
 pub use error::{Location, SourceError};
+pub use formats::{DatasetName, Detect, Format, FormatSpec, SPECS};
 pub use records::*;
 
 use std::path::Path;
@@ -37,18 +39,5 @@ pub fn read(path: &Path) -> Result<Parsed, SourceError> {
 
 /// Reads `bytes` (the content of `path`) as `format`, for when the user forces one.
 pub fn read_as(path: &Path, bytes: &[u8], format: Format) -> Result<Parsed, SourceError> {
-    match format {
-        Format::Top10Global | Format::Top10GlobalLegacy => {
-            top10::read_global(path, bytes).map(Parsed::Top10)
-        }
-        Format::Top10Countries => top10::read_countries(path, bytes).map(Parsed::Countries),
-        Format::MostPopular => top10::read_most_popular(path, bytes).map(Parsed::MostPopular),
-        Format::Engagement => engagement::read(path, bytes).map(Parsed::Engagement),
-        Format::TmdbStatus => tmdb::read(path, bytes).map(Parsed::Tmdb),
-        Format::JustWatchTitles => justwatch::read_titles(path, bytes).map(Parsed::JustWatchTitles),
-        Format::JustWatchCredits => {
-            justwatch::read_credits(path, bytes).map(Parsed::JustWatchCredits)
-        }
-        Format::RegionFinance => finance::read(path, bytes).map(Parsed::RegionFinance),
-    }
+    (format.spec().read)(path, bytes)
 }
