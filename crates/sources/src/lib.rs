@@ -20,7 +20,6 @@ mod justwatch;
 mod tmdb;
 mod top10;
 mod xlsx;
-mod xml;
 
 pub use detect::{detect, Format};
 pub use error::{Location, SourceError};
