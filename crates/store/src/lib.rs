@@ -23,6 +23,7 @@ pub mod query;
 pub mod resolve;
 mod schema;
 pub mod timing;
+pub mod training;
 pub mod views;
 mod write;
 
