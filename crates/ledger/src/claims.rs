@@ -1391,17 +1391,7 @@ fn cap(s: &str) -> String {
     }
 }
 
-pub(crate) fn group_thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub(crate) use crate::numbers::thousands as group_thousands;
 
 fn unreachable_kind(k: &str) -> Result<ClaimValue, ClaimError> {
     // `rule()` and this match list the same kinds; a kind in one and not the other is a bug,
