@@ -1317,17 +1317,7 @@ fn cap(s: &str) -> String {
     }
 }
 
-pub(crate) fn group_thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub(crate) use crate::numbers::thousands as group_thousands;
 
 /// " (did you mean `x`?)" for a misspelt field name, else nothing.
 pub(crate) fn field_hint(bad: &str) -> String {

@@ -19,6 +19,7 @@ pub mod derive;
 pub mod error;
 pub mod evidence;
 pub mod file;
+pub mod numbers;
 pub mod reception;
 mod report;
 

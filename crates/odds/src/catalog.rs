@@ -1,6 +1,7 @@
-//! Everything the odds need, read from the store in a few bulk queries and held in memory.
-//! A backtest computes metrics for ~1,000 seasons at several dates; per-season queries would
-//! dominate its run time, and holding the rows lets every date filter be plain Rust.
+//! Everything the odds need, read from the store's read models for them
+//! (`greenlight_store::training`, one bulk read per table) and held in memory. A backtest
+//! computes metrics for ~1,000 seasons at several dates; per-season queries would dominate its
+//! run time, and holding the rows lets every date filter be plain Rust.
 
 use crate::dates;
 use crate::finance::{Finance, Region};
@@ -9,7 +10,6 @@ use chrono::{Datelike, NaiveDate};
 use greenlight_sources::titles::SeasonLabel;
 use greenlight_store::Store;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 /// The four global Top 10 lists, as indices.
 pub const CATEGORIES: [&str; 4] = [
@@ -161,55 +161,40 @@ pub struct Catalog {
     pub horizon: NaiveDate,
     /// The latest publication date of anything loaded.
     pub data_end: NaiveDate,
+    /// Netflix's regional figures as imported (`None` when the store has none).
     pub finance: Option<Finance>,
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, OddsError> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| OddsError::Data(format!("bad date in store: {s:?}")))
-}
-
-fn opt_date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
 impl Catalog {
     pub fn load(store: &Store) -> Result<Catalog, OddsError> {
-        let conn = store.conn();
-        let mut series = HashMap::new();
-        {
-            let mut st = conn.prepare("SELECT id, slug, title FROM series")?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let s = Series {
-                    id: r.get(0)?,
-                    slug: r.get(1)?,
-                    title: r.get(2)?,
-                };
-                series.insert(s.id, s);
-            }
-        }
+        let series: HashMap<i64, Series> = store
+            .training_series()?
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    Series {
+                        id: s.id,
+                        slug: s.slug,
+                        title: s.title,
+                    },
+                )
+            })
+            .collect();
 
         let mut seasons = Vec::new();
         let mut season_series = HashMap::new();
-        {
-            let mut st = conn.prepare("SELECT id, series_id, label FROM seasons")?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                season_series.insert(r.get::<_, i64>(0)?, r.get::<_, i64>(1)?);
-                let label: String = r.get(2)?;
-                if let Ok(SeasonLabel::Season { number }) =
-                    serde_json::from_str::<SeasonLabel>(&label)
-                {
-                    seasons.push(Season {
-                        id: r.get(0)?,
-                        series_id: r.get(1)?,
-                        number,
-                        release_date: None,
-                        first_chart_week: None,
-                        first_seen: None,
-                    });
-                }
+        for r in store.training_seasons()? {
+            season_series.insert(r.id, r.series_id);
+            if let Some(SeasonLabel::Season { number }) = r.label {
+                seasons.push(Season {
+                    id: r.id,
+                    series_id: r.series_id,
+                    number,
+                    release_date: None,
+                    first_chart_week: None,
+                    first_seen: None,
+                });
             }
         }
         let season_index: HashMap<i64, usize> =
@@ -218,166 +203,108 @@ impl Catalog {
         // Engagement rows of every season (films too: their runtimes turn list hours into views).
         let mut engagement: HashMap<i64, Vec<EngRow>> = HashMap::new();
         let mut runtime_hours: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT t.season_id, e.report, e.hours, e.views, e.runtime_minutes, e.release_date
-                 FROM engagement e JOIN titles t ON t.id = e.title_id WHERE t.season_id IS NOT NULL
-                 ORDER BY e.report, e.sheet, e.row",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let sid: i64 = r.get(0)?;
-                let report: String = r.get(1)?;
-                let runtime_minutes: Option<u32> = r.get(4)?;
-                let published = dates::report_published(&report);
-                if let (Some(m), Some(p)) = (runtime_minutes.filter(|m| *m > 0), published) {
-                    // The first published report's runtime: the earliest anyone could know it.
-                    let e = runtime_hours.entry(sid).or_insert((p, m as f64 / 60.0));
-                    if p < e.0 {
-                        *e = (p, m as f64 / 60.0);
-                    }
+        for r in store.training_engagement()? {
+            let sid = r.season_id;
+            let published = dates::report_published(&r.report);
+            if let (Some(m), Some(p)) = (r.runtime_minutes.filter(|m| *m > 0), published) {
+                // The first published report's runtime: the earliest anyone could know it.
+                let e = runtime_hours.entry(sid).or_insert((p, m as f64 / 60.0));
+                if p < e.0 {
+                    *e = (p, m as f64 / 60.0);
                 }
-                let row = EngRow {
-                    published,
-                    hours: r.get::<_, i64>(2)? as f64,
-                    views: r.get::<_, Option<i64>>(3)?.map(|v| v as f64),
-                    runtime_minutes,
-                    release_date: opt_date(r.get(5)?),
-                    report,
-                };
-                engagement.entry(sid).or_default().push(row);
             }
+            let row = EngRow {
+                published,
+                hours: r.hours as f64,
+                views: r.views.map(|v| v as f64),
+                runtime_minutes: r.runtime_minutes,
+                release_date: r.release_date,
+                report: r.report,
+            };
+            engagement.entry(sid).or_default().push(row);
         }
 
         let mut chart = Vec::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT c.week, c.category, c.rank, c.hours, c.views, c.runtime, t.season_id
-                 FROM chart_weeks c JOIN titles t ON t.id = c.title_id ORDER BY c.week, c.category, c.rank",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let Some(cat) = category_index(&r.get::<_, String>(1)?) else {
-                    continue;
-                };
-                let season_id: Option<i64> = r.get(6)?;
-                let hours = r.get::<_, i64>(3)? as f64;
-                let runtime: Option<f64> = r.get::<_, Option<f64>>(5)?.filter(|h| *h > 0.0);
-                let week = parse_date(&r.get::<_, String>(0)?)?;
-                // A view count derived from a report's runtime exists only once both the week and
-                // that runtime were public; earlier weeks keep no derived views.
-                let runtime_hours = runtime.or_else(|| {
-                    season_id
-                        .and_then(|s| runtime_hours.get(&s).copied())
-                        .filter(|(p, _)| *p <= dates::chart_published(week))
-                        .map(|(_, h)| h)
-                });
-                let views = r
-                    .get::<_, Option<i64>>(4)?
-                    .map(|v| v as f64)
-                    .or_else(|| runtime_hours.map(|rt| hours / rt));
-                chart.push(ChartRow {
-                    week,
-                    cat,
-                    rank: r.get(2)?,
-                    hours,
-                    views,
-                    views_est: views.unwrap_or(0.0),
-                    runtime_hours,
-                    season_id,
-                    weight: 1.0,
-                    weighted: false,
-                });
-            }
+        for r in store.training_chart()? {
+            let Some(cat) = category_index(&r.category) else {
+                continue;
+            };
+            let season_id = r.season_id;
+            let hours = r.hours as f64;
+            let runtime = r.runtime.filter(|h| *h > 0.0);
+            let week = r.week;
+            // A view count derived from a report's runtime exists only once both the week and
+            // that runtime were public; earlier weeks keep no derived views.
+            let runtime_hours = runtime.or_else(|| {
+                season_id
+                    .and_then(|s| runtime_hours.get(&s).copied())
+                    .filter(|(p, _)| *p <= dates::chart_published(week))
+                    .map(|(_, h)| h)
+            });
+            let views = r
+                .views
+                .map(|v| v as f64)
+                .or_else(|| runtime_hours.map(|rt| hours / rt));
+            chart.push(ChartRow {
+                week,
+                cat,
+                rank: r.rank,
+                hours,
+                views,
+                views_est: views.unwrap_or(0.0),
+                runtime_hours,
+                season_id,
+                weight: 1.0,
+                weighted: false,
+            });
         }
 
         let mut country: HashMap<i64, Vec<CountryRow>> = HashMap::new();
         let mut country_weeks = BTreeSet::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT t.season_id, c.week, c.country_iso2, c.rank FROM country_weeks c
-                 JOIN titles t ON t.id = c.title_id WHERE t.season_id IS NOT NULL",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let week = parse_date(&r.get::<_, String>(1)?)?;
-                country_weeks.insert(week);
-                country.entry(r.get(0)?).or_default().push(CountryRow {
-                    week,
-                    iso2: r.get(2)?,
-                    rank: r.get(3)?,
-                });
-            }
+        for r in store.training_country_ranks()? {
+            country_weeks.insert(r.week);
+            country.entry(r.season_id).or_default().push(CountryRow {
+                week: r.week,
+                iso2: r.iso2,
+                rank: r.rank,
+            });
         }
 
         let mut tmdb: HashMap<i64, Vec<TmdbRow>> = HashMap::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT t.series_id, m.name, m.number_of_seasons, m.status, m.network, m.first_air_date, d.as_of
-                 FROM tmdb_shows m JOIN titles t ON t.id = m.title_id JOIN datasets d ON d.id = m.dataset_id
-                 WHERE t.series_id IS NOT NULL ORDER BY m.line",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                tmdb.entry(r.get(0)?).or_default().push(TmdbRow {
-                    name: r.get(1)?,
-                    number_of_seasons: r.get(2)?,
-                    status: r.get(3)?,
-                    network: r.get(4)?,
-                    first_air_date: opt_date(r.get(5)?),
-                    as_of: parse_date(&r.get::<_, String>(6)?)?,
-                });
-            }
+        for r in store.training_tmdb()? {
+            tmdb.entry(r.series_id).or_default().push(TmdbRow {
+                name: r.name,
+                number_of_seasons: r.number_of_seasons,
+                status: r.status,
+                network: r.network,
+                first_air_date: r.first_air_date,
+                as_of: r.as_of,
+            });
         }
 
         let mut language: HashMap<i64, Language> = HashMap::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT DISTINCT series_id, show_title, season_title FROM titles
-                 WHERE series_id IS NOT NULL AND (show_title LIKE '% // %' OR season_title LIKE '% // %')",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                for t in [r.get::<_, String>(1)?, r.get::<_, String>(2)?] {
-                    if let Some((_, native)) = t.split_once(" // ") {
-                        let l = Language::of_native_title(native);
-                        let e = language.entry(id).or_insert(l);
-                        if *e == Language::Other {
-                            *e = l;
-                        }
+        for r in store.training_native_spellings()? {
+            for t in [&r.show_title, &r.season_title] {
+                if let Some((_, native)) = t.split_once(" // ") {
+                    let l = Language::of_native_title(native);
+                    let e = language.entry(r.series_id).or_insert(l);
+                    if *e == Language::Other {
+                        *e = l;
                     }
                 }
             }
         }
         let mut genres: HashMap<i64, Vec<String>> = HashMap::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT t.series_id, j.genres FROM jw_titles j JOIN titles t ON t.id = j.title_id
-                 WHERE t.series_id IS NOT NULL AND j.kind = 'SHOW'",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let list: Vec<String> =
-                    serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
-                let e = genres.entry(r.get(0)?).or_default();
-                for g in list {
-                    if !e.contains(&g) {
-                        e.push(g);
-                    }
+        for r in store.training_show_genres()? {
+            let e = genres.entry(r.series_id).or_default();
+            for g in r.genres {
+                if !e.contains(&g) {
+                    e.push(g);
                 }
             }
         }
 
-        let dataset_paths: Vec<PathBuf> = {
-            let mut st = conn.prepare("SELECT path FROM datasets")?;
-            let v: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            v.into_iter().map(PathBuf::from).collect()
-        };
-        let finance = match Finance::locate(&dataset_paths) {
-            Some(dir) => Some(Finance::load(&dir)?),
-            None => None,
-        };
+        let finance = Finance::from_figures(&store.finance_figures()?)?;
 
         let mut cat = Catalog {
             series,

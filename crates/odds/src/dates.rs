@@ -2,7 +2,7 @@
 //! and a row counts only if it had been *published* by then, not merely if it speaks of an
 //! earlier period: that is what makes a backtest honest.
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
 
 /// When a Top 10 week (global and per country; W + 2 days) and an engagement report became
 /// public. The rule lives in `greenlight_store::published`, shared with the ledger; every date
@@ -49,13 +49,12 @@ pub fn window_complete_on(premiere: NaiveDate, days: u32) -> NaiveDate {
     chart_published(window_last_week(premiere, days))
 }
 
-/// `date` plus whole calendar months, clamped to the month's last day.
+/// `date` plus whole calendar months, clamped to the month's last day (chrono's `Months`
+/// rule). Past chrono's last representable date the answer is that date: a deadline that
+/// never comes, which errs late.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
-    let total = date.year() * 12 + date.month0() as i32 + months as i32;
-    let (y, m0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
-    (0..4)
-        .find_map(|back| NaiveDate::from_ymd_opt(y, m0 + 1, date.day().saturating_sub(back).max(1)))
-        .unwrap_or(date)
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
@@ -105,5 +104,8 @@ mod tests {
         assert_eq!(add_months(d("2021-08-31"), 30), d("2024-02-29"));
         assert_eq!(add_months(d("2022-01-15"), 30), d("2024-07-15"));
         assert_eq!(add_months(d("2022-12-01"), 1), d("2023-01-01"));
+        assert_eq!(add_months(d("2023-01-31"), 1), d("2023-02-28"));
+        assert_eq!(add_months(d("2024-03-31"), 0), d("2024-03-31"));
+        assert_eq!(add_months(NaiveDate::MAX, 1), NaiveDate::MAX);
     }
 }

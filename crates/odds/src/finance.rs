@@ -1,11 +1,12 @@
 //! Netflix's published revenue and ARPU by region, used to weight viewing by what a member in
 //! each region is worth (the "higher-paying members count for more" part of adjusted view
-//! share) and to put a season's cost in proportion. The two CSVs are tiny and not importable
-//! into the store, so they are read directly from the shared data directory.
+//! share) and to put a season's cost in proportion. The figures are imported with the rest of
+//! the data (the netflix-finance CSVs, table `region_finance`) and read from the store, so an
+//! answer depends only on what was imported, never on files found beside it.
 
 use crate::OddsError;
+use greenlight_store::training::FinanceFigure;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 /// Netflix's four reporting regions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -56,44 +57,50 @@ impl Region {
 pub struct Finance {
     arpu: BTreeMap<i32, [f64; 4]>,
     revenue: BTreeMap<i32, [f64; 4]>,
-    pub source: PathBuf,
 }
 
-impl Finance {
-    /// Reads `arpu-by-region.csv` and `revenue-by-region.csv` from `dir`.
-    pub fn load(dir: &Path) -> Result<Finance, OddsError> {
-        Ok(Finance {
-            arpu: read_table(&dir.join("arpu-by-region.csv"))?,
-            revenue: read_table(&dir.join("revenue-by-region.csv"))?,
-            source: dir.to_path_buf(),
-        })
-    }
+/// The two metrics, as the import names them (the file stems of `arpu-by-region.csv` and
+/// `revenue-by-region.csv`).
+const ARPU: &str = "arpu-by-region";
+const REVENUE: &str = "revenue-by-region";
 
-    /// Finds the finance directory: `GREENLIGHT_FINANCE_DIR` if set; else a `netflix-finance`
-    /// folder beside the folders the store's datasets were imported from (the shared data
-    /// directory keeps them side by side); else `../shared/data/netflix-finance` beside this
-    /// checkout. `None` if none exists, in which case weights are not applied (and the report
-    /// says so) rather than failing.
-    pub fn locate(dataset_paths: &[PathBuf]) -> Option<PathBuf> {
-        let ok = |p: &Path| p.join("arpu-by-region.csv").is_file();
-        if let Some(p) = std::env::var_os("GREENLIGHT_FINANCE_DIR").map(PathBuf::from) {
-            if ok(&p) {
-                return Some(p);
+impl Finance {
+    /// The figures the store holds (`Store::finance_figures`, the import of the two
+    /// netflix-finance CSVs). `None` when either metric is missing, in which case weights are
+    /// not applied (and the metrics say so) rather than failing. A year that lacks one of the
+    /// four regions cannot come from an import (each CSV row gives all four) and is an error.
+    pub fn from_figures(figures: &[FinanceFigure]) -> Result<Option<Finance>, OddsError> {
+        let table = |metric: &str| -> Result<BTreeMap<i32, [f64; 4]>, OddsError> {
+            let mut out: BTreeMap<i32, [Option<f64>; 4]> = BTreeMap::new();
+            for f in figures.iter().filter(|f| f.metric == metric) {
+                let region = Region::ALL
+                    .iter()
+                    .position(|r| r.column() == f.region)
+                    .ok_or_else(|| {
+                        OddsError::Data(format!(
+                            "finance figure {metric} {}: unknown region {:?}",
+                            f.year, f.region
+                        ))
+                    })?;
+                out.entry(f.year).or_default()[region] = Some(f.value);
             }
-        }
-        for path in dataset_paths {
-            for anc in path.ancestors().skip(1).take(3) {
-                let cand = anc.join("netflix-finance");
-                if ok(&cand) {
-                    return Some(cand);
-                }
-            }
-        }
-        let fallback = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/netflix-finance"
-        ));
-        ok(&fallback).then_some(fallback)
+            out.into_iter()
+                .map(|(year, row)| {
+                    let mut full = [0.0; 4];
+                    for (i, v) in row.iter().enumerate() {
+                        full[i] = v.ok_or_else(|| {
+                            OddsError::Data(format!(
+                                "finance figure {metric} {year}: no {} figure",
+                                Region::ALL[i].column()
+                            ))
+                        })?;
+                    }
+                    Ok((year, full))
+                })
+                .collect()
+        };
+        let (arpu, revenue) = (table(ARPU)?, table(REVENUE)?);
+        Ok((!arpu.is_empty() && !revenue.is_empty()).then_some(Finance { arpu, revenue }))
     }
 
     /// The year's row, or the nearest published year (the file ends in 2024; later viewing is
@@ -127,43 +134,6 @@ impl Finance {
     }
 }
 
-fn read_table(path: &Path) -> Result<BTreeMap<i32, [f64; 4]>, OddsError> {
-    let bad = |why: String| OddsError::Data(format!("{}: {why}", path.display()));
-    let mut rdr = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
-    let header = rdr.headers().map_err(|e| bad(e.to_string()))?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| bad(format!("no column {name:?}")))
-    };
-    let year_col = col("Year")?;
-    let cols: Vec<usize> = Region::ALL
-        .iter()
-        .map(|r| col(r.column()))
-        .collect::<Result<_, _>>()?;
-    let mut out = BTreeMap::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| bad(e.to_string()))?;
-        let num = |c: usize| -> Result<f64, OddsError> {
-            rec.get(c)
-                .and_then(|s| s.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| bad(format!("row {}: column {} is not a number", i + 2, c + 1)))
-        };
-        let year = num(year_col)? as i32;
-        let mut row = [0.0; 4];
-        for (k, c) in cols.iter().enumerate() {
-            row[k] = num(*c)?;
-        }
-        out.insert(year, row);
-    }
-    if out.is_empty() {
-        return Err(bad("no rows".into()));
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,36 +147,53 @@ mod tests {
         assert_eq!(Region::of_country("??"), Region::Emea);
     }
 
+    fn figures(metric: &str, rows: &[(i32, [f64; 4])]) -> Vec<FinanceFigure> {
+        rows.iter()
+            .flat_map(|(year, values)| {
+                Region::ALL.iter().zip(values).map(|(r, v)| FinanceFigure {
+                    metric: metric.into(),
+                    year: *year,
+                    region: r.column().into(),
+                    value: *v,
+                })
+            })
+            .collect()
+    }
+
     #[test]
-    fn reads_a_small_table_and_weights_by_membership() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("arpu-by-region.csv"),
-            "Year,US and Canada,EMEA,Latin America,Asia-Pacific\n2022,16,10,8,8\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("revenue-by-region.csv"),
-            "Year,US and Canada,EMEA,Latin America,Asia-Pacific\n2022,16,10,8,8\n",
-        )
-        .unwrap();
-        let f = Finance::load(dir.path()).unwrap();
+    fn weights_by_membership() {
+        let mut all = figures(ARPU, &[(2022, [16.0, 10.0, 8.0, 8.0])]);
+        all.extend(figures(REVENUE, &[(2022, [16.0, 10.0, 8.0, 8.0])]));
+        let f = Finance::from_figures(&all).unwrap().unwrap();
         // Every region has one membership-month per dollar of ARPU here: 4 months, 42 revenue.
         assert_eq!(f.global_arpu(2022), Some(42.0 / 4.0));
         assert_eq!(f.arpu(Region::Emea, 2030), Some(10.0));
         assert_eq!(f.revenue_usd(2022), Some(42e9));
     }
 
+    /// Without both metrics there are no weights (and no error): the metrics say so.
     #[test]
-    fn a_broken_table_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("arpu-by-region.csv"), "Year,EMEA\n2022,x\n").unwrap();
-        assert!(Finance::load(dir.path()).is_err());
-        std::fs::write(
-            dir.path().join("arpu-by-region.csv"),
-            "Year,US and Canada,EMEA,Latin America,Asia-Pacific\n2022,1,2,x,4\n",
-        )
-        .unwrap();
-        assert!(Finance::load(dir.path()).is_err());
+    fn one_metric_alone_is_no_finance() {
+        let arpu = figures(ARPU, &[(2022, [16.0, 10.0, 8.0, 8.0])]);
+        assert_eq!(Finance::from_figures(&arpu).unwrap(), None);
+        assert_eq!(Finance::from_figures(&[]).unwrap(), None);
+    }
+
+    /// A year missing a region, or a region the odds do not know, is named, not guessed at.
+    #[test]
+    fn an_incomplete_table_is_an_error_not_a_panic() {
+        let mut all = figures(ARPU, &[(2022, [16.0, 10.0, 8.0, 8.0])]);
+        all.extend(figures(REVENUE, &[(2022, [16.0, 10.0, 8.0, 8.0])]));
+        let mut missing = all.clone();
+        missing.retain(|f| !(f.metric == REVENUE && f.region == "EMEA"));
+        let e = Finance::from_figures(&missing).unwrap_err().to_string();
+        assert!(
+            e.contains("revenue-by-region 2022") && e.contains("EMEA"),
+            "{e}"
+        );
+        let mut unknown = all;
+        unknown[0].region = "Antarctica".into();
+        let e = Finance::from_figures(&unknown).unwrap_err().to_string();
+        assert!(e.contains("Antarctica"), "{e}");
     }
 }

@@ -260,19 +260,11 @@ pub fn label_all(
     // Count what charted but is not a numbered season, by label kind.
     let mut limited = 0;
     let mut not_numbered = 0;
-    {
-        let mut st = store.conn().prepare(
-            "SELECT DISTINCT se.id, se.label FROM chart_weeks c JOIN titles t ON t.id = c.title_id
-             JOIN seasons se ON se.id = t.season_id WHERE c.category LIKE 'TV%'",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let label: String = r.get(1)?;
-            match serde_json::from_str::<SeasonLabel>(&label) {
-                Ok(SeasonLabel::Season { .. }) => {}
-                Ok(SeasonLabel::Limited) => limited += 1,
-                _ => not_numbered += 1,
-            }
+    for s in store.tv_charted_season_labels()? {
+        match s.label {
+            Some(SeasonLabel::Season { .. }) => {}
+            Some(SeasonLabel::Limited) => limited += 1,
+            _ => not_numbered += 1,
         }
     }
 

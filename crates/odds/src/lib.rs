@@ -52,8 +52,6 @@ pub enum OddsError {
     InsufficientTraining(String),
     #[error(transparent)]
     Store(StoreError),
-    #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
 }
 
 impl From<StoreError> for OddsError {

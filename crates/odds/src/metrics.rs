@@ -335,7 +335,10 @@ pub fn season_metrics(
         ));
     }
     if cat.finance.is_none() {
-        notes.push("netflix-finance CSVs not found: adjusted view share is unweighted".into());
+        notes.push(
+            "no netflix-finance figures imported (arpu-by-region and revenue-by-region): adjusted view share is unweighted"
+                .into(),
+        );
     }
 
     let w91 = windows.iter().find(|w| w.days == 91);

@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 use greenlight_odds::{backtest, labels, metrics, predict, Outcome, PredictReport};
-use greenlight_store::import::ImportOptions;
+use greenlight_store::import::{ImportOptions, ImportOutcome};
 use greenlight_store::Store;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// `../shared/data` beside the checkout. Missing data is a failure, never a skip.
@@ -19,29 +19,62 @@ fn data_dir() -> PathBuf {
     d
 }
 
-fn imported() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
+/// The imported store, and a copy of it taken before any test opened it: tests that add data
+/// start from a copy of that copy, so they never import the whole data again.
+struct Imported {
+    db: PathBuf,
+    pristine: PathBuf,
+}
+
+fn imported() -> &'static Imported {
+    static PATH: OnceLock<Imported> = OnceLock::new();
     PATH.get_or_init(|| {
         let d = data_dir();
         // Under target/ (removed by `cargo clean`), not /tmp: the store outlives the test process.
         let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .expect("tempdir")
             .keep();
-        let path = dir.join("all.db");
-        let mut store = Store::open(&path).expect("open store");
-        let paths: Vec<PathBuf> = ["netflix-top10", "netflix-engagement", "tmdb", "justwatch"]
-            .iter()
-            .map(|s| d.join(s))
-            .collect();
+        let db = dir.join("all.db");
+        let mut store = Store::open(&db).expect("open store");
+        // The finance figures weight audiences by region and price a season's cost: the odds
+        // read them from the store like everything else.
+        let paths: Vec<PathBuf> = [
+            "netflix-top10",
+            "netflix-engagement",
+            "tmdb",
+            "justwatch",
+            "netflix-finance",
+        ]
+        .iter()
+        .map(|s| d.join(s))
+        .collect();
         store
             .import_paths(&paths, &ImportOptions::default())
             .expect("import ../shared/data");
-        path
+        drop(store);
+        // Closed, so the file is whole (SQLite checkpoints and removes the WAL on close).
+        let pristine = dir.join("pristine.db");
+        std::fs::copy(&db, &pristine).expect("copy the store");
+        Imported { db, pristine }
     })
 }
 
+/// A private copy of the imported store with `files` imported into it, and the call's outcome
+/// for each file.
+fn with_imported(files: &[PathBuf]) -> (tempfile::TempDir, Store, Vec<ImportOutcome>) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&imported().pristine, &copy).unwrap();
+    let mut store = Store::open(&copy).unwrap();
+    let summary = store
+        .import_paths(files, &ImportOptions::default())
+        .expect("import the added data");
+    let outcomes = summary.files.into_iter().map(|f| f.outcome).collect();
+    (dir, store, outcomes)
+}
+
 fn open() -> Store {
-    Store::open(imported()).expect("open imported store")
+    Store::open(&imported().db).expect("open imported store")
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -118,46 +151,21 @@ fn later_chart_weeks_do_not_change_a_prediction() {
     let as_of = date("2022-10-15");
     let before = partner_track();
 
-    // A copy of the store with extra chart weeks dated after the as-of date: Partner Track
-    // back at number 1, and every title of a later week again at ranks 11-20.
+    // A newer snapshot of the global Top 10 with extra chart weeks dated after the as-of date:
+    // Partner Track back at number 11, and every title of a later week again at ranks 12-21.
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("copy.db");
-    open()
-        .conn()
-        .execute("VACUUM INTO ?1", [copy.display().to_string()])
-        .unwrap();
-    let store = Store::open(&copy).unwrap();
-    let title_id: i64 = store
-        .conn()
-        .query_row("SELECT id FROM titles WHERE source = 'top10' AND season_title = 'Partner Track: Season 1'", [], |r| r.get(0))
-        .unwrap();
-    let dataset: i64 = store
-        .conn()
-        .query_row("SELECT dataset_id FROM chart_weeks LIMIT 1", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let mut added = 0;
-    for week in ["2022-10-16", "2022-10-23", "2022-10-30", "2022-12-04"] {
-        added += store
-            .conn()
-            .execute(
-                "INSERT INTO chart_weeks (dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks)
-                 VALUES (?1, 0, ?2, 'TV (English)', 11, ?3, 900000000, 7.5, 120000000, 4)",
-                rusqlite::params![dataset, week, title_id],
-            )
-            .unwrap();
-        added += store
-            .conn()
-            .execute(
-                "INSERT INTO chart_weeks (dataset_id, line, week, category, rank, title_id, hours, runtime, views, cumulative_weeks)
-                 SELECT dataset_id, line, week, category, rank + 11, title_id, hours * 3, runtime, views, cumulative_weeks
-                 FROM chart_weeks WHERE week = ?1 AND rank <= 10",
-                [week],
-            )
-            .unwrap();
-    }
+    let global = dir.path().join("all-weeks-global.tsv");
+    let added = later_chart_weeks(
+        &data_dir().join("netflix-top10/all-weeks-global.tsv"),
+        &global,
+        &["2022-10-16", "2022-10-23", "2022-10-30", "2022-12-04"],
+    );
     assert!(added > 40, "only {added} rows added");
+    let (_copy, store, outcomes) = with_imported(&[global]);
+    assert!(
+        matches!(outcomes[..], [ImportOutcome::Replaced { .. }]),
+        "{outcomes:?}"
+    );
     let after = predict(&store, "Partner Track", Some(1), Some(as_of)).unwrap();
     assert_eq!(
         before.probability.to_bits(),
@@ -285,33 +293,31 @@ fn a_runtime_published_later_does_not_change_the_past() {
         "no report giving a runtime was out by {as_of}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("copy.db");
-    open()
-        .conn()
-        .execute("VACUUM INTO ?1", [copy.display().to_string()])
-        .unwrap();
-    let store = Store::open(&copy).unwrap();
-    let (title_id, dataset): (i64, i64) = store
-        .conn()
-        .query_row(
-            "SELECT t.id, e.dataset_id FROM titles t JOIN engagement e ON e.title_id = t.id
-             WHERE t.source = 'engagement' AND t.season_title = 'Partner Track: Season 1' LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
     // Report 2022H2 counts as published 2023-03-31 (greenlight_store::published): after as_of.
     let published = greenlight_store::published::engagement_report("2022H2").unwrap();
     assert!(published > as_of);
-    store
-        .conn()
-        .execute(
-            "INSERT INTO engagement (dataset_id, report, sheet, row, title_id, available_globally, release_date, hours, runtime_minutes, views)
-             VALUES (?1, '2022H2', 'TV', 999999, ?2, 1, '2022-08-26', 50000000, 60, 50000000)",
-            rusqlite::params![dataset, title_id],
-        )
-        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("What_We_Watched_2022Jul-Dec.xlsx");
+    std::fs::write(
+        &report,
+        engagement_workbook(
+            "Views from July to December 2022",
+            &[
+                "Partner Track: Season 1",
+                "Yes",
+                "2022-08-26",
+                "50000000",
+                "1:00",
+                "50000000",
+            ],
+        ),
+    )
+    .unwrap();
+    let (_copy, store, outcomes) = with_imported(&[report]);
+    assert!(
+        matches!(outcomes[..], [ImportOutcome::Imported]),
+        "{outcomes:?}"
+    );
     let m_after = metrics(&store, "Partner Track", 1, Some(as_of)).unwrap();
     assert_eq!(m_after.runtime_hours, None);
     assert_eq!(m_before, m_after);
@@ -320,4 +326,111 @@ fn a_runtime_published_later_does_not_change_the_past() {
     // Once 2022H2 is out, its runtime (60 minutes) is the season's.
     let later = metrics(&store, "Partner Track", 1, Some(date("2023-04-01"))).unwrap();
     assert_eq!(later.runtime_hours, Some(1.0));
+}
+
+/// Writes `to`: the Top 10 file `from` plus, for each of `weeks`, Partner Track season 1 at rank
+/// 11 of TV (English) and every top-ten row of the week again at rank + 11 with three times the
+/// hours. Returns the number of rows added.
+fn later_chart_weeks(from: &Path, to: &Path, weeks: &[&str]) -> usize {
+    let text = std::fs::read_to_string(from).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (week, category, rank, show, season, hours) = (
+        col("week"),
+        col("category"),
+        col("weekly_rank"),
+        col("show_title"),
+        col("season_title"),
+        col("weekly_hours_viewed"),
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    let pt_show = rows
+        .iter()
+        .find(|r| r[season] == "Partner Track: Season 1")
+        .map(|r| r[show])
+        .expect("Partner Track in the Top 10");
+    let mut out = text.trim_end().to_string();
+    let mut added = 0;
+    for w in weeks {
+        let mut pt = vec![""; header.len()];
+        pt[week] = w;
+        pt[category] = "TV (English)";
+        pt[rank] = "11";
+        pt[show] = pt_show;
+        pt[season] = "Partner Track: Season 1";
+        pt[hours] = "900000000";
+        pt[col("runtime")] = "7.5";
+        pt[col("weekly_views")] = "120000000";
+        pt[col("cumulative_weeks_in_top_10")] = "4";
+        out += &format!("\n{}", pt.join("\t"));
+        added += 1;
+        for r in rows.iter().filter(|r| r[week] == *w) {
+            let n: u32 = r[rank].parse().unwrap();
+            let mut again: Vec<String> = r.iter().map(|c| c.to_string()).collect();
+            again[rank] = (n + 11).to_string();
+            again[hours] = (r[hours].parse::<u64>().unwrap() * 3).to_string();
+            out += &format!("\n{}", again.join("\t"));
+            added += 1;
+        }
+    }
+    out.push('\n');
+    std::fs::write(to, out).unwrap();
+    added
+}
+
+/// A one-sheet ("TV") engagement workbook in the layout Netflix publishes: the report's title,
+/// its period line, the column header, then one title's row. Inline strings in a stored zip,
+/// written with the zip crate's writer: no XLSX writer needed for six cells.
+fn engagement_workbook(period: &str, row: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let cell = |col: usize, r: u32, v: &str| {
+        let at = format!("{}{r}", (b'B' + col as u8) as char);
+        match v.parse::<f64>() {
+            Ok(n) => format!(r#"<c r="{at}"><v>{n}</v></c>"#),
+            Err(_) => format!(r#"<c r="{at}" t="inlineStr"><is><t>{v}</t></is></c>"#),
+        }
+    };
+    let line = |r: u32, cells: &[&str]| {
+        let c: String = cells
+            .iter()
+            .enumerate()
+            .map(|(i, v)| cell(i, r, v))
+            .collect();
+        format!(r#"<row r="{r}">{c}</row>"#)
+    };
+    let header = [
+        "Title",
+        "Available Globally?",
+        "Release Date",
+        "Hours Viewed",
+        "Runtime",
+        "Views",
+    ];
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{}{}{}{}</sheetData></worksheet>"#,
+        line(2, &["What We Watched: A Netflix Engagement Report"]),
+        line(3, &[period]),
+        line(6, &header),
+        line(7, row),
+    );
+    let parts = [
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="TV" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
 }

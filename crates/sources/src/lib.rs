@@ -21,7 +21,6 @@ mod justwatch;
 mod tmdb;
 mod top10;
 mod xlsx;
-mod xml;
 
 pub use detect::detect;
 pub use error::{Location, SourceError};

@@ -26,6 +26,7 @@ mod schema;
 pub mod snapshot;
 pub mod timing;
 pub mod tokens;
+pub mod training;
 pub mod views;
 mod write;
 

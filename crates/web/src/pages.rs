@@ -108,21 +108,10 @@ pub fn page_error(e: WebError) -> Response {
     e.into_response()
 }
 
-/// Thousands separators for hours and views: `66010000` -> `66,010,000`. Shared with the CLI.
+/// Thousands separators for hours and views: `66010000` -> `66,010,000`. Shared with the CLI;
+/// the one formatter is the ledger's (`greenlight_ledger::numbers`).
 pub fn num(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    greenlight_ledger::numbers::thousands(n)
 }
 
 /// Chart weeks older than this (days, from the week's Sunday to today) mean Netflix has
