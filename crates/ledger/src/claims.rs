@@ -324,6 +324,16 @@ macro_rules! claim_kinds {
             }
         }
 
+        /// Every kind's own fields with the schema of its type, in the table's order (a name
+        /// several kinds share appears once per kind): the OpenAPI schema of [`RawClaim`] is
+        /// built from this, so the document names exactly the fields the table defines.
+        #[cfg(feature = "openapi")]
+        fn kind_field_schemas() -> Vec<(&'static str, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)> {
+            vec![$($($(
+                (wire_name!($field $(, $wire)?), <$ty as openapi::FieldSchema>::field_schema()),
+            )*)?)*]
+        }
+
         /// The fields a kind cannot do without: those whose reader refuses their absence.
         pub fn required_fields(kind: &str) -> Vec<&'static str> {
             let mut out = Vec::new();
@@ -963,7 +973,6 @@ impl Claim {
 /// every claim has are typed here; a kind's own fields stay as written in `fields` until the
 /// kind's definition reads them, so no list of them is kept outside the table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RawClaim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -1018,6 +1027,89 @@ impl RawClaim {
         put(&mut self.fields, field, &value);
         self
     }
+}
+
+/// [`RawClaim`]'s OpenAPI schema, written by hand only in its shape: the common fields are the
+/// struct's, and the kind's own fields (kept flattened in `fields`, which a derive would show
+/// as a free-form map) come from the `claim_kinds!` table with their real types.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use super::{CastTier, CrewRole, DatePrecision, RawClaim, RawSource, KINDS};
+    use chrono::NaiveDate;
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+    use utoipa::openapi::RefOr;
+    use utoipa::PartialSchema;
+
+    /// The schema of a field's value as written; an optional field's is its value's (absence is
+    /// how a claim leaves it out: it is never written as `null`).
+    pub(super) trait FieldSchema {
+        fn field_schema() -> RefOr<Schema>;
+    }
+    impl<T: FieldSchema> FieldSchema for Option<T> {
+        fn field_schema() -> RefOr<Schema> {
+            T::field_schema()
+        }
+    }
+    macro_rules! via_partial {
+        ($($t:ty),*) => {$(
+            impl FieldSchema for $t {
+                fn field_schema() -> RefOr<Schema> {
+                    <$t as PartialSchema>::schema()
+                }
+            }
+        )*};
+    }
+    via_partial!(String, u8, u32, u64, i32, f64, bool, CastTier, CrewRole);
+    impl FieldSchema for NaiveDate {
+        fn field_schema() -> RefOr<Schema> {
+            date()
+        }
+    }
+
+    fn date() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .into()
+    }
+
+    fn text() -> RefOr<Schema> {
+        String::schema()
+    }
+
+    impl PartialSchema for RawClaim {
+        fn schema() -> RefOr<Schema> {
+            let mut o = ObjectBuilder::new()
+                .description(Some(
+                    "A claim as written (CLAIMS.md): the fields every claim has, and the \
+                     fields of its kind.",
+                ))
+                .property(
+                    "kind",
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(KINDS.iter().copied())),
+                )
+                .property("series", text())
+                .property("season", u32::schema())
+                .property("person", text())
+                .property("event_date", date())
+                .property("date_precision", DatePrecision::schema())
+                .property("published", date())
+                .property("source", RawSource::schema())
+                .property("entered_by", text())
+                .property("note", text());
+            let mut seen = std::collections::BTreeSet::new();
+            for (name, schema) in super::kind_field_schemas() {
+                if seen.insert(name) {
+                    o = o.property(name, schema);
+                }
+            }
+            o.into()
+        }
+    }
+
+    impl utoipa::ToSchema for RawClaim {}
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
