@@ -2,7 +2,7 @@
 //! report, read here directly from the files (independently of the importers), must come back
 //! from the store's queries with the same numbers, attached to a resolved season.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::collections::{BTreeMap, HashMap};

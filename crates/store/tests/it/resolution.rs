@@ -1,7 +1,7 @@
 //! Resolution on the real data: the tricky season shapes land on the right series and season,
 //! and what stays unresolved is under 2% of distinct spellings.
 
-mod common;
+use crate::common;
 
 /// (spelling as some source wrote it, expected series title, expected season label).
 const TRICKY: &[(&str, &str, &str)] = &[

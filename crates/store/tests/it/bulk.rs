@@ -2,7 +2,7 @@
 //! is linked, the store is back in WAL mode after an import, and an import beside an open reader
 //! (a running server) still works, in WAL.
 
-mod common;
+use crate::common;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::Store;

@@ -1,7 +1,7 @@
 //! Imports are idempotent and order-independent: a file twice, or an older snapshot before or
 //! after the current one, leaves exactly the state of a single import of the current files.
 
-mod common;
+use crate::common;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::{ImportOutcome, Stats};

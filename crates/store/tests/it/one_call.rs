@@ -1,7 +1,7 @@
 //! One import call, one transaction ([`WriteTx`]), and the publication dates the call gives each
 //! dataset (`MANIFEST.toml`, else the content, else the import day), on the real data.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use greenlight_store::aliases::AliasFile;

@@ -2,7 +2,7 @@
 //! same files into such a store must still change nothing but the hash itself (upgraded to
 //! SHA-256), and a file that differs must still be seen as different.
 
-mod common;
+use crate::common;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::ImportOutcome;

@@ -1,7 +1,7 @@
 //! A user alias file fixes what resolution listed as unresolved: the spelling then resolves to
 //! the series the alias names (and, for `(film)`/`(tv)`, to that kind), and leaves the list.
 
-mod common;
+use crate::common;
 
 use greenlight_sources::titles;
 
@@ -15,7 +15,7 @@ fn spelling(e: &greenlight_store::UnresolvedEntry) -> &str {
 
 #[test]
 fn alias_file_resolves_listed_spellings() {
-    let mut store = common::open_imported();
+    let mut store = common::open_private_copy();
     let before = store.unresolved().unwrap();
     let by_year = before
         .entries

@@ -1,7 +1,7 @@
 //! Shows that share a title stay apart when their kind or their years say they are different
 //! shows (resolution rules 3 and 5), and what each title is (`SeriesForm`), on the real data.
 
-mod common;
+use crate::common;
 
 use greenlight_sources::titles::{self, SeasonLabel};
 use greenlight_store::resolve::{EXACT_SLACK, NETFLIX_LAG};

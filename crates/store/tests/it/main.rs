@@ -1,0 +1,12 @@
+//! The store's integration tests, one binary (so the real data is imported once per run):
+//! one module per concern.
+
+mod aliases;
+mod apart;
+mod bulk;
+mod common;
+mod cross_check;
+mod idempotent;
+mod legacy_hash;
+mod one_call;
+mod resolution;
