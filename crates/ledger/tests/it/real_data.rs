@@ -10,7 +10,7 @@ use greenlight_store::Store;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-mod common;
+use crate::common;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-mod common;
+use crate::common;
 
 fn announcements() -> PathBuf {
     common::data_dir().join("announcements/netflix-announcements.toml")

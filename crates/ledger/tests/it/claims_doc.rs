@@ -3,7 +3,7 @@
 
 use greenlight_ledger::claims::{required_fields, rule, Dated, Need, KINDS, RULES};
 
-const DOC: &str = include_str!("../CLAIMS.md");
+const DOC: &str = include_str!("../../CLAIMS.md");
 
 /// The rows of the `### Kinds` table: (kinds named in the first cell, subject, fields).
 fn kind_rows() -> Vec<(Vec<String>, String, String)> {
