@@ -8,16 +8,7 @@ use greenlight_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// `../shared/data` beside the checkout. Missing data is a failure, never a skip.
-fn data_dir() -> PathBuf {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    assert!(
-        d.join("README.md").is_file(),
-        "real data missing: expected {} (../shared/data beside the checkout)",
-        d.display()
-    );
-    d
-}
+use greenlight_testkit::data_dir;
 
 /// The imported store, and a copy of it taken before any test opened it: tests that add data
 /// start from a copy of that copy, so they never import the whole data again.

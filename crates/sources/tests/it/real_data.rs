@@ -4,23 +4,9 @@
 
 use chrono::NaiveDate;
 use greenlight_sources::{detect, read, EngagementKind, EngagementReport, Format, Parsed};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn data_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    assert!(
-        dir.join("README.md").is_file(),
-        "real data directory not found at {} (expected the shared data beside the checkout)",
-        dir.display()
-    );
-    dir
-}
-
-fn file(rel: &str) -> PathBuf {
-    let path = data_dir().join(rel);
-    assert!(path.is_file(), "missing real data file {}", path.display());
-    path
-}
+use greenlight_testkit::{data_dir, data_file as file};
 
 fn detected(path: &Path) -> Format {
     let bytes = std::fs::read(path).unwrap();
