@@ -6,15 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-fn data_dir() -> PathBuf {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    assert!(
-        d.join("README.md").is_file(),
-        "real data missing: expected {}",
-        d.display()
-    );
-    d
-}
+use greenlight_testkit::data_dir;
 
 fn greenlight(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_greenlight"))

@@ -3,7 +3,7 @@
 //! the status and the chart are displayed, and saves screenshots under `target/screenshots/`.
 //! Fails, with how to install them, when Chromium or chromedriver are missing.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! imported: status codes, content types and bodies; conditional GET; problem JSON; and writes
 //! refused without a valid token or body, with the store unchanged.
 
-mod common;
+use crate::common;
 
 use common::{dump, get, get_with, post, private_server, server};
 

@@ -11,7 +11,7 @@
 //!   Schema leaves objects open, so a field the serde derive renamed or added would otherwise
 //!   pass unseen).
 
-mod common;
+use crate::common;
 
 use common::{agent, get, post, private_server, server, Resp};
 use serde_json::{json, Value};

@@ -4,7 +4,7 @@
 //! report holds; pages leave out what does not apply (an outlook after a cancellation, empty
 //! sections, a film's status); the chart breaks where a season left the Top 10.
 
-mod common;
+use crate::common;
 
 use common::{get, server};
 use serde_json::Value;

@@ -2,11 +2,9 @@
 //! once per test binary. Fails, never skips, when the data is missing.
 #![allow(dead_code)]
 
-use greenlight_store::{import::ImportOptions, Store};
+use greenlight_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
 
 pub struct Server {
     pub base: String,
@@ -42,33 +40,10 @@ fn leak_tempdir() -> &'static tempfile::TempDir {
     Box::leak(Box::new(dir))
 }
 
-/// The imported store's path, built once per test binary.
+/// The imported store's path (data, starter catalog, announcements), built once per test
+/// process by the test kit.
 pub fn imported() -> &'static Path {
-    static DB: OnceLock<PathBuf> = OnceLock::new();
-    DB.get_or_init(|| {
-        let data = PathBuf::from(DATA);
-        assert!(
-            data.is_dir(),
-            "the real data is missing: expected it at {} (shared/data beside the checkout)",
-            data.display()
-        );
-        let dir = leak_tempdir();
-        let db = dir.path().join("store.db");
-        let mut store = Store::open(&db).expect("open store");
-        store
-            .import_paths(std::slice::from_ref(&data), &ImportOptions::default())
-            .expect("import all of shared/data");
-        greenlight_ledger::prepare(&mut store).expect("starter catalog");
-        // The announcements are claims, not data: the ledger imports them (after the starter
-        // catalog, which loads only into an empty ledger). Idempotent, should the data import
-        // ever take them too.
-        greenlight_ledger::import_claims_file(
-            &mut store,
-            &data.join("announcements/netflix-announcements.toml"),
-        )
-        .expect("the announcements");
-        db
-    })
+    greenlight_testkit::imported_all()
 }
 
 /// Starts a server on `db` on 127.0.0.1:0 in a thread of its own; returns its base URL.

@@ -1,0 +1,9 @@
+//! The web's integration tests, one binary (one import and one shared server per run): the
+//! routes and their bodies, the generated OpenAPI document, the pages against the status reports,
+//! and a real headless Chromium.
+
+mod agree;
+mod browser;
+mod common;
+mod openapi;
+mod web;
