@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use greenlight_testkit::data_dir;
+use greenlight_testkit::{data_dir, dump};
 
 fn greenlight(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_greenlight"))
@@ -502,57 +502,6 @@ fn cli_json_equals_the_api_body() {
         let api: Value = r.body_mut().read_json().unwrap();
         assert_eq!(cli, api, "{args:?} vs {route}");
     }
-}
-
-/// Every row of every table (and every schema object), each table's rows sorted: two dumps are
-/// equal exactly when a call changed nothing.
-fn dump(db: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut out = std::collections::BTreeMap::new();
-    let mut schema: Vec<String> = conn
-        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master")
-        .unwrap()
-        .query_map([], |r| {
-            Ok(format!(
-                "{:?}",
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?
-                )
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    schema.sort();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    out.insert("(schema)".to_string(), schema);
-    for t in tables {
-        let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let n = st.column_count();
-        let mut rows: Vec<String> = st
-            .query_map([], |r| {
-                let mut s = String::new();
-                for i in 0..n {
-                    s.push_str(&format!("{:?}|", r.get_ref(i)?));
-                }
-                Ok(s)
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.insert(t, rows);
-    }
-    out
 }
 
 fn count(db: &Path, sql: &str) -> i64 {

@@ -137,3 +137,45 @@ pub fn private_copy(db: &Path) -> PathBuf {
         .unwrap_or_else(|e| panic!("copy {} to {}: {e}", db.display(), dest.display()));
     dest
 }
+
+/// Everything a store holds: every schema object, and every table's rows (sorted, each row its
+/// values' debug text): two dumps are equal exactly when nothing changed. For tests that show a
+/// refused call changed nothing, or that two ways of importing give the same store.
+pub fn dump(db: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let conn = rusqlite::Connection::open(db)
+        .unwrap_or_else(|e| panic!("open {} to dump it: {e}", db.display()));
+    let column = |sql: &str| -> Vec<String> {
+        let mut st = conn.prepare(sql).expect("prepare");
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut s = String::new();
+                for i in 0..n {
+                    s.push_str(&format!("{:?}|", r.get_ref(i)?));
+                }
+                Ok(s)
+            })
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        rows.sort_unstable();
+        rows
+    };
+    let mut out = std::collections::BTreeMap::new();
+    out.insert(
+        "(schema)".to_string(),
+        column("SELECT type, name, tbl_name, sql FROM sqlite_master"),
+    );
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("table names");
+    for t in tables {
+        let rows = column(&format!("SELECT * FROM \"{}\"", t.replace('"', "\"\"")));
+        out.insert(t, rows);
+    }
+    out
+}

@@ -3,11 +3,12 @@
 //! SHA-256), and a file that differs must still be seen as different.
 
 use crate::common;
+use greenlight_testkit::dump;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::ImportOutcome;
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The hash stores held before SHA-256, written out here independently of the store's copy.
 fn fnv1a(bytes: &[u8]) -> String {
@@ -24,37 +25,6 @@ fn sha256(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Every row of every table, as text, table by table.
-fn dump(db: &Path) -> Vec<(String, Vec<String>)> {
-    let conn = Connection::open(db).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    tables
-        .into_iter()
-        .map(|t| {
-            let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-            let n = st.column_count();
-            let mut rows: Vec<String> = st
-                .query_map([], |r| {
-                    Ok((0..n)
-                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                        .collect::<Vec<_>>()
-                        .join("|"))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            rows.sort_unstable();
-            (t, rows)
-        })
         .collect()
 }
 
