@@ -665,13 +665,14 @@ fn parse_u32(b: &[u8]) -> Option<u32> {
     })
 }
 
-/// An attribute's value with its references resolved, decoded as its tag's document says
-/// (UTF-8 unless quick-xml's `encoding` feature is on and the part declares another).
+/// An attribute's value with its references resolved and its whitespace normalised as XML 1.0
+/// says (the parts of an XLSX are XML 1.0), decoded as its tag's document says (UTF-8 unless
+/// quick-xml's `encoding` feature is on and the part declares another).
 fn attr_text(
     tag: &BytesStart,
     a: &quick_xml::events::attributes::Attribute,
 ) -> Result<String, String> {
-    a.decode_and_unescape_value(tag.decoder())
+    a.decoded_and_normalized_value(quick_xml::XmlVersion::Explicit1_0, tag.decoder())
         .map(Cow::into_owned)
         .map_err(|e| format!("bad attribute value: {e}"))
 }
