@@ -64,12 +64,25 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
-        conn.execute_batch(&format!(
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        // WAL is the mode at rest, and SQLite keeps it in the file: switch only when the store is
+        // not in it. It is not in it when new, or while an import writes it in a rollback journal
+        // (`WriteTx::bulk_journal`). In that second case the switch needs the importer's lock,
+        // and SQLite refuses it at once, without waiting (waiting could deadlock). Before this
+        // check every open asked for the switch, so a reader starting during an import failed
+        // with "database is locked". Now the refusal is left alone: the reader reads through the
+        // rollback journal, waiting out the busy timeout like any reader, and the import switches
+        // back to WAL when it ends.
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            let _ = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0));
+        }
+        conn.execute_batch(
             // A 64 MiB page cache: a full import writes ~50 MB, and SQLite's 2 MB default spilled
             // it to the WAL page by page, which tripled the import time.
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BUSY_TIMEOUT_MS};
-             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-        ))?;
+            "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
+             PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+        )?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),

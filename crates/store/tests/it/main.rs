@@ -4,6 +4,7 @@
 mod aliases;
 mod apart;
 mod bulk;
+mod busy;
 mod common;
 mod cross_check;
 mod idempotent;

@@ -1,0 +1,43 @@
+//! A reader that opens the store while an import writes it never fails with "database is
+//! locked" (issue 14, item 4). An import with no other connection open writes in a rollback
+//! journal (`WriteTx::bulk_journal`). Every open used to ask to switch back to WAL, which needs
+//! the importer's lock, and SQLite refuses that at once without waiting (waiting could deadlock).
+
+use greenlight_store::Store;
+
+#[test]
+fn a_reader_opens_while_an_import_writes_in_a_rollback_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    drop(Store::open(&path).unwrap());
+    // The importer's state during a bulk import: rollback journal, a write transaction holding
+    // the RESERVED lock.
+    let importer = rusqlite::Connection::open(&path).unwrap();
+    importer
+        .execute_batch(
+            "PRAGMA journal_mode=DELETE; BEGIN IMMEDIATE; CREATE TABLE written_by_import(x);",
+        )
+        .unwrap();
+    let reader = Store::open(&path).expect("a reader opens during an import");
+    let before: Vec<String> = reader
+        .table_counts()
+        .unwrap()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert!(
+        !before.iter().any(|t| t == "written_by_import"),
+        "the reader must not see uncommitted rows: {before:?}"
+    );
+    drop(reader);
+    importer
+        .execute_batch("COMMIT; PRAGMA journal_mode=WAL;")
+        .unwrap();
+    // The switch back happened: the next open sees the committed table, in WAL.
+    let after = Store::open(&path).unwrap();
+    assert!(after
+        .table_counts()
+        .unwrap()
+        .iter()
+        .any(|(t, _)| t == "written_by_import"));
+}
