@@ -1009,6 +1009,21 @@ fn every_read_command_prints_text_not_json() {
                 assert!(t.starts_with("Partner Track: awaiting_decision"), "{t}");
                 let p = (j["odds"]["probability"].as_f64().unwrap() * 100.0).round();
                 assert!(t.contains(&format!("odds of renewal: {p}%")), "{t}");
+                // The outlook of season 2 as it stood then: the regulars announced with the
+                // order, one line each, after the status.
+                let o = &j["outlook"];
+                let cast = o["returning_cast"].as_array().unwrap();
+                assert!(!cast.is_empty(), "no returning cast as of 2022-10-15: {o}");
+                for m in cast {
+                    let person = m["person"].as_str().unwrap();
+                    assert!(
+                        t.lines().any(|l| l.contains(&format!(
+                            "season {} outlook: likely returning {person}",
+                            o["season"]
+                        ))),
+                        "{person} not in the outlook lines:\n{t}"
+                    );
+                }
             },
         ),
         (
@@ -1327,4 +1342,205 @@ fn bad_flag_values_are_refused_at_parse_time_naming_the_flag() {
         assert!(err.contains(name), "{err}");
     }
     assert!(!db.exists(), "a usage error opened the store");
+}
+
+/// A claims file of our own for Wednesday's next season: one of each outlook item, so the
+/// whole-set check below has something to compare in every row (the real ledger has no cast,
+/// storyline or trailer claims about a series whose next season may still come).
+const WEDNESDAY_OUTLOOK: &str = r#"
+version = 1
+
+[defaults]
+series = "Wednesday"
+published = 2025-09-01
+source = { name = "greenlight test: outlook fixture", url = "https://example.org/outlook?a=1&b=2", kind = "fan_site" }
+entered_by = "tests/cli.rs"
+
+[[claims]]
+kind = "cast"
+season = 2
+person = "Tessa O'Hare"
+character = "Ms. <Example>"
+tier = "regular"
+
+[[claims]]
+kind = "episode_count"
+season = 2
+episode_count = 8
+
+[[claims]]
+kind = "trailer_released"
+season = 3
+url = "https://example.org/trailer?s=3&t=1"
+event_date = 2025-08-30
+
+[[claims]]
+kind = "storyline_open"
+season = 2
+text = "Who sent the letter & why"
+"#;
+
+/// Text as maud writes it in a page: `&`, `<`, `>` and `"` escaped.
+fn html_escaped(t: &str) -> String {
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Issue 11: the outlook is the report layer's, so the CLI's `status --json` and the series
+/// page give the same one. For every series the ledger has claims about (the ones whose status
+/// rests on claims; a title known only from the charts has no cast tiers, storylines or
+/// trailers to show, and computing the odds of every Top 10 title would take minutes), on the
+/// real data plus one claims file: the page's outlook section exists exactly when the JSON has
+/// an outlook, is about the same season, and shows each item the JSON has (every returning
+/// person and character, the episode count with its source, the trailer's link, every open
+/// storyline) and no item the JSON lacks.
+#[test]
+fn the_pages_outlook_is_the_status_reports() {
+    let _heavy = heavy();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("outlook.db");
+    std::fs::copy(imported(), &db).unwrap();
+    let claims = write(
+        dir.path(),
+        "wednesday-outlook.toml",
+        WEDNESDAY_OUTLOOK.as_bytes(),
+    );
+    let out = greenlight(&db, &["import", claims.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let slugs: Vec<String> = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut st = conn
+            .prepare("SELECT DISTINCT series_slug FROM ledger_claims ORDER BY 1")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert!(
+        slugs.len() > 50,
+        "only {} series in the ledger",
+        slugs.len()
+    );
+    let server = serve(&db);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    // How many series showed each kind of item, so the check cannot pass on empty outlooks.
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    for slug in &slugs {
+        let j = json(&db, &["status", slug, "--json"]);
+        let mut r = agent
+            .get(&format!("{}/series/{slug}", server.1))
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 200, "/series/{slug}");
+        let page = r.body_mut().read_to_string().unwrap();
+        let status = j["status"].as_str().unwrap();
+        let Some(o) = j.get("outlook") else {
+            assert!(
+                ["canceled", "ended", "limited_series"].contains(&status),
+                "{slug}: no outlook while {status}"
+            );
+            assert!(!page.contains("id=\"outlook\""), "/series/{slug}: outlook");
+            continue;
+        };
+        assert!(
+            !["canceled", "ended", "limited_series"].contains(&status),
+            "{slug}: an outlook while {status}"
+        );
+        *seen.entry("outlook").or_default() += 1;
+        let start = page
+            .find("id=\"outlook\"")
+            .unwrap_or_else(|| panic!("/series/{slug}: no outlook section"));
+        let section = &page[start..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(
+            section.contains(&format!("Season {} outlook", o["season"])),
+            "/series/{slug}: {section}"
+        );
+        let cast = o["returning_cast"].as_array().unwrap();
+        assert_eq!(
+            section.contains("Likely returning cast"),
+            !cast.is_empty(),
+            "/series/{slug}: {section}"
+        );
+        for m in cast {
+            *seen.entry("returning_cast").or_default() += 1;
+            assert!(
+                section.contains(&html_escaped(m["person"].as_str().unwrap())),
+                "/series/{slug}: {m} not in {section}"
+            );
+            for c in m["characters"].as_array().unwrap() {
+                assert!(
+                    section.contains(&html_escaped(c.as_str().unwrap())),
+                    "/series/{slug}: {c} not in {section}"
+                );
+            }
+        }
+        let episodes = o.get("expected_episodes");
+        assert_eq!(
+            section.contains("Expected episodes"),
+            episodes.is_some(),
+            "/series/{slug}: {section}"
+        );
+        if let Some(e) = episodes {
+            *seen.entry("expected_episodes").or_default() += 1;
+            assert!(
+                section.contains(&format!(
+                    "<dd>{} <small>(season {}'s count; source: ",
+                    e["count"], e["of_season"]
+                )),
+                "/series/{slug}: {e} not in {section}"
+            );
+            assert!(section.contains(&html_escaped(e["source"]["name"].as_str().unwrap())));
+        }
+        let trailer = o.get("trailer");
+        assert_eq!(
+            section.contains("<dt>Trailer</dt>"),
+            trailer.is_some(),
+            "/series/{slug}: {section}"
+        );
+        if let Some(t) = trailer {
+            *seen.entry("trailer").or_default() += 1;
+            let href = format!("href=\"{}\"", html_escaped(t["url"].as_str().unwrap()));
+            assert!(
+                section.contains(&href),
+                "/series/{slug}: {t} not in {section}"
+            );
+        }
+        let storylines = o["open_storylines"].as_array().unwrap();
+        assert_eq!(
+            section.contains("Open storylines"),
+            !storylines.is_empty(),
+            "/series/{slug}: {section}"
+        );
+        if !storylines.is_empty() {
+            let list = &section[section.find("Open storylines").unwrap()..];
+            assert_eq!(list.matches("<li>").count(), storylines.len(), "{slug}");
+        }
+        for st in storylines {
+            *seen.entry("open_storylines").or_default() += 1;
+            assert!(
+                section.contains(&html_escaped(st["text"].as_str().unwrap())),
+                "/series/{slug}: {st} not in {section}"
+            );
+        }
+    }
+    for item in [
+        "outlook",
+        "returning_cast",
+        "expected_episodes",
+        "trailer",
+        "open_storylines",
+    ] {
+        assert!(seen.contains_key(item), "no series showed {item}: {seen:?}");
+    }
 }

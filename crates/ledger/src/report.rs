@@ -232,8 +232,18 @@ pub struct TimelineEntry {
 
 /// Every claim and data evidence about the series, dated and sorted (oldest first).
 pub fn timeline(store: &Store, spelling: &str) -> Result<TimelineReport, LedgerError> {
+    timeline_as_of(store, spelling, None)
+}
+
+/// The timeline with only what was published by `as_of`: the report layer's outlook of a
+/// point-in-time status must not see claims from after that date.
+pub fn timeline_as_of(
+    store: &Store,
+    spelling: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<TimelineReport, LedgerError> {
     let s = subject(store, spelling)?;
-    let mut facts = facts(store, &s, None)?;
+    let mut facts = facts(store, &s, as_of)?;
     facts.sort_by(|a, b| {
         a.claim
             .date()
@@ -306,8 +316,19 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 /// Cast and crew from the ledger and JustWatch's credits, one entry per person (names matched
 /// after normalisation, so `Arden Cho` and `ARDEN CHO` are one person).
 pub fn cast(store: &Store, spelling: &str) -> Result<CastReport, LedgerError> {
+    cast_as_of(store, spelling, None)
+}
+
+/// The cast with only the ledger claims published by `as_of` (for a point-in-time outlook).
+/// JustWatch's 2022 credits are read whatever the date: they give names and characters but no
+/// tier, and only a ledger tier makes someone a returning regular.
+pub fn cast_as_of(
+    store: &Store,
+    spelling: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<CastReport, LedgerError> {
     let s = subject(store, spelling)?;
-    let facts = db::load(store, &s.series.slug, None)?;
+    let facts = db::load(store, &s.series.slug, as_of)?;
     let mut cast: Vec<CastMember> = Vec::new();
     let mut crew: Vec<CrewMember> = Vec::new();
     let find_cast = |cast: &mut Vec<CastMember>, person: &str| -> usize {

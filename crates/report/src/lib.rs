@@ -3,7 +3,7 @@
 //! JSON API, the pages) renders the same report built here, so they cannot drift apart.
 //!
 //! - [`status`]: the derived status of the next season, with renewal odds **only** while that
-//!   season awaits a decision.
+//!   season awaits a decision, and the [`Outlook`] of that season while one may still come.
 //! - [`predict`]: the renewal probability of a season, unless the ledger already knows the
 //!   decision as of that date, in which case the decision is the answer.
 
@@ -12,6 +12,12 @@ use greenlight_ledger::{self as ledger, DatePrecision, EvidenceClaim, LedgerErro
 use greenlight_odds::{OddsError, PredictReport, StatusOdds};
 use greenlight_store::Store;
 use serde::Serialize;
+
+mod outlook;
+pub use outlook::{
+    no_further_season, outlook, ExpectedEpisodes, OpenStoryline, Outlook, OutlookSource,
+    ReturningCast, Trailer,
+};
 
 /// The one error of this layer: whichever side failed, with its own message.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +39,8 @@ pub enum OddsOrWhy {
 
 /// `greenlight status` and `GET /api/v1/series/{series}/status`: the ledger's report, plus
 /// `odds` while the next season awaits a decision (absent otherwise: a decided season gets the
-/// decision, never a probability).
+/// decision, never a probability), and the `outlook` while a further season may still come
+/// (absent after a cancellation, an ending or a limited series).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusView {
@@ -41,9 +48,12 @@ pub struct StatusView {
     pub status: ledger::StatusReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub odds: Option<OddsOrWhy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlook: Option<Outlook>,
 }
 
-/// The status of `spelling`'s next season as of `as_of`, with odds where the question is open.
+/// The status of `spelling`'s next season as of `as_of`, with odds where the question is open
+/// and the outlook where a season may still come (its timeline and cast as of the same date).
 pub fn status(
     store: &Store,
     spelling: &str,
@@ -59,7 +69,19 @@ pub fn status(
             },
         }
     });
-    Ok(StatusView { status, odds })
+    let outlook = if no_further_season(status.status) {
+        None
+    } else {
+        let slug = &status.series.slug;
+        let timeline = ledger::timeline_as_of(store, slug, as_of)?;
+        let cast = ledger::cast_as_of(store, slug, as_of)?;
+        outlook(&status, &timeline, &cast)
+    };
+    Ok(StatusView {
+        status,
+        odds,
+        outlook,
+    })
 }
 
 /// What the ledger had decided about the season after the one asked about.

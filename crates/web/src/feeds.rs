@@ -68,13 +68,6 @@ pub fn status_label(s: Status) -> String {
     .to_string()
 }
 
-/// Whether the status says no season will follow: the page then asks no "what next" questions
-/// (outlook, returning cast). Spelled out rather than `Status::is_final`, so a status the ledger
-/// adds (a final season announced, which is still coming) keeps its outlook.
-pub fn no_further_season(s: Status) -> bool {
-    matches!(s, Status::Canceled | Status::Ended | Status::LimitedSeries)
-}
-
 /// Whether the site asks season questions of `series` (status, odds, outlook). Films never have
 /// a next season; specials are refused by the ledger (`series_form`), which `series_status` reads.
 pub fn is_series(series: &SeriesRef) -> bool {

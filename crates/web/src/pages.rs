@@ -8,15 +8,15 @@ use crate::cite::{
     TOP10_URL,
 };
 use crate::error::WebError;
-use crate::feeds::{self, is_series, no_further_season, status_label, Change};
+use crate::feeds::{self, is_series, status_label, Change};
 use crate::http::HTML;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use greenlight_ledger::claims::Source;
 use greenlight_ledger::{
-    self as ledger, CastTier, ClaimValue, EvidenceClaim, Origin, Role, Status, StatusReport,
+    self as ledger, ClaimValue, EvidenceClaim, Origin, Role, Status, StatusReport,
 };
+use greenlight_report::Outlook;
 use greenlight_store::views::DatasetFile;
 use greenlight_store::{SeriesRef, Store};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -324,6 +324,8 @@ struct SeriesData {
     /// Renewal odds, only while the next season awaits a decision (issue 5, item 7): either the
     /// odds or why there are none.
     odds: Option<Result<greenlight_odds::StatusOdds, String>>,
+    /// The report layer's outlook of the next season (`None` when no season follows).
+    outlook: Option<Outlook>,
 }
 
 impl SeriesData {
@@ -347,11 +349,16 @@ pub fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
             let last = s.next_season.saturating_sub(1);
             greenlight_odds::status_odds(store, &series.slug, last, None).map_err(|e| e.to_string())
         });
+    let claims = ledger::timeline(store, &series.slug)?;
+    let credits = ledger::cast(store, &series.slug)?;
     let d = SeriesData {
         odds,
+        outlook: status
+            .as_ref()
+            .and_then(|s| greenlight_report::outlook(s, &claims, &credits)),
         status,
-        timeline: ledger::timeline(store, &series.slug)?,
-        cast: ledger::cast(store, &series.slug)?,
+        timeline: claims,
+        cast: credits,
         reception: ledger::reception(store, &series.slug)?,
         show: store.show(&series)?,
         weeks: store.chart_weeks(&series)?,
@@ -552,79 +559,45 @@ fn outlook_status(d: &SeriesData, s: &StatusReport) -> Markup {
 
 /// What to expect of the next season, for a season that may still come: who returns, how long
 /// it runs, trailer and open storylines, each only when known (an item saying "none" answers
-/// nothing). Nothing at all after a cancellation, an ending or a limited series.
+/// nothing). The facts are the report layer's [`Outlook`] (so the CLI and the API give the
+/// same); this is only its markup. Nothing at all after a cancellation, an ending or a limited
+/// series, where the report has no outlook.
 fn outlook(d: &SeriesData, s: &StatusReport) -> Markup {
-    if no_further_season(s.status) {
+    let Some(o) = &d.outlook else {
         return html! {};
-    }
-    let n = s.next_season;
-    let last = n.saturating_sub(1);
-    let episodes = timeline_claims(d).find_map(|c| match &c.value {
-        ClaimValue::EpisodeCount { episodes } if c.season == Some(last) => {
-            Some((*episodes, c.source.clone()))
-        }
-        ClaimValue::SeasonOrdered {
-            episode_count: Some(e),
-            ..
-        } if c.season == Some(last) => Some((*e, c.source.clone())),
-        ClaimValue::SeriesOrdered {
-            episode_count: Some(e),
-            ..
-        } if last == 1 => Some((*e, c.source.clone())),
-        _ => None,
-    });
-    let trailer = timeline_claims(d).find_map(|c| match &c.value {
-        ClaimValue::TrailerReleased { url } if c.season == Some(n) => {
-            Some((url.clone(), c.clone()))
-        }
-        _ => None,
-    });
-    let storylines: Vec<(&str, Option<u32>, &Source)> = timeline_claims(d)
-        .filter_map(|c| match &c.value {
-            ClaimValue::StorylineOpen { text } => Some((text.as_str(), c.season, &c.source)),
-            _ => None,
-        })
-        .collect();
-    let returning: Vec<&ledger::CastMember> = if last >= 1 {
-        d.cast
-            .cast
-            .iter()
-            .filter(|m| matches!(m.tier, Some(CastTier::Lead | CastTier::Regular)))
-            .filter(|m| m.seasons.is_empty() || m.seasons.contains(&last))
-            .collect()
-    } else {
-        Vec::new()
     };
+    let n = o.season;
+    let returning = &o.returning_cast;
     html! {
         section #outlook aria-labelledby="outlook-h" {
             h2 #outlook-h { "Season " (n) " outlook" }
             dl.outlook {
                 dt { "Status" }
                 dd { (outlook_status(d, s)) }
-                @if !returning.is_empty() {
+                @if let Some(first) = returning.first() {
                     dt { "Likely returning cast" }
                     dd {
                         @for (i, m) in returning.iter().enumerate() {
                             @if i > 0 { ", " }
                             (m.person) @if !m.characters.is_empty() { " (" (m.characters.join(" / ")) ")" }
                         }
-                        " " small { "— the regulars of season " (last) "; source: " (returning[0].sources.join(", ")) }
+                        " " small { "— the regulars of season " (n.saturating_sub(1)) "; source: " (first.sources.join(", ")) }
                     }
                 }
-                @if let Some((e, src)) = &episodes {
+                @if let Some(e) = &o.expected_episodes {
                     dt { "Expected episodes" }
-                    dd { (e) " " small { "(season " (last) "'s count; source: " (link(src.url.as_deref(), &src.name)) ")" } }
+                    dd { (e.count) " " small { "(season " (e.of_season) "'s count; source: " (link(e.source.url.as_deref(), &e.source.name)) ")" } }
                 }
-                @if let Some((url, c)) = &trailer {
+                @if let Some(t) = &o.trailer {
                     dt { "Trailer" }
-                    dd { (link(Some(url), format!("Season {n} trailer"))) " " small { "(" (link(c.source.url.as_deref(), &c.source.name)) ")" } }
+                    dd { (link(Some(&t.url), format!("Season {n} trailer"))) " " small { "(" (link(t.source.url.as_deref(), &t.source.name)) ")" } }
                 }
-                @if !storylines.is_empty() {
+                @if !o.open_storylines.is_empty() {
                     dt { "Open storylines" }
                     dd {
                         ul {
-                            @for (text, season, src) in &storylines {
-                                li { (text) " " small { "(" @if let Some(s) = season { "end of season " (s) "; " } "source: " (link(src.url.as_deref(), &src.name)) ")" } }
+                            @for st in &o.open_storylines {
+                                li { (st.text) " " small { "(" @if let Some(s) = st.season { "end of season " (s) "; " } "source: " (link(st.source.url.as_deref(), &st.source.name)) ")" } }
                             }
                         }
                     }

@@ -1,5 +1,6 @@
 //! `greenlight status SERIES [--as-of D]`: the derived status of the next season, its evidence
-//! and contradictions, and odds only while the decision is open (`greenlight_report::status`).
+//! and contradictions, odds only while the decision is open, and the next season's outlook while
+//! one may still come (`greenlight_report::status`).
 
 use super::Ctx;
 use crate::args::Json;
@@ -7,7 +8,7 @@ use crate::output::{self, outln, words};
 use anyhow::Result;
 use chrono::NaiveDate;
 use greenlight_ledger::Role;
-use greenlight_report::OddsOrWhy;
+use greenlight_report::{OddsOrWhy, Outlook, OutlookSource};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -70,6 +71,65 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     }
     for c in &r.contradictions {
         outln!("  contradiction: {}", c.reason);
+    }
+    if let Some(o) = &v.outlook {
+        outlook(o)?;
+    }
+    Ok(())
+}
+
+/// A source as the other lines print one: its name, and its link in angle brackets.
+fn source(s: &OutlookSource) -> String {
+    match &s.url {
+        Some(u) => format!("{} <{u}>", s.name),
+        None => s.name.clone(),
+    }
+}
+
+/// The outlook lines, after the status: each item only when the report has it, as on the page.
+fn outlook(o: &Outlook) -> Result<()> {
+    let last = o.season.saturating_sub(1);
+    for m in &o.returning_cast {
+        let playing = if m.characters.is_empty() {
+            String::new()
+        } else {
+            format!(" as {}", output::and_list(&m.characters))
+        };
+        outln!(
+            "  season {} outlook: likely returning {}{playing} (a regular of season {last}; {})",
+            o.season,
+            m.person,
+            output::and_list(&m.sources)
+        );
+    }
+    if let Some(e) = &o.expected_episodes {
+        outln!(
+            "  season {} outlook: {} episodes expected (season {}'s count) — {}",
+            o.season,
+            e.count,
+            e.of_season,
+            source(&e.source)
+        );
+    }
+    if let Some(t) = &o.trailer {
+        outln!(
+            "  season {} outlook: trailer <{}> — {}",
+            o.season,
+            t.url,
+            source(&t.source)
+        );
+    }
+    for st in &o.open_storylines {
+        let when = st
+            .season
+            .map(|s| format!(" (end of season {s})"))
+            .unwrap_or_default();
+        outln!(
+            "  season {} outlook: open storyline{when}: {} — {}",
+            o.season,
+            st.text,
+            source(&st.source)
+        );
     }
     Ok(())
 }
