@@ -306,6 +306,11 @@ pub fn week_start(week_end: NaiveDate) -> NaiveDate {
     week_end - chrono::Duration::days(6)
 }
 
+/// The longest search query: above the longest title the data holds (225 characters), and a
+/// bound on the work, which grows with the query's length times every stored spelling's (a
+/// 20,000-character query took 15 s of CPU before the bound; issue 14).
+pub const MAX_QUERY_CHARS: usize = 300;
+
 impl Store {
     /// Finds a series by any source spelling of the series or of one of its seasons (compared
     /// after normalisation), or by slug. `None` if nothing matches. When a spelling names several
@@ -814,6 +819,12 @@ impl Store {
     /// Fuzzy search over every spelling (native titles included): exact normalised match first,
     /// then prefix, then word containment, then Jaro-Winkler similarity. One hit per series.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        // Counting stops at the bound, so a huge query costs no more than a long one.
+        if text.chars().nth(MAX_QUERY_CHARS).is_some() {
+            return Err(StoreError::Invalid(format!(
+                "a search is at most {MAX_QUERY_CHARS} characters long; this one is longer"
+            )));
+        }
         let q = titles::normalize(text);
         if q.is_empty() {
             return Ok(Vec::new());

@@ -173,3 +173,21 @@ fn different_shows_are_never_merged_across_kinds() {
         .unwrap();
     assert_eq!(mixed, 0);
 }
+
+/// Search work is bounded by the query's length: a query past the bound is refused whole, with
+/// the bound named, before any spelling is scored; one at the bound is searched.
+#[test]
+fn an_overlong_search_is_refused_and_one_at_the_bound_is_searched() {
+    use greenlight_store::query::MAX_QUERY_CHARS;
+    let store = common::open_imported();
+    let at_bound: String = "Squid Game "
+        .chars()
+        .cycle()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    assert!(store.search(&at_bound, 5).is_ok());
+    for over in [format!("{at_bound}x"), "x".repeat(10 * 1024 * 1024)] {
+        let err = store.search(&over, 5).unwrap_err().to_string();
+        assert!(err.contains(&MAX_QUERY_CHARS.to_string()), "{err}");
+    }
+}

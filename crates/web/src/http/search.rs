@@ -49,7 +49,8 @@ pub async fn page(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Any spelling, native titles included.
+    /// Any spelling, native titles included (at most 300 characters; longer is a 400).
+    #[param(max_length = 300)]
     pub q: Option<String>,
     /// At most this many hits (1..100, default 20).
     pub limit: Option<u32>,
