@@ -1,7 +1,29 @@
-//! `greenlight read` / `greenlight check ARTICLE` (issue 12): extract claims from news-style
-//! articles and judge them against the data as of the article's dateline.
+//! `greenlight read` / `greenlight check` (issue 12): news-style articles in, sourced claims out,
+//! each claim judged against the data and the ledger as of the article's dateline.
 //!
-//! Placeholder crate: it exists so that `crates/news/tests/corpus/` (the articles, their answer
-//! keys and README) sits in a valid workspace member (`members = ["crates/*"]` refuses a
-//! directory without a `Cargo.toml`). The extractor and checker come with the feature; the
-//! expected verdicts and values are computed by `scripts/corpus_truth.py`.
+//! The flow is four steps, one module each, so each can be tested on its own:
+//!
+//! 1. [`article`]: an HTML page, a plain text or a feed item becomes an [`Article`]: its text
+//!    (whitespace runs folded to one space, so a quoted span is a plain substring) and what is
+//!    known of its title, outlet, URL and dateline.
+//! 2. [`extract`]: the article's text becomes [`Claim`]s, each with the byte span it came from,
+//!    the series the store resolves it to and a typed [`Assertion`].
+//! 3. [`check`]: every claim is judged `verified`, `contradicted` or `unverifiable` against the
+//!    store as of the dateline, with the true value and its source; pairs of the article's own
+//!    claims that cannot both hold are listed.
+//! 4. committing: decision claims become ledger claims whose source is the article.
+//!
+//! The test corpus is `tests/corpus/` (its README has the rules); its true values are computed
+//! by `scripts/corpus_truth.py`, which shares no code with this crate.
+
+pub mod article;
+pub mod check;
+pub mod claim;
+pub mod error;
+pub mod extract;
+
+pub use article::Article;
+pub use check::{check, CheckReport, CheckedClaim, Verdict};
+pub use claim::{Assertion, Claim, PartialDate, Span};
+pub use error::NewsError;
+pub use extract::{extract, Dictionary};
