@@ -18,6 +18,15 @@ pub struct Article {
 }
 
 impl Article {
+    /// An HTML page reduced to its article text, with the title, outlet, dateline and URL it
+    /// declares. (Placeholder until the readability pass lands: the markup is kept as text.)
+    pub fn from_html(html: &str, url: Option<&str>) -> Article {
+        Article {
+            url: url.map(str::to_string),
+            ..Article::from_text(html)
+        }
+    }
+
     /// A plain text with nothing known about it.
     pub fn from_text(text: &str) -> Article {
         Article {
