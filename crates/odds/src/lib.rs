@@ -170,9 +170,23 @@ pub fn predict(
     as_of: Option<NaiveDate>,
 ) -> Result<PredictReport, OddsError> {
     let cat = Catalog::load(store)?;
+    let label_report = labels::label_all(&cat, store)?;
+    predict_with(&cat, &label_report, store, series, season, as_of)
+}
+
+/// [`predict`] on a catalog and labels already loaded, so a caller that also needs the backtest
+/// (the status odds) loads and labels the store once, not twice.
+fn predict_with(
+    cat: &Catalog,
+    label_report: &LabelReport,
+    store: &Store,
+    series: &str,
+    season: Option<u32>,
+    as_of: Option<NaiveDate>,
+) -> Result<PredictReport, OddsError> {
     let as_of = as_of.unwrap_or(cat.data_end);
-    let target = find_season(&cat, store, series, season, as_of)?;
-    let p = metrics::premiere(&cat, target)
+    let target = find_season(cat, store, series, season, as_of)?;
+    let p = metrics::premiere(cat, target)
         .ok_or_else(|| OddsError::NotFound("nothing dates this season's premiere".into()))?;
     if p.date > as_of {
         return Err(OddsError::Invalid(format!(
@@ -180,12 +194,11 @@ pub fn predict(
             target.number, p.date
         )));
     }
-    let (row, m) = features::features(&cat, target, as_of)
+    let (row, m) = features::features(cat, target, as_of)
         .ok_or_else(|| OddsError::NotFound("no features for this season".into()))?;
 
-    let label_report = labels::label_all(&cat, store)?;
     let train = backtest::examples_as_of(
-        backtest::examples(&cat, &label_report.seasons),
+        backtest::examples(cat, &label_report.seasons),
         as_of,
         target.series_id,
     );
@@ -204,7 +217,7 @@ pub fn predict(
         .unwrap_or(f64::NAN);
     let factors = model.factors(&row, 5)?;
 
-    let label = labels::label_season(&cat, target);
+    let label = labels::label_season(cat, target);
     let known_outcome = (label.outcome != Outcome::Undecided).then(|| KnownOutcome {
         outcome: label.outcome,
         rule: label.rule,
@@ -318,8 +331,15 @@ pub fn status_odds(
     season: u32,
     as_of: Option<NaiveDate>,
 ) -> Result<StatusOdds, OddsError> {
-    let p = predict(store, series, Some(season), as_of)?;
-    let bt = backtest(store, None)?;
+    let cat = Catalog::load(store)?;
+    let label_report = labels::label_all(&cat, store)?;
+    let p = predict_with(&cat, &label_report, store, series, Some(season), as_of)?;
+    let bt = backtest::run(
+        &cat,
+        &label_report.seasons,
+        label_report.trainable.clone(),
+        None,
+    )?;
     Ok(StatusOdds {
         season: p.season,
         as_of: p.as_of,
