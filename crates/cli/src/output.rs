@@ -23,12 +23,12 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Thousands separators, the same as the web pages print.
-pub use greenlight_web::pages::num;
+/// Thousands separators: the one formatter, the same the web pages print.
+pub use greenlight_ledger::numbers::thousands;
 
 /// A float count (hours, views) rounded to a whole number, with separators.
 pub fn numf(n: f64) -> String {
-    num(n.round() as i64)
+    thousands(n.round() as i64)
 }
 
 /// A fraction (0..1) as a percentage; small shares keep more digits so they are not all "0%".

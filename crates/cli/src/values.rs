@@ -22,9 +22,9 @@ pub fn limit() -> impl TypedValueParser<Value = usize> {
 }
 
 /// `--format`: one of the formats' names, so `--help` lists them and a typo is refused with
-/// the list. Built from `Format::name`/`from_name` only, so the format list has one home.
+/// the list. Built from `Format::NAMES`/`from_name` only, so the format list has one home.
 pub fn format() -> impl TypedValueParser<Value = Format> {
-    PossibleValuesParser::new(Format::ALL.map(Format::name))
+    PossibleValuesParser::new(Format::NAMES)
         .try_map(|name| Format::from_name(&name).ok_or("not a format name"))
 }
 

@@ -563,7 +563,7 @@ claim_kinds! {
     summary |s| {
         let mut parts = Vec::new();
         if let (Some(h), Some(f), Some(t)) = (hours, from, to) {
-            parts.push(format!("{} hours viewed {f}..{t}", group_thousands(*h)));
+            parts.push(format!("{} hours viewed {f}..{t}", crate::numbers::thousands(*h)));
         }
         if let (Some(r), Some(w)) = (rank, week) {
             parts.push(format!("rank {r} in the week ending {w}"));
@@ -1408,8 +1408,6 @@ fn cap(s: &str) -> String {
         None => String::new(),
     }
 }
-
-pub(crate) use crate::numbers::thousands as group_thousands;
 
 /// " (did you mean `x`?)" for a misspelt field name, else nothing.
 pub(crate) fn field_hint(bad: &str) -> String {

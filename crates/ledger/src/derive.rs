@@ -1155,15 +1155,15 @@ pub fn check_viewing(
                         notes.push(format!(
                             "the chart's {} week(s) sum to {} hours",
                             weeks.len(),
-                            crate::claims::group_thousands(sum as u64)
+                            crate::numbers::thousands(sum)
                         ));
                     } else if complete || diff < -i64::try_from(tol).unwrap_or(i64::MAX) {
                         outcomes.push(ViewingOutcome::Contradicted);
                         notes.push(format!(
                             "the chart's {} week(s) in the window sum to {} hours, {} {} than stated",
                             weeks.len(),
-                            crate::claims::group_thousands(sum.max(0) as u64),
-                            crate::claims::group_thousands(diff.unsigned_abs()),
+                            crate::numbers::thousands(sum.max(0)),
+                            crate::numbers::thousands(diff.unsigned_abs()),
                             if diff > 0 { "fewer" } else { "more" }
                         ));
                     } else {
@@ -1172,7 +1172,7 @@ pub fn check_viewing(
                             "the series charted in {} of the window's {} week(s) ({} hours); the rest is unknown",
                             weeks.len(),
                             window.len(),
-                            crate::claims::group_thousands(sum.max(0) as u64)
+                            crate::numbers::thousands(sum.max(0))
                         ));
                     }
                 }

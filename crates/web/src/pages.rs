@@ -13,6 +13,7 @@ use crate::http::HTML;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use greenlight_ledger::numbers::thousands;
 use greenlight_ledger::{
     self as ledger, ClaimValue, EvidenceClaim, Origin, Role, Status, StatusReport,
 };
@@ -106,12 +107,6 @@ pub fn page_error(e: WebError) -> Response {
         return r;
     }
     e.into_response()
-}
-
-/// Thousands separators for hours and views: `66010000` -> `66,010,000`. Shared with the CLI;
-/// the one formatter is the ledger's (`greenlight_ledger::numbers`).
-pub fn num(n: i64) -> String {
-    greenlight_ledger::numbers::thousands(n)
 }
 
 /// Chart weeks older than this (days, from the week's Sunday to today) mean Netflix has
@@ -245,7 +240,7 @@ pub fn home_page(store: &Store) -> Result<Markup, WebError> {
                                         tr {
                                             td.num { (r.rank) }
                                             td { @if let Some(s) = &r.slug { a href=(format!("/series/{s}")) { (r.title) } } @else { (r.title) } }
-                                            td.num { (num(r.hours)) }
+                                            td.num { (thousands(r.hours)) }
                                             td.num { (r.cumulative_weeks) }
                                             td { (movement(r.rank, r.previous_rank)) }
                                         }
@@ -718,7 +713,7 @@ fn chart_section(d: &SeriesData) -> Markup {
                 t.first_week,
                 t.last_week,
                 t.peak_rank,
-                num(t.total_hours)
+                thousands(t.total_hours)
             ))
         })
         .collect();
@@ -742,7 +737,7 @@ fn chart_section(d: &SeriesData) -> Markup {
                         thead { tr { th scope="col" { "Week ending" } th scope="col" { "Season" } th scope="col" { "List" } th scope="col" { "Rank" } th scope="col" { "Hours" } } }
                         tbody {
                             @for w in &d.weeks {
-                                tr { td { (w.week_end) } td { (w.season.clone().unwrap_or_default()) } td { (w.category) } td.num { "#" (w.rank) } td.num { (num(w.hours)) } }
+                                tr { td { (w.week_end) } td { (w.season.clone().unwrap_or_default()) } td { (w.category) } td.num { "#" (w.rank) } td.num { (thousands(w.hours)) } }
                             }
                         }
                     }
@@ -776,8 +771,8 @@ fn engagement(d: &SeriesData) -> Markup {
                         @for (season, e) in &rows {
                             tr {
                                 td { (link(Some(engagement_origin(&e.report)), &e.report)) } td { (season) } td { (e.title) }
-                                td.num { (num(e.hours)) }
-                                td.num { @if let Some(v) = e.views { (num(v)) } @else { "—" } }
+                                td.num { (thousands(e.hours)) }
+                                td.num { @if let Some(v) = e.views { (thousands(v)) } @else { "—" } }
                                 td { @if let Some(r) = e.release_date { (r) } @else { "—" } }
                             }
                         }
@@ -825,7 +820,7 @@ fn reception(d: &SeriesData) -> Markup {
                             }
                             @for a in &e.audience {
                                 tr { td { (season) } td { (a.site) " (audience)" }
-                                     td { (format!("{:.1}", a.score)) "/" (a.scale) @if let Some(v) = a.votes { " (" (num(i64::from(v))) " votes)" } }
+                                     td { (format!("{:.1}", a.score)) "/" (a.scale) @if let Some(v) = a.votes { " (" (thousands(v)) " votes)" } }
                                      td { (sources(std::slice::from_ref(&a.source))) } }
                             }
                         }

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln};
+use crate::output::{self, outln, thousands};
 use anyhow::Result;
 use chrono::NaiveDate;
 use greenlight_sources::titles::SeasonLabel;
@@ -43,21 +43,21 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             .as_ref()
             .map(|s| format!(" {s}"))
             .unwrap_or_default(),
-        num(r.hours)
+        thousands(r.hours)
     );
     for w in &r.weeks {
         outln!(
             "  week ending {}  #{:<2}  {:>14}",
             w.week_end,
             w.rank,
-            num(w.hours)
+            thousands(w.hours)
         );
     }
     for w in &r.excluded_weeks {
         outln!(
             "  (excluded, partly outside the window) week ending {}  {}",
             w.week_end,
-            num(w.hours)
+            thousands(w.hours)
         );
     }
     Ok(())

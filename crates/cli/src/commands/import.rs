@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln};
+use crate::output::{self, outln, thousands};
 use anyhow::{bail, Context, Result};
 use greenlight_sources::Format;
 use greenlight_store::import::{ImportOptions, ImportProgress};
@@ -230,7 +230,7 @@ fn import(
         }
         outln!(
             "{:<9} rows  {:<22} {}  ({what})",
-            num(f.rows as i64),
+            thousands(f.rows as i64),
             f.dataset,
             f.file
         );
@@ -238,7 +238,7 @@ fn import(
     for (path, a) in aliases.iter().zip(&alias_files) {
         outln!(
             "{:<9} aliases {:<20} {}",
-            num(a.aliases.len() as i64),
+            thousands(a.aliases.len() as i64),
             "",
             path.display()
         );
@@ -251,7 +251,7 @@ fn import(
         };
         outln!(
             "{:<9} claims  {:<20} {}  ({} added, {} already present{declared})",
-            num(r.claims as i64),
+            thousands(r.claims as i64),
             "ledger",
             r.file,
             r.added,

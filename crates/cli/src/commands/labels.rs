@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln, words};
+use crate::output::{self, outln, thousands, words};
 use anyhow::Result;
 use greenlight_odds::labels::LabelCounts;
 
@@ -16,9 +16,9 @@ pub struct Args {
 pub(crate) fn counts(c: &LabelCounts) -> String {
     format!(
         "{} renewed, {} not renewed, {} undecided",
-        num(c.renewed.into()),
-        num(c.not_renewed.into()),
-        num(c.undecided.into())
+        thousands(c.renewed),
+        thousands(c.not_renewed),
+        thousands(c.undecided)
     )
 }
 
@@ -39,24 +39,24 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     );
     outln!("decided by rule:");
     for (rule, n) in &r.by_rule {
-        outln!("  {:<32} {:>6}", words(rule), num((*n).into()));
+        outln!("  {:<32} {:>6}", words(rule), thousands(*n));
     }
     outln!("excluded:");
     outln!(
         "  limited series                   {:>6}",
-        num(r.excluded_limited_series.into())
+        thousands(r.excluded_limited_series)
     );
     outln!(
         "  not numbered (parts, specials)   {:>6}",
-        num(r.excluded_not_numbered.into())
+        thousands(r.excluded_not_numbered)
     );
     outln!(
         "  launch not in the chart data     {:>6}",
-        num(r.excluded_launch_not_in_data.into())
+        thousands(r.excluded_launch_not_in_data)
     );
     outln!(
         "TMDB disagreed with the data on {} seasons",
-        num(r.tmdb_conflicts.into())
+        thousands(r.tmdb_conflicts)
     );
     outln!("rules:");
     for rule in &r.rules {

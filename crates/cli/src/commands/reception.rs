@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln};
+use crate::output::{self, outln, thousands};
 use anyhow::Result;
 use greenlight_ledger::reception::{Basis, SourceRef};
 
@@ -63,14 +63,14 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
                     format!(
                         "; stated {}% of {} reviews",
                         s.percent,
-                        num(s.reviews.into())
+                        thousands(s.reviews)
                     )
                 })
                 .unwrap_or_default();
             outln!(
                 "    Rotten Tomatoes: {}% of {} reviews{avg} ({}{stated}) — {}",
                 rt.percent,
-                num(rt.reviews.into()),
+                thousands(rt.reviews),
                 basis(rt.basis),
                 sources(&rt.sources)
             );
@@ -79,18 +79,12 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             let stated = mc
                 .stated
                 .as_ref()
-                .map(|s| {
-                    format!(
-                        "; stated {} from {} critics",
-                        s.score,
-                        num(s.critics.into())
-                    )
-                })
+                .map(|s| format!("; stated {} from {} critics", s.score, thousands(s.critics)))
                 .unwrap_or_default();
             outln!(
                 "    Metacritic: {} from {} critics, {} ({}{stated}) — {}",
                 mc.score,
-                num(mc.critics.into()),
+                thousands(mc.critics),
                 mc.label,
                 basis(mc.basis),
                 sources(&mc.sources)
@@ -99,7 +93,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         for au in &e.audience {
             let votes = au
                 .votes
-                .map(|v| format!(" ({} votes)", num(v.into())))
+                .map(|v| format!(" ({} votes)", thousands(v)))
                 .unwrap_or_default();
             outln!(
                 "    {} audience: {}/{}{votes} — {}",

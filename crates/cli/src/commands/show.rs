@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln};
+use crate::output::{self, outln, thousands};
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
                 "    Top 10: {} weeks, peak #{}, {} hours, {} .. {}",
                 t.weeks,
                 t.peak_rank,
-                num(t.total_hours),
+                thousands(t.total_hours),
                 t.first_week,
                 t.last_week
             );
@@ -46,9 +46,9 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         for e in &season.engagement {
             let views = e
                 .views
-                .map(|v| format!(", {} views", num(v)))
+                .map(|v| format!(", {} views", thousands(v)))
                 .unwrap_or_default();
-            outln!("    {}: {} hours{views}", e.report, num(e.hours));
+            outln!("    {}: {} hours{views}", e.report, thousands(e.hours));
         }
     }
     Ok(())

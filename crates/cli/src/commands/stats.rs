@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, num, outln};
+use crate::output::{self, outln, thousands};
 use anyhow::Result;
 
 #[derive(Debug, clap::Args)]
@@ -18,14 +18,14 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     }
     outln!("tables:");
     for t in &st.tables {
-        outln!("  {:<16} {:>9}", t.table, num(t.rows));
+        outln!("  {:<16} {:>9}", t.table, thousands(t.rows));
     }
     outln!("datasets:");
     for d in &st.datasets {
         outln!(
             "  {:<22} {:>9} rows  as of {}  {} ({})",
             d.dataset,
-            num(d.rows),
+            thousands(d.rows),
             d.as_of,
             d.file,
             d.publisher
