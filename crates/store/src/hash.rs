@@ -1,6 +1,6 @@
 //! The project's one content hash: SHA-256, as lowercase hex.
 //!
-//! Identities stored on disk (a claim's id in the ledger, later an imported file's hash) must be
+//! Identities stored on disk (a claim's id in the ledger, an imported file's hash) must be
 //! stable across platforms, Rust releases and builds, which `std`'s hasher is not; a well-kept
 //! implementation of a standard hash is, and leaves nothing hand-written to get wrong. It lives
 //! here, below the ledger, so that the store's own file hash can use the same function.

@@ -263,6 +263,7 @@ fn store_parsed(
             .filter(|s| s.columns.contains(&"title_id"))
             .map(|s| s.table)
             .collect();
+        titled.sort_unstable();
         titled.dedup();
         let unused: String = titled
             .iter()
