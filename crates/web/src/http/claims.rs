@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use greenlight_ledger::{self as ledger, AddReport, Claim, RawClaim};
+use greenlight_ledger::{self as ledger, AddReport, RawClaim};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -93,21 +93,11 @@ pub async fn add(
     {
         raw.entered_by = Some(format!("api token \"{}\"", owner.name));
     }
-    let kind = raw.kind.clone();
-    // Tomorrow, so a claim published "today" in any time zone is accepted (as the ledger does).
-    let today = chrono::Utc::now()
-        .date_naive()
-        .succ_opt()
-        .unwrap_or(chrono::NaiveDate::MAX);
-    let claim = Claim::from_raw(raw, today).map_err(|e| WebError::Invalid {
-        message: format!("claim refused, nothing was stored: {e}"),
-        errors: vec![FieldError {
-            field: e.field.clone(),
-            kind: e.kind.clone().or(kind),
-            message: e.message.clone(),
-        }],
-    })?;
-    let report = st.write(move |s| Ok(ledger::add_claim(s, claim)?)).await?;
+    // The ledger checks the claim (every refusal naming its field, a 422 through `WebError`)
+    // and stores it in the one write.
+    let report = st
+        .write(move |s| Ok(ledger::add_raw_claim(s, raw)?))
+        .await?;
     let code = if report.added {
         StatusCode::CREATED
     } else {
