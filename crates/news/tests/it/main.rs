@@ -1,0 +1,3 @@
+//! The news crate's integration tests: one binary (`it`), one module per concern.
+
+mod keys;
