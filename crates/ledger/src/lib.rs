@@ -41,6 +41,16 @@ use chrono::NaiveDate;
 
 /// Today, for bounding publication dates: the UTC date plus one day, so that a claim published
 /// "today" anywhere on Earth is never refused as future.
+/// Every typed claim about a series (by slug) published by `as_of`, oldest first: what an "as of"
+/// check of an article may rest on (the ledger's own read, for the news checker).
+pub fn claims_as_of(
+    store: &greenlight_store::Store,
+    slug: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<Fact>, LedgerError> {
+    db::load(store, slug, Some(as_of))
+}
+
 pub(crate) fn today() -> NaiveDate {
     let now = chrono::Utc::now().date_naive();
     now.succ_opt().unwrap_or(now)

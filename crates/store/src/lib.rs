@@ -15,6 +15,7 @@
 
 pub mod aliases;
 mod batch;
+pub mod checking;
 pub mod error;
 pub mod hash;
 pub mod import;
