@@ -76,9 +76,12 @@ VERDICT RULES (verified | contradicted | unverifiable):
     reports' Release Date, TMDB first_air_date (season 1); verified if any equals the stated date
     at the stated precision, contradicted if there are some and none does. Without one, the first
     chart week bounds it: contradicted if the stated period starts after that week's Sunday.
-  An optional `date` on a renewed/canceled claim must equal the event_date of one of the matching
-    announcements at the stated precision (sources disagree now and then: any one suffices; a
-    no_later_than event date is compared as if exact).
+  An optional `date` on a renewed/canceled claim must equal, at the stated precision, the event's
+    date as the matching announcements give it (event_date()): the earliest exact event_date when
+    one is exact, else the earliest no_later_than bound (the tightest). Sources disagree now and
+    then: a later outlet's "by November 9" does not make "on November 9" true when another says
+    "by November 8". (Before, any one source sufficed, which verified dates a day late: the
+    checker's mutation test found it.)
   season_count (stated = N seasons out): L = the most seasons seen out by the dateline (Top 10
     rows, report rows, JustWatch `seasons`, premieres/release dates in the past); N == L verified,
     N < L contradicted, N > L contradicted only if a final season / cancellation at L is known,
@@ -332,6 +335,13 @@ def earliest(claims):
     return sorted(claims, key=lambda c: (str(c["published"]), str(c.get("event_date", ""))))[0]
 
 
+def event_date(claims):
+    """The date of an event several announcements date: the earliest exact event_date when one is
+    exact (a bound only says by when), else the earliest no_later_than bound (the tightest)."""
+    exact = [d(c["event_date"]) for c in claims if c.get("date_precision", "exact") == "exact"]
+    return min(exact) if exact else min(d(c["event_date"]) for c in claims)
+
+
 def later_season_evidence(D, series, asof, s):
     """Evidence that a season > s exists or was ordered, as of asof."""
     rows = [r for r in D.rows(series, asof) if r["_season"] and r["_season"] > s]
@@ -473,7 +483,8 @@ def judge(D, art, c):
         if ren:
             exact_n = [a for a in ren if a["season"] == n] or ren
             if c.get("date"):
-                hit = [a for a in exact_n if precision_match(c["date"], d(a["event_date"]))]
+                first = event_date(exact_n)
+                hit = [a for a in exact_n if d(a["event_date"]) == first and precision_match(c["date"], first)]
                 if not hit:
                     a = earliest(exact_n)
                     return R("contradicted", {"season": a["season"], "event_date": str(a["event_date"])},
@@ -504,7 +515,7 @@ def judge(D, art, c):
         if mine:
             a = earliest(mine)
             truth = {"canceled_after": s, "event_date": str(a["event_date"])}
-            if c.get("date") and not any(precision_match(c["date"], d(x["event_date"])) for x in mine):
+            if c.get("date") and not precision_match(c["date"], event_date(mine)):
                 return R("contradicted", truth, ann_src(a), "canceled, but on another date")
             return R("verified", truth, ann_src(a), "a canceled claim for that season")
         if canc:

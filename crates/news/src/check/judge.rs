@@ -197,6 +197,19 @@ fn matches_date(stated: &PartialDate, date: Option<NaiveDate>) -> bool {
     date.is_some_and(|d| stated.contains(d))
 }
 
+/// The date of an event several claims date: the earliest exact date when one is exact (a bound
+/// only says by when), else the earliest bound (the tightest). Sources disagree now and then; a
+/// later outlet's "by November 9" must not make "on November 9" true when another says "by
+/// November 8".
+fn event_date(v: &[&Fact]) -> Option<NaiveDate> {
+    let exact = v
+        .iter()
+        .filter(|f| f.claim.date_precision == DatePrecision::Exact)
+        .filter_map(|f| f.claim.event_date)
+        .min();
+    exact.or_else(|| v.iter().filter_map(|f| f.claim.event_date).min())
+}
+
 /// Evidence that a season after `s` exists or was ordered: a chart row, a report row, a renewal.
 fn later_season(d: &SeriesData, s: u32) -> Option<(u32, SourceRef)> {
     if let Some(r) = d
@@ -617,10 +630,11 @@ fn renewed(d: &SeriesData, n: u32, date: Option<&PartialDate>) -> Judgement {
             exact_n = ren.clone();
         }
         if let Some(date) = date {
+            let first = event_date(&exact_n);
             let hit: Vec<&Fact> = exact_n
                 .iter()
                 .copied()
-                .filter(|f| matches_date(date, f.claim.event_date))
+                .filter(|f| f.claim.event_date == first && matches_date(date, first))
                 .collect();
             if hit.is_empty() {
                 let a = earliest(&exact_n).unwrap_or(exact_n[0]);
@@ -740,7 +754,7 @@ fn canceled(d: &SeriesData, s: u32, date: Option<&PartialDate>) -> Judgement {
             event_date: a.claim.event_date,
         });
         if let Some(date) = date {
-            if !mine.iter().any(|f| matches_date(date, f.claim.event_date)) {
+            if !matches_date(date, event_date(&mine)) {
                 return j(
                     Verdict::Contradicted,
                     truth,

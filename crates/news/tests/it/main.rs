@@ -2,3 +2,4 @@
 
 mod check_corpus;
 mod keys;
+mod mutation;

@@ -1,0 +1,399 @@
+//! No claim is ever verified wrongly: every claim the corpus verifies is mutated by a plausible
+//! margin (hours and views by 5-20%, ranks, weeks and seasons by one, dates by days or a month
+//! at their precision, names swapped for another credit's, the platform for another) and judged
+//! again as of the same dateline. No mutation may be verified; those whose fact the data covers
+//! exactly (every mutation but the two listed in `may_be_unverifiable`) must be contradicted.
+
+use crate::check_corpus::checked_corpus;
+use chrono::{Days, Months, NaiveDate};
+use greenlight_news::check::check;
+use greenlight_news::{Assertion, Claim, PartialDate, Verdict};
+use greenlight_store::Store;
+
+/// One mutated claim and whether the data must contradict it (rather than only not verify it).
+struct Mutation {
+    claim: Claim,
+    what: String,
+    must_contradict: bool,
+}
+
+fn shift(d: PartialDate, by: i32) -> Vec<PartialDate> {
+    match d {
+        PartialDate::Year(y) => vec![PartialDate::Year(y + by)],
+        PartialDate::Month(y, m) => {
+            let first = NaiveDate::from_ymd_opt(y, m, 1).expect("a month");
+            let moved = if by > 0 {
+                first.checked_add_months(Months::new(by as u32))
+            } else {
+                first.checked_sub_months(Months::new(by.unsigned_abs()))
+            }
+            .expect("a month");
+            vec![PartialDate::Month(
+                chrono::Datelike::year(&moved),
+                chrono::Datelike::month(&moved),
+            )]
+        }
+        PartialDate::Day(day) => {
+            let days = |n: u64| {
+                if by > 0 {
+                    day.checked_add_days(Days::new(n))
+                } else {
+                    day.checked_sub_days(Days::new(n))
+                }
+            };
+            let month = if by > 0 {
+                day.checked_add_months(Months::new(1))
+            } else {
+                day.checked_sub_months(Months::new(1))
+            };
+            [days(1), days(7), month]
+                .into_iter()
+                .flatten()
+                .map(PartialDate::Day)
+                .collect()
+        }
+    }
+}
+
+/// Every plausible mutation of a verified claim.
+fn mutations(store: &Store, c: &Claim, as_of: NaiveDate) -> Vec<Mutation> {
+    let mut out = Vec::new();
+    let mut push = |a: Assertion, what: String, must: bool| {
+        out.push(Mutation {
+            claim: Claim {
+                assertion: a,
+                ..c.clone()
+            },
+            what,
+            must_contradict: must,
+        })
+    };
+    let factors = [0.80, 0.85, 0.90, 0.95, 1.05, 1.10, 1.15, 1.20];
+    let scale = |x: u64, f: f64| (x as f64 * f).round() as u64;
+    let pm1 = |x: u32| [x.checked_sub(1).filter(|&n| n > 0), x.checked_add(1)];
+    match &c.assertion {
+        Assertion::WindowHours { stated, from, to } => {
+            for f in factors {
+                push(
+                    Assertion::WindowHours {
+                        stated: scale(*stated, f),
+                        from: *from,
+                        to: *to,
+                    },
+                    format!("hours x{f}"),
+                    true,
+                );
+            }
+            // A window a week shorter drops a charted week: the stated sum is then too high
+            // for the weeks inside (or, where the data cannot bound it, not verified).
+            for (nf, nt, what) in [
+                (*from + Days::new(7), *to, "from +7 days"),
+                (*from, *to - Days::new(7), "to -7 days"),
+            ] {
+                push(
+                    Assertion::WindowHours {
+                        stated: *stated,
+                        from: nf,
+                        to: nt,
+                    },
+                    what.to_string(),
+                    false,
+                );
+            }
+        }
+        Assertion::Top10Weeks { stated } => {
+            for n in pm1(*stated).into_iter().flatten() {
+                push(
+                    Assertion::Top10Weeks { stated: n },
+                    format!("weeks {n}"),
+                    true,
+                );
+            }
+        }
+        Assertion::PeakRank { stated, category } => {
+            for n in pm1(*stated).into_iter().flatten().filter(|&n| n <= 10) {
+                push(
+                    Assertion::PeakRank {
+                        stated: n,
+                        category: category.clone(),
+                    },
+                    format!("rank {n}"),
+                    true,
+                );
+            }
+        }
+        Assertion::EngagementHours { stated, half } => {
+            for f in factors {
+                push(
+                    Assertion::EngagementHours {
+                        stated: scale(*stated, f),
+                        half: half.clone(),
+                    },
+                    format!("hours x{f}"),
+                    true,
+                );
+            }
+        }
+        Assertion::EngagementViews { stated, half } => {
+            for f in factors {
+                push(
+                    Assertion::EngagementViews {
+                        stated: scale(*stated, f),
+                        half: half.clone(),
+                    },
+                    format!("views x{f}"),
+                    true,
+                );
+            }
+        }
+        Assertion::SeasonCount { stated } => {
+            for n in pm1(*stated).into_iter().flatten() {
+                // One season more than seen is contradicted only when the last one is known
+                // to be final; otherwise the data cannot tell (it is still never verified).
+                push(
+                    Assertion::SeasonCount { stated: n },
+                    format!("seasons {n}"),
+                    n < *stated,
+                );
+            }
+        }
+        Assertion::Premiered { stated } | Assertion::ReleaseDate { stated } => {
+            for by in [-1, 1] {
+                for d in shift(*stated, by) {
+                    let a = match c.assertion {
+                        Assertion::Premiered { .. } => Assertion::Premiered { stated: d },
+                        _ => Assertion::ReleaseDate { stated: d },
+                    };
+                    push(a, format!("date {d}"), true);
+                }
+            }
+        }
+        Assertion::Renewed {
+            stated,
+            date: Some(date),
+        } => {
+            for by in [-1, 1] {
+                for d in shift(*date, by) {
+                    push(
+                        Assertion::Renewed {
+                            stated: *stated,
+                            date: Some(d),
+                        },
+                        format!("renewal dated {d}"),
+                        true,
+                    );
+                }
+            }
+        }
+        Assertion::Renewed { date: None, .. } => {}
+        Assertion::Canceled { stated, date } => {
+            for n in pm1(*stated).into_iter().flatten() {
+                push(
+                    Assertion::Canceled {
+                        stated: n,
+                        date: None,
+                    },
+                    format!("canceled after {n}"),
+                    true,
+                );
+            }
+            if let Some(date) = date {
+                for by in [-1, 1] {
+                    for d in shift(*date, by) {
+                        push(
+                            Assertion::Canceled {
+                                stated: *stated,
+                                date: Some(d),
+                            },
+                            format!("cancellation dated {d}"),
+                            true,
+                        );
+                    }
+                }
+            }
+        }
+        Assertion::FinalSeason { stated } => {
+            for n in pm1(*stated).into_iter().flatten() {
+                push(
+                    Assertion::FinalSeason { stated: n },
+                    format!("final season {n}"),
+                    true,
+                );
+            }
+        }
+        Assertion::Cast { person, stated } => {
+            let series = store
+                .series_by_slug(&c.series)
+                .expect("read")
+                .expect("series");
+            let data = store.checking(&series, as_of).expect("checking read");
+            let show = data
+                .justwatch
+                .expect("a verified cast claim has a JustWatch record");
+            let actors: Vec<_> = show
+                .credits
+                .iter()
+                .filter(|r| {
+                    r.role == "ACTOR" && r.character.as_deref().is_some_and(|c| !c.is_empty())
+                })
+                .collect();
+            let me = actors
+                .iter()
+                .position(|r| {
+                    greenlight_sources::titles::normalize(&r.name)
+                        == greenlight_sources::titles::normalize(person)
+                })
+                .expect("the verified person is credited");
+            let mine = actors[me].character.clone().unwrap_or_default();
+            // The next credited actors with another character: their character for this person,
+            // and this character for them.
+            let others: Vec<_> = actors
+                .iter()
+                .cycle()
+                .skip(me + 1)
+                .take(actors.len())
+                .filter(|r| {
+                    greenlight_sources::titles::normalize(
+                        r.character.as_deref().unwrap_or_default(),
+                    ) != greenlight_sources::titles::normalize(&mine)
+                })
+                .take(2)
+                .collect();
+            for o in others {
+                let theirs = o.character.clone().unwrap_or_default();
+                push(
+                    Assertion::Cast {
+                        person: person.clone(),
+                        stated: theirs.clone(),
+                    },
+                    format!("{person} as {theirs}"),
+                    true,
+                );
+                push(
+                    Assertion::Cast {
+                        person: o.name.clone(),
+                        stated: stated.clone(),
+                    },
+                    format!("{} as {stated}", o.name),
+                    true,
+                );
+            }
+        }
+        Assertion::Director { stated } => {
+            let series = store
+                .series_by_slug(&c.series)
+                .expect("read")
+                .expect("series");
+            let data = store.checking(&series, as_of).expect("checking read");
+            let show = data
+                .justwatch
+                .expect("a verified director has a JustWatch record");
+            let dirs: Vec<String> = show
+                .credits
+                .iter()
+                .filter(|r| r.role == "DIRECTOR")
+                .map(|r| greenlight_sources::titles::normalize(&r.name))
+                .collect();
+            for actor in show
+                .credits
+                .iter()
+                .filter(|r| {
+                    r.role == "ACTOR"
+                        && !dirs.contains(&greenlight_sources::titles::normalize(&r.name))
+                })
+                .take(2)
+            {
+                push(
+                    Assertion::Director {
+                        stated: actor.name.clone(),
+                    },
+                    format!("director {} (an actor)", actor.name),
+                    true,
+                );
+            }
+            let _ = stated;
+        }
+        Assertion::Platform { .. } => {
+            for p in ["Hulu", "Prime Video"] {
+                push(
+                    Assertion::Platform {
+                        stated: p.to_string(),
+                    },
+                    format!("platform {p}"),
+                    true,
+                );
+            }
+        }
+        Assertion::LimitedSeries { .. }
+        | Assertion::EpisodeCount { .. }
+        | Assertion::Creator { .. }
+        | Assertion::SourceMaterial { .. }
+        | Assertion::RottenTomatoes { .. }
+        | Assertion::Metacritic { .. } => {}
+    }
+    out
+}
+
+#[test]
+fn no_mutated_claim_of_the_corpus_is_verified() {
+    let store = greenlight_testkit::open(greenlight_testkit::imported_all());
+    let (mut verified, mut mutated, mut contradicted, mut not_mutated) = (0, 0, 0, Vec::new());
+    let mut problems = Vec::new();
+    for (key, _, report) in checked_corpus(&store) {
+        let as_of = key.published();
+        let mut muts = Vec::new();
+        for cc in report
+            .claims
+            .iter()
+            .filter(|c| c.verdict == Verdict::Verified)
+        {
+            verified += 1;
+            let m = mutations(&store, &cc.claim, as_of);
+            if m.is_empty() {
+                not_mutated.push(format!(
+                    "{} {}",
+                    key.article.file,
+                    cc.claim.assertion.kind()
+                ));
+            }
+            muts.extend(m);
+        }
+        // One check per article, as the checker is used: all the article's mutations at once.
+        let claims: Vec<Claim> = muts.iter().map(|m| m.claim.clone()).collect();
+        let judged = check(&store, &report.article, &claims, as_of).expect("check");
+        for (m, j) in muts.iter().zip(&judged.claims) {
+            mutated += 1;
+            let what = format!(
+                "{} [{}] {}",
+                key.article.file,
+                m.claim.assertion.kind(),
+                m.what
+            );
+            match j.verdict {
+                Verdict::Verified => problems.push(format!("{what}: verified ({})", j.summary)),
+                Verdict::Contradicted => contradicted += 1,
+                Verdict::Unverifiable if m.must_contradict => problems.push(format!(
+                    "{what}: unverifiable, the data covers it ({})",
+                    j.summary
+                )),
+                Verdict::Unverifiable => {}
+            }
+        }
+    }
+    eprintln!(
+        "mutation: {verified} verified claims, {mutated} mutations, {contradicted} contradicted, \
+         {} not contradicted (allowed), claims with no mutation: {not_mutated:?}",
+        mutated - contradicted - problems.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} wrong:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(verified >= 80, "the corpus verifies {verified} claims");
+    assert!(
+        mutated > 3 * verified,
+        "{mutated} mutations of {verified} claims"
+    );
+}
