@@ -11,6 +11,8 @@
 //! Several directors, creators, platforms or renewals can all hold, so they never conflict.
 
 use super::judge::fold;
+#[cfg(test)]
+use crate::PartialDate;
 use crate::{Assertion, Claim};
 
 /// The identity of a single-valued fact (everything but its value) and its value, as text.
@@ -111,4 +113,110 @@ pub fn conflict(a: &Claim, b: &Claim) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Span;
+
+    fn claim(season: Option<u32>, assertion: Assertion) -> Claim {
+        Claim {
+            span: Span { start: 0, end: 0 },
+            series: "partner-track".into(),
+            title: "Partner Track".into(),
+            season,
+            assertion,
+        }
+    }
+
+    #[test]
+    fn decisions_that_cannot_both_hold_conflict() {
+        let canceled = claim(
+            Some(1),
+            Assertion::Canceled {
+                stated: 1,
+                date: None,
+            },
+        );
+        let renewed = |n| {
+            claim(
+                Some(n),
+                Assertion::Renewed {
+                    stated: n,
+                    date: None,
+                },
+            )
+        };
+        assert!(conflict(&canceled, &renewed(2)).is_some());
+        assert!(conflict(&renewed(2), &canceled).is_some(), "either order");
+        assert!(
+            conflict(&canceled, &renewed(1)).is_none(),
+            "renewed for the season it ended on"
+        );
+        let final3 = claim(Some(3), Assertion::FinalSeason { stated: 3 });
+        assert!(conflict(&final3, &renewed(4)).is_some());
+        assert!(conflict(&final3, &claim(None, Assertion::SeasonCount { stated: 3 })).is_none());
+        assert!(conflict(
+            &canceled,
+            &claim(Some(2), Assertion::FinalSeason { stated: 2 })
+        )
+        .is_some());
+        let limited = claim(None, Assertion::LimitedSeries { stated: true });
+        assert!(conflict(&limited, &renewed(2)).is_some());
+        assert!(conflict(&limited, &claim(None, Assertion::SeasonCount { stated: 1 })).is_none());
+        assert!(
+            conflict(&renewed(2), &renewed(3)).is_none(),
+            "several renewals all hold"
+        );
+    }
+
+    #[test]
+    fn one_fact_stated_twice_conflicts_only_with_two_values() {
+        let weeks = |n| claim(Some(1), Assertion::Top10Weeks { stated: n });
+        assert!(conflict(&weeks(3), &weeks(4)).is_some());
+        assert!(conflict(&weeks(3), &weeks(3)).is_none());
+        let other_season = claim(Some(2), Assertion::Top10Weeks { stated: 4 });
+        assert!(conflict(&weeks(3), &other_season).is_none());
+        let day = |s: &str| {
+            claim(
+                Some(1),
+                Assertion::Premiered {
+                    stated: PartialDate::parse(s).unwrap(),
+                },
+            )
+        };
+        assert!(
+            conflict(&day("2022-11"), &day("2022-11-23")).is_none(),
+            "a month holds its day"
+        );
+        assert!(conflict(&day("2022-11-16"), &day("2022-11-23")).is_some());
+        let cast = |p: &str, c: &str| {
+            claim(
+                None,
+                Assertion::Cast {
+                    person: p.into(),
+                    stated: c.into(),
+                },
+            )
+        };
+        assert!(conflict(
+            &cast("Arden Cho", "Ingrid Yun"),
+            &cast("ARDEN CHO", "ingrid yun")
+        )
+        .is_none());
+        assert!(conflict(
+            &cast("Arden Cho", "Ingrid Yun"),
+            &cast("Arden Cho", "Rachel")
+        )
+        .is_some());
+        let dir = |n: &str| claim(None, Assertion::Director { stated: n.into() });
+        assert!(
+            conflict(&dir("A"), &dir("B")).is_none(),
+            "several directors all hold"
+        );
+        let mut elsewhere = weeks(4);
+        elsewhere.series = "wednesday".into();
+        assert!(conflict(&weeks(3), &elsewhere).is_none(), "another series");
+    }
 }

@@ -23,6 +23,9 @@ const ROUNDING_SWITCH: NaiveDate = match NaiveDate::from_ymd_opt(2023, 6, 11) {
     Some(d) => d,
     None => panic!(),
 };
+/// The longest window judged: 2,000 weeks (38 years) reach back before the chart whatever the
+/// window's end.
+const MAX_WINDOW_WEEKS: i64 = 2_000;
 /// The engagement reports' rounding of hours and views.
 const REPORT_TOLERANCE: i64 = 100_000;
 
@@ -300,12 +303,21 @@ fn window_hours(
         .filter(|r| season.is_none() || row_season(r) == season)
         .collect();
     let by_week = |w: NaiveDate| rows.iter().rev().find(|r| r.week == w).copied();
-    // The Sunday ending the week holding `lo`, then every week touching the window; bounded by
-    // the window's length (a claim's dates are real dates, so at most a few thousand weeks).
-    let mut w = lo + Days::new(u64::from((6 - lo.weekday().num_days_from_monday()) % 7));
+    // The Sunday ending the week holding `lo`, then every week touching the window. A window
+    // longer than MAX_WINDOW_WEEKS starts years before the chart (2021), so it cannot be judged:
+    // refusing it bounds the loop whatever dates a claim carries.
+    if (hi - lo).num_weeks() > MAX_WINDOW_WEEKS {
+        return Judgement::unverifiable(format!(
+            "a window of more than {MAX_WINDOW_WEEKS} weeks reaches before the chart began"
+        ));
+    }
+    let Some(mut w) = lo.checked_add_days(Days::new(u64::from(
+        (6 - lo.weekday().num_days_from_monday()) % 7,
+    ))) else {
+        return Judgement::unverifiable("the window is outside the calendar");
+    };
     let (mut inside, mut edge, mut missing) = (Vec::new(), Vec::new(), Vec::new());
-    while w - Days::new(6) <= hi {
-        let mon = w - Days::new(6);
+    while let Some(mon) = w.checked_sub_days(Days::new(6)).filter(|m| *m <= hi) {
         if mon >= lo && w <= hi {
             match by_week(w) {
                 Some(r) => inside.push(r),
@@ -352,9 +364,9 @@ fn window_hours(
         .map(|r| row_src(r))
         .collect();
     let unpublished = d.data.last_chart_week.is_none_or(|last| hi > last) || lo < CHART_START;
-    let stated = stated as i64;
+    let stated = i64::try_from(stated).unwrap_or(i64::MAX);
     if missing.is_empty() && partial.is_empty() && !unpublished && !inside.is_empty() {
-        let good = (stated - total).abs() <= tol;
+        let good = stated.abs_diff(total) <= tol.unsigned_abs();
         return j(
             ok(good),
             Some(truth),
@@ -366,7 +378,7 @@ fn window_hours(
             },
         );
     }
-    if !inside.is_empty() && stated < total - tol {
+    if !inside.is_empty() && stated < total.saturating_sub(tol) {
         return j(
             Verdict::Contradicted,
             Some(truth),
@@ -377,7 +389,7 @@ fn window_hours(
     if missing.is_empty() && !unpublished && !partial.is_empty() {
         let upper = total + partial.iter().map(|r| r.hours).sum::<i64>();
         let tol_all = tolerance(inside.iter().chain(partial.iter()).map(|r| r.week));
-        if stated > upper + tol_all {
+        if stated > upper.saturating_add(tol_all) {
             return j(
                 Verdict::Contradicted,
                 Some(truth),
@@ -494,7 +506,8 @@ fn engagement(
             format!("the {half} report has no {field}"),
         );
     };
-    let good = (stated as i64 - value).abs() <= REPORT_TOLERANCE;
+    let good = i64::try_from(stated).unwrap_or(i64::MAX).abs_diff(value)
+        <= REPORT_TOLERANCE.unsigned_abs();
     let truth = if views {
         Truth::ReportViews {
             views: value,
@@ -1128,4 +1141,127 @@ fn platform(d: &SeriesData, stated: &str) -> Judgement {
         vec![src],
         if good { "equal" } else { "another platform" },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use greenlight_store::checking::CheckingSeries;
+    use greenlight_store::SeriesRef;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn row(week: &str, hours: i64) -> CheckChartRow {
+        CheckChartRow {
+            week: day(week),
+            category: "TV (English)".into(),
+            rank: 4,
+            hours,
+            season_title: "X: Season 1".into(),
+            label: Some(SeasonLabel::Season { number: 1 }),
+            file: "netflix-top10/all-weeks-global.tsv".into(),
+            line: 2,
+        }
+    }
+
+    /// A series charted in the weeks ending 2022-08-28 and 2022-09-04, judged on 2022-11-15.
+    fn data() -> SeriesData {
+        SeriesData {
+            data: CheckingSeries {
+                series: SeriesRef {
+                    id: 1,
+                    slug: "x".into(),
+                    title: "X".into(),
+                    kind: "tv".into(),
+                },
+                as_of: day("2022-11-15"),
+                chart: vec![row("2022-08-28", 1_000_000), row("2022-09-04", 2_000_000)],
+                last_chart_week: Some(day("2022-11-13")),
+                reports: Vec::new(),
+                justwatch: None,
+                justwatch_published: None,
+                tmdb: None,
+            },
+            ledger: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn window_hours_sum_the_weeks_wholly_inside() {
+        let d = data();
+        let j = window_hours(&d, Some(1), 3_000_000, day("2022-08-22"), day("2022-09-04"));
+        assert_eq!(j.verdict, Verdict::Verified, "{}", j.rule);
+        let j = window_hours(&d, Some(1), 3_050_000, day("2022-08-22"), day("2022-09-04"));
+        assert_eq!(
+            j.verdict,
+            Verdict::Contradicted,
+            "beyond 2 x 10,000 of rounding"
+        );
+        // Starting mid-week: the first week is only partly inside, so only bounds are known.
+        let j = window_hours(&d, Some(1), 2_500_000, day("2022-08-25"), day("2022-09-04"));
+        assert_eq!(j.verdict, Verdict::Unverifiable, "{}", j.rule);
+        match j.truth {
+            Some(Truth::Hours {
+                hours,
+                partly_inside,
+                ..
+            }) => {
+                assert_eq!(hours, 2_000_000);
+                assert!(partly_inside
+                    .iter()
+                    .any(|p| p.week == day("2022-08-28") && p.charted));
+            }
+            other => panic!("{other:?}"),
+        }
+        let j = window_hours(&d, Some(1), 1_000_000, day("2022-08-25"), day("2022-09-04"));
+        assert_eq!(
+            j.verdict,
+            Verdict::Contradicted,
+            "below the weeks wholly inside"
+        );
+    }
+
+    /// Any dates a claim carries are judged without panicking and in bounded work.
+    #[test]
+    fn absurd_windows_are_unverifiable_not_a_panic() {
+        let d = data();
+        for (lo, hi) in [
+            (NaiveDate::MIN, NaiveDate::MAX),
+            (day("2022-08-22"), NaiveDate::MAX),
+            (NaiveDate::MAX, NaiveDate::MAX),
+            (NaiveDate::MIN, NaiveDate::MIN),
+            (day("2022-09-04"), day("2022-08-22")),
+        ] {
+            let j = window_hours(&d, Some(1), u64::MAX, lo, hi);
+            assert_eq!(j.verdict, Verdict::Unverifiable, "{lo}..{hi}: {}", j.rule);
+        }
+    }
+
+    #[test]
+    fn a_character_matches_its_credit_a_part_or_a_run_of_words() {
+        assert!(plays("Sister Beatrice", "Beatrice"));
+        assert!(plays("Seong Gi-hun / 'No. 456'", "Seong Gi-hun"));
+        assert!(plays("Ryōhei Arisu", "Ryohei Arisu"));
+        assert!(plays("Anna Delvey / Anna Sorokin", "ANNA SOROKIN"));
+        assert!(!plays("Sister Beatrice", "Beatrix"));
+        assert!(!plays("Cho Sang-woo / 'No. 218'", "Oh Il-nam"));
+        assert!(!plays("Ava", ""));
+    }
+
+    #[test]
+    fn uncovered_kinds_are_unverifiable() {
+        let d = data();
+        let c = Claim {
+            span: crate::Span { start: 0, end: 0 },
+            series: "x".into(),
+            title: "X".into(),
+            season: Some(1),
+            assertion: Assertion::EpisodeCount { stated: 10 },
+        };
+        let j = judge(&d, &c);
+        assert_eq!(j.verdict, Verdict::Unverifiable);
+        assert!(j.truth.is_none());
+    }
 }

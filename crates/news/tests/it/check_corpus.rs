@@ -5,7 +5,7 @@
 
 use crate::keys::{self, Key};
 use greenlight_news::check::{check, CheckReport};
-use greenlight_news::{Article, Claim, Span};
+use greenlight_news::{Article, Claim, Span, Verdict};
 use greenlight_store::Store;
 use serde_json::Value;
 use std::process::Command;
@@ -231,4 +231,71 @@ fn every_corpus_claim_gets_the_scripts_verdict_and_value() {
     );
     assert_eq!(claims, 196);
     assert_eq!(verdicts_equal, claims);
+}
+
+/// The issue's seed example (article 01): the cancellation verified on 2022-11-08 with its
+/// announcement's link, the season-2 announcement contradicted, the 66.01M hours verified with
+/// the three chart weeks listed, and the self-contradiction flagged.
+#[test]
+fn the_seed_example_is_checked_as_the_issue_asks() {
+    let store = greenlight_testkit::open(greenlight_testkit::imported_all());
+    let (_, key) = keys::all()
+        .into_iter()
+        .find(|(_, k)| k.article.file == "01-partner-track.html")
+        .expect("the seed article");
+    let a = article(&key);
+    let cs = claims(&store, &key, &a);
+    let report = check(&store, &a, &cs, key.published()).expect("check");
+    let by_kind = |kind: &str| {
+        report
+            .claims
+            .iter()
+            .position(|c| c.claim.assertion.kind() == kind)
+            .unwrap_or_else(|| panic!("no {kind} claim"))
+    };
+    let canceled = &report.claims[by_kind("canceled")];
+    assert_eq!(canceled.verdict, Verdict::Verified, "{}", canceled.summary);
+    let t = serde_json::to_value(&canceled.truth).unwrap();
+    assert_eq!(t["event_date"], "2022-11-08", "{t}");
+    assert!(
+        canceled
+            .sources
+            .iter()
+            .any(|s| s.url.as_deref().is_some_and(|u| u.starts_with("http"))),
+        "the cancellation cites its announcement's URL: {:?}",
+        canceled.sources
+    );
+    assert!(
+        canceled.summary.contains("2022-11-08"),
+        "{}",
+        canceled.summary
+    );
+    let renewed = by_kind("renewed");
+    assert_eq!(report.claims[renewed].verdict, Verdict::Contradicted);
+    let hours = &report.claims[by_kind("window_hours")];
+    assert_eq!(hours.verdict, Verdict::Verified, "{}", hours.summary);
+    match &hours.truth {
+        Some(greenlight_news::check::Truth::Hours {
+            hours: h, weeks, ..
+        }) => {
+            assert_eq!(weeks.len(), 3, "{weeks:?}");
+            assert_eq!(weeks.iter().map(|w| w.hours).sum::<i64>(), *h);
+        }
+        other => panic!("window hours without weeks: {other:?}"),
+    }
+    assert_eq!(
+        hours.sources.len(),
+        3,
+        "each week cited: {:?}",
+        hours.sources
+    );
+    let c = by_kind("canceled");
+    assert!(
+        report
+            .contradictions
+            .iter()
+            .any(|x| (x.first, x.second) == (c.min(renewed), c.max(renewed))),
+        "{:?}",
+        report.contradictions
+    );
 }
