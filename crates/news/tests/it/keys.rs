@@ -38,6 +38,7 @@ pub struct KeyClaim {
     /// The series as the data spells it.
     pub series: String,
     pub season: Option<u32>,
+    #[allow(dead_code)] // the verdict tests read it; the extraction tests do not
     pub expect: Expect,
     #[serde(flatten)]
     pub assertion: Assertion,
@@ -94,9 +95,19 @@ fn every_key_reads_and_names_its_article() {
     assert!(keys.len() >= 12, "the issue asks for at least 12 articles");
     let mut claims = 0;
     for (path, key) in &keys {
-        assert!(key.article_path().is_file(), "{}: no {}", path.display(), key.article.file);
+        assert!(
+            key.article_path().is_file(),
+            "{}: no {}",
+            path.display(),
+            key.article.file
+        );
         assert!(!key.claims.is_empty(), "{}: no claims", path.display());
-        assert_eq!(key.contradictions.len(), 1, "{}: one self-contradiction", path.display());
+        assert_eq!(
+            key.contradictions.len(),
+            1,
+            "{}: one self-contradiction",
+            path.display()
+        );
         let _ = key.published();
         claims += key.claims.len();
     }
