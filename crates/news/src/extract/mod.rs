@@ -30,6 +30,7 @@ mod text;
 use crate::{Article, Assertion, Claim, NewsError, Span};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlight_sources::titles::{self, SeasonLabel};
+use greenlight_store::spellings::SeriesSpelling;
 use greenlight_store::Store;
 use rules::{Raw, SeasonRef, SeasonRule};
 use std::collections::HashMap;
@@ -97,11 +98,15 @@ impl Dictionary {
     /// and its season marker. Films are left out: the claims are about series. When one
     /// spelling names several series, TV wins, then the most charted (as `find_series`).
     pub fn from_store(store: &Store) -> Result<Dictionary, NewsError> {
-        let rows = store.series_spellings()?;
+        Self::from_spellings(&store.series_spellings()?)
+    }
+
+    /// [`Dictionary::from_store`] over spellings already read.
+    pub fn from_spellings(rows: &[SeriesSpelling]) -> Result<Dictionary, NewsError> {
         let mut series: Vec<Series> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut by_key: HashMap<String, Entry> = HashMap::new();
-        for row in &rows {
+        for row in rows {
             if row.kind == "film" {
                 continue;
             }
@@ -306,10 +311,12 @@ fn main_series(
         // A title's series the text names at most once (its own heading) yields to a series
         // the text keeps naming: `#SaveWarriorNun: Inside the Fan Campaign` is not about
         // `Inside`.
+        // Named "again": beyond the headline's own copy when the text holds the headline.
+        let again = 1 + usize::from(article.text.contains(title.as_str()));
         let most_named = most_named(&body);
         match (best, most_named) {
             (Some(m), Some((other, n)))
-                if body.get(&m.series).copied().unwrap_or(0) < 2 && n >= 2 =>
+                if body.get(&m.series).copied().unwrap_or(0) < again && n >= again =>
             {
                 return Some(other);
             }
@@ -548,4 +555,255 @@ fn settle(mut pending: Vec<Pending>, dictionary: &Dictionary) -> Vec<Claim> {
     }
     out.sort_by_key(|a| a.span);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PartialDate;
+    use chrono::NaiveDate;
+
+    fn spelling(slug: &str, title: &str, spelling: &str, season_key: &str) -> SeriesSpelling {
+        SeriesSpelling {
+            slug: slug.into(),
+            title: title.into(),
+            kind: "tv".into(),
+            spelling: spelling.into(),
+            season_key: season_key.into(),
+            chart_rows: 10,
+        }
+    }
+
+    fn dict() -> Dictionary {
+        Dictionary::from_spellings(&[
+            spelling("the-heist", "The Heist", "The Heist", ""),
+            spelling("the-heist", "The Heist", "The Heist: Part 3", "part 3"),
+            spelling(
+                "the-heist",
+                "The Heist",
+                "The Heist: Part 3 // El Golpe: Parte 3",
+                "part 3",
+            ),
+            spelling("gloom", "Gloom", "Gloom", ""),
+            spelling("gloom", "Gloom", "Gloom: Season 2", "season 2"),
+            spelling("river-kings", "River Kings", "River Kings (2019)", ""),
+            spelling("ghost", "Ghost", "Ghost", ""),
+            SeriesSpelling {
+                kind: "film".into(),
+                ..spelling("the-film", "Night Train", "Night Train", "")
+            },
+        ])
+        .unwrap()
+    }
+
+    fn article(title: &str, text: &str) -> Article {
+        Article {
+            title: Some(title.into()),
+            outlet: None,
+            url: None,
+            published: NaiveDate::from_ymd_opt(2024, 5, 20),
+            text: crate::article::fold_whitespace(text),
+        }
+    }
+
+    fn claims(title: &str, text: &str) -> Vec<(String, Option<u32>, Assertion, String)> {
+        let a = article(title, text);
+        extract(&a, &dict())
+            .into_iter()
+            .map(|c| {
+                let span = a.text[c.span.start..c.span.end].to_string();
+                (c.title, c.season, c.assertion, span)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_dictionary_holds_every_spelling_but_films() {
+        let d = dict();
+        let keys = &d.keys;
+        // `Parte 3` is no marker the store's title parser knows, so the native title is only
+        // known whole.
+        for k in [
+            "the heist",
+            "the heist part 3",
+            "el golpe parte 3",
+            "river kings",
+        ] {
+            assert!(keys.iter().any(|x| x == k), "{k} missing from {keys:?}");
+        }
+        assert!(
+            !keys.iter().any(|x| x == "night train"),
+            "films are left out"
+        );
+        let found = d.mentions("We watched El Golpe: Parte 3, THE HEIST: PART 3 and River Kings.");
+        let seasons: Vec<(String, Option<u32>)> = found
+            .iter()
+            .map(|m| (d.series[m.series].title.clone(), m.season))
+            .collect();
+        assert_eq!(
+            seasons,
+            [
+                ("The Heist".to_string(), Some(3)),
+                ("The Heist".to_string(), Some(3)),
+                ("River Kings".to_string(), None)
+            ]
+        );
+        assert!(
+            d.mentions("the heisting crew").is_empty(),
+            "whole words only"
+        );
+    }
+
+    #[test]
+    fn the_main_series_is_the_titles_and_one_word_titles_need_it() {
+        // `Ghost` is in the headline but the text is about Gloom.
+        let c = claims(
+            "Gloom's Ghost Story: Season 3 Is Coming",
+            "Gloom is back. Gloom was renewed for a third season on May 2. \
+             Nobody expected the ghost of Gloom to return.",
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].0, "Gloom");
+        assert_eq!(
+            c[0].2,
+            Assertion::Renewed {
+                stated: 3,
+                date: Some(PartialDate::Day(
+                    NaiveDate::from_ymd_opt(2024, 5, 2).unwrap()
+                ))
+            }
+        );
+        // One-word titles other than the subject are words: `Ghost` does not take the claim.
+        let c = claims(
+            "The Heist: What We Know",
+            "Ghost fans know The Heist was canceled after two seasons.",
+        );
+        assert_eq!(c[0].0, "The Heist");
+    }
+
+    #[test]
+    fn a_series_named_in_the_clause_takes_the_claim() {
+        let c = claims(
+            "The Heist Returns",
+            "The Heist is huge. Meanwhile River Kings spent six weeks in the Top 10. \
+             It beat River Kings, and it spent nine weeks in the Top 10.",
+        );
+        let weeks: Vec<(&str, u32)> = c
+            .iter()
+            .filter_map(|(t, _, a, _)| match a {
+                Assertion::Top10Weeks { stated } => Some((t.as_str(), *stated)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(weeks, [("River Kings", 6), ("The Heist", 9)]);
+    }
+
+    #[test]
+    fn seasons_from_the_sentence_and_from_what_the_article_says() {
+        let c = claims(
+            "The Heist: Part 4?",
+            "The Heist has three parts so far, and Part 3 is the final part. Part 3 drew 50 million hours between \
+             March 4 and March 10. The final part holds a 90% score on Rotten Tomatoes. \
+             The new part is doing well: it has spent four weeks in the Top 10 for its final \
+             season. The Heist premiered in May 2017.",
+        );
+        let seasons: Vec<(&str, Option<u32>)> =
+            c.iter().map(|(_, s, a, _)| (a.kind(), *s)).collect();
+        assert_eq!(
+            seasons,
+            [
+                ("season_count", None),
+                ("final_season", Some(3)),
+                ("window_hours", Some(3)),
+                ("rotten_tomatoes", Some(3)),
+                ("top10_weeks", Some(3)),
+                ("premiered", Some(1)),
+            ],
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn one_season_figures_and_undated_decisions() {
+        let c = claims(
+            "Gloom Is Over",
+            "Gloom was canceled after one season. The decision was made last week, on May 14. \
+             It spent three weeks in the Top 10. Its creator, Ann Lee, said goodbye.",
+        );
+        assert_eq!(
+            c[0].2,
+            Assertion::Canceled {
+                stated: 1,
+                date: Some(PartialDate::Day(
+                    NaiveDate::from_ymd_opt(2024, 5, 14).unwrap()
+                ))
+            },
+            "the next sentence dates the decision"
+        );
+        assert_eq!(
+            (c[1].1, c[1].2.kind()),
+            (Some(1), "top10_weeks"),
+            "one season: its figures"
+        );
+        assert_eq!((c[2].1, c[2].2.kind()), (None, "creator"));
+
+        // Three seasons: a figure with no season is the series'; a dated cancellation with no
+        // season is after the latest.
+        let c = claims(
+            "Gloom Ends",
+            "All three seasons are on Netflix. Gloom was canceled on April 30, fans learned. \
+             It spent 20 weeks in the Top 10.",
+        );
+        let kinds: Vec<(&str, Option<u32>)> = c.iter().map(|(_, s, a, _)| (a.kind(), *s)).collect();
+        assert!(kinds.contains(&("top10_weeks", None)), "{kinds:?}");
+        assert!(c.iter().any(
+            |(_, s, a, _)| *s == Some(3) && matches!(a, Assertion::Canceled { stated: 3, .. })
+        ));
+
+        // Renewed with no season: after the season the text was just on.
+        let c = claims(
+            "Gloom: What's Next",
+            "Season 2 is the best yet. The show was renewed in March 2024.",
+        );
+        assert!(
+            c.iter()
+                .any(|(_, s, a, _)| *s == Some(3)
+                    && matches!(a, Assertion::Renewed { stated: 3, .. })),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn unsettled_claims_are_left_out() {
+        // No article says which season is final; no release date without a season.
+        let c = claims(
+            "The Heist Report",
+            "The final season holds a 70% score on Rotten Tomatoes. \
+             The report is expected later this year. The Heist was canceled last month.",
+        );
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn the_same_name_is_the_series_title_and_long_texts_are_cut() {
+        let c = claims(
+            "River Kings",
+            "River Kings is based on Tom Hale's novel of the same name.",
+        );
+        assert_eq!(
+            c[0].2,
+            Assertion::SourceMaterial {
+                stated: "River Kings".into(),
+                author: Some("Tom Hale".into())
+            }
+        );
+        let mut long = "River Kings is great. ".repeat(MAX_TEXT_BYTES / 20);
+        long.push_str("River Kings spent five weeks in the Top 10.");
+        let a = article("River Kings", &long);
+        assert!(
+            extract(&a, &dict()).is_empty(),
+            "text past the bound is not read"
+        );
+        assert!(extract(&article("", ""), &Dictionary::default()).is_empty());
+    }
 }

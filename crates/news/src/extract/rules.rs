@@ -283,7 +283,7 @@ fn grammar() -> &'static Grammar {
             (RenewedFor, r"\b[Rr]enew(?:ed|s|ing)?\b(?P<obj>[^,.;:]{0,60}?)\s+for\s+(?:a\s+|an\s+|its\s+)?(?P<ord>{ORD})\s+{SW}\b"),
             (RenewedSeasons, r"\b(?:ordered|greenlit|commissioned|renewed\s+\S+\s+for)\s+seasons?\s+(?P<n>\d{1,3})(?:\s+and\s+(?P<n2>\d{1,3}))?\b"),
             (RenewedOrdered, r"\b(?:ordered|greenlit|green-lit|greenlighted|commissioned|confirmed|announced)\s+(?:a\s+|an\s+)?(?P<ord>{ORD})\s+{SW}\b"),
-            (RenewedWillBe, r"\bthere\s+will\s+be\s+(?:a\s+)?(?:[Ss]eason\s+(?P<n>\d{1,3})|(?P<ord>{ORD})\s+{SW})\b"),
+            (RenewedWillBe, r"\b[Tt]here\s+will\s+be\s+(?:a\s+)?(?:[Ss]eason\s+(?P<n>\d{1,3})|(?P<ord>{ORD})\s+{SW})\b"),
             (RenewedUnderway, r"\b(?:[Ss]eason\s+(?P<n>\d{1,3})|(?P<ord>{ORD})\s+(?:season|series|part))\s+(?:is|are|has\s+been)\s+(?:already\s+|now\s+|officially\s+|reportedly\s+)?(?:being\s+written|in\s+production|in\s+the\s+works|in\s+development|happening|on\s+the\s+way|underway|coming|filming|confirmed|greenlit|ordered)\b"),
             (RenewedThat, r"\b(?P<ord>{ORD})\s+(?:season|series|part)\s+(?:that|which)\s+(?:\p{L}+\s+){0,2}?(?:ordered|renewed|greenlit|commissioned)\b"),
             (RenewedBare, r"\b(?:was|were|been|got|is)\s+(?:officially\s+|quickly\s+|already\s+|finally\s+)?renewed\b"),
@@ -298,7 +298,7 @@ fn grammar() -> &'static Grammar {
             (Premiered, r"\b(?:premiered|debuted|dropped|launched|arrived|landed|came\s+out|was\s+released|were\s+released|bowed|first\s+aired)\s+(?:on\s+Netflix\s+)?(?:on\s+|in\s+)?(?P<at>)"),
             (PremieredDebut, r"\b(?:since\s+)?(?:its|the\s+show['’]s|the\s+series['’]s?)\s+(?P<d>[^,.;]{3,30}?)\s+(?:debut|premiere|launch|release)\b"),
             (Window, r"(?P<amt>{AMT})\s+hours(?:\s+of\s+viewing)?(?:\s+[\p{Ll}'’]+){0,3}?\s+(?:between|from)\s+{DAYA}\s+(?:and|to|through|until|-|–)\s+{DAYB}"),
-            (WindowFirst, r"\b(?:between|from)\s+{DAYA}\s+(?:and|to|through|until)\s+{DAYB},?(?:\s+[^.;]{0,40}?)?\s(?P<amt>{AMT})\s+hours"),
+            (WindowFirst, r"\b(?:[Bb]etween|[Ff]rom)\s+{DAYA}\s+(?:and|to|through|until)\s+{DAYB},?(?:\s+[^.;]{0,40}?)?\s(?P<amt>{AMT})\s+hours"),
             (Engagement, r"(?P<amt>{AMT})\s+(?P<unit>hours|views)\b"),
             (Top10Spent, r"\b(?:spent|spending|spends|spend|logged|notched|clocked)\s+(?P<n>{CARD})\s+(?:straight\s+|consecutive\s+)?weeks\s+in\s+(?:the\s+|Netflix['’]s\s+)?(?:global\s+|weekly\s+)?Top\s?10\b"),
             (Top10For, r"\b(?:been|stayed|remained|was|were|is)\s+in\s+the\s+(?:global\s+|weekly\s+)?Top\s?10\s+for\s+(?P<n>{CARD})\s+(?:straight\s+|consecutive\s+)?weeks\b"),
@@ -319,14 +319,14 @@ fn grammar() -> &'static Grammar {
             (CastPlayedBy, r"(?P<char>{NAME}),\s+(?:played|portrayed)\s+by\s+(?P<person>{NAME})"),
             (CastAs, r"(?P<person>{NAME})\s+as\s+(?:(?:the|a|an)\s+[^,.;]{1,40}?,\s+)?(?P<char>{NAME})"),
             (CastPossessive, r"(?P<person>{NAME})['’]s\s+(?:[\p{Ll}-]+\s+){0,3}?(?P<char>{NAME})"),
-            (DirectorBy, r"(?:\b[Dd]irector|\b(?:co-)?directed\s+by|\bhelmed\s+by)\s+(?P<name>{NAMES})"),
+            (DirectorBy, r"(?:\b[Dd]irector|\b(?:[Cc]o-)?(?:d|D)irected\s+by|\b[Hh]elmed\s+by)\s+(?P<name>{NAMES})"),
             (DirectorWho, r"(?P<name>{NAME}),\s+who\s+(?:also\s+)?(?:wrote\s+and\s+|created\s+and\s+)?(?:co-)?directed\b"),
             (CreatorBy, r"(?:\b[Cc]reated\s+by|\b[Cc]o-creators?,?|\b[Cc]reators?,?)\s+(?P<name>{NAMES})"),
             (CreatorWho, r"(?P<name>{NAME}),\s+who\s+(?:also\s+)?(?:co-)?created\b"),
-            (SourceBy, r"\b(?:based\s+on|inspired\s+by|adapted\s+from)\s+(?:the\s+|a\s+|an\s+)?(?:(?:\d{4}|[\p{Ll}-]+)\s+){0,2}?(?P<form>{FORMS})(?:\s+(?P<work>{TITLE}))?\s+by\s+(?P<author>{NAME})"),
-            (SourcePossessive, r#"\b(?:based\s+on|inspired\s+by|adapted\s+from)\s+(?P<author>{NAME})['’]s\s+(?P<mid>[^,.;"“]{0,60}?)\b(?P<form>{FORMS})\b(?P<same>\s+of\s+the\s+same\s+name)?(?:\s+["“](?P<quoted>[^"”]{1,120})["”])?"#),
-            (PlatformOn, r"\b(?:stream(?:s|ed|ing)?|available|remains?|remained)(?:\s+(?:only|exclusively|now|still|it|all|them|there|globally|worldwide))*\s+on\s+(?P<p>{PLATFORMS})"),
-            (PlatformOriginal, r"\b(?:a|an|this|the|its)\s+(?P<p>{PLATFORMS})\s+(?:original|exclusive)\b"),
+            (SourceBy, r"\b(?:[Bb]ased\s+on|[Ii]nspired\s+by|[Aa]dapted\s+from)\s+(?:the\s+|a\s+|an\s+)?(?:(?:\d{4}|[\p{Ll}-]+)\s+){0,2}?(?P<form>{FORMS})(?:\s+(?P<work>{TITLE}))?\s+by\s+(?P<author>{NAME})"),
+            (SourcePossessive, r#"\b(?:[Bb]ased\s+on|[Ii]nspired\s+by|[Aa]dapted\s+from)\s+(?P<author>{NAME})['’]s\s+(?P<mid>[^,.;"“]{0,60}?)\b(?P<form>{FORMS})\b(?P<same>\s+of\s+the\s+same\s+name)?(?:\s+["“](?P<quoted>[^"”]{1,120})["”])?"#),
+            (PlatformOn, r"\b(?:[Ss]tream(?:s|ed|ing)?|[Aa]vailable|[Rr]emains?|[Rr]emained)(?:\s+(?:only|exclusively|now|still|it|all|them|there|globally|worldwide))*\s+on\s+(?P<p>{PLATFORMS})"),
+            (PlatformOriginal, r"\b(?:[Aa]|[Aa]n|[Tt]his|[Tt]he|[Ii]ts)\s+(?P<p>{PLATFORMS})\s+(?:original|exclusive)\b"),
             (RtScoreOf, r"Rotten\s+Tomatoes\s+(?:score|rating|approval\s+rating|critics\s+score)\s+of\s+(?P<n>\d{1,3})\s?%"),
             (RtPercentOn, r"(?P<n>\d{1,3})\s?%(?:\s+(?:score|rating|approval\s+rating|critics\s+score|approval))?\s+(?:on|from|at)\s+Rotten\s+Tomatoes"),
             (McScoreOf, r"Metacritic\s+(?:score|rating)\s+of\s+(?P<n>\d{1,3})\b"),
@@ -986,4 +986,419 @@ fn category_in(s: &str) -> Option<(Range<usize>, String)> {
         }
         .to_string(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PartialDate::{Day, Month, Year};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn ctx() -> Context {
+        Context {
+            dateline: Some(d(2024, 3, 15)),
+            same_year: Some(2024),
+            last_half: Some("2023H2".into()),
+        }
+    }
+
+    /// The assertions the grammar reads in `s`, with the text of each span.
+    fn read_all(s: &str) -> Vec<(String, Assertion)> {
+        apply(s, &ctx())
+            .into_iter()
+            .map(|r| (s[r.span].to_string(), r.assertion))
+            .collect()
+    }
+
+    fn only(s: &str) -> Assertion {
+        let all = read_all(s);
+        assert_eq!(all.len(), 1, "{s:?} gave {all:?}");
+        all.into_iter().next().unwrap().1
+    }
+
+    fn none(s: &str) {
+        let all = read_all(s);
+        assert!(all.is_empty(), "{s:?} gave {all:?}");
+    }
+
+    #[test]
+    fn renewals() {
+        let r = |stated, date| Assertion::Renewed { stated, date };
+        assert_eq!(
+            only("The streamer renewed Ozark for a fourth season on January 9."),
+            r(4, Some(Day(d(2024, 1, 9))))
+        );
+        assert_eq!(
+            only("Bridgerton was renewed for a 5th season back in April, sources say."),
+            r(5, Some(Month(2023, 4)))
+        );
+        assert_eq!(only("Netflix has greenlit a second season."), r(2, None));
+        assert_eq!(only("So yes, there will be season 3."), r(3, None));
+        assert_eq!(only("A third series is already in the works."), r(3, None));
+        assert_eq!(
+            only("Fans cheered the fifth season that the streamer ordered last month."),
+            r(5, Some(Month(2024, 2)))
+        );
+        let both = read_all("The network commissioned seasons 4 and 5 together.");
+        assert_eq!(both.len(), 2);
+        // Undated and without a season, a bare "was renewed" is left to the article (0 here).
+        assert_eq!(
+            only("The show was renewed in May 2021, after months of talks."),
+            r(0, Some(Month(2021, 5)))
+        );
+        none("The show was renewed.");
+        none("Will it be renewed for another run?");
+        none("The renewal news broke on Monday.");
+    }
+
+    #[test]
+    fn cancellations_and_endings() {
+        let c = |stated, date| Assertion::Canceled { stated, date };
+        assert_eq!(
+            only(
+                "The streamer cancelled Sense8 after two seasons, earlier this month, to outrage."
+            ),
+            c(2, Some(Month(2024, 3)))
+        );
+        assert_eq!(only("It was axed after its third season."), c(3, None));
+        assert_eq!(
+            only("The saga ended for good after one season."),
+            c(1, None)
+        );
+        assert_eq!(
+            only("It was canceled on February 2, a week after launch."),
+            c(0, Some(Day(d(2024, 2, 2))))
+        );
+        none("Is It Canceled? What We Know");
+        none("It was canceled.");
+    }
+
+    #[test]
+    fn final_seasons_and_limited_series() {
+        let f = |stated| Assertion::FinalSeason { stated };
+        assert_eq!(only("It returns for the sixth and final season."), f(6));
+        assert_eq!(only("Season 4 will be its last, the studio said."), f(4));
+        assert_eq!(only("The fourth season is the final one."), f(4));
+        none("It has been cast for the final season.");
+        assert_eq!(
+            only("Adolescence is a limited series from Jack Thorne."),
+            Assertion::LimitedSeries { stated: true }
+        );
+        assert_eq!(
+            only("The thriller was a tidy four-part miniseries."),
+            Assertion::LimitedSeries { stated: true }
+        );
+    }
+
+    #[test]
+    fn release_dates_and_premieres() {
+        assert_eq!(
+            only("Season 5 arrives on July 4."),
+            Assertion::ReleaseDate {
+                stated: Day(d(2024, 7, 4))
+            },
+            "a yearless release date is the next one"
+        );
+        assert_eq!(
+            only("The new season is expected in 2026 at the earliest."),
+            Assertion::ReleaseDate { stated: Year(2026) }
+        );
+        assert_eq!(
+            only("The show premiered on Friday, April 5, 2019, to little fanfare."),
+            Assertion::Premiered {
+                stated: Day(d(2019, 4, 5))
+            }
+        );
+        assert_eq!(
+            only("Season 2 came out in Sept. 2021."),
+            Assertion::Premiered {
+                stated: Month(2021, 9)
+            }
+        );
+        assert_eq!(
+            only("The finale arrived in the winter of 2019."),
+            Assertion::Premiered { stated: Year(2019) }
+        );
+        assert_eq!(
+            only("It has been a hit ever since its March 1 debut."),
+            Assertion::Premiered {
+                stated: Day(d(2024, 3, 1))
+            }
+        );
+        none("It arrived with little fanfare.");
+        none("Production is expected to start in the spring.");
+    }
+
+    #[test]
+    fn viewing_figures() {
+        assert_eq!(
+            only("It drew 12.5 million hours between July 3 and July 16, per the charts."),
+            Assertion::WindowHours {
+                stated: 12_500_000,
+                from: d(2023, 7, 3),
+                to: d(2023, 7, 16)
+            },
+            "a yearless window is the latest one ending by the dateline"
+        );
+        assert_eq!(
+            only("From December 25 to January 7, it logged 80M hours."),
+            Assertion::WindowHours {
+                stated: 80_000_000,
+                from: d(2023, 12, 25),
+                to: d(2024, 1, 7)
+            }
+        );
+        assert_eq!(
+            only("Season 2 drew 10.4 million hours in the second half of 2023."),
+            Assertion::EngagementHours {
+                stated: 10_400_000,
+                half: "2023H2".into()
+            }
+        );
+        assert_eq!(
+            only("In the report for January to June 2023, it earned 3.1 million views."),
+            Assertion::EngagementViews {
+                stated: 3_100_000,
+                half: "2023H1".into()
+            }
+        );
+        assert_eq!(
+            only("The first season added 900,000 views over the same period."),
+            Assertion::EngagementViews {
+                stated: 900_000,
+                half: "2023H2".into()
+            },
+            "the same period is the half-year named last"
+        );
+        none("Each episode runs about one and a half hours.");
+        none("It drew 4 million hours of viewing.");
+        assert_eq!(
+            only("It has spent seven weeks in the Top 10."),
+            Assertion::Top10Weeks { stated: 7 }
+        );
+        assert_eq!(
+            only("It has stayed in the Top 10 for 12 straight weeks."),
+            Assertion::Top10Weeks { stated: 12 }
+        );
+        none("Six weeks after launch, the cast was back.");
+    }
+
+    #[test]
+    fn peak_ranks_with_their_list() {
+        let p = |stated, cat: Option<&str>| Assertion::PeakRank {
+            stated,
+            category: cat.map(str::to_string),
+        };
+        assert_eq!(
+            only("It debuted at No. 3 on the non-English TV list."),
+            p(3, Some("TV (Non-English)"))
+        );
+        assert_eq!(
+            only("It climbed as high as No. 6 in its third week on the English-language TV chart."),
+            p(6, Some("TV (English)"))
+        );
+        assert_eq!(
+            only("It topped the English TV chart."),
+            p(1, Some("TV (English)"))
+        );
+        assert_eq!(
+            only("It entered the English TV Top 10, rising to No. 8, and then fell away."),
+            p(8, None),
+            "a list named before the rank, in another clause, is not read"
+        );
+        none("It is No. 1 in our hearts.");
+    }
+
+    #[test]
+    fn season_and_episode_counts() {
+        let s = |stated| Assertion::SeasonCount { stated };
+        let e = |stated| Assertion::EpisodeCount { stated };
+        assert_eq!(only("With four seasons so far, it is a staple."), s(4));
+        assert_eq!(
+            only("Across the series' three seasons, it never faltered."),
+            s(3)
+        );
+        assert_eq!(only("It has released six parts."), s(6));
+        assert_eq!(only("Its only season is a gem."), s(1));
+        assert_eq!(only("Each season ran 10 episodes."), e(10));
+        assert_eq!(only("It tells the story in its six episodes."), e(6));
+        assert_eq!(only("It is a tight 8-episode season."), e(8));
+        let two = read_all("The first season ran six episodes, the second nine too.");
+        assert_eq!(
+            two.iter().map(|(_, a)| a.clone()).collect::<Vec<_>>(),
+            [e(6), e(9)]
+        );
+        none("The second and third seasons were filmed together.");
+        none("Both seasons are worth a watch.");
+    }
+
+    #[test]
+    fn cast_in_its_forms() {
+        let c = |p: &str, s: &str| Assertion::Cast {
+            person: p.into(),
+            stated: s.into(),
+        };
+        assert_eq!(
+            only("Meanwhile Millie Bobby Brown plays Eleven."),
+            c("Millie Bobby Brown", "Eleven")
+        );
+        assert_eq!(
+            only("Pedro Pascal will almost certainly return as Joel Miller, the smuggler."),
+            c("Pedro Pascal", "Joel Miller")
+        );
+        assert_eq!(
+            only("Anya Taylor-Joy stars as Beth Harmon."),
+            c("Anya Taylor-Joy", "Beth Harmon")
+        );
+        assert_eq!(
+            only("Jung Ho-yeon, who played Kang Sae-byeok, is back."),
+            c("Jung Ho-yeon", "Kang Sae-byeok")
+        );
+        assert_eq!(
+            only("Kang Sae-byeok, played by Jung Ho-yeon, is back."),
+            c("Jung Ho-yeon", "Kang Sae-byeok")
+        );
+        assert_eq!(
+            only("It co-stars Olivia Colman as the queen's sister, Princess Margaret."),
+            c("Olivia Colman", "Princess Margaret")
+        );
+        assert_eq!(
+            only("Fans love Jenna Coleman's Clara."),
+            c("Jenna Coleman", "Clara")
+        );
+        assert_eq!(
+            only("Bryan Cranston's chemistry teacher Walter White is iconic."),
+            c("Bryan Cranston", "Walter White")
+        );
+        let no_cast = |s: &str| {
+            let all = read_all(s);
+            assert!(
+                !all.iter().any(|(_, a)| a.kind() == "cast"),
+                "{s:?} gave {all:?}"
+            );
+        };
+        no_cast("It is based on Stephen King's novel.");
+        no_cast("It was inspired by Arthur Conan Doyle's Sherlock Holmes stories.");
+        none("Netflix's Stranger Things returns.");
+        none("Why It's the End By Some Writer");
+        none("Pascal back as Joel is good news.");
+    }
+
+    #[test]
+    fn people_behind_the_show() {
+        assert_eq!(
+            only("The series was directed by Mike Flanagan."),
+            Assertion::Director {
+                stated: "Mike Flanagan".into()
+            }
+        );
+        assert_eq!(
+            only("Park Chan-wook, who co-directed the pilot, is back."),
+            Assertion::Director {
+                stated: "Park Chan-wook".into()
+            }
+        );
+        assert_eq!(
+            only("It was created by Lisa Joy and Jonathan Nolan."),
+            Assertion::Creator {
+                stated: "Lisa Joy and Jonathan Nolan".into()
+            }
+        );
+        assert_eq!(
+            only("Its creator, Vince Gilligan, said so."),
+            Assertion::Creator {
+                stated: "Vince Gilligan".into()
+            }
+        );
+        assert_eq!(
+            only("Showrunner Lauren Hissrich, who created the show, agreed."),
+            Assertion::Creator {
+                stated: "Lauren Hissrich".into()
+            }
+        );
+        none("The creators have said nothing.");
+    }
+
+    #[test]
+    fn source_material() {
+        let s = |w: &str, a: Option<&str>| Assertion::SourceMaterial {
+            stated: w.into(),
+            author: a.map(str::to_string),
+        };
+        assert_eq!(
+            only("It is based on the novels by Andrzej Sapkowski."),
+            s("Andrzej Sapkowski", None),
+            "only the author named: the author stands for the work"
+        );
+        assert_eq!(
+            only("It is adapted from the manga One Piece by Eiichiro Oda."),
+            s("One Piece", Some("Eiichiro Oda"))
+        );
+        assert_eq!(
+            only("It is based on Walter Tevis's novel of the same name."),
+            s("", Some("Walter Tevis")),
+            "the same name is the series' title, filled in from the article"
+        );
+        assert_eq!(
+            only(r#"It was based on Jane Doe's magazine article "The Long Con" from 2018."#),
+            s("The Long Con", Some("Jane Doe"))
+        );
+    }
+
+    #[test]
+    fn platform_and_reception() {
+        let p = Assertion::Platform {
+            stated: "Netflix".into(),
+        };
+        assert_eq!(only("All of it is streaming exclusively on Netflix."), p);
+        assert_eq!(only("This Netflix original is a delight."), p);
+        assert_eq!(only("It remains available on Netflix."), p);
+        none("Netflix has not said.");
+        assert_eq!(
+            only("It holds a 97% rating on Rotten Tomatoes."),
+            Assertion::RottenTomatoes { stated: 97 }
+        );
+        assert_eq!(
+            only("Its Rotten Tomatoes score of 88% is high."),
+            Assertion::RottenTomatoes { stated: 88 }
+        );
+        assert_eq!(
+            only("It has a Metacritic score of 81."),
+            Assertion::Metacritic { stated: 81 }
+        );
+        assert_eq!(
+            only("It sits at 64 on Metacritic."),
+            Assertion::Metacritic { stated: 64 }
+        );
+        none("It holds 140% on Rotten Tomatoes.");
+    }
+
+    #[test]
+    fn seasons_named_in_a_sentence() {
+        let s = season_mentions("Season 2 beat the first season, and Part 3 the final season.");
+        let v: Vec<SeasonRef> = s.into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            v,
+            [
+                SeasonRef::Number(2),
+                SeasonRef::Number(1),
+                SeasonRef::Number(3),
+                SeasonRef::Final
+            ]
+        );
+        assert_eq!(
+            season_right_after(" for its final season, too"),
+            Some(SeasonRef::Final)
+        );
+        assert_eq!(
+            season_right_after(" of season 4"),
+            Some(SeasonRef::Number(4))
+        );
+        assert_eq!(season_right_after(" when the final season came out"), None);
+        assert!(dates_the_decision("The decision came last week, on March 8.", &ctx()).is_some());
+        assert!(dates_the_decision("A decision came on March 8.", &ctx()).is_none());
+    }
 }
