@@ -391,12 +391,18 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
     let mut pending: Vec<Pending> = Vec::new();
     let mut carried_season: Option<u32> = None;
     let mut previous_decisions: Vec<usize> = Vec::new();
+    let mut next_mention = 0;
     for sentence in sentences {
         let s = &text[sentence.clone()];
         let base = sentence.start;
-        let in_sentence: Vec<&Mention> = mentions
+        // Mentions are in text order and sentences too: one pass over both.
+        while next_mention < mentions.len() && mentions[next_mention].range.start < sentence.start {
+            next_mention += 1;
+        }
+        let in_sentence: Vec<&Mention> = mentions[next_mention..]
             .iter()
-            .filter(|m| m.range.start >= sentence.start && m.range.end <= sentence.end)
+            .take_while(|m| m.range.start < sentence.end)
+            .filter(|m| m.range.end <= sentence.end)
             .filter(|m| reads_as_title(text, m, Some(main)))
             .collect();
         let seasons = rules::season_mentions(s);

@@ -163,6 +163,10 @@ struct Grammar {
     the_decision: Regex,
     year: Regex,
     same_period: Regex,
+    /// A work's form opening a text (`novels`, `stories`): `X's Y novels` names a work.
+    work_form: Regex,
+    /// A whole text that is a title (`Arsène Lupin`, `Now at Our School`).
+    whole_title: Regex,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,6 +379,8 @@ fn grammar() -> &'static Grammar {
             year: Regex::new(r"\b(?:19|20)\d{2}\b").expect("year pattern"),
             same_period: Regex::new(r"\b(?:the\s+same|that)\s+(?:period|half|half-year)\b")
                 .expect("period pattern"),
+            work_form: Regex::new(&format!(r"^(?:{FORMS})\b")).expect("form pattern"),
+            whole_title: Regex::new(&format!("^{title}$")).expect("title pattern"),
         }
     })
 }
@@ -500,12 +506,19 @@ fn decision_date(rest: &str, ctx: &Context) -> Option<(Range<usize>, PartialDate
     Some((found.range, found.date))
 }
 
+/// At most this many claims are read from one sentence (a real sentence holds a handful; a
+/// "sentence" of megabytes without a full stop is input, and this bounds the work on it).
+pub const MAX_CLAIMS_PER_SENTENCE: usize = 64;
+
 /// Every claim the grammar reads in one sentence.
 pub fn apply(s: &str, ctx: &Context) -> Vec<Raw> {
     let g = grammar();
     let mut out: Vec<(Kind, Raw)> = Vec::new();
     for (kind, re) in &g.rules {
         for c in re.captures_iter(s) {
+            if out.len() >= MAX_CLAIMS_PER_SENTENCE {
+                break;
+            }
             // Claims of one match stand together (`ordered seasons 9 and 10` is two); a claim
             // of an earlier match of the same family over the same text is this one read twice.
             let fresh: Vec<Raw> = read(*kind, &c, s, ctx)
@@ -841,9 +854,7 @@ fn read(kind: Kind, c: &Captures, s: &str, ctx: &Context) -> Vec<Raw> {
                     .iter()
                     .any(|w| before.ends_with(&format!(" {w}")) || before == *w);
                 let rest = s[ch.end()..].trim_start();
-                let work = FORMS
-                    .split('|')
-                    .any(|f| Regex::new(&format!("^(?:{f})\\b")).is_ok_and(|r| r.is_match(rest)));
+                let work = grammar().work_form.is_match(rest);
                 if by || work {
                     return Vec::new();
                 }
@@ -882,14 +893,10 @@ fn read(kind: Kind, c: &Captures, s: &str, ctx: &Context) -> Vec<Raw> {
             if !is_person(&author) {
                 return Vec::new();
             }
-            let title_re = Regex::new(&format!(
-                r"^{TOK}(?:\s+(?:(?:of|the|a|an|at|in|on|and|to|for|&)\s+)*{TOK})*$"
-            ))
-            .ok();
             let mid = c
                 .name("mid")
                 .map(|m| m.as_str().trim())
-                .filter(|m| title_re.as_ref().is_some_and(|r| r.is_match(m)));
+                .filter(|m| grammar().whole_title.is_match(m));
             let work = c
                 .name("quoted")
                 .map(|m| m.as_str().trim())

@@ -233,3 +233,53 @@ fn pct(n: usize, d: usize) -> f64 {
         100.0 * n as f64 / d as f64
     }
 }
+
+/// The dictionary reads the store's own spellings: native titles, season titles (a Top 10
+/// `Part N` is season N), and one-word titles only for the article's own series.
+#[test]
+fn the_dictionary_knows_the_stores_spellings() {
+    let dict = dictionary();
+    let (series, spellings) = dict.len();
+    assert!(
+        series > 1000 && spellings > series,
+        "{series} series, {spellings} spellings"
+    );
+    let article = |title: &str, text: &str| Article {
+        title: Some(title.into()),
+        outlet: None,
+        url: None,
+        published: chrono::NaiveDate::from_ymd_opt(2025, 2, 1),
+        text: text.into(),
+    };
+    let read = |a: &Article| -> Vec<(String, Option<u32>, &'static str)> {
+        extract(a, dict)
+            .into_iter()
+            .map(|c| (c.title, c.season, c.assertion.kind()))
+            .collect()
+    };
+    // The Korean title alone names Squid Game, its season title the season.
+    let a = article(
+        "오징어 게임, revisited",
+        "Fans of 오징어 게임 rejoice. 오징어 게임: 시즌 2 spent six weeks in the Top 10.",
+    );
+    assert_eq!(
+        read(&a),
+        [("Squid Game".to_string(), Some(2), "top10_weeks")]
+    );
+    // `MONEY HEIST: PART 3` is the store's spelling of season 3 (no `Part 3` pattern reads the
+    // capitals: the season comes from the dictionary).
+    let a = article(
+        "A Farewell to Money Heist",
+        "Money Heist is over. Before it ended, MONEY HEIST: PART 3 spent four weeks in the Top 10.",
+    );
+    assert_eq!(
+        read(&a),
+        [("Money Heist".to_string(), Some(3), "top10_weeks")]
+    );
+    // `You` and `Dark` are series, but here words and a comparison: the claim stays 1899's.
+    let a = article(
+        "1899: What Went Wrong",
+        "You know the story. Like Dark before it, 1899 spent five weeks in the Top 10.",
+    );
+    assert_eq!(read(&a), [("1899".to_string(), None, "top10_weeks")]);
+}
