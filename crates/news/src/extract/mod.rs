@@ -259,6 +259,82 @@ fn reads_as_title(text: &str, m: &Mention, main: Option<usize>) -> bool {
     capitalised && (m.words > 1 || Some(m.series) == main)
 }
 
+/// Whether a one-word mention stands as a name of its own: capitalised (not an acronym such as
+/// `FBI`, not a number such as `2020`), not part of a longer name (`Rotten Tomatoes`, `Jet
+/// Black`), and, opening its sentence, set off by a comma (`Wednesday, the other hit, ...`;
+/// any sentence's first word is capitalised).
+fn lone_capitalised_word(text: &str, m: &Mention, sentence_start: usize) -> bool {
+    let word = &text[m.range.clone()];
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return false;
+    };
+    if !first.is_uppercase() || (letters.clone().count() > 0 && letters.all(char::is_uppercase)) {
+        return false;
+    }
+    let capitalised = |w: Option<&str>| {
+        w.and_then(|w| w.chars().next())
+            .is_some_and(|c| c.is_uppercase())
+    };
+    let before = text[sentence_start..m.range.start]
+        .split_whitespace()
+        .next_back();
+    let after = text[m.range.end..].split_whitespace().next();
+    let after_is_name = text[m.range.end..].starts_with(' ') && capitalised(after);
+    if capitalised(before) || after_is_name {
+        return false;
+    }
+    m.range.start != sentence_start || text[m.range.end..].starts_with(',')
+}
+
+/// A one-word title that is plainly a day, a month or the platform where it stands: `on
+/// Wednesday`, `last March`, `Netflix`.
+fn names_a_day_or_platform(upto: &str, m: &Mention) -> bool {
+    let word = &upto[m.range.clone()];
+    if matches!(word, "Netflix" | "Tudum") {
+        return true;
+    }
+    let calendar = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let before = upto[..m.range.start].trim_end();
+    let preposition = [
+        "on", "last", "next", "this", "by", "since", "until", "in", "from",
+    ]
+    .iter()
+    .any(|p| {
+        before.ends_with(&format!(" {p}"))
+            || before == *p
+            || before.ends_with(&format!(" {}", capital(p)))
+    });
+    calendar.contains(&word) && preposition
+}
+
+fn capital(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// Whether `between` (the text from a series' mention to a claim's value) crosses into another
 /// clause, where the series named is no longer the subject: `ahead of Ginny & Georgia, and an
 /// analyst puts that at 99.2 million views`.
@@ -399,10 +475,14 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
         while next_mention < mentions.len() && mentions[next_mention].range.start < sentence.start {
             next_mention += 1;
         }
-        let in_sentence: Vec<&Mention> = mentions[next_mention..]
+        let all_in_sentence: Vec<&Mention> = mentions[next_mention..]
             .iter()
             .take_while(|m| m.range.start < sentence.end)
             .filter(|m| m.range.end <= sentence.end)
+            .collect();
+        let in_sentence: Vec<&Mention> = all_in_sentence
+            .iter()
+            .copied()
             .filter(|m| reads_as_title(text, m, Some(main)))
             .collect();
         let seasons = rules::season_mentions(s);
@@ -431,6 +511,22 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
                 .iter()
                 .rfind(|m| m.range.end <= value_at)
                 .filter(|m| !crosses_clause(&text[m.range.end..value_at]));
+            // A capitalised one-word title of another series as the clause's subject
+            // (`Wednesday, the other hit, was renewed ...`) may be that series or a word: the
+            // claim's series is unsure, so the claim is left out.
+            let unsure = all_in_sentence
+                .iter()
+                .rfind(|m| m.range.end <= value_at)
+                .filter(|m| m.series != main && m.words == 1)
+                .filter(|m| named.is_none_or(|n| n.range.start < m.range.start))
+                .filter(|m| !crosses_clause(&text[m.range.end..value_at]))
+                .is_some_and(|m| {
+                    lone_capitalised_word(text, m, sentence.start)
+                        && !names_a_day_or_platform(&text[..m.range.end], m)
+                });
+            if unsure {
+                continue;
+            }
             let series = named.map_or(main, |m| m.series);
             let before: Option<SeasonRef> = seasons
                 .iter()
@@ -685,6 +781,25 @@ mod tests {
             "Ghost fans know The Heist was canceled after two seasons.",
         );
         assert_eq!(c[0].0, "The Heist");
+    }
+
+    #[test]
+    fn another_series_one_word_title_as_subject_leaves_the_claim_out() {
+        let c = claims(
+            "The Heist: What We Know",
+            "The Heist is back. Ghost, the other hit, spent six weeks in the Top 10. \
+             Later, Ghost fans saw The Heist spend nine weeks in the Top 10. \
+             On Monday the GHOST crew said The Heist was renewed for a third season.",
+        );
+        let kinds: Vec<(&str, &str)> = c
+            .iter()
+            .map(|(t, _, a, _)| (t.as_str(), a.kind()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("The Heist", "top10_weeks"), ("The Heist", "renewed")],
+            "the first claim's series is unsure; {c:?}"
+        );
     }
 
     #[test]

@@ -300,7 +300,7 @@ fn grammar() -> &'static Grammar {
             (Limited, r"\b(?:a|the|is|as|was)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:limited\s+series|miniseries|mini-series)\b"),
             (Release, r"\b(?:arrives|will\s+arrive|premieres|will\s+premiere|returns|will\s+return|debuts|will\s+debut|drops|will\s+drop|launches|will\s+launch|lands|will\s+land|is\s+(?:set|slated|scheduled|expected|due|coming)(?:\s+to\s+(?:arrive|premiere|return|debut|drop|launch|land))?|will\s+(?:wrap\s+up|conclude|end)\s+(?:its|the)\s+(?:story|run)|comes\s+out|will\s+come\s+out|will\s+be\s+released)\s+(?:on\s+|in\s+|for\s+|by\s+)?(?P<at>)"),
             (Premiered, r"\b(?:premiered|debuted|dropped|launched|arrived|landed|came\s+out|was\s+released|were\s+released|bowed|first\s+aired)\s+(?:on\s+Netflix\s+)?(?:on\s+|in\s+)?(?P<at>)"),
-            (PremieredDebut, r"\b(?:since\s+)?(?:its|the\s+show['’]s|the\s+series['’]s?)\s+(?P<d>[^,.;]{3,30}?)\s+(?:debut|premiere|launch|release)\b"),
+            (PremieredDebut, r"\b(?:since\s+)?(?:its|the\s+show['’]s|the\s+series['’]s?)\s+(?P<d>[^.;]{3,30}?)\s+(?:debut|premiere|launch|release)\b"),
             (Window, r"(?P<amt>{AMT})\s+hours(?:\s+of\s+viewing)?(?:\s+[\p{Ll}'’]+){0,3}?\s+(?:between|from)\s+{DAYA}\s+(?:and|to|through|until|-|–)\s+{DAYB}"),
             (WindowFirst, r"\b(?:[Bb]etween|[Ff]rom)\s+{DAYA}\s+(?:and|to|through|until)\s+{DAYB},?(?:\s+[^.;]{0,40}?)?\s(?P<amt>{AMT})\s+hours"),
             (Engagement, r"(?P<amt>{AMT})\s+(?P<unit>hours|views)\b"),
