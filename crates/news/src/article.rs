@@ -193,13 +193,26 @@ impl Article {
             .collect();
         let title = lines
             .first()
-            .filter(|l| l.chars().count() <= 300 && !ends_like_sentence(l))
+            .filter(|_| lines.len() > 1)
+            .filter(|l| l.chars().count() <= 200 && !ends_like_sentence(l))
             .map(|l| recase_headline(&fold_whitespace(l)));
         let outlet = lines
             .get(1)
             .filter(|_| title.is_some())
             .and_then(|l| outlet_of_line(l));
-        let published = lines.iter().find_map(|l| find_date(l));
+        // The dateline: a date a header line states as the publication's (a short line
+        // after the title, such as `Outlet | by X | June 1, 2024`), or a dateline paragraph.
+        let header = lines
+            .iter()
+            .skip(1)
+            .take(3)
+            .filter(|l| l.chars().count() <= 120 && !l.contains(". ") && is_header_line(l))
+            .find_map(|l| find_date(l));
+        let published = header.or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| stated_date(l).or_else(|| dateline_date(l)))
+        });
         Article {
             title,
             outlet,
@@ -342,9 +355,67 @@ fn is_boilerplate(e: &scraper::node::Element) -> bool {
 }
 
 /// A "Published ..." line (or any header date) in the first words of a page's text.
+///
+/// Only a date the page states as its own: after `Published`, `Posted` or `Updated`, or in a
+/// dateline (`LOS ANGELES, November 15, 2022 -`). A date in the story's first lines (`it
+/// premiered on November 23, 2022`) is not the dateline: no date is better than a wrong one.
 fn header_date(text: &str) -> Option<NaiveDate> {
-    let head: String = text.chars().take(400).collect();
-    find_date(&head)
+    let mut end = text.len().min(600);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    stated_date(head).or_else(|| dateline_date(head))
+}
+
+fn stated_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"\b(?:[Pp]ublished|[Pp]osted|[Uu]pdated)(?:\s+on)?:?\s+")
+            .expect("published pattern")
+    })
+}
+
+fn dateline_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?:^|\s)\p{Lu}[\p{Lu}\p{M} .'’-]+,\s+").expect("dateline pattern")
+    })
+}
+
+/// `Published January 25, 2022`: the date right after a publication word.
+fn stated_date(s: &str) -> Option<NaiveDate> {
+    stated_re()
+        .find_iter(s)
+        .find_map(|m| starts_with_date(&s[m.end()..]))
+}
+
+/// `MADRID, January 25, 2022 -`: a place in capitals, a date, a dash.
+fn dateline_date(s: &str) -> Option<NaiveDate> {
+    dateline_re().find_iter(s).find_map(|m| {
+        let rest = &s[m.end()..];
+        let date = starts_with_date(rest)?;
+        let after_date = rest.find(['-', '—', '–'])?;
+        // The dash closes the date (`2022 -`), with nothing but the date before it.
+        (after_date <= 24).then_some(date)
+    })
+}
+
+/// A full date opening `s`.
+fn starts_with_date(s: &str) -> Option<NaiveDate> {
+    let mut end = s.len().min(24);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &s[..end];
+    let d = find_date(head)?;
+    // Opening: the date's month or day is the first word.
+    let first = head.split_whitespace().next()?;
+    let opens = first
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c.is_uppercase());
+    opens.then_some(d)
 }
 
 /// The first full date (`January 25, 2022`, `Jan. 10, 2023`, `25 January 2022`, `2022-01-25`)
@@ -353,8 +424,19 @@ pub(crate) fn find_date(line: &str) -> Option<NaiveDate> {
     crate::extract::dates::first_full_date(line)
 }
 
+/// A headline does not end with a full stop (an initial's or `Co.`'s aside).
 fn ends_like_sentence(line: &str) -> bool {
-    line.ends_with('.') && line.split_whitespace().count() > 25
+    let last = line.split_whitespace().next_back().unwrap_or("");
+    line.ends_with('.') && last.chars().filter(|c| c.is_alphabetic()).count() > 3
+}
+
+/// A byline or meta line: separators or publication words, as pages set them.
+fn is_header_line(line: &str) -> bool {
+    [" | ", " - ", " — ", " – ", " · "]
+        .iter()
+        .any(|sep| line.contains(sep))
+        || stated_re().is_match(line)
+        || line.to_lowercase().starts_with("by ")
 }
 
 /// Words a title keeps in lower case unless they open it or follow a colon.
@@ -410,7 +492,14 @@ fn outlet_of_line(line: &str) -> Option<String> {
     let byline = ["by ", "written by", "posted by", "words by", "published"]
         .iter()
         .any(|b| lower.starts_with(b));
-    if name.is_empty() || byline || find_date(&name).is_some() || name.chars().count() > 80 {
+    // A name: a few capitalised words (`The Binge Report`, `Le Petit Streamer`), never prose.
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let named = words.len() <= 6
+        && words.iter().enumerate().all(|(i, w)| {
+            w.chars().next().is_some_and(|c| !c.is_lowercase())
+                || (i > 0 && matches!(*w, "of" | "the" | "and" | "de" | "la" | "le" | "du" | "des"))
+        });
+    if name.is_empty() || byline || find_date(&name).is_some() || !named || name.ends_with('.') {
         return None;
     }
     Some(name)
@@ -487,6 +576,13 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://given.example/"));
         assert_eq!(a.text, "Body text.");
 
+        let prose = "<html><body><p>It premiered on May 1, 2019.</p></body></html>";
+        assert_eq!(
+            Article::from_html(prose, None).published,
+            None,
+            "a story date is no dateline"
+        );
+
         let bare = "<html><head><title>Only a title</title></head><body><h1>The H1</h1>\
                     <p>Published March 9, 2020</p><p>Text.</p></body></html>";
         let a = Article::from_html(bare, None);
@@ -527,5 +623,17 @@ mod tests {
         let a = Article::from_text("no header at all, just one line of text.");
         assert_eq!(a.published, None);
         assert_eq!(a.outlet, None);
+        assert_eq!(a.title, None, "one line is no headline");
+
+        // Pasted prose: its sentences are no title or outlet, its dates no dateline.
+        let a = Article::from_text(
+            "The show was canceled after one season.\nIt premiered on November 23, 2022, \
+             to little fanfare.\nviewers - and critics - shrugged.",
+        );
+        assert_eq!((a.title, a.outlet, a.published), (None, None, None));
+
+        // A dateline paragraph dates a text with no byline line.
+        let a = Article::from_text("Headline Here\n\nSAN JOSÉ, Feb. 3, 2021 - The story.");
+        assert_eq!(a.published, NaiveDate::from_ymd_opt(2021, 2, 3));
     }
 }
