@@ -25,6 +25,7 @@ pub mod query;
 pub mod resolve;
 mod schema;
 pub mod snapshot;
+pub mod spellings;
 pub mod timing;
 pub mod tokens;
 pub mod training;

@@ -38,6 +38,7 @@ pub struct KeyClaim {
     /// The series as the data spells it.
     pub series: String,
     pub season: Option<u32>,
+    #[allow(dead_code)] // the verdict tests read it; the extraction tests do not
     pub expect: Expect,
     #[serde(flatten)]
     pub assertion: Assertion,
