@@ -53,8 +53,14 @@ pub use write::WriteTx;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
-/// How long a connection waits for another's lock before giving up.
-pub(crate) const BUSY_TIMEOUT_MS: u64 = 5000;
+/// How long a connection waits for another's lock before giving up: longer than a whole import
+/// holds the write lock, so a command started during one (a reader while the import commits, or
+/// a writer: `token create`, a second import, a first `serve` creating its tables) waits for it
+/// and then answers. With 5 s they failed with "database is locked" after 5 s: an import of all
+/// of `shared/data` holds the lock for 8.5 s in a debug build on a loaded 2-core machine, and
+/// for 21 s with twelve other commands started beside it (issue 14, `tests/crash.rs`). Still
+/// bounded, so a writer that never ends is reported, not waited for forever.
+pub(crate) const BUSY_TIMEOUT_MS: u64 = 120_000;
 
 /// An open store. Cheap to open; holds one connection.
 pub struct Store {

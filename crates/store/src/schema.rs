@@ -2,7 +2,7 @@
 //! released: a schema change is a new entry at the end.
 
 use crate::StoreError;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 pub(crate) fn migrate(
     conn: &mut Connection,
@@ -12,13 +12,7 @@ pub(crate) fn migrate(
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, version INTEGER NOT NULL);",
     )?;
-    let current: i64 = conn
-        .query_row(
-            "SELECT version FROM schema_migrations WHERE component = ?1",
-            [component],
-            |r| r.get(0),
-        )
-        .unwrap_or(0);
+    let current = version(conn, component)?;
     // SQLite's recipe for changing a table (create the new one, copy, drop, rename) needs foreign
     // keys off, which only takes effect outside a transaction; each migration checks them itself
     // before committing instead.
@@ -34,6 +28,20 @@ pub(crate) fn migrate(
     result
 }
 
+/// The version `component` has reached. Only "no row" means 0: any other error (a lock held
+/// past the busy timeout) is returned, not taken for a store whose migrations all remain to be
+/// applied.
+fn version(conn: &Connection, component: &str) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT version FROM schema_migrations WHERE component = ?1",
+            [component],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
 fn apply(
     conn: &mut Connection,
     component: &str,
@@ -41,7 +49,14 @@ fn apply(
     current: i64,
 ) -> Result<(), StoreError> {
     for (i, sql) in migrations.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
+        // The version read before is re-read holding the write lock: another process opening
+        // the store at the same moment (two commands started during an import, both waiting
+        // for its lock) may have applied this migration meanwhile, and running it again
+        // failed with "table ... already exists".
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if version(&tx, component)? > i as i64 {
+            continue;
+        }
         tx.execute_batch(sql)?;
         let broken: i64 =
             tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {

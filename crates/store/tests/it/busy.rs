@@ -41,3 +41,37 @@ fn a_reader_opens_while_an_import_writes_in_a_rollback_journal() {
         .iter()
         .any(|(t, _)| t == "written_by_import"));
 }
+
+/// Two processes opening a store at once, both finding a component's migration to do (two
+/// commands started during an import, issue 14): the one that gets the write lock second finds
+/// it applied and skips it. Both used to run it, and the second failed with "table web_tokens
+/// already exists". Here both read the version while a writer holds the lock, then wait for it.
+#[test]
+fn a_migration_two_opens_race_for_is_applied_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("race.db");
+    drop(Store::open(&path).unwrap());
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path)?;
+                store.ensure_token_schema()
+            })
+        })
+        .collect();
+    // Long enough for both to have read the version and be waiting for the lock; if one is
+    // slower, it reads the version after the first applied, and the test passes without
+    // having raced (it cannot fail wrongly).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    writer.execute_batch("COMMIT").unwrap();
+    for r in racers {
+        r.join()
+            .unwrap()
+            .expect("both opens end with the tokens table");
+    }
+    let store = Store::open(&path).unwrap();
+    assert!(store.tokens().unwrap().is_empty());
+}
