@@ -74,8 +74,14 @@ pub fn checked_corpus(store: &Store) -> Vec<(Key, Vec<Claim>, CheckReport)> {
         .collect()
 }
 
-/// The script's JSON. Fails (never skips) when python3 or openpyxl is missing.
-fn script_truth() -> Value {
+/// The script's JSON, computed once per test process (it takes about 30 s). Fails (never
+/// skips) when python3 or openpyxl is missing.
+pub fn script_truth() -> &'static Value {
+    static TRUTH: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    TRUTH.get_or_init(run_script)
+}
+
+fn run_script() -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/corpus_truth.py");
     let out = Command::new("python3")
         .arg(script)
@@ -98,7 +104,7 @@ fn script_truth() -> Value {
 }
 
 /// JSON equality with numbers compared as numbers (Python may print 46900000 as a float).
-fn same(a: &Value, b: &Value) -> bool {
+pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => {

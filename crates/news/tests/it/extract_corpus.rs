@@ -9,7 +9,7 @@ use greenlight_news::{extract, Article, Assertion, Claim, Dictionary};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-fn dictionary() -> &'static Dictionary {
+pub fn dictionary() -> &'static Dictionary {
     static D: OnceLock<Dictionary> = OnceLock::new();
     D.get_or_init(|| {
         Dictionary::from_store(&greenlight_testkit::open(greenlight_testkit::imported_all()))
@@ -17,7 +17,7 @@ fn dictionary() -> &'static Dictionary {
     })
 }
 
-fn read(key: &Key, url: Option<&str>) -> Article {
+pub fn read(key: &Key, url: Option<&str>) -> Article {
     let path = key.article_path();
     let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if key.article.file.ends_with(".html") {
@@ -51,7 +51,7 @@ fn fold_names(a: &Assertion) -> Assertion {
     a
 }
 
-fn same(claim: &Claim, key: &KeyClaim) -> bool {
+pub fn same(claim: &Claim, key: &KeyClaim) -> bool {
     claim.assertion.kind() == key.assertion.kind()
         && claim.title == key.series
         && claim.season == key.season
@@ -223,8 +223,8 @@ fn extraction_finds_the_keyed_claims() {
 }
 
 /// The levels reached on the corpus (see the report printed by the test).
-const RECALL: f64 = 97.9;
-const PRECISION: f64 = 96.9;
+const RECALL: f64 = 98.4;
+const PRECISION: f64 = 97.9;
 
 fn pct(n: usize, d: usize) -> f64 {
     if d == 0 {

@@ -4,3 +4,4 @@ mod check_corpus;
 mod extract_corpus;
 mod keys;
 mod mutation;
+mod pipeline;
