@@ -43,26 +43,15 @@ impl Judgement {
     }
 
     /// One sentence: the verdict, the true value where there is one, and the rule.
-    pub fn summary(&self, c: &Claim) -> String {
+    pub fn summary(&self) -> String {
         let what = match self.verdict {
             Verdict::Verified => "Verified",
             Verdict::Contradicted => "Contradicted",
             Verdict::Unverifiable => "Unverifiable",
         };
         match &self.truth {
-            Some(t) => format!(
-                "{what} ({} of {}): {}; {}.",
-                c.assertion.kind().replace('_', " "),
-                c.title,
-                t.describe(),
-                self.rule
-            ),
-            None => format!(
-                "{what} ({} of {}): {}.",
-                c.assertion.kind().replace('_', " "),
-                c.title,
-                self.rule
-            ),
+            Some(t) => format!("{what}: {} ({}).", t.describe(), self.rule),
+            None => format!("{what}: {}.", self.rule),
         }
     }
 }

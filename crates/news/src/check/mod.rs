@@ -147,7 +147,7 @@ pub fn check(
                 .unwrap_or_default()
                 .to_string(),
             verdict: j.verdict,
-            summary: j.summary(c),
+            summary: j.summary(),
             sources: j.sources,
             truth: j.truth,
             rule: j.rule,

@@ -246,6 +246,19 @@ fn the_seed_example_is_checked_as_the_issue_asks() {
     let a = article(&key);
     let cs = claims(&store, &key, &a);
     let report = check(&store, &a, &cs, key.published()).expect("check");
+    for c in &report.claims {
+        eprintln!("seed: {:?}: {}", c.text, c.summary);
+        for s in &c.sources {
+            eprintln!(
+                "seed:     source: {}{}",
+                s.label,
+                s.url
+                    .as_deref()
+                    .map(|u| format!(" <{u}>"))
+                    .unwrap_or_default()
+            );
+        }
+    }
     let by_kind = |kind: &str| {
         report
             .claims
