@@ -279,7 +279,7 @@ fn mutations(store: &Store, c: &Claim, as_of: NaiveDate) -> Vec<Mutation> {
                 );
             }
         }
-        Assertion::Director { stated } => {
+        Assertion::Director { .. } => {
             let series = store
                 .series_by_slug(&c.series)
                 .expect("read")
@@ -311,7 +311,6 @@ fn mutations(store: &Store, c: &Claim, as_of: NaiveDate) -> Vec<Mutation> {
                     true,
                 );
             }
-            let _ = stated;
         }
         Assertion::Platform { .. } => {
             for p in ["Hulu", "Prime Video"] {
