@@ -66,7 +66,10 @@ VERDICT RULES (verified | contradicted | unverifiable):
     no views (unverifiable); no report for the half, or no row, is unverifiable.
   renewed (stated = the new season N): verified by a `season_renewed` claim for season >= N, or
     (when the article gives no date) a Top 10 row of season >= N (it was made); contradicted by a `canceled` or
-    `ended` claim for a season < N (or TMDB `Canceled` with fewer seasons); else unverifiable.
+    `ended` claim for a season < N (or TMDB `Canceled` with fewer seasons); else unverifiable. When
+    both kinds of claim are there, the stop wins unless a renewal is dated after it (a revival): an
+    undated renewal never outweighs a dated cancellation (the ledger's starter catalog holds one such
+    false "season 2 announced" claim for Partner Track, published 2023-01-15).
   canceled (stated = season S it was canceled after): verified by a `canceled` claim for S, else by
     TMDB `Canceled` with S seasons (TMDB `Ended` is NOT a cancellation: it also means planned
     endings); contradicted by a `canceled` claim for another season, by a later season (Top 10 row,
@@ -489,6 +492,10 @@ def judge(D, art, c):
     if kind == "renewed":
         n = int(stated)
         ren = [a for a in D.anns(series, asof, {"season_renewed"}) if a["season"] >= n]
+        stop = [a for a in D.anns(series, asof, {"canceled", "ended"}) if a["season"] < n]
+        if ren and stop:
+            last_stop = max(d(a.get("event_date") or a["published"]) for a in stop)
+            ren = [a for a in ren if a.get("event_date") and d(a["event_date"]) > last_stop]
         if ren:
             exact_n = [a for a in ren if a["season"] == n] or ren
             if c.get("date"):
@@ -506,7 +513,6 @@ def judge(D, art, c):
         if made and not c.get("date"):
             r = min(made, key=lambda r: r["_week"])
             return R("verified", {"season": r["_season"], "charted": r["week"]}, row_src(r), "the season charted")
-        stop = [a for a in D.anns(series, asof, {"canceled", "ended"}) if a["season"] < n]
         if stop:
             a = earliest(stop)
             return R("contradicted", {a["kind"]: a["season"], "event_date": str(a["event_date"])}, ann_src(a),

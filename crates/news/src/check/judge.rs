@@ -43,26 +43,15 @@ impl Judgement {
     }
 
     /// One sentence: the verdict, the true value where there is one, and the rule.
-    pub fn summary(&self, c: &Claim) -> String {
+    pub fn summary(&self) -> String {
         let what = match self.verdict {
             Verdict::Verified => "Verified",
             Verdict::Contradicted => "Contradicted",
             Verdict::Unverifiable => "Unverifiable",
         };
         match &self.truth {
-            Some(t) => format!(
-                "{what} ({} of {}): {}; {}.",
-                c.assertion.kind().replace('_', " "),
-                c.title,
-                t.describe(),
-                self.rule
-            ),
-            None => format!(
-                "{what} ({} of {}): {}.",
-                c.assertion.kind().replace('_', " "),
-                c.title,
-                self.rule
-            ),
+            Some(t) => format!("{what}: {} ({}).", t.describe(), self.rule),
+            None => format!("{what}: {}.", self.rule),
         }
     }
 }
@@ -629,10 +618,20 @@ fn dated(d: &SeriesData, season: Option<u32>, stated: &PartialDate) -> Judgement
 }
 
 fn renewed(d: &SeriesData, n: u32, date: Option<&PartialDate>) -> Judgement {
-    let ren: Vec<&Fact> = anns(d, &["season_renewed"])
+    let mut ren: Vec<&Fact> = anns(d, &["season_renewed"])
         .into_iter()
         .filter(|f| f.claim.season.is_some_and(|s| s >= n))
         .collect();
+    let stop: Vec<&Fact> = anns(d, &["canceled", "ended"])
+        .into_iter()
+        .filter(|f| f.claim.season.is_some_and(|s| s < n))
+        .collect();
+    // Both a renewal and a stop before it: the stop wins unless a renewal is dated after it (a
+    // revival). An undated renewal never outweighs a dated cancellation (the starter catalog
+    // holds one such false "season 2 announced" for Partner Track).
+    if let Some(last_stop) = stop.iter().map(|f| f.claim.date()).max() {
+        ren.retain(|f| f.claim.event_date.is_some_and(|e| e > last_stop));
+    }
     if !ren.is_empty() {
         let mut exact_n: Vec<&Fact> = ren
             .iter()
@@ -693,10 +692,6 @@ fn renewed(d: &SeriesData, n: u32, date: Option<&PartialDate>) -> Judgement {
             );
         }
     }
-    let stop: Vec<&Fact> = anns(d, &["canceled", "ended"])
-        .into_iter()
-        .filter(|f| f.claim.season.is_some_and(|s| s < n))
-        .collect();
     if let Some(a) = earliest(&stop) {
         let season = a.claim.season.unwrap_or_default();
         let truth = if a.claim.kind() == "canceled" {

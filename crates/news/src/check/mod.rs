@@ -105,6 +105,9 @@ impl SeriesData {
         series: &greenlight_store::SeriesRef,
         as_of: NaiveDate,
     ) -> Result<SeriesData, NewsError> {
+        // Stored dates are `YYYY-MM-DD` text compared as text, which holds for four-digit years:
+        // a later day reads as the last of year 9999 (later than anything stored).
+        let as_of = as_of.min(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(as_of));
         Ok(SeriesData {
             data: store.checking(series, as_of)?,
             ledger: greenlight_ledger::claims_as_of(store, &series.slug, as_of)?,
@@ -147,7 +150,7 @@ pub fn check(
                 .unwrap_or_default()
                 .to_string(),
             verdict: j.verdict,
-            summary: j.summary(c),
+            summary: j.summary(),
             sources: j.sources,
             truth: j.truth,
             rule: j.rule,

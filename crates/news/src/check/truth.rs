@@ -132,7 +132,8 @@ impl Truth {
     /// The true value in words, for the summary sentence.
     pub fn describe(&self) -> String {
         let n = |x: i64| greenlight_ledger::numbers::thousands(x);
-        let date = |d: &Option<NaiveDate>| d.map(|d| format!(" on {d}")).unwrap_or_default();
+        // "dated": an announcement's date may be a bound ("by"), which its source's label says.
+        let date = |d: &Option<NaiveDate>| d.map(|d| format!(", dated {d}")).unwrap_or_default();
         match self {
             Truth::Hours {
                 hours,

@@ -252,6 +252,19 @@ fn the_seed_example_is_checked_as_the_issue_asks() {
     let a = article(&key);
     let cs = claims(&store, &key, &a);
     let report = check(&store, &a, &cs, key.published()).expect("check");
+    for c in &report.claims {
+        eprintln!("seed: {:?}: {}", c.text, c.summary);
+        for s in &c.sources {
+            eprintln!(
+                "seed:     source: {}{}",
+                s.label,
+                s.url
+                    .as_deref()
+                    .map(|u| format!(" <{u}>"))
+                    .unwrap_or_default()
+            );
+        }
+    }
     let by_kind = |kind: &str| {
         report
             .claims
@@ -304,4 +317,59 @@ fn the_seed_example_is_checked_as_the_issue_asks() {
         "{:?}",
         report.contradictions
     );
+}
+
+/// The ledger holds, from the starter catalog, a fan site's undated "season 2 announced" for
+/// Partner Track (published 2023-01-15) beside its dated cancellation: checked after both were
+/// published, a season-2 renewal is contradicted by the cancellation, never verified by the
+/// undated claim.
+#[test]
+fn an_undated_renewal_never_outweighs_a_dated_cancellation() {
+    let store = greenlight_testkit::open(greenlight_testkit::imported_all());
+    let pt = store
+        .find_series("Partner Track")
+        .expect("find")
+        .expect("Partner Track");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2023, 2, 1).unwrap();
+    let facts = greenlight_ledger::claims_as_of(&store, &pt.slug, as_of).expect("ledger");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.claim.kind() == "season_renewed" && f.claim.season == Some(2)),
+        "the starter catalog's season 2 claim is in the ledger by then"
+    );
+    let claim = Claim {
+        span: Span { start: 0, end: 0 },
+        series: pt.slug.clone(),
+        title: pt.title.clone(),
+        season: Some(2),
+        assertion: greenlight_news::Assertion::Renewed {
+            stated: 2,
+            date: None,
+        },
+    };
+    let report = check(&store, &Article::from_text("x"), &[claim], as_of).expect("check");
+    let c = &report.claims[0];
+    assert_eq!(c.verdict, Verdict::Contradicted, "{}", c.summary);
+    assert!(
+        c.summary.contains("canceled after season 1"),
+        "{}",
+        c.summary
+    );
+}
+
+/// The store keeps one Top 10 snapshot, the current file: an early dateline's chart rows are
+/// its rows published by then (the rule `scripts/corpus_truth.py --check` holds equal, for the
+/// corpus, to reading the 2022-11-09 snapshot).
+#[test]
+fn the_store_keeps_only_the_current_top10_snapshot() {
+    let store = greenlight_testkit::open(greenlight_testkit::imported_all());
+    let stats = store.stats().expect("stats");
+    let top10: Vec<_> = stats
+        .datasets
+        .iter()
+        .filter(|d| d.dataset == "top10-global")
+        .collect();
+    assert_eq!(top10.len(), 1, "{top10:?}");
+    assert_eq!(top10[0].file, "all-weeks-global.tsv", "{top10:?}");
 }
