@@ -287,6 +287,11 @@ fn lone_capitalised_word(text: &str, m: &Mention, sentence_start: usize) -> bool
     m.range.start != sentence_start || text[m.range.end..].starts_with(',')
 }
 
+/// Words that name another show than the one being discussed.
+const OTHER_SHOW_WORDS: &[&str] = &[
+    "spin-off", "spinoff", "spin off", "remake", "prequel", "sequel", "reboot",
+];
+
 /// A one-word title that is plainly a day, a month or the platform where it stands: `on
 /// Wednesday`, `last March`, `Netflix`.
 fn names_a_day_or_platform(upto: &str, m: &Mention) -> bool {
@@ -524,7 +529,20 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
                     lone_capitalised_word(text, m, sentence.start)
                         && !names_a_day_or_platform(&text[..m.range.end], m)
                 });
-            if unsure {
+            // `The Queen Charlotte spin-off, a limited series, premiered ...`: a spin-off,
+            // remake or sequel named before the value is another show, which the dictionary
+            // may not know; unless a series named after that word takes the claim, it is unsure.
+            let other_show = OTHER_SHOW_WORDS.iter().any(|w| {
+                s[..series_before]
+                    .to_ascii_lowercase()
+                    .rfind(w)
+                    .is_some_and(|at| {
+                        let at = base + at;
+                        !crosses_clause(&text[at..value_at])
+                            && named.is_none_or(|n| n.range.start < at)
+                    })
+            });
+            if unsure || other_show {
                 continue;
             }
             let series = named.map_or(main, |m| m.series);
@@ -799,6 +817,26 @@ mod tests {
             kinds,
             [("The Heist", "top10_weeks"), ("The Heist", "renewed")],
             "the first claim's series is unsure; {c:?}"
+        );
+    }
+
+    #[test]
+    fn a_spin_off_the_dictionary_does_not_know_is_not_the_main_series() {
+        let c = claims(
+            "The Heist: What We Know",
+            "The Heist prequel, a limited series, premiered in May 2023. \
+             The spin-off River Kings premiered in June 2023. The Heist premiered in May 2017.",
+        );
+        let got: Vec<(&str, &str)> = c
+            .iter()
+            .map(|(t, _, _, s)| (t.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("River Kings", "premiered in June 2023"),
+                ("The Heist", "premiered in May 2017")
+            ]
         );
     }
 
