@@ -473,6 +473,7 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
     let mut carried_season: Option<u32> = None;
     let mut previous_decisions: Vec<usize> = Vec::new();
     let mut next_mention = 0;
+    let mut last_sentence_season: Option<u32> = None;
     for sentence in sentences {
         let s = &text[sentence.clone()];
         let base = sentence.start;
@@ -553,7 +554,14 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
                 .next_back()
                 .or_else(|| named.and_then(|m| m.season).map(SeasonRef::Number));
             let after = rules::season_right_after(&s[span.end..]);
-            let season_ref = after.or(before);
+            // A sentence that opens with a pronoun continues the one before: its figures are
+            // of the season that sentence ended on (`Season 7 ... . It has spent ...`).
+            let continues = ["It ", "It's ", "Its "].iter().any(|p| s.starts_with(p));
+            let carried = (continues && matches!(rule, SeasonRule::Figure | SeasonRule::Mentioned))
+                .then_some(last_sentence_season)
+                .flatten()
+                .map(SeasonRef::Number);
+            let season_ref = after.or(before).or(carried);
             if matches!(
                 assertion,
                 Assertion::Renewed { .. } | Assertion::Canceled { .. }
@@ -580,6 +588,10 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
         if let Some((_, SeasonRef::Number(n))) = seasons.last() {
             carried_season = Some(*n);
         }
+        last_sentence_season = match seasons.last() {
+            Some((_, SeasonRef::Number(n))) => Some(*n),
+            _ => None,
+        };
         rules::update_context(&mut ctx, s);
     }
     settle(pending, dictionary)
@@ -929,6 +941,27 @@ mod tests {
                 .any(|(_, s, a, _)| *s == Some(3)
                     && matches!(a, Assertion::Renewed { stated: 3, .. })),
             "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_carries_the_season_of_the_sentence_before() {
+        let c = claims(
+            "Gloom Charts",
+            "Gloom has three seasons so far. Season 2 was the hit. It spent six weeks in the \
+             Top 10. Critics agreed. It spent nine weeks in the Top 10.",
+        );
+        let weeks: Vec<(Option<u32>, &Assertion)> = c
+            .iter()
+            .filter(|(_, _, a, _)| a.kind() == "top10_weeks")
+            .map(|(_, s, a, _)| (*s, a))
+            .collect();
+        assert_eq!(
+            weeks,
+            [
+                (Some(2), &Assertion::Top10Weeks { stated: 6 }),
+                (None, &Assertion::Top10Weeks { stated: 9 })
+            ]
         );
     }
 
