@@ -1,26 +1,34 @@
 //! Claims out of an article's text: a deterministic grammar of patterns over its sentences
-//! ([`rules`]) and a dictionary of every series spelling the store knows ([`Dictionary`]).
+//! (`rules.rs`) and a dictionary of every series spelling the store knows ([`Dictionary`]).
 //!
 //! The steps, each explainable from the text alone:
-//! 1. The text is cut into sentences ([`text::sentences`]) and every series spelling is found in
-//!    it (Aho-Corasick over the store's normalised spellings, whole words only).
-//! 2. The article's **main series** is the longest series named in its title (the earliest on a
-//!    tie), else the one its text names most.
+//! 1. The text is cut into sentences (`text.rs`) and every series spelling is found in
+//!    it (Aho-Corasick over the store's normalised spellings, whole words only). A mention reads
+//!    as a title only when its words are capitalised; a one-word title (`Dark`, `You`, `Ghost`)
+//!    only for the article's own series.
+//! 2. The article's **main series**: of the series its title names, the one its text names most
+//!    (then the longest, then the earliest); a headline word the text never names again yields
+//!    to the series the text keeps naming; with none in the title, the one the text names most.
 //! 3. Every rule of the grammar runs on every sentence and yields claims with the byte span they
-//!    were read from. A claim's series is the last series named in its sentence before its
-//!    value, else the main series; its season is the one the rule reads (`renewed for a third
-//!    season`), else the last season named before its value in the sentence (`Part 5 pulled in
-//!    ...`) or right after it (`... for its final season`).
+//!    were read from. A claim's series is the last series named before its value in its own
+//!    clause, else the main series; a claim whose subject may be another show (another series'
+//!    one-word title, a spin-off, remake or sequel) is left out as unsure. Its season is the one
+//!    the rule reads (`renewed for a third season`), else the last season named before its
+//!    value in the sentence (`Part 5 pulled in ...`) or right after it (`... for its final
+//!    season`), else, in a sentence opening with a pronoun, the season the sentence before
+//!    ended on.
 //! 4. What the article says of itself settles the rest: "the final season" is the season it
 //!    calls final (or was canceled after), "the new season" the latest it says is out; a
 //!    figure given with no season is the first season's when the article says the series has
 //!    one season (and the series' as a whole otherwise); a premiere with no season is the first
-//!    season's; a cancellation stated with a date but no season is after the latest season.
+//!    season's; a cancellation stated with a date but no season is after the latest season; a
+//!    renewal with a date but no season is for the season after the one the text was on.
 //!    A claim the text does not settle is left out rather than guessed.
 //!
-//! Bounds: the text is read up to [`MAX_TEXT_BYTES`] (a 1,000-word article is about 6 KB), and
-//! every loop runs over the sentences, the matches of a pattern in one sentence, or the
-//! dictionary's matches, all bounded by that length.
+//! Bounds: the text is read up to [`MAX_TEXT_BYTES`] (a 1,000-word article is about 6 KB), at
+//! most 64 claims (`rules::MAX_CLAIMS_PER_SENTENCE`) are read from a sentence, and every loop runs
+//! over the sentences, the matches of a pattern in one sentence, or the dictionary's matches
+//! (walked once, in text order), all bounded by that length.
 
 pub(crate) mod dates;
 mod numbers;
