@@ -51,7 +51,7 @@ fn main() {
             claims += extract(&a, &dict).len();
         }
     }
-    let per_article = t.elapsed() / (rounds * sources.len()) as u32;
+    let per_article = t.elapsed() / (rounds * sources.len()).max(1) as u32;
     println!(
         "dictionary: {series} series, {spellings} spellings: {} rows read in {:.1} ms, built in {:.1} ms",
         rows.len(),

@@ -321,7 +321,12 @@ fn readable_text(doc: &Html) -> String {
             continue;
         }
         match node.value() {
-            Node::Text(t) => out.push_str(t),
+            // Soft hyphens and zero-width characters split words invisibly: dropped, so a
+            // quoted phrase is found as it reads.
+            Node::Text(t) => out.extend(
+                t.chars()
+                    .filter(|c| !matches!(c, '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}')),
+            ),
             Node::Element(e) => {
                 let name = e.name();
                 if SKIPPED_TAGS.contains(&name) || is_boilerplate(e) || depth > MAX_DEPTH {
@@ -523,7 +528,7 @@ mod tests {
 <p class="byline">By A. Writer · <time datetime="2022-05-02T10:00:00Z">May 2, 2022</time></p>
 <p>The Byrdes are   done.&nbsp;The fourth season was the last.</p>
 <div class="inline-ad">ADVERTISEMENT Buy things</div>
-<p>Laura Linney plays Wendy<br>Byrde.</p>
+<p>Laura Lin&shy;ney plays Wendy<br>By&#8203;rde.</p>
 <aside class="related-posts"><p>Related: other shows</p></aside>
 <form><input value="search"></form>
 </article>

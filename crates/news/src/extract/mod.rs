@@ -1,26 +1,34 @@
 //! Claims out of an article's text: a deterministic grammar of patterns over its sentences
-//! ([`rules`]) and a dictionary of every series spelling the store knows ([`Dictionary`]).
+//! (`rules.rs`) and a dictionary of every series spelling the store knows ([`Dictionary`]).
 //!
 //! The steps, each explainable from the text alone:
-//! 1. The text is cut into sentences ([`text::sentences`]) and every series spelling is found in
-//!    it (Aho-Corasick over the store's normalised spellings, whole words only).
-//! 2. The article's **main series** is the longest series named in its title (the earliest on a
-//!    tie), else the one its text names most.
+//! 1. The text is cut into sentences (`text.rs`) and every series spelling is found in
+//!    it (Aho-Corasick over the store's normalised spellings, whole words only). A mention reads
+//!    as a title only when its words are capitalised; a one-word title (`Dark`, `You`, `Ghost`)
+//!    only for the article's own series.
+//! 2. The article's **main series**: of the series its title names, the one its text names most
+//!    (then the longest, then the earliest); a headline word the text never names again yields
+//!    to the series the text keeps naming; with none in the title, the one the text names most.
 //! 3. Every rule of the grammar runs on every sentence and yields claims with the byte span they
-//!    were read from. A claim's series is the last series named in its sentence before its
-//!    value, else the main series; its season is the one the rule reads (`renewed for a third
-//!    season`), else the last season named before its value in the sentence (`Part 5 pulled in
-//!    ...`) or right after it (`... for its final season`).
+//!    were read from. A claim's series is the last series named before its value in its own
+//!    clause, else the main series; a claim whose subject may be another show (another series'
+//!    one-word title, a spin-off, remake or sequel) is left out as unsure. Its season is the one
+//!    the rule reads (`renewed for a third season`), else the last season named before its
+//!    value in the sentence (`Part 5 pulled in ...`) or right after it (`... for its final
+//!    season`), else, in a sentence opening with a pronoun, the season the sentence before
+//!    ended on.
 //! 4. What the article says of itself settles the rest: "the final season" is the season it
 //!    calls final (or was canceled after), "the new season" the latest it says is out; a
 //!    figure given with no season is the first season's when the article says the series has
 //!    one season (and the series' as a whole otherwise); a premiere with no season is the first
-//!    season's; a cancellation stated with a date but no season is after the latest season.
+//!    season's; a cancellation stated with a date but no season is after the latest season; a
+//!    renewal with a date but no season is for the season after the one the text was on.
 //!    A claim the text does not settle is left out rather than guessed.
 //!
-//! Bounds: the text is read up to [`MAX_TEXT_BYTES`] (a 1,000-word article is about 6 KB), and
-//! every loop runs over the sentences, the matches of a pattern in one sentence, or the
-//! dictionary's matches, all bounded by that length.
+//! Bounds: the text is read up to [`MAX_TEXT_BYTES`] (a 1,000-word article is about 6 KB), at
+//! most 64 claims (`rules::MAX_CLAIMS_PER_SENTENCE`) are read from a sentence, and every loop runs
+//! over the sentences, the matches of a pattern in one sentence, or the dictionary's matches
+//! (walked once, in text order), all bounded by that length.
 
 pub(crate) mod dates;
 mod numbers;
@@ -158,6 +166,10 @@ impl Dictionary {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // Built per process over ~31k spellings and searched over one short text:
+                    // the NFA that builds fastest (about half the contiguous one's build time,
+                    // BENCHMARKS.md) searches an article in well under a millisecond.
+                    .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
                     .build(&keys)
                     .map_err(|e| NewsError::Input {
                         what: "the series dictionary".into(),
@@ -286,6 +298,11 @@ fn lone_capitalised_word(text: &str, m: &Mention, sentence_start: usize) -> bool
     }
     m.range.start != sentence_start || text[m.range.end..].starts_with(',')
 }
+
+/// Words that name another show than the one being discussed.
+const OTHER_SHOW_WORDS: &[&str] = &[
+    "spin-off", "spinoff", "spin off", "remake", "prequel", "sequel", "reboot",
+];
 
 /// A one-word title that is plainly a day, a month or the platform where it stands: `on
 /// Wednesday`, `last March`, `Netflix`.
@@ -468,6 +485,7 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
     let mut carried_season: Option<u32> = None;
     let mut previous_decisions: Vec<usize> = Vec::new();
     let mut next_mention = 0;
+    let mut last_sentence_season: Option<u32> = None;
     for sentence in sentences {
         let s = &text[sentence.clone()];
         let base = sentence.start;
@@ -524,7 +542,20 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
                     lone_capitalised_word(text, m, sentence.start)
                         && !names_a_day_or_platform(&text[..m.range.end], m)
                 });
-            if unsure {
+            // `The Queen Charlotte spin-off, a limited series, premiered ...`: a spin-off,
+            // remake or sequel named before the value is another show, which the dictionary
+            // may not know; unless a series named after that word takes the claim, it is unsure.
+            let other_show = OTHER_SHOW_WORDS.iter().any(|w| {
+                s[..series_before]
+                    .to_ascii_lowercase()
+                    .rfind(w)
+                    .is_some_and(|at| {
+                        let at = base + at;
+                        !crosses_clause(&text[at..value_at])
+                            && named.is_none_or(|n| n.range.start < at)
+                    })
+            });
+            if unsure || other_show {
                 continue;
             }
             let series = named.map_or(main, |m| m.series);
@@ -535,7 +566,14 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
                 .next_back()
                 .or_else(|| named.and_then(|m| m.season).map(SeasonRef::Number));
             let after = rules::season_right_after(&s[span.end..]);
-            let season_ref = after.or(before);
+            // A sentence that opens with a pronoun continues the one before: its figures are
+            // of the season that sentence ended on (`Season 7 ... . It has spent ...`).
+            let continues = ["It ", "It's ", "Its "].iter().any(|p| s.starts_with(p));
+            let carried = (continues && matches!(rule, SeasonRule::Figure | SeasonRule::Mentioned))
+                .then_some(last_sentence_season)
+                .flatten()
+                .map(SeasonRef::Number);
+            let season_ref = after.or(before).or(carried);
             if matches!(
                 assertion,
                 Assertion::Renewed { .. } | Assertion::Canceled { .. }
@@ -562,6 +600,10 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
         if let Some((_, SeasonRef::Number(n))) = seasons.last() {
             carried_season = Some(*n);
         }
+        last_sentence_season = match seasons.last() {
+            Some((_, SeasonRef::Number(n))) => Some(*n),
+            _ => None,
+        };
         rules::update_context(&mut ctx, s);
     }
     settle(pending, dictionary)
@@ -803,6 +845,26 @@ mod tests {
     }
 
     #[test]
+    fn a_spin_off_the_dictionary_does_not_know_is_not_the_main_series() {
+        let c = claims(
+            "The Heist: What We Know",
+            "The Heist prequel, a limited series, premiered in May 2023. \
+             The spin-off River Kings premiered in June 2023. The Heist premiered in May 2017.",
+        );
+        let got: Vec<(&str, &str)> = c
+            .iter()
+            .map(|(t, _, _, s)| (t.as_str(), s.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("River Kings", "premiered in June 2023"),
+                ("The Heist", "premiered in May 2017")
+            ]
+        );
+    }
+
+    #[test]
     fn a_series_named_in_the_clause_takes_the_claim() {
         let c = claims(
             "The Heist Returns",
@@ -891,6 +953,27 @@ mod tests {
                 .any(|(_, s, a, _)| *s == Some(3)
                     && matches!(a, Assertion::Renewed { stated: 3, .. })),
             "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_pronoun_carries_the_season_of_the_sentence_before() {
+        let c = claims(
+            "Gloom Charts",
+            "Gloom has three seasons so far. Season 2 was the hit. It spent six weeks in the \
+             Top 10. Critics agreed. It spent nine weeks in the Top 10.",
+        );
+        let weeks: Vec<(Option<u32>, &Assertion)> = c
+            .iter()
+            .filter(|(_, _, a, _)| a.kind() == "top10_weeks")
+            .map(|(_, s, a, _)| (*s, a))
+            .collect();
+        assert_eq!(
+            weeks,
+            [
+                (Some(2), &Assertion::Top10Weeks { stated: 6 }),
+                (None, &Assertion::Top10Weeks { stated: 9 })
+            ]
         );
     }
 

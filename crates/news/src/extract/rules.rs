@@ -284,9 +284,9 @@ fn grammar() -> &'static Grammar {
         };
         use Kind::*;
         let table: &[(Kind, &str)] = &[
-            (RenewedFor, r"\b[Rr]enew(?:ed|s|ing)?\b(?P<obj>[^,.;:]{0,60}?)\s+for\s+(?:a\s+|an\s+|its\s+)?(?P<ord>{ORD})\s+{SW}\b"),
+            (RenewedFor, r"\b[Rr]enew(?:ed|s|ing)?\b(?P<obj>[^,.;:]{0,60}?)\s+for\s+(?:(?:a\s+|an\s+|its\s+)?(?P<ord>{ORD})\s+{SW}|(?:[Ss]eason|[Pp]art)\s+(?P<n>\d{1,3}))\b"),
             (RenewedSeasons, r"\b(?:ordered|greenlit|commissioned|renewed\s+\S+\s+for)\s+seasons?\s+(?P<n>\d{1,3})(?:\s+and\s+(?P<n2>\d{1,3}))?\b"),
-            (RenewedOrdered, r"\b(?:ordered|greenlit|green-lit|greenlighted|commissioned|confirmed|announced)\s+(?:a\s+|an\s+)?(?P<ord>{ORD})\s+{SW}\b"),
+            (RenewedOrdered, r"\b(?:ordered|greenlit|green-lit|greenlighted|commissioned|confirmed|announced)\s+(?:(?:a\s+|an\s+)?(?P<ord>{ORD})\s+{SW}|[Ss]eason\s+(?P<n>\d{1,3}))\b"),
             (RenewedWillBe, r"\b[Tt]here\s+will\s+be\s+(?:a\s+)?(?:[Ss]eason\s+(?P<n>\d{1,3})|(?P<ord>{ORD})\s+{SW})\b"),
             (RenewedUnderway, r"\b(?:[Ss]eason\s+(?P<n>\d{1,3})|(?P<ord>{ORD})\s+(?:season|series|part))\s+(?:is|are|has\s+been)\s+(?:already\s+|now\s+|officially\s+|reportedly\s+)?(?:being\s+written|in\s+production|in\s+the\s+works|in\s+development|happening|on\s+the\s+way|underway|coming|filming|confirmed|greenlit|ordered)\b"),
             (RenewedThat, r"\b(?P<ord>{ORD})\s+(?:season|series|part)\s+(?:that|which)\s+(?:\p{L}+\s+){0,2}?(?:ordered|renewed|greenlit|commissioned)\b"),
@@ -294,11 +294,11 @@ fn grammar() -> &'static Grammar {
             (CanceledAfter, r"\b(?:[Cc]ancel(?:l)?ed|axed|scrapped)\b(?P<obj>[^,.;:]{0,60}?)\s+{AFTER}"),
             (EndedAfter, r"\b(?:wrapped\s+up|ended|came\s+to\s+an\s+end|concluded)(?:\s+for\s+good)?\s+{AFTER}"),
             (CanceledBare, r"\b(?:was|were|been|got|is)\s+(?:officially\s+)?(?:cancel(?:l)?ed|axed)\b"),
-            (FinalAnd, r"\bthe\s+(?P<ord>{ORD})\s+and\s+(?:final|last)\s+{SW}\b"),
+            (FinalAnd, r"\b(?:the|a|its)\s+(?P<ord>{ORD})\s+and\s+(?:final|last)\s+{SW}\b"),
             (FinalNumber, r"\b(?:[Ss]eason|[Pp]art)\s+(?P<n>\d{1,3})\s+(?:will\s+be|is|was|would\s+be|is\s+set\s+to\s+be)\s+(?:the|its)\s+(?:final|last)\b"),
             (FinalOrdinal, r"\b[Tt]he\s+(?P<ord>{ORD})\s+(?:season|part|series)\s+(?:will\s+be|is|was|would\s+be|is\s+set\s+to\s+be)\s+(?:the|its)\s+(?:final|last)\b"),
             (Limited, r"\b(?:a|the|is|as|was)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:limited\s+series|miniseries|mini-series)\b"),
-            (Release, r"\b(?:arrives|will\s+arrive|premieres|will\s+premiere|returns|will\s+return|debuts|will\s+debut|drops|will\s+drop|launches|will\s+launch|lands|will\s+land|is\s+(?:set|slated|scheduled|expected|due|coming)(?:\s+to\s+(?:arrive|premiere|return|debut|drop|launch|land))?|will\s+(?:wrap\s+up|conclude|end)\s+(?:its|the)\s+(?:story|run)|comes\s+out|will\s+come\s+out|will\s+be\s+released)\s+(?:on\s+|in\s+|for\s+|by\s+)?(?P<at>)"),
+            (Release, r"\b(?:arrives|will\s+arrive|premieres|will\s+premiere|returns|will\s+return|debuts|will\s+debut|drops|will\s+drop|launches|will\s+launch|lands|will\s+land|is\s+(?:set|slated|scheduled|expected|due|coming)(?:\s+to\s+(?:arrive|premiere|return|debut|drop|launch|land))?|will\s+(?:wrap\s+up|conclude|end)\s+(?:its|the)\s+(?:story|run)|comes\s+out|will\s+come\s+out|will\s+be\s+released)\s+(?:(?:on|to)\s+Netflix\s+)?(?:on\s+|in\s+|for\s+|by\s+)?(?P<at>)"),
             (Premiered, r"\b(?:premiered|debuted|dropped|launched|arrived|landed|came\s+out|was\s+released|were\s+released|bowed|first\s+aired)\s+(?:on\s+Netflix\s+)?(?:on\s+|in\s+)?(?P<at>)"),
             (PremieredDebut, r"\b(?:since\s+)?(?:its|the\s+show['’]s|the\s+series['’]s?)\s+(?P<d>[^.;]{3,30}?)\s+(?:debut|premiere|launch|release)\b"),
             (Window, r"(?P<amt>{AMT})\s+hours(?:\s+of\s+viewing)?(?:\s+[\p{Ll}'’]+){0,3}?\s+(?:between|from)\s+{DAYA}\s+(?:and|to|through|until|-|–)\s+{DAYB}"),
@@ -1056,6 +1056,11 @@ mod tests {
             only("The show was renewed in May 2021, after months of talks."),
             r(0, Some(Month(2021, 5)))
         );
+        assert_eq!(
+            only("Netflix officially renewed the drama for season 3 in June 2022."),
+            r(3, Some(Month(2022, 6)))
+        );
+        assert_eq!(only("The streamer has confirmed season 4."), r(4, None));
         none("The show was renewed.");
         none("Will it be renewed for another run?");
         none("The renewal news broke on Monday.");
@@ -1088,6 +1093,7 @@ mod tests {
         let f = |stated| Assertion::FinalSeason { stated };
         assert_eq!(only("It returns for the sixth and final season."), f(6));
         assert_eq!(only("Season 4 will be its last, the studio said."), f(4));
+        assert_eq!(only("It will return for a third and final season."), f(3));
         assert_eq!(only("The fourth season is the final one."), f(4));
         none("It has been cast for the final season.");
         assert_eq!(
@@ -1108,6 +1114,12 @@ mod tests {
                 stated: Day(d(2024, 7, 4))
             },
             "a yearless release date is the next one"
+        );
+        assert_eq!(
+            only("Season 3 premieres on Netflix on October 9."),
+            Assertion::ReleaseDate {
+                stated: Day(d(2024, 10, 9))
+            }
         );
         assert_eq!(
             only("The new season is expected in 2026 at the earliest."),

@@ -283,3 +283,59 @@ fn the_dictionary_knows_the_stores_spellings() {
     );
     assert_eq!(read(&a), [("1899".to_string(), None, "top10_weeks")]);
 }
+
+/// Bad input never panics: every corpus article cut at many places (mid-word, mid-sentence,
+/// mid-character runs of accents and Korean), its words reversed, and markup cut mid-tag.
+#[test]
+fn cut_and_scrambled_articles_never_panic() {
+    let dict = dictionary();
+    for (_, key) in keys::all() {
+        let raw = std::fs::read_to_string(key.article_path()).expect("article");
+        let article = read(&key, None);
+        let text = &article.text;
+        let cuts: Vec<usize> = (1..24)
+            .map(|i| {
+                let mut at = text.len() * i / 24;
+                while !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                at
+            })
+            .collect();
+        for &at in &cuts {
+            let cut = Article {
+                text: text[..at].to_string(),
+                ..article.clone()
+            };
+            for c in extract(&cut, dict) {
+                assert!(c.span.end <= at);
+            }
+            let tail = Article {
+                text: text[at..].to_string(),
+                ..article.clone()
+            };
+            let _ = extract(&tail, dict);
+        }
+        let reversed: Vec<&str> = text.split(' ').rev().collect();
+        let _ = extract(
+            &Article {
+                text: reversed.join(" "),
+                ..article.clone()
+            },
+            dict,
+        );
+        if key.article.file.ends_with(".html") {
+            let mut at = raw.len() / 2;
+            while !raw.is_char_boundary(at) {
+                at += 1;
+            }
+            let half = Article::from_html(&raw[..at], None);
+            assert!(
+                !half.text.contains('<'),
+                "no markup left in {:?}",
+                key.article.file
+            );
+            let _ = extract(&half, dict);
+        }
+    }
+}
