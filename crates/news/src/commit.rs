@@ -29,6 +29,16 @@ pub struct ArticleClaims {
     pub claims: Vec<Claim>,
 }
 
+/// What `greenlight read` found (and, with `--commit`, stored): its `--json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadReport {
+    pub articles: Vec<ArticleClaims>,
+    /// Only with `--commit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitReport>,
+}
+
 /// What became of one decision claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -32,7 +32,7 @@ pub mod outlets;
 pub use article::Article;
 pub use check::{check, CheckReport, CheckedClaim, Verdict};
 pub use claim::{Assertion, Claim, PartialDate, Span};
-pub use commit::{commit, ArticleClaims, CommitReport};
+pub use commit::{commit, ArticleClaims, CommitReport, ReadReport};
 pub use error::NewsError;
 pub use extract::{extract, Dictionary};
 pub use input::{read_source, Limits};
