@@ -59,7 +59,7 @@ footer{margin-top:3rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid
 @media (max-width:40rem){dl.outlook{grid-template-columns:1fr}h1{font-size:1.5rem}}
 "#;
 
-fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
+pub(crate) fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
