@@ -58,8 +58,13 @@ impl FetchArgs {
 
 pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     let limits = a.fetch.limits();
-    // The outlets table is read first: a bad one stops the call before anything is fetched.
-    let outlets = Outlets::load(a.outlets.as_deref())?;
+    // The outlets table (only needed to commit) is read first: a bad one stops the call before
+    // anything is fetched.
+    let outlets = if a.commit {
+        Some(Outlets::load(a.outlets.as_deref())?)
+    } else {
+        None
+    };
     // Every source is read before anything is stored, so one bad source changes nothing.
     let mut articles = Vec::new();
     for s in &a.sources {
@@ -73,10 +78,9 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             article,
         })
         .collect();
-    let commit = if a.commit {
-        Some(greenlight_news::commit(&mut cx.store, &articles, &outlets)?)
-    } else {
-        None
+    let commit = match &outlets {
+        Some(outlets) => Some(greenlight_news::commit(&mut cx.store, &articles, outlets)?),
+        None => None,
     };
     let report = ReadReport { articles, commit };
     if a.json.json {

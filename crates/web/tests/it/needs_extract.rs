@@ -2,6 +2,13 @@
 //! in `tests/it/main.rs` once `extract` and `check` are real. With the placeholders (no
 //! claims) these fail.
 //!
+//! `check_report_with_claims_is_as_documented` needs no extraction but a fix in
+//! `crates/news/src/check.rs`: its `SourceRef` and `Contradiction` share their OpenAPI schema
+//! names with the ledger's (`reception::SourceRef`, `derive::Contradiction`), so the document
+//! describes a check's sources and contradictions with the ledger's shapes. Renaming them there
+//! (`#[cfg_attr(feature = "openapi", schema(as = CheckSourceRef))]`, `CheckContradiction`)
+//! makes it pass.
+//!
 //! The issue's acceptance line: `/check` in the real browser, a pasted article shows highlighted
 //! verdicts. The seed-style example: the cancellation verified, the season-2 announcement
 //! contradicted, the 66.01M hours verified, the self-contradiction flagged.
@@ -58,4 +65,105 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
     let c = element("#contradictions");
     assert_eq!(d.call("GET", &s(&format!("/element/{c}/displayed")), None), true);
     d.call("DELETE", &format!("/session/{id}"), None);
+}
+
+#[test]
+fn check_report_with_claims_is_as_documented() {
+    use crate::openapi::{document, Validators};
+    use greenlight_news::check::{CheckedClaim, Contradiction, SourceRef};
+    use greenlight_news::{Article, Assertion, CheckReport, Claim, PartialDate, Span, Verdict};
+    let doc = document();
+    let op = &doc["paths"]["/api/v1/check"]["post"];
+    let mut v = Validators::new(&doc);
+    let mut problems: Vec<String> = Vec::new();
+    // A report with claims, as the route serializes it, against the documented 200 schema.
+    let text = "Partner Track has been canceled after one season; it drew 66.01 million hours.";
+    let claim = |assertion: Assertion, verdict| CheckedClaim {
+        claim: Claim {
+            span: Span { start: 0, end: 13 },
+            series: "partner-track".into(),
+            title: "Partner Track".into(),
+            season: Some(1),
+            assertion,
+        },
+        text: "Partner Track".into(),
+        verdict,
+        summary: "why".into(),
+        sources: vec![SourceRef {
+            label: "Deadline".into(),
+            url: Some("https://deadline.com/x".into()),
+        }],
+    };
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let report = CheckReport {
+        article: Article {
+            title: Some("t".into()),
+            outlet: Some("o".into()),
+            url: Some("https://fan.example/pt".into()),
+            published: Some(day("2022-11-20")),
+            text: text.into(),
+        },
+        as_of: day("2022-11-20"),
+        claims: vec![
+            claim(
+                Assertion::Canceled {
+                    stated: 1,
+                    date: Some(PartialDate::Day(day("2022-11-08"))),
+                },
+                Verdict::Verified,
+            ),
+            claim(
+                Assertion::Renewed {
+                    stated: 2,
+                    date: None,
+                },
+                Verdict::Contradicted,
+            ),
+            claim(
+                Assertion::ReleaseDate {
+                    stated: PartialDate::Month(2023, 5),
+                },
+                Verdict::Unverifiable,
+            ),
+            claim(
+                Assertion::WindowHours {
+                    stated: 66_010_000,
+                    from: day("2022-08-21"),
+                    to: day("2022-09-11"),
+                },
+                Verdict::Verified,
+            ),
+            claim(
+                Assertion::Cast {
+                    person: "Arden Cho".into(),
+                    stated: "Ingrid Yun".into(),
+                },
+                Verdict::Verified,
+            ),
+        ],
+        contradictions: vec![Contradiction {
+            first: 0,
+            second: 1,
+            reason: "r".into(),
+        }],
+    };
+    let body = serde_json::to_value(greenlight_web::http::check::CheckResponse {
+        report,
+        committed: None,
+    })
+    .unwrap();
+    let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
+    problems.extend(
+        v.errors(schema, &body)
+            .into_iter()
+            .map(|e| format!("hand-built report: {e}")),
+    );
+    let mut unknown = Vec::new();
+    v.unknown_keys(schema, &body, "$", &mut unknown);
+    problems.extend(
+        unknown
+            .into_iter()
+            .map(|k| format!("hand-built report: undocumented key {k}")),
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
