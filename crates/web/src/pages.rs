@@ -86,6 +86,7 @@ pub(crate) fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
                         "Data: Netflix Top 10 and engagement reports, TMDB and JustWatch catalogue snapshots; "
                         "claims as entered in the ledger, each with its source. "
                         a href="/api/v1/openapi.json" { "API" } " · " a href="/feeds/status.atom" { "Status feed" }
+                        " · " a href="/check" { "Check an article" }
                     }
                 }
             }

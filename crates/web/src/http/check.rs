@@ -16,6 +16,7 @@ use crate::ratelimit::RateLimiter;
 use crate::state::{AppState, Stamp};
 use axum::body::Bytes;
 use axum::extract::connect_info::ConnectInfo;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -359,8 +360,32 @@ pub struct CheckForm {
 pub async fn submit(
     State(st): State<AppState>,
     Client(client): Client,
-    Form(f): Form<CheckForm>,
+    form: Result<Form<CheckForm>, FormRejection>,
 ) -> Response {
+    // A body that is not a form (415) or too large (413) is problem JSON, as on every route;
+    // a form that cannot be read is the form again, saying why (documented as HTML).
+    let f = match form {
+        Ok(Form(f)) => f,
+        Err(e)
+            if matches!(
+                e.status(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE
+            ) =>
+        {
+            return Problem::new(e.status(), e.body_text()).into_response();
+        }
+        Err(e) => {
+            return html_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                check_page(
+                    "",
+                    "",
+                    Some(&format!("The form could not be read: {}", e.body_text())),
+                    None,
+                ),
+            );
+        }
+    };
     if let Err(wait) = st.check().limiter.take(client) {
         let msg = format!("Too many checks from this address; try again in {wait} s.");
         return html_response(

@@ -111,6 +111,37 @@ fn the_api_checks_pasted_text_and_refuses_what_it_cannot_check() {
         415,
     );
 
+    // The form: a body that is not a form is problem JSON; one that cannot be read, the form
+    // again as a page saying why.
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    assert_problem(
+        &post(
+            &s.base,
+            "/check",
+            &[("Content-Type", "application/json")],
+            "{}",
+        ),
+        415,
+    );
+    let r = post(&s.base, "/check", &form, "text=a&text=b");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
+    assert!(r.body.contains("The form could not be read"), "{}", r.body);
+    let r = post(&s.base, "/check", &form, "text=");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("give the article"), "{}", r.body);
+    let r = post(&s.base, "/check", &form, "text=Partner+Track+was+canceled.");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"article\"") && r.body.contains("Partner Track was canceled."),
+        "{}",
+        r.body
+    );
+
     // The size cap: 413 as problem JSON, nothing checked.
     let big = json!({"text": "x".repeat(greenlight_web::http::check::CHECK_BODY_LIMIT + 1)});
     assert_problem(&check(&s.base, &big), 413);
