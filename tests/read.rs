@@ -231,3 +231,69 @@ fn check_prints_the_report_as_text_or_json() {
     let e = fails(&db, &["check", &feed]);
     assert!(e.contains(&format!("{feed}: is a feed of 3 items")), "{e}");
 }
+
+/// `greenlight serve` on a free loopback port over `db`, killed when dropped.
+struct Served(std::process::Child, String);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(db: &std::path::Path) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(db)
+        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = Served(child, format!("http://127.0.0.1:{port}"));
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "serve did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    served
+}
+
+/// One answer per question: `check --json` of a text is the body `POST /api/v1/check` returns
+/// for the same text and date, as `greenlight serve` runs it (per-client rate limiting on).
+#[test]
+fn check_json_equals_the_api_body() {
+    let db = store();
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Partner Track: is there a season 2? Netflix's legal drama Partner Track has been canceled after only one season. It drew 66.01 million hours between August 21 and September 11.\n\nThe streaming provider has announced that there will be season 2.";
+    let file = dir.path().join("article.txt");
+    std::fs::write(&file, text).unwrap();
+    let cli = json(
+        &db,
+        &[
+            "check",
+            file.to_str().unwrap(),
+            "--as-of",
+            "2022-11-20",
+            "--json",
+        ],
+    );
+    let served = serve(&db);
+    let api: serde_json::Value = ureq::post(&format!("{}/api/v1/check", served.1))
+        .header("Content-Type", "application/json")
+        .send(serde_json::json!({"text": text, "as_of": "2022-11-20"}).to_string())
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    assert_eq!(cli, api);
+}
