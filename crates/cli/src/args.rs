@@ -2,8 +2,8 @@
 //! subcommand's own flags live beside its code, in `commands/<command>.rs` (as ruff's do).
 
 use crate::commands::{
-    backtest, cast, claim, hours, import, labels, metrics, predict, reception, search, serve, show,
-    stats, status, timeline, token, unresolved,
+    backtest, cast, check, claim, hours, import, labels, metrics, predict, read, reception, search,
+    serve, show, stats, status, timeline, token, unresolved,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -84,4 +84,9 @@ pub enum Command {
     Token(token::Args),
     /// Claims in the ledger.
     Claim(claim::Args),
+    /// Read articles (files, `-`, URLs, RSS/Atom feeds) and list their claims; `--commit`
+    /// stores the decisions in the ledger, citing each article.
+    Read(read::Args),
+    /// Check one article's claims against the data and the ledger as of its dateline.
+    Check(check::Args),
 }

@@ -523,12 +523,61 @@ pub fn add_claim(store: &mut Store, claim: Claim) -> Result<AddReport, LedgerErr
 /// field.
 pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, LedgerError> {
     db::ensure_schema(store)?;
+    let claim = checked(store, raw)?;
+    let summary = claim.summary();
+    let series = claim.series.clone();
+    let r = db::insert(store, &[claim], "api")?;
+    let (hash, added) = r.into_iter().next().unwrap_or_default();
+    Ok(AddReport {
+        hash,
+        series,
+        added,
+        summary,
+    })
+}
+
+/// Several claims (what `greenlight read --commit` makes of one call's articles), each checked
+/// exactly as [`add_raw_claim`] checks one; every claim that passes is stored in **one**
+/// transaction, under `origin`. Returns, in order, each claim's report or the reason it was
+/// refused: a refused claim stores nothing and stops none of the others, and a failure of the
+/// write itself stores none of them.
+pub fn add_raw_claims(
+    store: &mut Store,
+    raws: Vec<RawClaim>,
+    origin: &str,
+) -> Result<Vec<Result<AddReport, LedgerError>>, LedgerError> {
+    db::ensure_schema(store)?;
+    let checks: Vec<Result<Claim, LedgerError>> =
+        raws.into_iter().map(|r| checked(store, r)).collect();
+    let good: Vec<Claim> = checks
+        .iter()
+        .filter_map(|c| c.as_ref().ok())
+        .cloned()
+        .collect();
+    let mut stored = db::insert(store, &good, origin)?.into_iter();
+    Ok(checks
+        .into_iter()
+        .map(|c| {
+            let claim = c?;
+            let (hash, added) = stored.next().unwrap_or_default();
+            Ok(AddReport {
+                hash,
+                summary: claim.summary(),
+                series: claim.series,
+                added,
+            })
+        })
+        .collect())
+}
+
+/// One written claim checked as a claims file's is (every refusal naming the field), its series
+/// found by any spelling and replaced by its slug.
+fn checked(store: &Store, raw: RawClaim) -> Result<Claim, LedgerError> {
     let location = ClaimLocation::single();
     let kind = raw.kind.clone();
     // Re-checked: a Claim built in code has skipped `from_raw`.
-    let claim = Claim::from_raw(raw, today())
+    let mut claim = Claim::from_raw(raw, today())
         .map_err(|e| LedgerError::Invalid(vec![e.at(&location, kind.as_deref())]))?;
-    let mut claim = claim;
     let found = match store.find_series(&claim.series)? {
         Some(s) => Some(s.slug),
         None => db::declared_series(store, &claim.series)?.map(|(slug, _)| slug),
@@ -543,16 +592,7 @@ pub fn add_raw_claim(store: &mut Store, raw: RawClaim) -> Result<AddReport, Ledg
             .at(&location, Some(claim.kind()))]));
         }
     }
-    let summary = claim.summary();
-    let series = claim.series.clone();
-    let r = db::insert(store, &[claim], "api")?;
-    let (hash, added) = r.into_iter().next().unwrap_or_default();
-    Ok(AddReport {
-        hash,
-        series,
-        added,
-        summary,
-    })
+    Ok(claim)
 }
 
 /// A claims file read and its syntax checked, not yet checked against the store: an import

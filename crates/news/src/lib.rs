@@ -11,7 +11,11 @@
 //! 3. [`check`]: every claim is judged `verified`, `contradicted` or `unverifiable` against the
 //!    store as of the dateline, with the true value and its source; pairs of the article's own
 //!    claims that cannot both hold are listed.
-//! 4. committing: decision claims become ledger claims whose source is the article.
+//! 4. [`commit`]: decision claims become ledger claims whose source is the article, its
+//!    standing from [`outlets`] (`outlets.toml`), one transaction per call, idempotent.
+//!
+//! [`input`] reads a `SOURCE` (file, `-`, `http(s)` URL; a page, a text or an RSS/Atom feed)
+//! into articles, under a byte cap, timeouts and a redirect limit.
 //!
 //! The test corpus is `tests/corpus/` (its README has the rules); its true values are computed
 //! by `scripts/corpus_truth.py`, which shares no code with this crate.
@@ -19,11 +23,17 @@
 pub mod article;
 pub mod check;
 pub mod claim;
+pub mod commit;
 pub mod error;
 pub mod extract;
+pub mod input;
+pub mod outlets;
 
 pub use article::Article;
 pub use check::{check, CheckReport, CheckedClaim, Verdict};
 pub use claim::{Assertion, Claim, PartialDate, Span};
+pub use commit::{commit, ArticleClaims, CommitReport, ReadReport};
 pub use error::NewsError;
 pub use extract::{extract, Dictionary};
+pub use input::{read_source, Limits};
+pub use outlets::Outlets;

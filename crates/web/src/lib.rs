@@ -12,11 +12,13 @@
 //! cached per store stamp, answering conditional GETs ([`state`]).
 
 pub mod chart;
+pub mod check_page;
 pub mod cite;
 pub mod error;
 pub mod feeds;
 pub mod http;
 pub mod pages;
+pub mod ratelimit;
 pub mod state;
 pub mod tokens;
 
@@ -97,9 +99,13 @@ pub async fn serve(db: PathBuf, addr: SocketAddr) -> Result<(), WebError> {
         listener.local_addr()?,
         state.db().display()
     );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    // With each connection's address, so checks are rate-limited per client.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     Ok(())
 }
 

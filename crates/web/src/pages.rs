@@ -59,7 +59,7 @@ footer{margin-top:3rem;padding-top:1rem;padding-bottom:2rem;border-top:1px solid
 @media (max-width:40rem){dl.outlook{grid-template-columns:1fr}h1{font-size:1.5rem}}
 "#;
 
-fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
+pub(crate) fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -86,6 +86,7 @@ fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
                         "Data: Netflix Top 10 and engagement reports, TMDB and JustWatch catalogue snapshots; "
                         "claims as entered in the ledger, each with its source. "
                         a href="/api/v1/openapi.json" { "API" } " · " a href="/feeds/status.atom" { "Status feed" }
+                        " · " a href="/check" { "Check an article" }
                     }
                 }
             }

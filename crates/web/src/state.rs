@@ -63,6 +63,8 @@ struct Inner {
     pool: Mutex<Vec<Store>>,
     cache: Mutex<HashMap<String, Cached>>,
     writes: AtomicU64,
+    /// `/check` and `POST /api/v1/check`: the rate limiter, the SSRF switch, the dictionary.
+    check: crate::http::check::CheckState,
 }
 
 fn file_meta(p: &Path) -> (u64, u128) {
@@ -91,8 +93,13 @@ impl AppState {
                 pool: Mutex::new(vec![store]),
                 cache: Mutex::new(HashMap::new()),
                 writes: AtomicU64::new(0),
+                check: Default::default(),
             }),
         })
+    }
+
+    pub(crate) fn check(&self) -> &crate::http::check::CheckState {
+        &self.inner.check
     }
 
     pub fn db(&self) -> &Path {

@@ -4,12 +4,14 @@
 
 pub mod backtest;
 pub mod cast;
+pub mod check;
 pub mod claim;
 pub mod hours;
 pub mod import;
 pub mod labels;
 pub mod metrics;
 pub mod predict;
+pub mod read;
 pub mod reception;
 pub mod search;
 pub mod serve;
@@ -56,5 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve(a) => serve::run(a, cx),
         Command::Token(a) => token::run(a, &mut cx),
         Command::Claim(a) => claim::run(a, &mut cx),
+        Command::Read(a) => read::run(a, &mut cx),
+        Command::Check(a) => check::run(a, &mut cx),
     }
 }

@@ -18,7 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Reads `Authorization: Bearer SECRET`; a missing or malformed header is 401.
-fn bearer(headers: &HeaderMap) -> Result<String, WebError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, WebError> {
     let v = headers.get(header::AUTHORIZATION).ok_or_else(|| {
         WebError::Unauthorized(
             "this route needs `Authorization: Bearer TOKEN` (see `greenlight token create`)".into(),

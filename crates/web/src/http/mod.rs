@@ -9,6 +9,7 @@
 //! plain-text rejection), and the catch-all that turns any other error response into problem
 //! JSON.
 
+pub mod check;
 pub mod claims;
 pub mod docs;
 pub mod feeds;
@@ -38,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(series::router())
         .merge(feeds::router())
         .merge(claims::router())
+        .merge(check::router())
         .merge(docs::router())
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub(crate) const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn find(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -28,7 +28,7 @@ fn find(names: &[&str]) -> Option<PathBuf> {
     None
 }
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     base: String,
     agent: ureq::Agent,
@@ -42,7 +42,7 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub(crate) fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}{path}", self.base);
         let r = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
@@ -69,7 +69,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_driver() -> Driver {
+pub(crate) fn start_driver() -> Driver {
     let chromium = find(&["chromium", "chromium-browser"]).unwrap_or_else(|| {
         panic!("Chromium is missing: install Debian's package (`apt-get update && apt-get install -y chromium chromium-driver`)")
     });
@@ -111,7 +111,7 @@ fn start_driver() -> Driver {
 }
 
 /// Base64 (standard alphabet) decoding, for the screenshots; small enough not to need a crate.
-fn base64(s: &str) -> Vec<u8> {
+pub(crate) fn base64(s: &str) -> Vec<u8> {
     let val = |c: u8| match c {
         b'A'..=b'Z' => Some(c - b'A'),
         b'a'..=b'z' => Some(c - b'a' + 26),
@@ -133,7 +133,7 @@ fn base64(s: &str) -> Vec<u8> {
     out
 }
 
-fn screenshots_dir() -> PathBuf {
+pub(crate) fn screenshots_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is `<target>/tmp`.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
@@ -144,7 +144,7 @@ fn screenshots_dir() -> PathBuf {
 }
 
 /// A headless Chromium session with its own empty profile and a desktop-sized window.
-fn new_session(d: &Driver, profile: &Path) -> Value {
+pub(crate) fn new_session(d: &Driver, profile: &Path) -> Value {
     let chromium = find(&["chromium", "chromium-browser"]).unwrap();
     d.call(
         "POST",

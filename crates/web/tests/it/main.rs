@@ -4,6 +4,7 @@
 
 mod agree;
 mod browser;
+mod check;
 mod common;
 mod openapi;
 mod web;

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// The document as the router builds it (flattened fields merged); the served one must be it.
-fn document() -> Value {
+pub(crate) fn document() -> Value {
     greenlight_web::http::docs::document()
 }
 
@@ -94,13 +94,13 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// Validators of sub-schemas, each with the document's components in reach of its `$ref`s.
-struct Validators<'d> {
+pub(crate) struct Validators<'d> {
     doc: &'d Value,
     cache: HashMap<String, jsonschema::Validator>,
 }
 
 impl<'d> Validators<'d> {
-    fn new(doc: &'d Value) -> Self {
+    pub(crate) fn new(doc: &'d Value) -> Self {
         Validators {
             doc,
             cache: HashMap::new(),
@@ -117,7 +117,7 @@ impl<'d> Validators<'d> {
         })
     }
 
-    fn errors(&mut self, schema: &Value, value: &Value) -> Vec<String> {
+    pub(crate) fn errors(&mut self, schema: &Value, value: &Value) -> Vec<String> {
         self.get(schema)
             .iter_errors(value)
             .map(|e| format!("{} at {}", e, e.instance_path))
@@ -147,7 +147,13 @@ impl<'d> Validators<'d> {
     }
 
     /// Every key of every object in `value` that its schema does not name, as `path.key`.
-    fn unknown_keys(&mut self, schema: &'d Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    pub(crate) fn unknown_keys(
+        &mut self,
+        schema: &'d Value,
+        value: &Value,
+        at: &str,
+        out: &mut Vec<String>,
+    ) {
         let mut branches = Vec::new();
         self.branches(schema, value, &mut branches);
         match value {
@@ -190,7 +196,12 @@ impl<'d> Validators<'d> {
 /// Checks one response against the operation's documented responses: its status is listed, its
 /// content type is the one listed for it, and a JSON body validates and names no undocumented
 /// key. Returns the problems found, each naming the request.
-fn conforms<'d>(v: &mut Validators<'d>, op: &'d Value, what: &str, r: &Resp) -> Vec<String> {
+pub(crate) fn conforms<'d>(
+    v: &mut Validators<'d>,
+    op: &'d Value,
+    what: &str,
+    r: &Resp,
+) -> Vec<String> {
     let Some(documented) = op["responses"].get(r.status.to_string()) else {
         return vec![format!("{what}: status {} is not documented", r.status)];
     };
@@ -414,6 +425,73 @@ fn claims_route_answers_as_documented() {
     );
     assert_eq!(text.status, 415);
     problems.extend(conforms(&mut v, op, "POST (text)", &text));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The check route's documented answers on a private copy: 200 (with and without `commit`),
+/// 413, 415, 422 and 429, each as documented. (A report *with claims* against the same schema:
+/// `needs_extract.rs`, `check_report_with_claims_is_as_documented`.)
+#[test]
+fn check_route_answers_as_documented() {
+    let s = private_server();
+    let secret = {
+        let mut store = greenlight_store::Store::open(&s.db).unwrap();
+        greenlight_web::create_token(&mut store, "openapi check test").unwrap()
+    };
+    let doc = document();
+    let op = &doc["paths"]["/api/v1/check"]["post"];
+    let mut v = Validators::new(&doc);
+    let req = r#"{"text":"Partner Track has been canceled after one season.","url":"https://fan.example/pt","as_of":"2022-11-20"}"#;
+    let req_schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    let errs = v.errors(req_schema, &serde_json::from_str(req).unwrap());
+    assert!(errs.is_empty(), "{errs:?}");
+    let json = [("Content-Type", "application/json")];
+    let auth = format!("Bearer {secret}");
+    let with_token = [
+        ("Content-Type", "application/json"),
+        ("Authorization", auth.as_str()),
+    ];
+    let mut problems = Vec::new();
+    let r = post(&s.base, "/api/v1/check", &json, req);
+    assert_eq!(r.status, 200, "{}", r.body);
+    problems.extend(conforms(&mut v, op, "POST", &r));
+    let committed = req.replace("\"as_of\"", "\"commit\":true,\"as_of\"");
+    let r = post(&s.base, "/api/v1/check", &with_token, &committed);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.json()["committed"].is_object(), "{}", r.body);
+    problems.extend(conforms(&mut v, op, "POST (commit)", &r));
+    let r = post(&s.base, "/api/v1/check", &json, &committed);
+    assert_eq!(r.status, 401);
+    problems.extend(conforms(&mut v, op, "POST (commit, no token)", &r));
+    let r = post(&s.base, "/api/v1/check", &json, "{}");
+    assert_eq!(r.status, 422);
+    problems.extend(conforms(&mut v, op, "POST (empty)", &r));
+    let r = post(
+        &s.base,
+        "/api/v1/check",
+        &[("Content-Type", "text/plain")],
+        req,
+    );
+    assert_eq!(r.status, 415);
+    problems.extend(conforms(&mut v, op, "POST (text)", &r));
+    let big = format!(
+        "{{\"text\":\"{}\"}}",
+        "x".repeat(greenlight_web::http::check::CHECK_BODY_LIMIT)
+    );
+    let r = post(&s.base, "/api/v1/check", &json, &big);
+    assert_eq!(r.status, 413);
+    problems.extend(conforms(&mut v, op, "POST (too big)", &r));
+    let mut limited = None;
+    for _ in 0..=greenlight_web::http::check::BURST {
+        let r = post(&s.base, "/api/v1/check", &json, req);
+        if r.status == 429 {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.expect("no 429 after the burst");
+    problems.extend(conforms(&mut v, op, "POST (rate-limited)", &r));
+
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
