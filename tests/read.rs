@@ -2,7 +2,7 @@
 //! finds: feeds served on loopback are read item by item, every URL failure is named and
 //! changes nothing, and `check` prints its report (text with marks, or the CheckReport JSON).
 //! The extractor's results (committed decisions, series pages, verdicts) are checked in
-//! `tests/needs_extract_read.rs`.
+//! `tests/read_feed.rs`.
 
 mod common;
 
@@ -200,8 +200,8 @@ fn check_prints_the_report_as_text_or_json() {
     let text = v["article"]["text"].as_str().unwrap();
     for c in claims {
         let (s, e) = (
-            c["span"]["start"].as_u64().unwrap() as usize,
-            c["span"]["end"].as_u64().unwrap() as usize,
+            c["claim"]["span"]["start"].as_u64().unwrap() as usize,
+            c["claim"]["span"]["end"].as_u64().unwrap() as usize,
         );
         assert_eq!(c["text"], &text[s..e]);
         assert!(

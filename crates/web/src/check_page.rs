@@ -197,6 +197,8 @@ mod tests {
                     label: "Deadline".into(),
                     url: Some("https://deadline.com/x".into()),
                 }],
+                truth: None,
+                rule: "a rule".into(),
             }
         };
         let r = CheckReport {

@@ -49,6 +49,7 @@ impl Verdict {
 /// Where a true value comes from: a label for people and, when it has one, a link.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckSourceRef))]
 pub struct SourceRef {
     pub label: String,
     pub url: Option<String>,
@@ -75,6 +76,7 @@ pub struct CheckedClaim {
 /// Two of the article's own claims that cannot both hold (indices into `claims`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = CheckContradiction))]
 pub struct Contradiction {
     pub first: usize,
     pub second: usize,

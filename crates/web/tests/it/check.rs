@@ -2,7 +2,7 @@
 //! the size cap (413), the rate limit (429), URL fetching (public addresses only, unless the
 //! test-only switch is on), commit's token, and a headless Chromium submitting the form. These
 //! hold whatever the extractor finds: the page's marks are compared with the API's claims for
-//! the same text. What needs real extraction is in `needs_extract.rs`.
+//! the same text. What needs real extraction is in `check_extracted.rs`.
 
 use crate::browser::{base64, new_session, screenshots_dir, start_driver, ELEMENT};
 use crate::common::{self, get, post, Resp};
@@ -66,8 +66,8 @@ fn assert_report(v: &Value, text_contains: &str) {
     assert!(v["contradictions"].is_array());
     for c in v["claims"].as_array().expect("claims") {
         let (s, e) = (
-            c["span"]["start"].as_u64().unwrap() as usize,
-            c["span"]["end"].as_u64().unwrap() as usize,
+            c["claim"]["span"]["start"].as_u64().unwrap() as usize,
+            c["claim"]["span"]["end"].as_u64().unwrap() as usize,
         );
         assert_eq!(c["text"].as_str(), text.get(s..e), "{c}");
         assert!(
@@ -416,7 +416,7 @@ fn the_check_form_works_in_headless_chromium() {
         .iter()
         .map(|c| {
             (
-                c["span"]["start"].as_u64().unwrap(),
+                c["claim"]["span"]["start"].as_u64().unwrap(),
                 c["verdict"].as_str().unwrap().to_string(),
             )
         })

@@ -5,6 +5,7 @@
 mod agree;
 mod browser;
 mod check;
+mod check_extracted;
 mod common;
 mod openapi;
 mod web;

@@ -430,7 +430,7 @@ fn claims_route_answers_as_documented() {
 
 /// The check route's documented answers on a private copy: 200 (with and without `commit`),
 /// 413, 415, 422 and 429, each as documented. (A report *with claims* against the same schema:
-/// `needs_extract.rs`, `check_report_with_claims_is_as_documented`.)
+/// `check_extracted.rs`, `check_report_with_claims_is_as_documented`.)
 #[test]
 fn check_route_answers_as_documented() {
     let s = private_server();

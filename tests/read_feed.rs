@@ -1,17 +1,8 @@
-//! NEEDS THE EXTRACTOR (issue 12 item 1): passes once `greenlight_news::extract` finds the
-//! decisions in the fixture feed's items; with the placeholder extractor (no claims) it fails.
-//! Enable it by adding to the root Cargo.toml:
-//!
-//! ```toml
-//! [[test]]
-//! name = "needs_extract_read"
-//! path = "tests/needs_extract/read.rs"
-//! ```
+//! Reading a feed with the real extractor and committing its decisions.
 //!
 //! The issue's acceptance line: `read` of an RSS feed served on loopback commits its decisions;
 //! the series pages then show those claims with the article's link; a second read adds nothing.
 
-#[path = "../common/mod.rs"]
 mod common;
 
 use common::{json, news_server, store};
@@ -46,7 +37,10 @@ fn serve(db: &Path) -> Served {
     let served = Served(child, format!("http://127.0.0.1:{port}"));
     let start = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "serve did not start");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "serve did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     served
@@ -62,7 +56,8 @@ fn get(url: &str) -> String {
 }
 
 #[test]
-fn a_feed_read_with_commit_stores_its_decisions_shows_them_on_the_series_pages_and_adds_nothing_twice() {
+fn a_feed_read_with_commit_stores_its_decisions_shows_them_on_the_series_pages_and_adds_nothing_twice(
+) {
     let db = store();
     let s = news_server();
     let feed = s.url("/feed.rss");
@@ -82,7 +77,10 @@ fn a_feed_read_with_commit_stores_its_decisions_shows_them_on_the_series_pages_a
             .iter()
             .filter(|c| c["article"] == i && c["outcome"] == "added")
             .collect();
-        assert!(!mine.is_empty(), "{title}: nothing committed from its item: {commit}");
+        assert!(
+            !mine.is_empty(),
+            "{title}: nothing committed from its item: {commit}"
+        );
         let slug = mine[0]["series"].as_str().unwrap();
         let t = json(&db, &["timeline", slug, "--json"]);
         let cited: Vec<_> = t["entries"]
@@ -92,7 +90,9 @@ fn a_feed_read_with_commit_stores_its_decisions_shows_them_on_the_series_pages_a
             .filter(|e| e["source"]["url"] == *url)
             .collect();
         assert!(
-            cited.iter().any(|e| e["kind"] == *kind && e["season"] == *season),
+            cited
+                .iter()
+                .any(|e| e["kind"] == *kind && e["season"] == *season),
             "{title}: no {kind} season {season} citing {url}: {cited:?}"
         );
         // The series page shows the claim with the article's link.

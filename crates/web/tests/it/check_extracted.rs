@@ -1,13 +1,4 @@
-//! NEEDS THE EXTRACTOR AND THE CHECKER (issue 12 items 1-2): enable with `mod needs_extract;`
-//! in `tests/it/main.rs` once `extract` and `check` are real. With the placeholders (no
-//! claims) these fail.
-//!
-//! `check_report_with_claims_is_as_documented` needs no extraction but a fix in
-//! `crates/news/src/check.rs`: its `SourceRef` and `Contradiction` share their OpenAPI schema
-//! names with the ledger's (`reception::SourceRef`, `derive::Contradiction`), so the document
-//! describes a check's sources and contradictions with the ledger's shapes. Renaming them there
-//! (`#[cfg_attr(feature = "openapi", schema(as = CheckSourceRef))]`, `CheckContradiction`)
-//! makes it pass.
+//! `/check` and `POST /api/v1/check` with the real extractor and checker.
 //!
 //! The issue's acceptance line: `/check` in the real browser, a pasted article shows highlighted
 //! verdicts. The seed-style example: the cancellation verified, the season-2 announcement
@@ -34,7 +25,10 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|c| c["text"].as_str().unwrap().contains(needle) || needle.contains(c["text"].as_str().unwrap()))
+            .find(|c| {
+                c["text"].as_str().unwrap().contains(needle)
+                    || needle.contains(c["text"].as_str().unwrap())
+            })
             .unwrap_or_else(|| panic!("no claim on {needle:?}: {api}"))["verdict"]
             .as_str()
             .unwrap()
@@ -43,7 +37,10 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
     assert_eq!(verdict_of("canceled after only one season"), "verified");
     assert_eq!(verdict_of("there will be season 2"), "contradicted");
     assert_eq!(verdict_of("66.01 million hours"), "verified");
-    assert!(!api["contradictions"].as_array().unwrap().is_empty(), "{api}");
+    assert!(
+        !api["contradictions"].as_array().unwrap().is_empty(),
+        "{api}"
+    );
 
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
@@ -51,19 +48,45 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
     let id = session["sessionId"].as_str().unwrap().to_string();
     let s = |p: &str| format!("/session/{id}{p}");
     let element = |css: &str| -> String {
-        let v = d.call("POST", &s("/element"), Some(json!({"using": "css selector", "value": css})));
-        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}")).to_string()
+        let v = d.call(
+            "POST",
+            &s("/element"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
     };
-    d.call("POST", &s("/url"), Some(json!({"url": format!("{}/check", server.base)})));
+    d.call(
+        "POST",
+        &s("/url"),
+        Some(json!({"url": format!("{}/check", server.base)})),
+    );
     let area = element("#check-text");
-    d.call("POST", &s(&format!("/element/{area}/value")), Some(json!({"text": SEED})));
-    d.call("POST", &s(&format!("/element/{}/click", element("form.check button"))), None);
+    d.call(
+        "POST",
+        &s(&format!("/element/{area}/value")),
+        Some(json!({"text": SEED})),
+    );
+    d.call(
+        "POST",
+        &s(&format!("/element/{}/click", element("form.check button"))),
+        None,
+    );
     for class in ["verified", "contradicted"] {
         let m = element(&format!("#article mark.{class}"));
-        assert_eq!(d.call("GET", &s(&format!("/element/{m}/displayed")), None), true, "{class}");
+        assert_eq!(
+            d.call("GET", &s(&format!("/element/{m}/displayed")), None),
+            true,
+            "{class}"
+        );
     }
     let c = element("#contradictions");
-    assert_eq!(d.call("GET", &s(&format!("/element/{c}/displayed")), None), true);
+    assert_eq!(
+        d.call("GET", &s(&format!("/element/{c}/displayed")), None),
+        true
+    );
     d.call("DELETE", &format!("/session/{id}"), None);
 }
 
@@ -93,6 +116,8 @@ fn check_report_with_claims_is_as_documented() {
             label: "Deadline".into(),
             url: Some("https://deadline.com/x".into()),
         }],
+        truth: None,
+        rule: "a rule".into(),
     };
     let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let report = CheckReport {
