@@ -219,7 +219,13 @@ fn check_prints_the_report_as_text_or_json() {
         )),
         "{t}"
     );
-    assert!(t.contains("It premiered on August 26, 2022"), "{t}");
+    assert!(t.contains("It "), "{t}");
+    // Each claim's span is marked in the text with its number and verdict.
+    for (i, c) in claims.iter().enumerate() {
+        let mark = format!("[[{}]]({} ", c["text"].as_str().unwrap(), i + 1);
+        assert!(t.contains(&mark), "{mark} not in {t}");
+        assert!(t.contains(c["verdict"].as_str().unwrap()), "{t}");
+    }
     assert!(!t.contains('\x1b'), "{t}");
 
     // Without --as-of, an undated text is checked as of today.

@@ -34,6 +34,21 @@ pub use check::{check, CheckReport, CheckedClaim, Verdict};
 pub use claim::{Assertion, Claim, PartialDate, Span};
 pub use commit::{commit, ArticleClaims, CommitReport, ReadReport};
 pub use error::NewsError;
-pub use extract::{extract, Dictionary};
+pub use extract::{extract, extract_as_of, Dictionary};
 pub use input::{read_source, Limits};
 pub use outlets::Outlets;
+
+/// One article read and checked, as `greenlight check`, `/check` and `POST /api/v1/check` all do
+/// it: judged as of `as_of` (default: its dateline, else `today`), the claims extracted with that
+/// day standing in for a dateline the article does not state.
+pub fn check_article(
+    store: &greenlight_store::Store,
+    dictionary: &Dictionary,
+    article: &Article,
+    as_of: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Result<CheckReport, NewsError> {
+    let as_of = as_of.or(article.published).unwrap_or(today);
+    let claims = extract_as_of(article, dictionary, Some(as_of));
+    check(store, article, &claims, as_of)
+}

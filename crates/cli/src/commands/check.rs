@@ -39,12 +39,8 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         ),
     };
     let dict = Dictionary::from_store(&cx.store)?;
-    let claims = greenlight_news::extract(&article, &dict);
-    let as_of = a
-        .as_of
-        .or(article.published)
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let report = greenlight_news::check(&cx.store, &article, &claims, as_of)?;
+    let today = chrono::Utc::now().date_naive();
+    let report = greenlight_news::check_article(&cx.store, &dict, &article, a.as_of, today)?;
     if a.json.json {
         return output::json(&report);
     }

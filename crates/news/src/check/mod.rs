@@ -67,7 +67,10 @@ pub struct CheckedClaim {
     pub summary: String,
     pub sources: Vec<SourceRef>,
     /// The true value as the data gives it (`None` when nothing covers it). For window hours it
-    /// holds the weeks summed and those only partly inside the window.
+    /// holds the weeks summed and those only partly inside the window. Documented as an open
+    /// object: its untagged shapes (one per rule, see `truth.rs`) overlap, so a `oneOf` of them
+    /// would reject real answers.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub truth: Option<Truth>,
     /// Which rule decided the verdict.
     pub rule: String,

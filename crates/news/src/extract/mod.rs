@@ -465,6 +465,18 @@ impl Facts {
 
 /// The claims of one article, in the order of their spans.
 pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
+    extract_as_of(article, dictionary, None)
+}
+
+/// [`extract`] with `reference` standing in for the dateline when the article states none (a
+/// pasted text checked as of a day): "September 11" and "last November" then resolve against
+/// the day the claims are judged as of, as a reader of that day would read them.
+pub fn extract_as_of(
+    article: &Article,
+    dictionary: &Dictionary,
+    reference: Option<chrono::NaiveDate>,
+) -> Vec<Claim> {
+    let dateline = article.published.or(reference);
     let mut cut = article.text.len().min(MAX_TEXT_BYTES);
     while !article.text.is_char_boundary(cut) {
         cut -= 1;
@@ -477,8 +489,8 @@ pub fn extract(article: &Article, dictionary: &Dictionary) -> Vec<Claim> {
         return Vec::new();
     };
     let mut ctx = rules::Context {
-        dateline: article.published,
-        same_year: article.published.map(|d| chrono::Datelike::year(&d)),
+        dateline,
+        same_year: dateline.map(|d| chrono::Datelike::year(&d)),
         last_half: None,
     };
     let mut pending: Vec<Pending> = Vec::new();

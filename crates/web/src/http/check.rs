@@ -205,11 +205,10 @@ fn check_article(
     as_of: Option<NaiveDate>,
 ) -> Result<(CheckReport, Vec<greenlight_news::Claim>), WebError> {
     let dict = dictionary(app.check(), store, stamp)?;
-    let claims = greenlight_news::extract(&article, &dict);
-    let as_of = as_of
-        .or(article.published)
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let report = greenlight_news::check(store, &article, &claims, as_of).map_err(news_error)?;
+    let today = chrono::Utc::now().date_naive();
+    let report =
+        greenlight_news::check_article(store, &dict, &article, as_of, today).map_err(news_error)?;
+    let claims = report.claims.iter().map(|c| c.claim.clone()).collect();
     Ok((report, claims))
 }
 
