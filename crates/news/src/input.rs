@@ -215,7 +215,8 @@ pub fn articles_from_bytes(
     match detect(bytes, content_type) {
         Kind::Feed => feed_articles(bytes, what, limits),
         kind => {
-            let text = utf8(bytes, what)?;
+            let text = decode(bytes, content_type, kind == Kind::Html, what)?;
+            let text = text.as_ref();
             if text.trim().is_empty() {
                 return Err(input_error(what, "is empty: there is no article to read"));
             }
@@ -240,6 +241,72 @@ pub fn article_from_pasted(text: &str, url: Option<&str>) -> Article {
         },
         _ => Article::from_html(text, url),
     }
+}
+
+/// The text of `bytes`: a byte-order mark decides, else the `charset` of the content type,
+/// else (for HTML) a `<meta charset>` near the top, else UTF-8. Bytes that are not valid in
+/// that encoding are refused, never replaced, so no character of the article is silently lost.
+fn decode<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    html: bool,
+    what: &str,
+) -> Result<std::borrow::Cow<'a, str>, NewsError> {
+    let declared = content_type
+        .and_then(charset_param)
+        .or_else(|| html.then(|| meta_charset(bytes)).flatten());
+    let encoding = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, _)) => Some(enc),
+        None => match declared {
+            Some(label) => Some(
+                encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                    input_error(
+                        what,
+                        format!(
+                            "declares the charset {label:?}, which is not one greenlight can read"
+                        ),
+                    )
+                })?,
+            ),
+            None => None,
+        },
+    };
+    match encoding {
+        None => utf8(bytes, what).map(std::borrow::Cow::Borrowed),
+        Some(enc) if enc == encoding_rs::UTF_8 => utf8(bytes, what).map(std::borrow::Cow::Borrowed),
+        Some(enc) => {
+            let body = match encoding_rs::Encoding::for_bom(bytes) {
+                Some((_, n)) => &bytes[n..],
+                None => bytes,
+            };
+            enc.decode_without_bom_handling_and_without_replacement(body)
+                .ok_or_else(|| input_error(what, format!("is not valid {} text", enc.name())))
+        }
+    }
+}
+
+/// `charset=X` of a content type.
+fn charset_param(ct: &str) -> Option<String> {
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_ascii_lowercase())
+    })
+}
+
+/// The charset an HTML page declares in its first 2 KB: `<meta charset="X">` or
+/// `<meta http-equiv="Content-Type" content="text/html; charset=X">`.
+fn meta_charset(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let at = head.find("charset=")?;
+    head[..at].rfind("<meta")?;
+    let rest = head[at + "charset=".len()..].trim_start_matches(['"', '\'', ' ']);
+    let label: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        .collect();
+    (!label.is_empty()).then_some(label)
 }
 
 fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, NewsError> {
@@ -538,6 +605,56 @@ mod tests {
         );
         let e = articles_from_bytes(b"  \n", None, None, "b.txt", &l).unwrap_err();
         assert!(e.to_string().starts_with("b.txt: is empty"), "{e}");
+    }
+
+    #[test]
+    fn declared_charsets_are_read_and_bad_bytes_refused() {
+        let l = Limits::default();
+        let latin1 = b"<p>Lupin est un succ\xe8s: la saison 2 arrive.</p>";
+        let a = articles_from_bytes(
+            latin1,
+            None,
+            Some("text/html; charset=ISO-8859-1"),
+            "a.html",
+            &l,
+        )
+        .unwrap();
+        assert!(a[0].text.contains("succès"), "{}", a[0].text);
+        let meta =
+            b"<html><head><meta charset=\"windows-1252\"></head><body><p>Caf\xe9</p></body></html>";
+        let a = articles_from_bytes(meta, None, None, "b.html", &l).unwrap();
+        assert!(a[0].text.contains("Café"), "{}", a[0].text);
+        let e = articles_from_bytes(
+            b"<p>x</p>",
+            None,
+            Some("text/html; charset=klingon"),
+            "c.html",
+            &l,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.html: declares the charset \"klingon\", which is not one greenlight can read"
+        );
+        // Declared UTF-8 (or nothing) with bytes that are not: refused, not replaced.
+        let e = articles_from_bytes(
+            b"<p>succ\xe8s</p>",
+            None,
+            Some("text/html; charset=utf-8"),
+            "d.html",
+            &l,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("is not UTF-8"), "{e}");
+        let e = articles_from_bytes(
+            b"\x81\x20",
+            None,
+            Some("text/plain; charset=shift_jis"),
+            "e.txt",
+            &l,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "e.txt: is not valid Shift_JIS text");
     }
 
     #[test]
