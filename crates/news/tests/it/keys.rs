@@ -94,9 +94,19 @@ fn every_key_reads_and_names_its_article() {
     assert!(keys.len() >= 12, "the issue asks for at least 12 articles");
     let mut claims = 0;
     for (path, key) in &keys {
-        assert!(key.article_path().is_file(), "{}: no {}", path.display(), key.article.file);
+        assert!(
+            key.article_path().is_file(),
+            "{}: no {}",
+            path.display(),
+            key.article.file
+        );
         assert!(!key.claims.is_empty(), "{}: no claims", path.display());
-        assert_eq!(key.contradictions.len(), 1, "{}: one self-contradiction", path.display());
+        assert_eq!(
+            key.contradictions.len(),
+            1,
+            "{}: one self-contradiction",
+            path.display()
+        );
         let _ = key.published();
         claims += key.claims.len();
     }
