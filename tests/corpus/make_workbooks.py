@@ -51,4 +51,7 @@ book("engagement-bad-runtime.xlsx", [GOOD, ["X", "Yes", "2023-01-01", 5, "1:75",
 # Row 1,048,576 is Excel's last; the next <row> without a number is 1,048,577.
 book("engagement-row-past-excel-limit.xlsx", [GOOD],
      row(1048576, ["Y", "Yes", "2023-01-01", 5, "1:00", 5]) + row(0, ["Z", "Yes", "2023-01-01", 5, "1:00", 5], numbered=False))
+# The same row written with its number: reported as row 1,048,577, not as the 7th row read.
+book("engagement-row-number-past-excel-limit.xlsx", [GOOD],
+     row(1048577, ["Z", "Yes", "2023-01-01", 5, "1:00", 5]))
 book("engagement-rows-out-of-order.xlsx", [GOOD], row(3, ["Y", "Yes", "2023-01-01", 5, "1:00", 5]))

@@ -157,11 +157,12 @@ impl<'b> Workbook<'b> {
             match tag.local_name().as_ref() {
                 b"sheetData" => in_data = !empty,
                 b"row" if in_data => {
-                    let number = row_number(&tag, next_row).map_err(|message| SheetError {
-                        row: Some(next_row),
-                        col: None,
-                        message,
-                    })?;
+                    let number =
+                        row_number(&tag, next_row).map_err(|(row, message)| SheetError {
+                            row,
+                            col: None,
+                            message,
+                        })?;
                     // Rows come in order, each once: that bounds a sheet at Excel's row limit
                     // whatever the file holds, and keeps one row's cells in one place.
                     if let Some(last) = rows.last().filter(|r| r.number >= number) {
@@ -406,18 +407,29 @@ enum Kind {
     Number,
 }
 
-/// A row's number: its `r` attribute, or the one after the previous row's.
-fn row_number(tag: &BytesStart, next: u32) -> Result<u32, String> {
+/// A row's number: its `r` attribute, or the one after the previous row's. An error carries
+/// the row to report: the number the file gives it when that is a number past Excel's last row
+/// (the real row, 1,048,577, not the count of rows read so far, which a row written with its
+/// `r` used to be reported by), the implied one when it has none, and none when its `r` is no
+/// number at all (the message quotes it).
+fn row_number(tag: &BytesStart, next: u32) -> Result<u32, (Option<u32>, String)> {
     let mut number = next;
     for a in attributes(tag) {
-        let a = a.map_err(bad_attribute)?;
+        let a = a.map_err(|e| (Some(next), bad_attribute(e)))?;
         if a.key.as_ref() == b"r" {
-            number = parse_u32(&a.value)
-                .ok_or_else(|| format!("row number {:?} is not a number", lossy(&a.value)))?;
+            number = parse_u32(&a.value).ok_or_else(|| {
+                (
+                    None,
+                    format!("row number {:?} is not a number", lossy(&a.value)),
+                )
+            })?;
         }
     }
     if !(1..=MAX_ROWS).contains(&number) {
-        return Err(format!("row number {number} is not 1..{MAX_ROWS}"));
+        return Err((
+            (number > 0).then_some(number),
+            format!("row number {number} is not 1..{MAX_ROWS}"),
+        ));
     }
     Ok(number)
 }
