@@ -1285,6 +1285,16 @@ impl Claim {
             return Err(ClaimError::new(Some(f), message));
         }
         let series = nonempty(need(raw.series, "series", k)?, "series")?;
+        // A series is looked up by search, which takes at most MAX_QUERY_CHARS: longer is no
+        // title (a 10 MB `series` used to run for over a minute; then it was refused by the
+        // search, in words that named neither the file nor the claim).
+        let max = greenlight_store::query::MAX_QUERY_CHARS;
+        if series.chars().nth(max).is_some() {
+            return Err(ClaimError::new(
+                Some("series"),
+                format!("is longer than a series title can be (at most {max} characters)"),
+            ));
+        }
         let season = match (rule.season, raw.season) {
             (Need::Required, None) => return Err(missing(k, "season")),
             (_, Some(0)) => {
