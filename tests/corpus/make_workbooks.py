@@ -54,4 +54,7 @@ book("engagement-row-past-excel-limit.xlsx", [GOOD],
 # The same row written with its number: reported as row 1,048,577, not as the 7th row read.
 book("engagement-row-number-past-excel-limit.xlsx", [GOOD],
      row(1048577, ["Z", "Yes", "2023-01-01", 5, "1:00", 5]))
+# A cell whose reference is past the last row, in an unnumbered row: located in its column (B).
+book("engagement-cell-reference-past-excel-limit.xlsx", [GOOD],
+     '<row><c r="B1048577" t="inlineStr"><is><t>Z</t></is></c></row>')
 book("engagement-rows-out-of-order.xlsx", [GOOD], row(3, ["Y", "Yes", "2023-01-01", 5, "1:00", 5]))

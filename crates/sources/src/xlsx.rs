@@ -195,9 +195,12 @@ impl<'b> Workbook<'b> {
                             message,
                         }
                     };
+                    // A cell whose head is bad is located by the column its reference names,
+                    // when its letters are a column (`B1048577` is in column B, whatever the
+                    // row part), else by the column it would have been in.
                     let head = self
                         .cell_head(&tag, number, next_col)
-                        .map_err(at(next_col))?;
+                        .map_err(|m| at(ref_column(&tag).unwrap_or(next_col))(m))?;
                     let v = if empty {
                         Value::Empty
                     } else {
@@ -648,6 +651,25 @@ fn is_date_format(code: &str) -> bool {
         }
     }
     false
+}
+
+/// The 0-based column a cell tag's `r` attribute names by its letters (`B1048577` -> 1), even
+/// when its row part is out of range; `None` without a readable one.
+fn ref_column(tag: &BytesStart) -> Option<u32> {
+    let a = attributes(tag).flatten().find(|a| a.key.as_ref() == b"r")?;
+    let letters: Vec<u8> = a
+        .value
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_alphabetic)
+        .collect();
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let col = letters.iter().fold(0u32, |n, &b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    (col <= MAX_COLS).then(|| col - 1)
 }
 
 /// `B7` -> (column 1, row 7).
