@@ -170,7 +170,7 @@ fn corpus(dir: &Path) -> Vec<(PathBuf, &'static str)> {
         (write(dir, "tmdb-bad-bool.csv", b"name,number_of_seasons,vote_count,vote_average,popularity,network1,first_air_date,last_air_date,status,renewed,show_duration\nX,1,1,5.0,1.0,HBO,2020-01-01,2020-02-01,Ended,MAYBE,31\n"), "renewed"),
         (write(dir, "credits-extra-field.csv", b"person_id,id,name,character,role\n1,tm1,A,B,ACTOR,extra\n"), "line 2"),
         (write(dir, "countries-bad-rank.tsv", b"country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title\tcumulative_weeks_in_top_10\nArgentina\tAR\t2022-02-27\tFilms\tfirst\tX\tN/A\t1\n"), "weekly_rank"),
-        (write(dir, "finance-bad-number.csv", b"Year,US and Canada,EMEA,Latin America,Asia-Pacific\n2018,11.28,lots,7.53,9.19\n"), "EMEA"),
+        (write(dir, "arpu-by-region.bad-number.csv", b"Year,US and Canada,EMEA,Latin America,Asia-Pacific\n2018,11.28,lots,7.53,9.19\n"), "EMEA"),
         (write(dir, "zip-not-workbook.xlsx", b"PK\x03\x04 this is not a workbook at all"), "zip-not-workbook.xlsx"),
     ];
     // A real workbook cut in half (a download that stopped), and a real TSV cut mid-row.

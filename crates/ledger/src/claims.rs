@@ -76,6 +76,13 @@ impl SourceKind {
         }
     }
     fn parse(s: &str) -> Option<SourceKind> {
+        debug_assert!(
+            s.is_empty() || SOURCE_KIND_NAMES.contains(&s) == Self::parse_known(s).is_some()
+        );
+        Self::parse_known(s)
+    }
+
+    fn parse_known(s: &str) -> Option<SourceKind> {
         Some(match s {
             "platform" => SourceKind::Platform,
             "official" => SourceKind::Official,
@@ -86,6 +93,18 @@ impl SourceKind {
         })
     }
 }
+
+/// Every `source.kind` a claim may give, the accepted spellings included (what
+/// [`SourceKind::parse`] reads; the OpenAPI schema's enum).
+pub const SOURCE_KIND_NAMES: [&str; 7] = [
+    "platform",
+    "official",
+    "trade_press",
+    "dataset",
+    "fan_site",
+    "aggregator",
+    "fan_or_aggregator",
+];
 
 impl Standing {
     pub fn as_str(self) -> &'static str {
@@ -1034,9 +1053,11 @@ impl RawClaim {
 /// as a free-form map) come from the `claim_kinds!` table with their real types.
 #[cfg(feature = "openapi")]
 mod openapi {
-    use super::{CastTier, CrewRole, DatePrecision, RawClaim, RawSource, KINDS};
+    use super::{CastTier, CrewRole, DatePrecision, RawClaim, KINDS};
     use chrono::NaiveDate;
-    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+    use utoipa::openapi::schema::{
+        AdditionalProperties, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+    };
     use utoipa::openapi::RefOr;
     use utoipa::PartialSchema;
 
@@ -1077,6 +1098,32 @@ mod openapi {
         String::schema()
     }
 
+    /// Text with something in it besides spaces (`from_raw` trims and refuses an empty one).
+    fn nonempty() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"\S"))
+            .into()
+    }
+
+    /// [`RawSource`] as `from_raw` reads it: `name` and `kind` required, `kind` one of the
+    /// source kinds (and the spellings it accepts for them), nothing else.
+    fn source() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .property("name", nonempty())
+            .property("url", text())
+            .property(
+                "kind",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(super::SOURCE_KIND_NAMES.iter().copied())),
+            )
+            .required("name")
+            .required("kind")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+
     impl PartialSchema for RawClaim {
         fn schema() -> RefOr<Schema> {
             let mut o = ObjectBuilder::new()
@@ -1090,15 +1137,29 @@ mod openapi {
                         .schema_type(Type::String)
                         .enum_values(Some(KINDS.iter().copied())),
                 )
-                .property("series", text())
-                .property("season", u32::schema())
+                .property("series", nonempty())
+                .property(
+                    "season",
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(1))
+                        .maximum(Some(super::MAX_SEASON)),
+                )
                 .property("person", text())
                 .property("event_date", date())
                 .property("date_precision", DatePrecision::schema())
                 .property("published", date())
-                .property("source", RawSource::schema())
+                .property("source", source())
                 .property("entered_by", text())
-                .property("note", text());
+                .property("note", text())
+                // As strict as `Claim::from_raw` where a schema can say it: what every kind
+                // needs (`entered_by` too, but the API fills it from the token), no field no
+                // kind has, a season 1..=MAX_SEASON, a source with a name and a known kind.
+                .required("kind")
+                .required("series")
+                .required("published")
+                .required("source")
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
             let mut seen = std::collections::BTreeSet::new();
             for (name, schema) in super::kind_field_schemas() {
                 if seen.insert(name) {
@@ -1224,6 +1285,16 @@ impl Claim {
             return Err(ClaimError::new(Some(f), message));
         }
         let series = nonempty(need(raw.series, "series", k)?, "series")?;
+        // A series is looked up by search, which takes at most MAX_QUERY_CHARS: longer is no
+        // title (a 10 MB `series` used to run for over a minute; then it was refused by the
+        // search, in words that named neither the file nor the claim).
+        let max = greenlight_store::query::MAX_QUERY_CHARS;
+        if series.chars().nth(max).is_some() {
+            return Err(ClaimError::new(
+                Some("series"),
+                format!("is longer than a series title can be (at most {max} characters)"),
+            ));
+        }
         let season = match (rule.season, raw.season) {
             (Need::Required, None) => return Err(missing(k, "season")),
             (_, Some(0)) => {

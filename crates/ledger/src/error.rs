@@ -119,8 +119,9 @@ pub enum LedgerError {
     NotASeries { title: String, form: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Shown once, not as a source (see `StoreError::Sql`).
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     /// A stored claim no longer reads back (the table was edited by hand, or a bug).
     #[error("stored claim {hash} is unreadable: {message}")]
     Corrupt { hash: String, message: String },
@@ -145,5 +146,11 @@ impl LedgerError {
             LedgerError::Invalid(v) => v,
             _ => &[],
         }
+    }
+}
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        LedgerError::Sql(e)
     }
 }

@@ -207,8 +207,13 @@ pub fn read(text: &str, path: &Path, format: FileFormat) -> Result<ReadFile, Led
 /// Whether `path` is a claims file (data files are TSV/CSV/XLSX). Content decides: a JSON object
 /// (or an array of objects), or TOML with a `[[claims]]`/`[[series]]` table. Only the head is
 /// read, so a large data file is told apart cheaply.
+/// Anything but a regular file is not looked into (opening a FIFO blocks): it is then taken
+/// for a data file, whose reader refuses it (`greenlight_sources::limits::read_file`).
 pub fn looks_like_claims_file(path: &Path) -> bool {
     use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut bytes));
     if read.is_err() {
@@ -225,14 +230,22 @@ pub fn looks_like_claims_file(path: &Path) -> bool {
 
 /// Reads a claims file from disk.
 pub fn read_path(path: &Path) -> Result<ReadFile, LedgerError> {
-    let bytes = std::fs::read(path).map_err(|e| LedgerError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| LedgerError::Syntax {
-        file: path.to_path_buf(),
-        line: None,
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+    let bytes =
+        greenlight_sources::limits::read_file(path, greenlight_sources::limits::FileKind::Claims)
+            .map_err(|e| match e {
+            greenlight_sources::SourceError::Io { path, source } => {
+                LedgerError::Io { path, source }
+            }
+            other => LedgerError::Store(other.into()),
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = &e.as_bytes()[..at];
+        LedgerError::Syntax {
+            file: path.to_path_buf(),
+            line: Some(good.iter().filter(|&&b| b == b'\n').count() + 1),
+            message: format!("not UTF-8 text (byte {at} of the file)"),
+        }
     })?;
     read(&text, path, FileFormat::detect(path, &text))
 }

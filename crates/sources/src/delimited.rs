@@ -6,6 +6,7 @@
 //! times. Records are read into one reused [`csv::StringRecord`], so the only per-row
 //! allocations are the owned strings of the output records themselves.
 
+use crate::limits::{MAX_FIELD_BYTES, MAX_ROWS};
 use crate::{Location, SourceError};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -130,11 +131,57 @@ impl<'a> Table<'a> {
                 format!("{what} fields: expected {expected}, found {found} (truncated or malformed line?)"),
             ));
         }
+        if self.rows > MAX_ROWS {
+            return Err(SourceError::invalid(
+                Location::file(self.path).row(line),
+                format!("more than {MAX_ROWS} data rows (the most a file may hold)"),
+            ));
+        }
+        self.check_fields(line)?;
         Ok(Some(Row {
             path: self.path,
             record: &self.record,
             line,
         }))
+    }
+
+    /// Every field of the current record is at most [`MAX_FIELD_BYTES`] long and holds no
+    /// control character but tab, CR and LF: a NUL or an escape sequence in a title is a broken
+    /// export, never a title, and it would be stored and shown as is. One pass over the
+    /// record's bytes finds whether any field needs a closer look.
+    fn check_fields(&self, line: usize) -> Result<(), SourceError> {
+        let bad = is_control_byte;
+        let long = self.record.as_slice().len() > MAX_FIELD_BYTES
+            && self.record.iter().any(|f| f.len() > MAX_FIELD_BYTES);
+        if !long && !self.record.as_slice().bytes().any(bad) {
+            return Ok(());
+        }
+        for (i, field) in self.record.iter().enumerate() {
+            let at = || {
+                let column = self
+                    .header
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| (i + 1).to_string());
+                Location::file(self.path).row(line).column(column)
+            };
+            if field.len() > MAX_FIELD_BYTES {
+                return Err(SourceError::invalid(
+                    at(),
+                    format!(
+                        "{} bytes is longer than the longest field accepted ({MAX_FIELD_BYTES} bytes)",
+                        field.len()
+                    ),
+                ));
+            }
+            if let Some(c) = field.bytes().find(|&b| bad(b)) {
+                return Err(SourceError::invalid(
+                    at(),
+                    format!("holds the control character U+{c:04X}; a field holds text only"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Reads the next record into `self.record`, turning csv errors into located ones.
@@ -264,12 +311,40 @@ impl<'r> Row<'r> {
         i64::try_from(n).map_err(|_| self.error(col, format!("{n} is too large")))
     }
 
-    /// A 1-based rank: 0 is not a rank, it is a broken export.
+    /// A rank in a Top 10: 1..=10. 0 is not a rank and 11 is not in a Top 10; both are broken
+    /// exports, and an 11th row would count hours no chart gave.
     pub(crate) fn rank(&self, col: Col) -> Result<u32, SourceError> {
         match self.u32(col)? {
             0 => Err(self.error(col, "rank 0 (ranks start at 1)")),
-            n => Ok(n),
+            n @ 1..=10 => Ok(n),
+            n => Err(self.error(col, format!("rank {n} is not in a Top 10 (1..=10)"))),
         }
+    }
+
+    /// A chart week: the Sunday that ends it (Netflix's weeks run Monday..Sunday). Another day
+    /// is a shifted or hand-edited file, and would put the week's hours in the wrong week.
+    pub(crate) fn week(&self, col: Col) -> Result<NaiveDate, SourceError> {
+        use chrono::Datelike;
+        let d = self.date(col)?;
+        if d.weekday() != chrono::Weekday::Sun {
+            return Err(self.error(
+                col,
+                format!("{d} is a {}; a chart week ends on a Sunday", d.format("%A")),
+            ));
+        }
+        Ok(d)
+    }
+
+    /// An ISO 3166-1 alpha-2 code: exactly two ASCII capital letters (`AR`).
+    pub(crate) fn iso2(&self, col: Col) -> Result<&'r str, SourceError> {
+        let s = self.text(col)?;
+        if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(self.error(
+                col,
+                format!("{s:?} is not an ISO 3166 country code (two capital letters, like AR)"),
+            ));
+        }
+        Ok(s)
     }
 
     pub(crate) fn opt_i64(&self, col: Col) -> Result<Option<i64>, SourceError> {
@@ -301,6 +376,12 @@ impl<'r> Row<'r> {
         }
         self.date(col).map(Some)
     }
+}
+
+/// A control character no text field may hold: C0 but tab, LF and CR, and DEL. (Bytes, not
+/// chars: each is one byte in UTF-8, and no multi-byte character contains one.)
+pub(crate) fn is_control_byte(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
 }
 
 /// Parses a non-negative whole number, with a message saying exactly what is wrong.
@@ -351,10 +432,29 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
         };
         let year = i32::try_from(num(0..4)).unwrap_or(0);
         if let Some(d) = NaiveDate::from_ymd_opt(year, num(5..7), num(8..10)) {
-            return Ok(d);
+            return check_year(year)
+                .map(|()| d)
+                .map_err(|m| format!("{s:?}: {m}"));
         }
     }
     Err(format!("{s:?} is not a date (expected YYYY-MM-DD)"))
+}
+
+/// The years a date or a year in a data file may have: 1900..=2100. Nothing these publishers
+/// list aired or was released before 1900 (the earliest real date is 1941), and `0000` or `9999`
+/// is a placeholder or a typo that would otherwise date a season, or an "as of" answer, absurdly.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Whether `year` is in [`YEARS`], with the message saying so when not.
+pub(crate) fn check_year(year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        return Ok(());
+    }
+    Err(format!(
+        "year {year:04} is out of range ({}..={})",
+        YEARS.start(),
+        YEARS.end()
+    ))
 }
 
 #[cfg(test)]
@@ -403,6 +503,9 @@ mod tests {
             "2022-8-28",
             "",
             "+002022-08-28",
+            "0000-01-01",
+            "1899-12-31",
+            "2101-01-01",
         ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }

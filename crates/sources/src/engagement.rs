@@ -8,9 +8,11 @@
 //! read from the subtitle ("Views from July to December 2023") rather than the file name, which
 //! users rename.
 
-use crate::delimited::{parse_count, parse_date};
+use crate::delimited::{check_year, is_control_byte, parse_count, parse_date};
+use crate::limits::MAX_FIELD_BYTES;
 use crate::xlsx::{Row, Value, Workbook};
 use crate::{EngagementKind, EngagementReport, EngagementRow, Location, SourceError};
+use chrono::Datelike;
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -302,8 +304,24 @@ impl<'r, L: Fn(&str) -> Location> DataRow<'r, L> {
     }
 
     /// Titles are trimmed: several carry a trailing NBSP or ideographic space in the source.
+    /// A title is text: longer than [`MAX_FIELD_BYTES`] or holding a control character (a NUL,
+    /// an escape) it is a broken file, as in the delimited readers.
     fn title(&self, c: u32) -> Result<String, SourceError> {
         match self.cell(c) {
+            Value::Text(s) if s.len() > MAX_FIELD_BYTES => Err(self.error(
+                TITLE,
+                format!(
+                    "{} bytes is longer than the longest field accepted ({MAX_FIELD_BYTES} bytes)",
+                    s.len()
+                ),
+            )),
+            Value::Text(s) if s.bytes().any(is_control_byte) => {
+                let c = s.bytes().find(|&b| is_control_byte(b)).unwrap_or(0);
+                Err(self.error(
+                    TITLE,
+                    format!("holds the control character U+{c:04X}; a title is text only"),
+                ))
+            }
             Value::Text(s) if !s.trim().is_empty() => Ok(s.trim().to_string()),
             // A title like `1899` may be stored as a number by Excel.
             Value::Int(n) => Ok(n.to_string()),
@@ -336,12 +354,17 @@ impl<'r, L: Fn(&str) -> Location> DataRow<'r, L> {
             Value::IsoDate(s) => parse_date(s.get(..10).unwrap_or(s))
                 .map(Some)
                 .map_err(|m| self.error(RELEASE, m)),
-            Value::Date(serial) => excel_date(*serial).map(Some).ok_or_else(|| {
-                self.error(
-                    RELEASE,
-                    format!("Excel date serial {serial} is out of range"),
-                )
-            }),
+            Value::Date(serial) => {
+                let d = excel_date(*serial).ok_or_else(|| {
+                    self.error(
+                        RELEASE,
+                        format!("Excel date serial {serial} is out of range"),
+                    )
+                })?;
+                check_year(d.year())
+                    .map(|()| Some(d))
+                    .map_err(|m| self.error(RELEASE, format!("{d}: {m}")))
+            }
             v => Err(self.error(RELEASE, format!("{:?} is not a date", v.to_string()))),
         }
     }

@@ -71,7 +71,7 @@ pub struct FormatSpec {
     pub table: &'static str,
     /// That table's columns, in the order the store binds each row's values.
     pub columns: &'static [&'static str],
-    /// The columns no two rows of one file may share (checked by [`Parsed::first_repeat`] before
+    /// The columns no two rows of one file may share (checked by [`Parsed::check_unique`] before
     /// anything is stored); empty when the publisher gives no key.
     pub natural_key: &'static [&'static str],
 }
@@ -224,6 +224,7 @@ pub const SPECS: [FormatSpec; 9] = [
             "views",
         ],
         // A title may be listed twice in one report (the sheets overlap); the file gives no key.
+        // A row equal in every field to one above it in its sheet is refused all the same.
         natural_key: &[],
     },
     FormatSpec {
@@ -265,7 +266,8 @@ pub const SPECS: [FormatSpec; 9] = [
             "renewed",
             "show_duration_days",
         ],
-        // Same-named shows are distinct records and the file carries no id.
+        // Same-named shows are distinct records and the file carries no id; a row equal in
+        // every field to an earlier one is refused all the same.
         natural_key: &[],
     },
     FormatSpec {
@@ -335,7 +337,7 @@ pub const SPECS: [FormatSpec; 9] = [
             "character",
             "role",
         ],
-        // One person can hold several roles in one title.
+        // One person can hold several roles in one title; the same credit twice is refused.
         natural_key: &[],
     },
     FormatSpec {
@@ -418,9 +420,36 @@ impl FormatSpec {
 }
 
 impl Parsed {
-    /// The first row that repeats an earlier row's natural key (its format's
-    /// [`FormatSpec::natural_key`]), as `(earlier line, repeating line)`.
-    pub fn first_repeat(&self) -> Option<(usize, usize)> {
+    /// Refuses a file that states a row twice: two rows with the same natural key (its
+    /// format's [`FormatSpec::natural_key`]), or, for the formats without one (engagement
+    /// reports, TMDB, JustWatch credits), two rows equal in every field. The error is located at
+    /// the repeating row and names the earlier one. An exact repeat is never data: it doubles the
+    /// hours of a season or a credit, where the publisher gave them once.
+    pub fn check_unique(&self, path: &Path) -> Result<(), SourceError> {
+        use crate::Location;
+        match self.first_repeat() {
+            None => Ok(()),
+            Some(r) => {
+                let mut at = Location::file(path);
+                if let Some(sheet) = &r.sheet {
+                    at = at.sheet(sheet.clone());
+                }
+                let word = if r.sheet.is_some() { "row" } else { "line" };
+                let how = if r.exact {
+                    "exactly (every field the same)"
+                } else {
+                    "(same key)"
+                };
+                Err(SourceError::invalid(
+                    at.row(r.again),
+                    format!("repeats the row of {word} {} {how}", r.first),
+                ))
+            }
+        }
+    }
+
+    /// The first row that repeats an earlier one (see [`Parsed::check_unique`]).
+    pub fn first_repeat(&self) -> Option<Repeat> {
         use std::collections::hash_map::Entry;
         fn first_dup<K: std::hash::Hash + Eq>(
             keys: impl Iterator<Item = (K, usize)>,
@@ -436,31 +465,101 @@ impl Parsed {
             }
             None
         }
+        let keyed = |found: Option<(usize, usize)>| {
+            found.map(|(first, again)| Repeat {
+                sheet: None,
+                first,
+                again,
+                exact: false,
+            })
+        };
+        let exact = |found: Option<(usize, usize)>| {
+            found.map(|(first, again)| Repeat {
+                sheet: None,
+                first,
+                again,
+                exact: true,
+            })
+        };
+        // Floats as their bits: equal bits are the same number as written.
+        let bits = |x: Option<f64>| x.map(f64::to_bits);
         match self {
-            Parsed::Top10(rows) => first_dup(
+            Parsed::Top10(rows) => keyed(first_dup(
                 rows.iter()
                     .map(|r| ((r.week, r.category.as_str(), r.rank), r.line)),
-            ),
-            Parsed::Countries(rows) => first_dup(rows.iter().map(|r| {
+            )),
+            Parsed::Countries(rows) => keyed(first_dup(rows.iter().map(|r| {
                 (
                     (r.country_iso2.as_str(), r.week, r.category.as_str(), r.rank),
                     r.line,
                 )
-            })),
-            Parsed::MostPopular(rows) => {
-                first_dup(rows.iter().map(|r| ((r.category.as_str(), r.rank), r.line)))
-            }
+            }))),
+            Parsed::MostPopular(rows) => keyed(first_dup(
+                rows.iter().map(|r| ((r.category.as_str(), r.rank), r.line)),
+            )),
             Parsed::JustWatchTitles(rows) => {
-                first_dup(rows.iter().map(|r| (r.id.as_str(), r.line)))
+                keyed(first_dup(rows.iter().map(|r| (r.id.as_str(), r.line))))
             }
-            Parsed::RegionFinance(r) => first_dup(
+            Parsed::RegionFinance(r) => keyed(first_dup(
                 r.figures
                     .iter()
                     .map(|x| ((x.year, x.region.as_str()), x.line)),
-            ),
-            Parsed::Engagement(_) | Parsed::Tmdb(_) | Parsed::JustWatchCredits(_) => None,
+            )),
+            Parsed::Tmdb(rows) => exact(first_dup(rows.iter().map(|r| {
+                (
+                    (
+                        (r.name.as_str(), r.number_of_seasons, r.vote_count),
+                        (bits(Some(r.vote_average)), bits(Some(r.popularity))),
+                        (r.network.as_str(), r.first_air_date, r.last_air_date),
+                        (r.status.as_str(), r.renewed, r.show_duration_days),
+                    ),
+                    r.line,
+                )
+            }))),
+            Parsed::JustWatchCredits(rows) => exact(first_dup(rows.iter().map(|r| {
+                (
+                    (
+                        r.person_id,
+                        r.title_id.as_str(),
+                        r.name.as_str(),
+                        r.character.as_deref(),
+                        r.role.as_str(),
+                    ),
+                    r.line,
+                )
+            }))),
+            // Row numbers restart in each sheet, so the sheet is part of the key and of the place.
+            Parsed::Engagement(report) => {
+                let mut seen: foldhash::HashMap<_, usize> = foldhash::HashMap::default();
+                for (i, r) in report.rows.iter().enumerate() {
+                    let key = (
+                        (r.sheet.as_str(), r.title.as_str(), r.available_globally),
+                        (r.release_date, r.hours, r.runtime_minutes, r.views),
+                    );
+                    if let Some(&j) = seen.get(&key) {
+                        return Some(Repeat {
+                            sheet: Some(r.sheet.clone()),
+                            first: report.rows[j].row,
+                            again: r.row,
+                            exact: true,
+                        });
+                    }
+                    seen.insert(key, i);
+                }
+                None
+            }
         }
     }
+}
+
+/// A row that repeats an earlier one: its place (sheet, for a workbook; line or row) and the
+/// earlier row's, and whether every field is the same (else only the natural key is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeat {
+    pub sheet: Option<String>,
+    pub first: usize,
+    pub again: usize,
+    pub exact: bool,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! JustWatch's Netflix US catalogue: `titles.csv` (one row per film/show) and `credits.csv`
 //! (cast and directors, keyed by the title's JustWatch id).
 
-use crate::delimited::{parse_count, Col, Row, Table};
+use crate::delimited::{check_year, parse_count, Col, Row, Table};
 use crate::{JwCredit, JwTitle, SourceError};
 use std::path::Path;
 
@@ -35,7 +35,9 @@ pub(crate) fn read_titles(path: &Path, bytes: &[u8]) -> Result<Vec<JwTitle>, Sou
             kind: row.one_of(kind, &KINDS)?.to_string(),
             release_year: opt_whole(&row, year)?
                 .map(|y| {
-                    i32::try_from(y).map_err(|_| row.error(year, format!("{y} is not a year")))
+                    let y = i32::try_from(y)
+                        .map_err(|_| row.error(year, format!("{y} is not a year")))?;
+                    check_year(y).map(|()| y).map_err(|m| row.error(year, m))
                 })
                 .transpose()?,
             age_certification: row.opt(cert).map(str::to_string),

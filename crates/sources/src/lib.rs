@@ -18,25 +18,31 @@ mod engagement;
 mod finance;
 mod formats;
 mod justwatch;
+pub mod limits;
 mod tmdb;
 mod top10;
 mod xlsx;
 
 pub use detect::detect;
 pub use error::{Location, SourceError};
-pub use formats::{DatasetName, Detect, Format, FormatSpec, SPECS};
+pub use formats::{DatasetName, Detect, Format, FormatSpec, Repeat, SPECS};
 pub use records::*;
 
 use std::path::Path;
 
 /// Reads `path`, detecting its format from its content (never from its name).
 pub fn read(path: &Path) -> Result<Parsed, SourceError> {
-    let bytes = std::fs::read(path).map_err(|e| SourceError::io(path, e))?;
+    let bytes = limits::read_file(path, limits::FileKind::Data)?;
     let format = detect(path, &bytes)?;
     read_as(path, &bytes, format)
 }
 
 /// Reads `bytes` (the content of `path`) as `format`, for when the user forces one.
+///
+/// The size cap of the format's kind ([`limits::check_data_size`]) is checked here, so every
+/// reader is behind it whichever way its bytes were read.
 pub fn read_as(path: &Path, bytes: &[u8], format: Format) -> Result<Parsed, SourceError> {
-    (format.spec().read)(path, bytes)
+    let spec = format.spec();
+    limits::check_data_size(path, bytes, spec.detect == Detect::Zip)?;
+    (spec.read)(path, bytes)
 }

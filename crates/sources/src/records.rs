@@ -130,7 +130,8 @@ pub struct TmdbRow {
     pub network: String,
     pub first_air_date: Option<NaiveDate>,
     pub last_air_date: Option<NaiveDate>,
-    /// `Returning Series`, `Ended`, `Canceled` (kept verbatim; other values are accepted too).
+    /// `Returning Series`, `Ended`, `Canceled`, `Pilot`, `In Production` or `Planned` (TMDB's
+    /// statuses; another value is refused).
     pub status: String,
     pub renewed: bool,
     pub show_duration_days: Option<i64>,

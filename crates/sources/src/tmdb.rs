@@ -4,6 +4,18 @@ use crate::delimited::Table;
 use crate::{SourceError, TmdbRow};
 use std::path::Path;
 
+/// TMDB's show statuses, all of them (its API documents these six; the real snapshot uses
+/// each). Another value (`Renewed!!`) is a hand edit, and the status rules would read it as
+/// "not ended".
+pub(crate) const STATUSES: [&str; 6] = [
+    "Returning Series",
+    "Ended",
+    "Canceled",
+    "Pilot",
+    "In Production",
+    "Planned",
+];
+
 pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<Vec<TmdbRow>, SourceError> {
     let mut t = Table::open(path, bytes, b',')?;
     let name = t.column("name")?;
@@ -36,7 +48,7 @@ pub(crate) fn read(path: &Path, bytes: &[u8]) -> Result<Vec<TmdbRow>, SourceErro
             network: row.text(network)?.to_string(),
             first_air_date: row.opt_date(first)?,
             last_air_date: row.opt_date(last)?,
-            status: row.text(status)?.to_string(),
+            status: row.one_of(status, &STATUSES)?.to_string(),
             // pandas writes booleans as `True`/`False`, spreadsheets as `TRUE`/`FALSE`.
             renewed: match row.get(renewed) {
                 "TRUE" | "True" | "true" => true,

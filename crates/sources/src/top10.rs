@@ -39,7 +39,7 @@ pub(crate) fn read_global(path: &Path, bytes: &[u8]) -> Result<Vec<ChartRow>, So
     while let Some(row) = t.next_row()? {
         out.push(ChartRow {
             line: row.line,
-            week: row.date(week)?,
+            week: row.week(week)?,
             category: row.one_of(category, &GLOBAL_CATEGORIES)?.to_string(),
             rank: row.rank(rank)?,
             show_title: row.text(show)?.to_string(),
@@ -68,8 +68,8 @@ pub(crate) fn read_countries(path: &Path, bytes: &[u8]) -> Result<Vec<CountryRow
         out.push(CountryRow {
             line: row.line,
             country_name: row.text(name)?.to_string(),
-            country_iso2: row.text(iso2)?.to_string(),
-            week: row.date(week)?,
+            country_iso2: row.iso2(iso2)?.to_string(),
+            week: row.week(week)?,
             category: row.one_of(category, &COUNTRY_CATEGORIES)?.to_string(),
             rank: row.rank(rank)?,
             show_title: row.text(show)?.to_string(),

@@ -2,17 +2,21 @@
 
 use std::path::{Path, PathBuf};
 
+/// SQLite's errors are shown once. They are not this error's `source`: rusqlite's error
+/// displays SQLite's message and returns the same message again as *its* source, so an
+/// error-chain printer (the CLI's `{:#}`) showed the text three times ("database error: file is
+/// not a database: file is not a database: file is not a database").
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open store {}: {source}", path.display())]
+    #[error("cannot open store {}: {error}", path.display())]
     Open {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error(transparent)]
     Source(#[from] greenlight_sources::SourceError),
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -20,10 +24,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub fn open(path: &Path, source: rusqlite::Error) -> Self {
+    pub fn open(path: &Path, error: rusqlite::Error) -> Self {
         StoreError::Open {
             path: path.to_path_buf(),
-            source,
+            error,
         }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
     }
 }

@@ -34,15 +34,23 @@ mod write;
 
 pub use error::StoreError;
 
-/// A small text input the store reads whole (alias files, manifests): its bytes, refused with
-/// the file's name and the byte where it stops being UTF-8.
-pub(crate) fn read_text(path: &std::path::Path) -> Result<String, StoreError> {
-    let bytes = std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
+/// A small text input the store reads whole (alias files, manifests), within its kind's size
+/// cap (`greenlight_sources::limits`): its bytes, refused with the file's name and the line (and
+/// byte) where it stops being UTF-8.
+pub(crate) fn read_text(
+    path: &std::path::Path,
+    kind: greenlight_sources::limits::FileKind,
+) -> Result<String, StoreError> {
+    let bytes = greenlight_sources::limits::read_file(path, kind)?;
     String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = &e.as_bytes()[..at];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         StoreError::Invalid(format!(
-            "{}: not UTF-8 at byte {}",
+            "{}, line {line}: not UTF-8 at byte {} of the line (byte {at} of the file)",
             path.display(),
-            e.utf8_error().valid_up_to()
+            at - line_start + 1,
         ))
     })
 }

@@ -66,7 +66,7 @@ struct RawEntry {
 impl Manifest {
     /// Reads and checks the manifest at `path`.
     pub fn read(path: &Path) -> Result<Manifest, StoreError> {
-        let text = crate::read_text(path)?;
+        let text = crate::read_text(path, greenlight_sources::limits::FileKind::Manifest)?;
         let text = text.as_str();
         Manifest::parse(text, path)
     }

@@ -6,6 +6,7 @@
 //! slow part of most suites) and shared read-only; a test that writes takes [`private_copy`].
 
 pub mod http;
+pub mod fuzz;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::Store;

@@ -168,6 +168,8 @@ fn import(
         } else {
             Some(w.import_data(&data, &manifests, &opts, &declared)?)
         };
+        // With the call's data in: every alias must name a series that data (or the store) has.
+        w.check_aliases(&alias_files)?;
         let t = std::time::Instant::now();
         let reports = greenlight_ledger::import_claims_in(&mut w, claims_files)?;
         w.ensure_resolved()?;

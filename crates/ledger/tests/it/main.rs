@@ -4,6 +4,7 @@
 mod announcements;
 mod claims_doc;
 mod common;
+mod fuzz;
 mod ledger;
 mod real_data;
 mod rehash;

@@ -57,7 +57,8 @@ pub(super) fn parse_one(
     format: Option<Format>,
     dating: &Dating,
 ) -> Result<ParsedFile, StoreError> {
-    let bytes = std::fs::read(path).map_err(|e| greenlight_sources::SourceError::io(path, e))?;
+    let bytes =
+        greenlight_sources::limits::read_file(path, greenlight_sources::limits::FileKind::Data)?;
     let format = match format {
         Some(f) => f,
         None => greenlight_sources::detect(path, &bytes)?,
@@ -212,14 +213,9 @@ pub(super) fn parse_all(
 }
 
 /// A row stated twice in one file (same natural key: week, list and rank, …, as its format's
-/// descriptor names it) is refused before anything is decided about the file, so even a snapshot
-/// that would be skipped as older is reported as bad.
+/// descriptor names it; or every field the same, for formats without a key) is refused before
+/// anything is decided about the file, so even a snapshot that would be skipped as older is
+/// reported as bad.
 pub(super) fn check_unique(path: &Path, parsed: &Parsed) -> Result<(), StoreError> {
-    match parsed.first_repeat() {
-        Some((first, again)) => Err(StoreError::Invalid(format!(
-            "{}, line {again}: repeats the row of line {first} (same key)",
-            path.display()
-        ))),
-        None => Ok(()),
-    }
+    Ok(parsed.check_unique(path)?)
 }

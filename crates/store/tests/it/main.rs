@@ -7,6 +7,7 @@ mod bulk;
 mod busy;
 mod common;
 mod cross_check;
+mod fuzz;
 mod idempotent;
 mod legacy_hash;
 mod one_call;

@@ -81,10 +81,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
     }
 }
 
-/// Parses an optional `YYYY-MM-DD` query value named `name`.
+/// Parses an optional `YYYY-MM-DD` query value named `name`. Absent is `None`; present but
+/// empty (`?as_of=`) is a 400 naming the parameter: taking it for absent answered "as of today"
+/// to a client that meant to send a date and lost it.
 pub fn date_param(v: Option<&str>, name: &str) -> Result<Option<NaiveDate>, WebError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
+    match v.map(str::trim) {
         None => Ok(None),
+        Some("") => Err(WebError::BadRequest(format!(
+            "`{name}` is empty: give a date like 2022-11-08, or leave the parameter out"
+        ))),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Some)
             .map_err(|_| {

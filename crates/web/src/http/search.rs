@@ -52,8 +52,9 @@ pub struct SearchQuery {
     /// Any spelling, native titles included (at most 300 characters; longer is a 400).
     #[param(max_length = 300)]
     pub q: Option<String>,
-    /// At most this many hits (1..100, default 20).
-    pub limit: Option<u32>,
+    /// At most this many hits (1..=100, default 20; outside is a 400).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u64>,
 }
 
 /// Series matching a spelling, best first.
@@ -67,7 +68,16 @@ pub async fn api(
     Q(q): Q<SearchQuery>,
 ) -> Result<Response, WebError> {
     let text = q.q.unwrap_or_default();
-    let limit = q.limit.unwrap_or(20).clamp(1, 100) as usize;
+    // Refused, not clamped: the document says 1..=100, and a client asking for 3,000,000,000
+    // hits should hear that it cannot have them.
+    let limit = match q.limit.unwrap_or(20) {
+        n @ 1..=100 => n as usize,
+        n => {
+            return Err(WebError::BadRequest(format!(
+                "`limit` must be 1..=100, not {n}"
+            )))
+        }
+    };
     cached(&st, &headers, key(&uri), JSON, move |s| {
         json(&s.search(&text, limit)?)
     })

@@ -142,7 +142,7 @@ pub struct StatusQuery {
 #[utoipa::path(get, path = "/api/v1/series/{series}/status", tag = "api",
     params(("series" = String, Path, description = "Slug or any spelling of the series"), StatusQuery),
     responses((status = 200, description = "Derived status of the next season", body = StatusView),
-              (status = 400, description = "Bad date", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 400, description = "Bad date: not a date, or empty", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, description = "No such series, or not one with seasons", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn status(
     State(st): State<AppState>,
@@ -175,7 +175,7 @@ pub struct HoursQuery {
 #[utoipa::path(get, path = "/api/v1/series/{series}/hours", tag = "api",
     params(("series" = String, Path, description = "Slug or any spelling of the series"), HoursQuery),
     responses((status = 200, description = "Top 10 hours in the window", body = HoursReport),
-              (status = 400, description = "Bad window", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 400, description = "Bad window: a parameter that is not a date, an empty one, or `from` after `to`", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, description = "No such series or season", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn hours(
     State(st): State<AppState>,
@@ -186,6 +186,13 @@ pub async fn hours(
 ) -> Result<Response, WebError> {
     let from = date_param(q.from.as_deref(), "from")?;
     let to = date_param(q.to.as_deref(), "to")?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(WebError::BadRequest(format!(
+                "`from` ({f}) is after `to` ({t}): the window is empty"
+            )));
+        }
+    }
     let label = q
         .season
         .as_deref()

@@ -521,3 +521,157 @@ fn the_key_check_finds_undocumented_keys() {
     found.dedup();
     assert_eq!(found, ["$.evidence[0].also_new", "$.series.renamed_field"]);
 }
+
+/// The claim schema is as strict as the ledger: each body below is refused by the server (422,
+/// nothing stored) and is invalid by the documented request schema too, so a client validating
+/// against the document learns what the server would say. It used to accept all of them.
+#[test]
+fn the_claim_schema_refuses_what_the_ledger_refuses() {
+    let s = private_server();
+    let secret = {
+        let mut store = greenlight_store::Store::open(&s.db).unwrap();
+        greenlight_web::create_token(&mut store, "schema test").unwrap()
+    };
+    let doc = document();
+    let schema = &doc["paths"]["/api/v1/claims"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    let mut v = Validators::new(&doc);
+    let auth = format!("Bearer {secret}");
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Authorization", auth.as_str()),
+    ];
+    let good = json!({"kind": "trailer_released", "series": "Partner Track", "season": 2,
+        "url": "https://example.org/schema", "event_date": "2023-02-03", "published": "2023-02-03",
+        "source": {"name": "schema test", "kind": "fan_site"}});
+    assert!(v.errors(schema, &good).is_empty());
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut c = good.clone();
+        f(&mut c);
+        c
+    };
+    let bad = [
+        ("season 0", with(&|c| c["season"] = json!(0))),
+        ("season 1000", with(&|c| c["season"] = json!(1000))),
+        ("an unknown field", with(&|c| c["seasn"] = json!(2))),
+        (
+            "no published",
+            with(&|c| drop(c.as_object_mut().unwrap().remove("published"))),
+        ),
+        (
+            "no source",
+            with(&|c| drop(c.as_object_mut().unwrap().remove("source"))),
+        ),
+        (
+            "no kind",
+            with(&|c| drop(c.as_object_mut().unwrap().remove("kind"))),
+        ),
+        (
+            "no series",
+            with(&|c| drop(c.as_object_mut().unwrap().remove("series"))),
+        ),
+        ("a blank series", with(&|c| c["series"] = json!("   "))),
+        (
+            "a source without a kind",
+            with(&|c| drop(c["source"].as_object_mut().unwrap().remove("kind"))),
+        ),
+        (
+            "a source kind no one has",
+            with(&|c| c["source"]["kind"] = json!("blog")),
+        ),
+        (
+            "a source without a name",
+            with(&|c| drop(c["source"].as_object_mut().unwrap().remove("name"))),
+        ),
+        (
+            "a source field no one has",
+            with(&|c| c["source"]["id"] = json!(1)),
+        ),
+        (
+            "an unknown claim kind",
+            with(&|c| c["kind"] = json!("season_renewedd")),
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, body) in &bad {
+        if v.errors(schema, body).is_empty() {
+            problems.push(format!("{what}: valid by the schema"));
+        }
+        let r = post(&s.base, "/api/v1/claims", &headers, &body.to_string());
+        if r.status != 422 {
+            problems.push(format!(
+                "{what}: the server answered {}: {}",
+                r.status, r.body
+            ));
+        }
+    }
+    let r = post(&s.base, "/api/v1/claims", &headers, &good.to_string());
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Empty dates, an inverted window and a `limit` outside 1..=100 are 400 problems naming the
+/// parameter, each declared by its route. Empty dates used to be taken for absent (an answer
+/// "as of today"), `from` after `to` was an undeclared 400, and `limit=3000000000` was clamped.
+#[test]
+fn bad_parameters_are_declared_400s_naming_the_parameter() {
+    let s = server();
+    let doc = document();
+    let status = "/api/v1/series/{series}/status";
+    let hours = "/api/v1/series/{series}/hours";
+    let search = "/api/v1/search";
+    let cases = [
+        (
+            "/api/v1/series/partner-track/status?as_of=",
+            "as_of",
+            status,
+        ),
+        (
+            "/api/v1/series/partner-track/status?as_of=%20",
+            "as_of",
+            status,
+        ),
+        ("/api/v1/series/partner-track/hours?from=", "from", hours),
+        (
+            "/api/v1/series/partner-track/hours?from=2022-08-01&to=",
+            "to",
+            hours,
+        ),
+        (
+            "/api/v1/series/partner-track/hours?from=2022-09-30&to=2022-08-01",
+            "from",
+            hours,
+        ),
+        ("/api/v1/search?q=dark&limit=3000000000", "limit", search),
+        ("/api/v1/search?q=dark&limit=0", "limit", search),
+        ("/api/v1/search?q=dark&limit=101", "limit", search),
+    ];
+    let mut problems = Vec::new();
+    for (path, field, route) in cases {
+        let r = get(&s.base, path);
+        if r.status != 400
+            || !r.content_type.starts_with("application/problem+json")
+            || !r.body.contains(&format!("`{field}`"))
+        {
+            problems.push(format!(
+                "{path}: {} {} {}",
+                r.status, r.content_type, r.body
+            ));
+        }
+        if !doc["paths"][route]["get"]["responses"]["400"].is_object() {
+            problems.push(format!("{route}: 400 is not declared"));
+        }
+    }
+    // The edges still answer.
+    for path in [
+        "/api/v1/search?q=dark&limit=100",
+        "/api/v1/search?q=dark&limit=1",
+        "/api/v1/series/partner-track/hours?from=2022-08-01&to=2022-08-01",
+    ] {
+        let r = get(&s.base, path);
+        if r.status != 200 {
+            problems.push(format!("{path}: {} {}", r.status, r.body));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
