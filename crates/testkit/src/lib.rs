@@ -5,8 +5,8 @@
 //! nothing. Stores are imported once per test process (importing all of `shared/data` is the
 //! slow part of most suites) and shared read-only; a test that writes takes [`private_copy`].
 
-pub mod http;
 pub mod fuzz;
+pub mod http;
 
 use greenlight_store::import::ImportOptions;
 use greenlight_store::Store;

@@ -196,6 +196,8 @@ mod tests {
                 text: needle.into(),
                 verdict,
                 summary: summary.into(),
+                truth: None,
+                rule: "a rule".into(),
                 sources: vec![SourceRef {
                     label: "Deadline".into(),
                     url: Some("https://deadline.com/x".into()),
