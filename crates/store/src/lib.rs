@@ -23,6 +23,7 @@ pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
+pub mod search;
 pub mod snapshot;
 pub mod timing;
 pub mod tokens;

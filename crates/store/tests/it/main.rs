@@ -11,3 +11,4 @@ mod idempotent;
 mod legacy_hash;
 mod one_call;
 mod resolution;
+mod search;
