@@ -59,6 +59,8 @@ pub(crate) const BUSY_TIMEOUT_MS: u64 = 5000;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The search index built inside this connection's current write transaction.
+    search: search::InTransaction,
 }
 
 impl Store {
@@ -87,6 +89,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            search: Default::default(),
         };
         store.migrate_component("store", schema::MIGRATIONS)?;
         Ok(store)

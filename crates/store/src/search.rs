@@ -147,6 +147,23 @@ pub(crate) fn bump_generation(tx: &rusqlite::Transaction) -> Result<(), StoreErr
     Ok(())
 }
 
+/// An index built inside a write transaction, for that transaction alone: what it saw may be
+/// rolled back, so it is never shared, and a new transaction ([`Store::begin`]) forgets it.
+/// Without it, each unknown series a claims file names (whose error suggests close spellings)
+/// would build an index of its own.
+#[derive(Default)]
+pub(crate) struct InTransaction {
+    serial: std::cell::Cell<u64>,
+    built: std::cell::RefCell<Option<(u64, i64, Arc<SearchIndex>)>>,
+}
+
+impl InTransaction {
+    pub(crate) fn new_transaction(&self) {
+        self.serial.set(self.serial.get() + 1);
+        self.built.replace(None);
+    }
+}
+
 impl Store {
     /// This generation's index: from the process's cache, or built and cached. Inside an open
     /// transaction (an import asking mid-call) it is built for the caller alone, since what it
@@ -155,10 +172,20 @@ impl Store {
         let version: i64 = self
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if !self.conn().is_autocommit() {
-            return Ok(Arc::new(SearchIndex::build(self)?));
-        }
         let key: Generation = (self.path().to_path_buf(), inode(self.path()), version);
+        if !self.conn().is_autocommit() {
+            let serial = self.search.serial.get();
+            if let Some((s, v, i)) = &*self.search.built.borrow() {
+                if (*s, *v) == (serial, version) {
+                    return Ok(i.clone());
+                }
+            }
+            let index = Arc::new(SearchIndex::build(self)?);
+            self.search
+                .built
+                .replace(Some((serial, version, index.clone())));
+            return Ok(index);
+        }
         if let Some(hit) = cache()
             .lock()
             .ok()
