@@ -193,7 +193,18 @@ impl Store {
         {
             return Ok(hit);
         }
-        let index = Arc::new(SearchIndex::build(self)?);
+        // Built in one read transaction, so it is exactly the generation it is filed under even
+        // if another connection commits meanwhile.
+        self.conn().execute_batch("BEGIN DEFERRED")?;
+        let built = self
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(StoreError::from)
+            .and_then(|v| Ok((v, SearchIndex::build(self)?)));
+        let _ = self.conn().execute_batch("COMMIT");
+        let (version, index) = built?;
+        let index = Arc::new(index);
+        let key: Generation = (key.0, key.1, version);
         if let Ok(mut b) = builds().lock() {
             *b.entry(key.0.clone()).or_default() += 1;
         }
