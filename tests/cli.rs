@@ -1291,6 +1291,18 @@ fn bad_flag_values_are_refused_at_parse_time_naming_the_flag() {
             "--season",
         ),
         (&["search", "x", "--limit", "0"][..], "--limit"),
+        (
+            &["token", "create", "ci", "--expires", "90x"][..],
+            "--expires",
+        ),
+        (
+            &["token", "create", "ci", "--expires", "0d"][..],
+            "--expires",
+        ),
+        (
+            &["token", "create", "ci", "--expires", "3651d"][..],
+            "--expires",
+        ),
         (&["search", "x", "--limit", "101"][..], "--limit"),
         (&["import", "x.tsv", "--format", "top10"][..], "--format"),
         (
@@ -1543,4 +1555,42 @@ fn the_pages_outlook_is_the_status_reports() {
     ] {
         assert!(seen.contains_key(item), "no series showed {item}: {seen:?}");
     }
+}
+
+/// `token create --expires 90d` stores an expiry 90 days out; `token list` shows it and the last
+/// use ("never" until a write uses the token), in text and in `--json`.
+#[test]
+fn token_create_with_expiry_and_list_with_last_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tokens.db");
+    for args in [
+        &["token", "create", "ci", "--expires", "90d"][..],
+        &["token", "create", "forever"],
+    ] {
+        let out = greenlight(&db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("glt_"));
+    }
+    let list = json(&db, &["token", "list", "--json"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let expires = list[0]["expires"].as_str().expect("an expiry");
+    let left = chrono::DateTime::parse_from_rfc3339(expires)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+        - chrono::Utc::now();
+    assert!(
+        left > chrono::TimeDelta::days(89) && left <= chrono::TimeDelta::days(90),
+        "{expires}"
+    );
+    assert!(list[1]["expires"].is_null());
+    assert!(list.iter().all(|t| t["last_used"].is_null()), "{list:?}");
+    let out = greenlight(&db, &["token", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("expires {expires}")), "{text}");
+    assert_eq!(text.matches("last used never").count(), 2, "{text}");
 }

@@ -24,6 +24,7 @@ pub mod published;
 pub mod query;
 pub mod resolve;
 mod schema;
+pub mod search;
 pub mod snapshot;
 pub mod spellings;
 pub mod timing;
@@ -74,6 +75,8 @@ pub(crate) const BUSY_TIMEOUT_MS: u64 = 120_000;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The search index built inside this connection's current write transaction.
+    search: search::InTransaction,
 }
 
 impl Store {
@@ -102,6 +105,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            search: Default::default(),
         };
         store.migrate_component("store", schema::MIGRATIONS)?;
         Ok(store)

@@ -816,65 +816,6 @@ impl Store {
         Ok(v)
     }
 
-    /// Fuzzy search over every spelling (native titles included): exact normalised match first,
-    /// then prefix, then word containment, then Jaro-Winkler similarity. One hit per series.
-    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
-        // Counting stops at the bound, so a huge query costs no more than a long one.
-        if text.chars().nth(MAX_QUERY_CHARS).is_some() {
-            return Err(StoreError::Invalid(format!(
-                "a search is at most {MAX_QUERY_CHARS} characters long; this one is longer"
-            )));
-        }
-        let q = titles::normalize(text);
-        if q.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut best: std::collections::HashMap<i64, (f64, String)> =
-            std::collections::HashMap::new();
-        let mut st = self.conn().prepare_cached(
-            "SELECT DISTINCT series_id, show_title, season_title FROM titles WHERE series_id IS NOT NULL",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            for s in [r.get::<_, String>(1)?, r.get::<_, String>(2)?] {
-                if s.is_empty() {
-                    continue;
-                }
-                let (en, native) = titles::split_native(&s);
-                for part in std::iter::once(en).chain(native) {
-                    let n = titles::normalize(part);
-                    let score = score(&q, &n);
-                    if score > 0.0 && best.get(&id).is_none_or(|(b, _)| score > *b) {
-                        best.insert(id, (score, part.to_string()));
-                    }
-                }
-            }
-        }
-        let mut hits: Vec<(f64, i64, String)> =
-            best.into_iter().map(|(id, (s, m))| (s, id, m)).collect();
-        hits.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.2.cmp(&b.2))
-                .then(a.1.cmp(&b.1))
-        });
-        hits.truncate(limit);
-        let mut out = Vec::new();
-        for (score, id, matched) in hits {
-            let series = self.conn().query_row(
-                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"),
-                [id],
-                series_row,
-            )?;
-            out.push(SearchHit {
-                series,
-                matched,
-                score: (score * 1000.0).round() / 1000.0,
-            });
-        }
-        Ok(out)
-    }
-
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let mut tables = Vec::new();
         let derived = ["series", "seasons", "unresolved", "aliases"];
@@ -964,28 +905,5 @@ impl Store {
             },
             entries,
         })
-    }
-}
-
-/// Relevance of spelling `s` to query `q` (both normalised).
-fn score(q: &str, s: &str) -> f64 {
-    if s == q {
-        return 1.0;
-    }
-    if s.starts_with(q) && s[q.len()..].starts_with(' ') {
-        return 0.9;
-    }
-    if s.split(' ')
-        .collect::<Vec<_>>()
-        .windows(q.split(' ').count())
-        .any(|w| w.join(" ") == q)
-    {
-        return 0.8;
-    }
-    let jw = strsim::jaro_winkler(q, s);
-    if jw >= 0.85 {
-        0.7 * jw
-    } else {
-        0.0
     }
 }

@@ -27,6 +27,7 @@ impl Store {
     /// series). It takes the write lock at once, so a long call never fails halfway on another
     /// writer's lock.
     pub fn begin(&mut self) -> Result<WriteTx<'_>, StoreError> {
+        self.search.new_transaction();
         let store: &Store = self;
         let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate)?;
         Ok(WriteTx {
@@ -44,6 +45,7 @@ impl Store {
     /// `bulk_journal`); both pragmas are no-ops inside a transaction, so they are set here,
     /// before it begins, and restored when it ends.
     pub fn begin_bulk(&mut self) -> Result<WriteTx<'_>, StoreError> {
+        self.search.new_transaction();
         let store: &Store = self;
         store.conn.execute_batch("PRAGMA foreign_keys=OFF")?;
         let journal_switched = store.bulk_journal();

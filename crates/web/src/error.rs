@@ -161,6 +161,15 @@ fn store_status(e: &StoreError) -> StatusCode {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        self.problem().into_response()
+        let unauthorized = matches!(self, WebError::Unauthorized(_));
+        let mut r = self.problem().into_response();
+        // RFC 9110: a 401 names the scheme that would succeed (RFC 6750 for bearer tokens).
+        if unauthorized {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"greenlight\""),
+            );
+        }
+        r
     }
 }

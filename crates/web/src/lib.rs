@@ -28,7 +28,7 @@ pub use tokens::{create_token, list_tokens, revoke_token, TokenInfo};
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use greenlight_store::Store;
 use std::net::SocketAddr;
@@ -42,8 +42,20 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// A request taking longer than this is answered 408 and its work abandoned.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-async fn not_found() -> WebError {
-    WebError::NotFound("no such page or route".into())
+/// What no route answers: an address with a trailing slash redirects (308) to the address
+/// without it (query kept), which a route may answer; anything else is a 404 problem.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.len() > 1 && path.ends_with('/') {
+        // One leading slash, so `//host/` can't become a redirect to another site.
+        let trimmed = format!("/{}", path.trim_matches('/'));
+        let to = match uri.query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed,
+        };
+        return axum::response::Redirect::permanent(&to).into_response();
+    }
+    WebError::NotFound("no such page or route".into()).into_response()
 }
 
 /// Every route ([`http::routes`]), with the fallback and the layers that hold for all of them.

@@ -296,12 +296,79 @@ pub fn search_page(store: &Store, text: &str) -> Result<Markup, WebError> {
 /// The series at `/series/{slug}`: by its slug only (the API takes any spelling; a page
 /// address is one series's, so links stay stable).
 pub fn resolve(store: &Store, slug: &str) -> Result<SeriesRef, WebError> {
-    match store.series_by_slug(slug)? {
+    match find_slug(store, slug)? {
         Some(s) => Ok(s),
-        None => Err(WebError::NotFound(format!(
-            "no series has the address /series/{slug}"
-        ))),
+        None => {
+            let mut msg = format!("no series has the address /series/{slug}");
+            let near = nearest(store, slug)?;
+            if !near.is_empty() {
+                msg.push_str("; did you mean: ");
+                msg.push_str(
+                    &near
+                        .iter()
+                        .map(|s| format!("/series/{}", s.slug))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+            }
+            Err(WebError::NotFound(msg))
+        }
     }
+}
+
+/// The series at `slug`, matched case-insensitively (slugs are lower case, addresses typed by
+/// people need not be): `/series/Wednesday` is `wednesday`'s. The caller redirects to the
+/// canonical address when the slugs differ.
+pub fn find_slug(store: &Store, slug: &str) -> Result<Option<SeriesRef>, WebError> {
+    if let Some(s) = store.series_by_slug(slug)? {
+        return Ok(Some(s));
+    }
+    let lower = slug.to_lowercase();
+    if lower != slug {
+        return Ok(store.series_by_slug(&lower)?);
+    }
+    Ok(None)
+}
+
+/// The series nearest a mistyped slug, by the store's one search (the slug's words as a query),
+/// as the API suggests them for a mistyped spelling.
+pub fn nearest(store: &Store, slug: &str) -> Result<Vec<SeriesRef>, WebError> {
+    let words: String = slug
+        .chars()
+        .take(greenlight_store::MAX_QUERY_CHARS)
+        .collect();
+    let words = words.replace(['-', '_'], " ");
+    Ok(store
+        .search(&words, 5)?
+        .into_iter()
+        .map(|h| h.series)
+        .collect())
+}
+
+/// The 404 page of a series address nothing has: what was asked, and links to the nearest
+/// series.
+pub fn series_not_found(slug: &str, near: &[SeriesRef]) -> Response {
+    let body = layout(
+        "Not found",
+        html! {},
+        html! {
+            h1 { "Not found" }
+            p { "No series has the address /series/" (slug) "." }
+            @if !near.is_empty() {
+                p { "Did you mean:" }
+                ul.suggestions {
+                    @for s in near {
+                        li { a href={ "/series/" (s.slug) } { (s.title) } " (" (s.kind) ")" }
+                    }
+                }
+            }
+            p { a href={ "/search?q=" (slug.replace('-', "+")) } { "Search for a series" } }
+        },
+    );
+    let mut r = (StatusCode::NOT_FOUND, body.into_string()).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+    r
 }
 
 struct SeriesData {

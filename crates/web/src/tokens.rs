@@ -1,7 +1,9 @@
 //! API tokens for writes. A token is shown once, at creation; the store keeps only its SHA-256,
 //! so a copy of the database file does not hand out write access. Revoked tokens are kept (not
 //! deleted) so that using one is answered 403 "revoked", not 401 "unknown": the caller learns
-//! their token was withdrawn rather than mistyped.
+//! their token was withdrawn rather than mistyped. A token may expire (`token create --expires
+//! 90d`); an expired one is 401 (a new one fixes it). Each write a token carries out records the
+//! time, which `token list` shows.
 
 use crate::error::WebError;
 use greenlight_store::Store;
@@ -32,12 +34,21 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Creates a token named `name` and returns its secret: the only time it is ever available.
-pub fn create_token(store: &mut Store, name: &str) -> Result<String, WebError> {
+fn now() -> String {
+    stamp(chrono::Utc::now())
+}
+
+/// Creates a token named `name`, valid for `lifetime` from now (forever when `None`), and
+/// returns its secret: the only time it is ever available.
+pub fn create_token(
+    store: &mut Store,
+    name: &str,
+    lifetime: Option<chrono::TimeDelta>,
+) -> Result<String, WebError> {
     ensure_schema(store)?;
     let name = name.trim();
     if name.is_empty() {
@@ -48,7 +59,20 @@ pub fn create_token(store: &mut Store, name: &str) -> Result<String, WebError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| WebError::Internal(format!("no randomness: {e}")))?;
     let secret = format!("{PREFIX}{}", hex(&bytes));
-    store.insert_token(name, &hash(&secret), &secret[..PREFIX.len() + 8], &now())?;
+    let created = chrono::Utc::now();
+    let expires = match lifetime {
+        None => None,
+        Some(d) => Some(stamp(created.checked_add_signed(d).ok_or_else(|| {
+            WebError::BadRequest(format!("a lifetime of {d} ends beyond any date"))
+        })?)),
+    };
+    store.insert_token(
+        name,
+        &hash(&secret),
+        &secret[..PREFIX.len() + 8],
+        &stamp(created),
+        expires.as_deref(),
+    )?;
     Ok(secret)
 }
 
@@ -98,9 +122,12 @@ pub fn revoke_token(store: &mut Store, which: &str) -> Result<TokenInfo, WebErro
     Ok(out)
 }
 
-/// Checks a presented secret: unknown is 401, revoked is 403. Reads only.
+/// Checks a presented secret: unknown or expired is 401, revoked is 403. Reads only: the use is
+/// recorded ([`record_use`]) once the request it authorised has been carried out, so a refused
+/// request changes nothing.
 pub fn authenticate(store: &Store, secret: &str) -> Result<TokenOwner, WebError> {
     let row = store.token_by_hash(&hash(secret.trim()))?;
+    let now = now();
     match row {
         None => Err(WebError::Unauthorized("unknown token".into())),
         Some(TokenInfo {
@@ -110,6 +137,19 @@ pub fn authenticate(store: &Store, secret: &str) -> Result<TokenOwner, WebError>
         }) => Err(WebError::Forbidden(format!(
             "token \"{name}\" was revoked on {when}"
         ))),
+        // Both are RFC 3339 UTC in one format, so they compare as text.
+        Some(TokenInfo {
+            name,
+            expires: Some(end),
+            ..
+        }) if end <= now => Err(WebError::Unauthorized(format!(
+            "token \"{name}\" expired on {end}"
+        ))),
         Some(TokenInfo { id, name, .. }) => Ok(TokenOwner { id, name }),
     }
+}
+
+/// Records that `owner`'s token was used now (what `token list` shows as "last used").
+pub fn record_use(store: &Store, owner: &TokenOwner) -> Result<(), WebError> {
+    Ok(store.touch_token(owner.id, &now())?)
 }

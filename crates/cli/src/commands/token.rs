@@ -15,7 +15,12 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// Create a token; its secret is printed once and never stored.
-    Create { name: String },
+    Create {
+        name: String,
+        /// How long it is accepted: `90d`, `12w` or `36h` (never expires without it).
+        #[arg(long, value_name = "LIFETIME", value_parser = crate::values::lifetime)]
+        expires: Option<chrono::TimeDelta>,
+    },
     /// List tokens (never their secrets).
     List {
         #[command(flatten)]
@@ -25,23 +30,29 @@ pub enum Action {
     Revoke { which: String },
 }
 
-/// "#3 ci (glt_1a2b3c…), created 2026-01-01[, revoked 2026-02-01]".
+/// "#3 ci (glt_1a2b3c…), created 2026-01-01T…Z[, expires …][, revoked …], last used …".
 fn line(t: &TokenInfo) -> String {
-    let revoked = t
-        .revoked
-        .as_deref()
-        .map(|r| format!(", revoked {r}"))
-        .unwrap_or_default();
+    let opt = |label: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|v| format!(", {label} {v}"))
+            .unwrap_or_default()
+    };
+    let used = t.last_used.as_deref().unwrap_or("never");
     format!(
-        "#{} {} ({}…), created {}{revoked}",
-        t.id, t.name, t.prefix, t.created
+        "#{} {} ({}…), created {}{}{}, last used {used}",
+        t.id,
+        t.name,
+        t.prefix,
+        t.created,
+        opt("expires", &t.expires),
+        opt("revoked", &t.revoked),
     )
 }
 
 pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     match a.action {
-        Action::Create { name } => {
-            let secret = greenlight_web::tokens::create_token(&mut cx.store, &name)?;
+        Action::Create { name, expires } => {
+            let secret = greenlight_web::tokens::create_token(&mut cx.store, &name, expires)?;
             // The secret alone on stdout, so `$(greenlight token create ci)` captures it.
             outln!("{secret}");
         }

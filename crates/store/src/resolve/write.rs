@@ -11,6 +11,8 @@ pub(crate) fn write(
     rows: &[TitleRow],
 ) -> Result<ResolveCounts, StoreError> {
     tx.execute_batch("DELETE FROM unresolved; DELETE FROM seasons; DELETE FROM series;")?;
+    // A new generation of series: search indexes of the old one are stale.
+    crate::search::bump_generation(tx)?;
     crate::batch::insert(
         tx,
         "series",

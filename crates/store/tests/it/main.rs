@@ -13,3 +13,4 @@ mod legacy_hash;
 mod one_call;
 mod resolution;
 mod spellings;
+mod search;

@@ -47,7 +47,7 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Result<String, WebError> {
     security(("bearer" = [])),
     responses((status = 201, description = "Claim added", body = AddReport),
               (status = 200, description = "The same claim was already in the ledger", body = AddReport),
-              (status = 401, description = "No token, or an unknown one", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, description = "No token, an unknown or an expired one (with `WWW-Authenticate: Bearer`)", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 403, description = "Revoked token", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 413, description = "Body too large", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 415, description = "Body is not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -96,7 +96,11 @@ pub async fn add(
     // The ledger checks the claim (every refusal naming its field, a 422 through `WebError`)
     // and stores it in the one write.
     let report = st
-        .write(move |s| Ok(ledger::add_raw_claim(s, raw)?))
+        .write(move |s| {
+            let report = ledger::add_raw_claim(s, raw)?;
+            crate::tokens::record_use(s, &owner)?;
+            Ok(report)
+        })
         .await?;
     let code = if report.added {
         StatusCode::CREATED

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::{chart, feeds, pages};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use greenlight_ledger::{self as ledger, CastReport, ReceptionReport, TimelineReport};
 use greenlight_report::StatusView;
 use greenlight_sources::titles::SeasonLabel;
@@ -40,13 +40,35 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/series/{slug}", tag = "pages",
     params(("slug" = String, Path, description = "The series' slug")),
     responses((status = 200, description = "The series page", body = String, content_type = "text/html"),
-              (status = 404, description = "No series has this address", body = String, content_type = "text/html")))]
+              (status = 308, description = "The slug in other case: redirected to the canonical address"),
+              (status = 404, description = "No series has this address; the page links the nearest series", body = String, content_type = "text/html")))]
 pub async fn page(
     State(st): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
     Path(slug): Path<String>,
 ) -> Response {
+    // The address first: a slug in other case redirects to the canonical one, and one that names
+    // nothing is a 404 page that links the nearest series.
+    let asked = slug.clone();
+    let found = st
+        .read(move |s| match pages::find_slug(s, &asked)? {
+            Some(series) => Ok(Ok(series)),
+            None => Ok(Err(pages::nearest(s, &asked)?)),
+        })
+        .await;
+    match found {
+        Err(e) => return pages::page_error(e),
+        Ok(Err(near)) => return pages::series_not_found(&slug, &near),
+        Ok(Ok(series)) if series.slug != slug => {
+            let to = match uri.query() {
+                Some(q) => format!("/series/{}?{q}", series.slug),
+                None => format!("/series/{}", series.slug),
+            };
+            return Redirect::permanent(&to).into_response();
+        }
+        Ok(Ok(_)) => {}
+    }
     cached(&st, &headers, key(&uri), HTML, move |s| {
         Ok(pages::series_page(s, &slug)?.into_string().into_bytes())
     })

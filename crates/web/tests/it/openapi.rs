@@ -379,7 +379,7 @@ fn claims_route_answers_as_documented() {
     let s = private_server();
     let secret = {
         let mut store = greenlight_store::Store::open(&s.db).unwrap();
-        greenlight_web::create_token(&mut store, "openapi test").unwrap()
+        greenlight_web::create_token(&mut store, "openapi test", None).unwrap()
     };
     let doc = document();
     let op = &doc["paths"]["/api/v1/claims"]["post"];

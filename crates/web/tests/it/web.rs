@@ -309,8 +309,8 @@ fn writes_need_a_valid_token_and_body_and_bad_ones_change_nothing() {
     let s = private_server();
     let (good, revoked_secret) = {
         let mut store = greenlight_store::Store::open(&s.db).unwrap();
-        let good = greenlight_web::create_token(&mut store, "test writer").unwrap();
-        let bad = greenlight_web::create_token(&mut store, "withdrawn").unwrap();
+        let good = greenlight_web::create_token(&mut store, "test writer", None).unwrap();
+        let bad = greenlight_web::create_token(&mut store, "withdrawn", None).unwrap();
         greenlight_web::revoke_token(&mut store, "withdrawn").unwrap();
         let list = greenlight_web::list_tokens(&mut store).unwrap();
         assert_eq!(list.len(), 2);
@@ -467,4 +467,182 @@ fn awaiting_decision_pages_show_renewal_odds() {
     assert!(!get(&s.base, "/series/partner-track")
         .body
         .contains("id=\"odds\""));
+}
+
+/// An agent that does not follow redirects, to see them.
+fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn status_and_location(base: &str, path: &str) -> (u16, Option<String>) {
+    let r = no_redirects()
+        .get(&format!("{base}{path}"))
+        .call()
+        .expect("request");
+    let loc = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status().as_u16(), loc)
+}
+
+#[test]
+fn a_slug_in_other_case_redirects_to_the_canonical_one() {
+    let s = server();
+    for (asked, canonical) in [
+        ("/series/Wednesday", "/series/wednesday"),
+        ("/series/STRANGER-THINGS", "/series/stranger-things"),
+        ("/series/Squid-Game?x=1", "/series/squid-game?x=1"),
+    ] {
+        assert_eq!(
+            status_and_location(&s.base, asked),
+            (308, Some(canonical.to_string())),
+            "{asked}"
+        );
+        // Followed, it is the series page.
+        let r = get(&s.base, asked);
+        assert_eq!(r.status, 200, "{asked}");
+    }
+    // The canonical address is served as it is, not redirected.
+    assert_eq!(status_and_location(&s.base, "/series/wednesday").0, 200);
+}
+
+#[test]
+fn a_trailing_slash_redirects_to_the_address_without_it() {
+    let s = server();
+    for (asked, to) in [
+        ("/series/wednesday/", "/series/wednesday"),
+        ("/search/?q=dark", "/search?q=dark"),
+        ("/api/v1/series/dark/status/", "/api/v1/series/dark/status"),
+        ("//example.com/", "/example.com"),
+    ] {
+        assert_eq!(
+            status_and_location(&s.base, asked),
+            (308, Some(to.to_string())),
+            "{asked}"
+        );
+    }
+    assert_eq!(get(&s.base, "/series/wednesday/").status, 200);
+    assert_eq!(get(&s.base, "/").status, 200);
+}
+
+#[test]
+fn a_mistyped_slug_is_a_404_page_that_links_the_nearest_series() {
+    let s = server();
+    for (asked, nearest) in [
+        ("/series/wensday", "/series/wednesday"),
+        ("/series/strangr-things", "/series/stranger-things"),
+        ("/series/bridgertn", "/series/bridgerton"),
+    ] {
+        let r = get(&s.base, asked);
+        assert_eq!(r.status, 404, "{asked}");
+        assert!(r.content_type.starts_with("text/html"), "{asked}");
+        let first = r.body.find("<li><a href=\"").map(|i| &r.body[i + 13..]);
+        assert!(
+            first.is_some_and(|f| f.starts_with(&format!("{nearest}\""))),
+            "{asked}: the first suggestion is {nearest}: {}",
+            r.body
+        );
+    }
+    // Nothing near: a plain 404 page, no suggestions.
+    let r = get(&s.base, "/series/zzqqxxjj");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains("Did you mean"), "{}", r.body);
+    // The chart and feed of a mistyped slug are 404 problems naming the nearest series too.
+    let r = get(&s.base, "/series/wensday/chart.svg");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("/series/wednesday"), "{}", r.body);
+}
+
+/// A POST with `auth` (if any): status, `WWW-Authenticate` and body.
+fn post_claim(base: &str, auth: Option<&str>, body: &str) -> (u16, Option<String>, String) {
+    let mut req = common::agent()
+        .post(&format!("{base}/api/v1/claims"))
+        .header("Content-Type", "application/json");
+    if let Some(a) = auth {
+        req = req.header("Authorization", a);
+    }
+    let mut r = req.send(body).expect("request");
+    let www = r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (
+        r.status().as_u16(),
+        www,
+        r.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn tokens_expire_record_their_last_use_and_401s_name_the_bearer_scheme() {
+    let s = private_server();
+    let (live, expired) = {
+        let mut store = greenlight_store::Store::open(&s.db).unwrap();
+        let live = greenlight_web::create_token(
+            &mut store,
+            "ninety days",
+            Some(chrono::TimeDelta::days(90)),
+        )
+        .unwrap();
+        // Expired an hour ago (the CLI takes only positive lifetimes; the library any).
+        let expired =
+            greenlight_web::create_token(&mut store, "old", Some(chrono::TimeDelta::hours(-1)))
+                .unwrap();
+        (live, expired)
+    };
+    let claim = r#"{"kind":"trailer_released","series":"Partner Track","season":2,"url":"https://example.org/expiry",
+        "event_date":"2023-02-01","published":"2023-02-01","source":{"name":"test source","kind":"fan_site"}}"#;
+    let before = dump(&s.db);
+    for auth in [
+        None,
+        Some("Bearer glt_unknown".to_string()),
+        Some(format!("Bearer {expired}")),
+    ] {
+        let (status, www, body) = post_claim(&s.base, auth.as_deref(), claim);
+        assert_eq!(status, 401, "{auth:?}: {body}");
+        assert_eq!(
+            www.as_deref(),
+            Some("Bearer realm=\"greenlight\""),
+            "{auth:?}"
+        );
+        let p: serde_json::Value = serde_json::from_str(&body).expect("problem JSON");
+        assert_eq!(p["status"], 401, "{body}");
+        if auth.as_deref().is_some_and(|a| a.contains(&expired)) {
+            assert!(
+                p["detail"].as_str().unwrap().contains("expired on"),
+                "{body}"
+            );
+        }
+    }
+    assert_eq!(dump(&s.db), before, "refused requests changed the store");
+    let mut store = greenlight_store::Store::open(&s.db).unwrap();
+    let list = greenlight_web::list_tokens(&mut store).unwrap();
+    assert!(list.iter().all(|t| t.last_used.is_none()), "{list:?}");
+
+    let (status, www, body) = post_claim(&s.base, Some(&format!("Bearer {live}")), claim);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(www, None);
+    let list = greenlight_web::list_tokens(&mut store).unwrap();
+    let live_info = list.iter().find(|t| t.name == "ninety days").unwrap();
+    let used = live_info.last_used.as_deref().expect("last used recorded");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert!(used.starts_with(&today), "{used}");
+    let expires = live_info.expires.as_deref().expect("an expiry");
+    let left = chrono::DateTime::parse_from_rfc3339(expires)
+        .expect("RFC 3339")
+        .with_timezone(&chrono::Utc)
+        - chrono::Utc::now();
+    assert!(
+        left > chrono::TimeDelta::days(89) && left <= chrono::TimeDelta::days(90),
+        "{expires}"
+    );
+    let old = list.iter().find(|t| t.name == "old").unwrap();
+    assert!(old.last_used.is_none() && old.expires.is_some());
 }
