@@ -12,5 +12,5 @@ mod idempotent;
 mod legacy_hash;
 mod one_call;
 mod resolution;
-mod spellings;
 mod search;
+mod spellings;

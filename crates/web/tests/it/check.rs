@@ -242,7 +242,7 @@ fn commit_with_a_token_stores_through_the_ledger() {
     let s = common::private_server();
     let secret = {
         let mut store = greenlight_testkit::open(&s.db);
-        greenlight_web::create_token(&mut store, "check test").unwrap()
+        greenlight_web::create_token(&mut store, "check test", None).unwrap()
     };
     let auth = format!("Bearer {secret}");
     let r = post(

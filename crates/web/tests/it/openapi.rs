@@ -436,7 +436,7 @@ fn check_route_answers_as_documented() {
     let s = private_server();
     let secret = {
         let mut store = greenlight_store::Store::open(&s.db).unwrap();
-        greenlight_web::create_token(&mut store, "openapi check test").unwrap()
+        greenlight_web::create_token(&mut store, "openapi check test", None).unwrap()
     };
     let doc = document();
     let op = &doc["paths"]["/api/v1/check"]["post"];
@@ -530,7 +530,7 @@ fn the_claim_schema_refuses_what_the_ledger_refuses() {
     let s = private_server();
     let secret = {
         let mut store = greenlight_store::Store::open(&s.db).unwrap();
-        greenlight_web::create_token(&mut store, "schema test").unwrap()
+        greenlight_web::create_token(&mut store, "schema test", None).unwrap()
     };
     let doc = document();
     let schema = &doc["paths"]["/api/v1/claims"]["post"]["requestBody"]["content"]
