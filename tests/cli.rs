@@ -1,6 +1,9 @@
 //! The `greenlight` binary, end to end on the real data: the acceptance commands, and a
 //! corpus of malformed inputs that must each fail with a located message and change nothing.
 
+mod common;
+
+use common::serve;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -370,42 +373,6 @@ fn awaiting_decision_status_carries_odds_and_the_backtest() {
     assert_eq!(decided["decided"]["decision"], "canceled");
     assert_eq!(decided["decided"]["season"], 2);
     assert!(decided.get("probability").is_none(), "{decided}");
-}
-
-/// `greenlight serve` on a free loopback port over `db`, killed when dropped.
-struct Served(std::process::Child, String);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(db: &Path) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_greenlight"))
-        .arg("--db")
-        .arg(db)
-        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let served = Served(child, format!("http://127.0.0.1:{port}"));
-    let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "serve did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    served
 }
 
 /// One answer per question: every CLI read command with an API route prints, with `--json`,

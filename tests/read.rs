@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fails, fixture, greenlight, json, news_server, ok, store};
+use common::{fails, fixture, greenlight, json, news_server, ok, serve, store};
 use greenlight_testkit::dump;
 
 #[test]
@@ -236,42 +236,6 @@ fn check_prints_the_report_as_text_or_json() {
     let feed = s.url("/feed.rss");
     let e = fails(&db, &["check", &feed]);
     assert!(e.contains(&format!("{feed}: is a feed of 3 items")), "{e}");
-}
-
-/// `greenlight serve` on a free loopback port over `db`, killed when dropped.
-struct Served(std::process::Child, String);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(db: &std::path::Path) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
-        .arg("--db")
-        .arg(db)
-        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let served = Served(child, format!("http://127.0.0.1:{port}"));
-    let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "serve did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    served
 }
 
 /// One answer per question: `check --json` of a text is the body `POST /api/v1/check` returns

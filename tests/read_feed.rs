@@ -5,46 +5,8 @@
 
 mod common;
 
-use common::{json, news_server, store};
+use common::{json, news_server, serve, store};
 use greenlight_testkit::dump;
-use std::path::Path;
-use std::process::Command;
-
-/// `greenlight serve` on a free loopback port over `db`, killed when dropped.
-struct Served(std::process::Child, String);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(db: &Path) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_greenlight"))
-        .arg("--db")
-        .arg(db)
-        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let served = Served(child, format!("http://127.0.0.1:{port}"));
-    let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(60),
-            "serve did not start"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    served
-}
 
 fn get(url: &str) -> String {
     ureq::get(url)

@@ -1,5 +1,6 @@
-//! What the `read`/`check` test binaries share: the binary, a private store, and the fixture
-//! feeds served by a real HTTP server on loopback (`greenlight_testkit::http`).
+//! What the root test binaries share: the binary, `greenlight serve` on loopback, a private
+//! store, and the fixture feeds served by a real HTTP server on loopback
+//! (`greenlight_testkit::http`).
 #![allow(dead_code)]
 
 use greenlight_testkit::http::{Route, Server};
@@ -88,4 +89,42 @@ pub fn news_server() -> Server {
             Route::Slow(Duration::from_secs(4), b"late".to_vec()),
         ),
     ])
+}
+
+/// `greenlight serve` on a free loopback port over a store, killed when dropped; `.1` is its
+/// base URL.
+pub struct Served(pub std::process::Child, pub String);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `greenlight serve` over `db` and waits (up to 60 s) until it accepts connections.
+pub fn serve(db: &Path) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(db)
+        .args(["--quiet", "serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = Served(child, format!("http://127.0.0.1:{port}"));
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    served
 }
