@@ -16,6 +16,7 @@
 pub mod aliases;
 mod batch;
 pub mod checking;
+pub mod derived;
 pub mod error;
 pub mod hash;
 pub mod import;
@@ -96,6 +97,7 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.migrate_component("store", schema::MIGRATIONS)?;
+        store.migrate_component("derived", derived::MIGRATIONS)?;
         Ok(store)
     }
 
