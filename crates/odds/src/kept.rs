@@ -174,76 +174,134 @@ pub fn status_odds(
     series: &str,
     season: u32,
 ) -> (Result<StatusOdds, OddsError>, Source) {
-    let stamp = match stamp(store) {
-        Ok(s) => s,
-        Err(e) => return (Err(e), Source::Trained),
-    };
-    let s = match store.series(series) {
-        Ok(s) => s,
+    let slug = match store.series(series) {
+        Ok(s) => s.slug,
         Err(e) => return (Err(e.into()), Source::Trained),
     };
-    let key = odds_key(&s.slug, season);
-    if let Ok(Some(d)) = store.derived(&key) {
-        if d.inputs == stamp {
-            if let Some(k) = decode::<KeptOdds>(&d.body) {
-                return (k.result(), Source::Kept);
+    status_odds_many(store, &[(slug, season)]).pop().unwrap_or((
+        Err(OddsError::Data("no odds computed".into())),
+        Source::Trained,
+    ))
+}
+
+/// [`status_odds`] of many `(slug, season)`s, in order: the kept ones read, the others computed
+/// on one load of the store's rows and one model (`greenlight list`).
+pub fn status_odds_many(
+    store: &Store,
+    asked: &[(String, u32)],
+) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
+    let stamp = match stamp(store) {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = e.to_string();
+            return asked
+                .iter()
+                .map(|_| (Err(OddsError::Data(msg.clone())), Source::Trained))
+                .collect();
+        }
+    };
+    let mut out: Vec<Option<(Result<StatusOdds, OddsError>, Source)>> = asked
+        .iter()
+        .map(|(slug, season)| {
+            let d = store.derived(&odds_key(slug, *season)).ok().flatten()?;
+            (d.inputs == stamp)
+                .then(|| decode::<KeptOdds>(&d.body))
+                .flatten()
+                .map(|k| (k.result(), Source::Kept))
+        })
+        .collect();
+    let missing: Vec<usize> = (0..asked.len()).filter(|&i| out[i].is_none()).collect();
+    if !missing.is_empty() {
+        match Computing::new(store, &stamp) {
+            Ok(c) => {
+                for i in missing {
+                    let (slug, season) = &asked[i];
+                    let r = c.odds(store, slug, *season);
+                    if let Some(k) = KeptOdds::of(&r) {
+                        if let Ok(body) = encode(&k) {
+                            keep(store, &odds_key(slug, *season), &stamp, &body);
+                        }
+                    }
+                    out[i] = Some((r, c.source));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for i in missing {
+                    out[i] = Some((Err(OddsError::Data(msg.clone())), Source::Trained));
+                }
             }
         }
     }
-    let (result, source) = match compute(store, series, season, s.id, &stamp) {
-        Ok((o, source)) => (o, source),
-        Err((e, source)) => (Err(e), source),
-    };
-    if let Some(k) = KeptOdds::of(&result) {
-        if let Ok(body) = encode(&k) {
-            keep(store, &key, &stamp, &body);
-        }
-    }
-    (result, source)
+    out.into_iter()
+        .map(|o| {
+            o.unwrap_or((
+                Err(OddsError::Data("no odds computed".into())),
+                Source::Trained,
+            ))
+        })
+        .collect()
 }
 
-type Computed = Result<(Result<StatusOdds, OddsError>, Source), (OddsError, Source)>;
+/// The store's rows and the current model (kept or trained now), loaded once for any number
+/// of odds.
+struct Computing {
+    cat: Catalog,
+    label_report: labels::LabelReport,
+    base: Vec<Example>,
+    kept: KeptModel,
+    model: Model,
+    source: Source,
+}
 
-/// The odds computed from the stored rows with the current model (kept or trained now).
-fn compute(store: &Store, series: &str, season: u32, series_id: i64, stamp: &str) -> Computed {
-    let fail = |e: OddsError| (e, Source::Trained);
-    let cat = Catalog::load(store).map_err(fail)?;
-    let label_report = labels::label_all(&cat, store).map_err(fail)?;
-    let as_of = cat.data_end;
-    // Every example decided by the data's end; series ids are positive, so none is excluded.
-    let base = backtest::examples_as_of(
-        backtest::examples(&cat, &label_report.seasons),
-        as_of,
-        i64::MIN,
-    );
-    let (kept, model, source) =
-        current_model(store, &cat, &label_report, &base, as_of, stamp).map_err(fail)?;
-    // A prediction never trains on its own series: a series with training seasons gets a model
-    // of its own, as `predict` trains it; every other series shares the kept one.
-    let own = base.iter().any(|e| e.label.series_id == series_id);
-    let trained = if own { None } else { Some(&model) };
-    let p = predict_with(
-        &cat,
-        &label_report,
-        store,
-        series,
-        Some(season),
-        None,
-        trained,
-    );
-    Ok((
-        p.map(|p| StatusOdds {
+impl Computing {
+    fn new(store: &Store, stamp: &str) -> Result<Computing, OddsError> {
+        let cat = Catalog::load(store)?;
+        let label_report = labels::label_all(&cat, store)?;
+        let as_of = cat.data_end;
+        // Every example decided by the data's end; series ids are positive, so none is excluded.
+        let base = backtest::examples_as_of(
+            backtest::examples(&cat, &label_report.seasons),
+            as_of,
+            i64::MIN,
+        );
+        let (kept, model, source) = current_model(store, &cat, &label_report, &base, as_of, stamp)?;
+        Ok(Computing {
+            cat,
+            label_report,
+            base,
+            kept,
+            model,
+            source,
+        })
+    }
+
+    fn odds(&self, store: &Store, slug: &str, season: u32) -> Result<StatusOdds, OddsError> {
+        let s = store.series(slug)?;
+        // A prediction never trains on its own series: a series with training seasons gets a
+        // model of its own, as `predict` trains it; every other series shares the kept one.
+        let own = self.base.iter().any(|e| e.label.series_id == s.id);
+        let trained = if own { None } else { Some(&self.model) };
+        let p = predict_with(
+            &self.cat,
+            &self.label_report,
+            store,
+            slug,
+            Some(season),
+            None,
+            trained,
+        )?;
+        Ok(StatusOdds {
             season: p.season,
             as_of: p.as_of,
             probability: p.probability,
             factors: p.factors,
-            model: kept.backtest_model.clone(),
-            backtest_auc: kept.backtest_auc,
-            backtest_brier: kept.backtest_brier,
+            model: self.kept.backtest_model.clone(),
+            backtest_auc: self.kept.backtest_auc,
+            backtest_brier: self.kept.backtest_brier,
             notes: p.notes,
-        }),
-        source,
-    ))
+        })
+    }
 }
 
 /// The model of the latest data: the kept one when its training hash is this data's, else
