@@ -2,8 +2,8 @@
 //! subcommand's own flags live beside its code, in `commands/<command>.rs` (as ruff's do).
 
 use crate::commands::{
-    backtest, cast, check, claim, hours, import, labels, metrics, predict, read, reception, search,
-    serve, show, stats, status, timeline, token, unresolved,
+    backtest, cast, check, claim, hours, import, labels, list, metrics, predict, read, reception,
+    search, serve, show, stats, status, timeline, token, unresolved,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -72,6 +72,8 @@ pub enum Command {
     Labels(labels::Args),
     /// The derived status of a series' next season, with its evidence and contradictions.
     Status(status::Args),
+    /// Every TV series with its status (each row as `status SERIES --json`), filtered and sorted.
+    List(list::Args),
     /// Every dated claim about a series (typed and from data), oldest first.
     Timeline(timeline::Args),
     /// Cast (with characters) and crew, from the ledger and JustWatch.

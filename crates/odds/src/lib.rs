@@ -22,6 +22,7 @@ pub mod dates;
 pub mod eval;
 pub mod features;
 pub mod finance;
+pub mod kept;
 pub mod labels;
 pub mod metrics;
 pub mod model;
@@ -171,11 +172,13 @@ pub fn predict(
 ) -> Result<PredictReport, OddsError> {
     let cat = Catalog::load(store)?;
     let label_report = labels::label_all(&cat, store)?;
-    predict_with(&cat, &label_report, store, series, season, as_of)
+    predict_with(&cat, &label_report, store, series, season, as_of, None)
 }
 
 /// [`predict`] on a catalog and labels already loaded, so a caller that also needs the backtest
-/// (the status odds) loads and labels the store once, not twice.
+/// (the status odds) loads and labels the store once, not twice. With `trained`, the model
+/// trained on exactly the examples this prediction would train on (the kept model, for a
+/// series with no training season: [`kept`]) instead of training one.
 fn predict_with(
     cat: &Catalog,
     label_report: &LabelReport,
@@ -183,6 +186,7 @@ fn predict_with(
     series: &str,
     season: Option<u32>,
     as_of: Option<NaiveDate>,
+    trained: Option<&model::Model>,
 ) -> Result<PredictReport, OddsError> {
     let as_of = as_of.unwrap_or(cat.data_end);
     let target = find_season(cat, store, series, season, as_of)?;
@@ -197,19 +201,22 @@ fn predict_with(
     let (row, m) = features::features(cat, target, as_of)
         .ok_or_else(|| OddsError::NotFound("no features for this season".into()))?;
 
-    let train = backtest::examples_as_of(
-        backtest::examples(cat, &label_report.seasons),
-        as_of,
-        target.series_id,
-    );
-    let rows: Vec<features::Row> = train.iter().map(|e| e.row.clone()).collect();
-    let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
-    let model = model::Model::train(&rows, &ys, &model::candidates()).map_err(|e| match e {
-        OddsError::InsufficientTraining(m) => OddsError::InsufficientTraining(format!(
-            "{m} as of {as_of} (training needs seasons whose 91-day window was published by then)"
-        )),
-        other => other,
-    })?;
+    let own;
+    let model = match trained {
+        Some(m) => m,
+        None => {
+            let train = backtest::examples_as_of(
+                backtest::examples(cat, &label_report.seasons),
+                as_of,
+                target.series_id,
+            );
+            let rows: Vec<features::Row> = train.iter().map(|e| e.row.clone()).collect();
+            let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
+            own = model::Model::train(&rows, &ys, &model::candidates())
+                .map_err(|e| training_error(e, as_of))?;
+            &own
+        }
+    };
     let probability = model
         .predict(std::slice::from_ref(&row))?
         .first()
@@ -268,6 +275,16 @@ fn predict_with(
     })
 }
 
+/// A training failure as a prediction as of `as_of` reports it.
+fn training_error(e: OddsError, as_of: NaiveDate) -> OddsError {
+    match e {
+        OddsError::InsufficientTraining(m) => OddsError::InsufficientTraining(format!(
+            "{m} as of {as_of} (training needs seasons whose 91-day window was published by then)"
+        )),
+        other => other,
+    }
+}
+
 /// The time-split backtest; with `export`, also writes the features, labels and split the
 /// scikit-learn peer trains on.
 pub fn backtest(store: &Store, export: Option<&Path>) -> Result<BacktestReport, OddsError> {
@@ -309,7 +326,7 @@ pub fn labels(store: &Store) -> Result<LabelReport, OddsError> {
 /// The odds shown beside a status of `awaiting_decision` (issue 5, item 7): the renewal
 /// probability of the last premiered season as of the status date, with the model's own
 /// backtest scores beside it so a reader can judge how much to trust it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusOdds {
     /// The season whose renewal is being decided.
@@ -324,8 +341,24 @@ pub struct StatusOdds {
     pub notes: Vec<String>,
 }
 
-/// Odds for `season` of `series` as of `as_of`, or why there are none.
+/// Odds for `season` of `series` as of `as_of`, or why there are none. On the latest data (no
+/// `as_of`) they come from the store while its data is unchanged ([`kept`]); as of a date they
+/// are computed point in time from scratch ([`status_odds_fresh`]).
 pub fn status_odds(
+    store: &Store,
+    series: &str,
+    season: u32,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusOdds, OddsError> {
+    match as_of {
+        Some(_) => status_odds_fresh(store, series, season, as_of),
+        None => kept::status_odds(store, series, season).0,
+    }
+}
+
+/// [`status_odds`] computed from the stored rows, training the model and running the backtest,
+/// with nothing read from or written to the kept answers.
+pub fn status_odds_fresh(
     store: &Store,
     series: &str,
     season: u32,
@@ -333,7 +366,15 @@ pub fn status_odds(
 ) -> Result<StatusOdds, OddsError> {
     let cat = Catalog::load(store)?;
     let label_report = labels::label_all(&cat, store)?;
-    let p = predict_with(&cat, &label_report, store, series, Some(season), as_of)?;
+    let p = predict_with(
+        &cat,
+        &label_report,
+        store,
+        series,
+        Some(season),
+        as_of,
+        None,
+    )?;
     let bt = backtest::run(
         &cat,
         &label_report.seasons,

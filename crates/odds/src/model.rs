@@ -15,7 +15,7 @@
 use crate::eval;
 use crate::features::{self, Row};
 use crate::OddsError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
@@ -26,7 +26,7 @@ use smartcore::tree::decision_tree_regressor::{
 type Tree = DecisionTreeRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
 
 /// A candidate model and its hyper-parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Spec {
     /// `depth` is the number of splits on a path (1 = stumps), as in scikit-learn.
@@ -426,7 +426,7 @@ fn platt_loss(a: f64, b: f64, scores: &[f64], t: &[f64]) -> f64 {
 }
 
 /// Platt scaling: p = sigmoid(a * score + b), fitted by Newton's method on held-out scores.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Platt {
     pub a: f64,
     pub b: f64,
@@ -484,7 +484,7 @@ impl Platt {
 }
 
 /// How a candidate did in cross-validation on the training seasons.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CandidateResult {
     pub model: String,
     pub cv_auc: Option<f64>,
@@ -493,7 +493,7 @@ pub struct CandidateResult {
 }
 
 /// A feature's push on one prediction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factor {
     pub feature: String,
@@ -507,6 +507,20 @@ pub struct Factor {
     pub effect: f64,
     /// `raises` or `lowers`.
     pub direction: String,
+}
+
+/// The seed of the final refit on all training rows (the folds use their index).
+const FINAL_SEED: u64 = 7;
+
+/// A trained [`Model`] without its fitted scorer, as the store keeps it (see [`Model::state`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelState {
+    pub spec: Spec,
+    pub platt: Platt,
+    pub candidates: Vec<CandidateResult>,
+    pub trained_on: usize,
+    pub positives: usize,
+    pub cv_auc: Option<f64>,
 }
 
 /// The chosen, calibrated model.
@@ -633,7 +647,7 @@ impl Model {
         let build = |i: usize| -> Result<Model, OddsError> {
             Ok(Model {
                 spec: specs[i],
-                scorer: Scorer::fit(&specs[i], rows, y, 7)?,
+                scorer: Scorer::fit(&specs[i], rows, y, FINAL_SEED)?,
                 platt: Platt::fit(&kfold_scores(&specs[i], rows, y)?, y),
                 candidates: results.clone(),
                 trained_on: rows.len(),
@@ -649,6 +663,45 @@ impl Model {
             }
         }
         Ok((chosen, all))
+    }
+
+    /// What training chose and fitted, but the final scorer: the candidate, its calibration and
+    /// the cross-validation record. With the same rows, [`Model::from_state`] rebuilds the same
+    /// model from it in one fit instead of training's 36.
+    pub fn state(&self) -> ModelState {
+        ModelState {
+            spec: self.spec,
+            platt: self.platt,
+            candidates: self.candidates.clone(),
+            trained_on: self.trained_on,
+            positives: self.positives,
+            cv_auc: self.cv_auc,
+        }
+    }
+
+    /// The model [`Model::train`] chose, from its [`ModelState`] and the rows it was trained on:
+    /// the final scorer is refitted exactly as training fits it (same spec, rows and seed), so
+    /// its predictions are the trained model's, bit for bit. Refused when the rows are not the
+    /// ones the state was trained on (their count or positives differ).
+    pub fn from_state(state: &ModelState, rows: &[Row], y: &[f64]) -> Result<Model, OddsError> {
+        let positives = y.iter().filter(|v| **v > 0.5).count();
+        if rows.len() != state.trained_on || positives != state.positives {
+            return Err(OddsError::Model(format!(
+                "the kept model was trained on {} seasons ({} renewed), not these {} ({positives})",
+                state.trained_on,
+                state.positives,
+                rows.len()
+            )));
+        }
+        Ok(Model {
+            spec: state.spec,
+            scorer: Scorer::fit(&state.spec, rows, y, FINAL_SEED)?,
+            platt: state.platt,
+            candidates: state.candidates.clone(),
+            trained_on: state.trained_on,
+            positives: state.positives,
+            cv_auc: state.cv_auc,
+        })
     }
 
     /// Calibrated probabilities of renewal.

@@ -426,3 +426,161 @@ fn engagement_workbook(period: &str, row: &[&str]) -> Vec<u8> {
     }
     zip.finish().unwrap().into_inner()
 }
+
+/// The labelled seasons a status asks odds for on the latest data (undecided, premiered): the
+/// first whose series has no training season (so it shares the kept model), and the first whose
+/// series has one (so it gets a model of its own).
+fn undecided_seasons(store: &Store) -> (labels::LabelledSeason, labels::LabelledSeason) {
+    let cat = greenlight_odds::catalog::Catalog::load(store).unwrap();
+    let report = labels::label_all(&cat, store).unwrap();
+    let base = backtest::examples_as_of(
+        backtest::examples(&cat, &report.seasons),
+        cat.data_end,
+        i64::MIN,
+    );
+    let has_own =
+        |l: &labels::LabelledSeason| base.iter().any(|e| e.label.series_id == l.series_id);
+    let undecided = || {
+        report
+            .seasons
+            .iter()
+            .filter(|l| l.outcome == Outcome::Undecided && l.premiere.is_some())
+    };
+    let shared = undecided()
+        .find(|l| !has_own(l))
+        .expect("an undecided season of a series with no training season")
+        .clone();
+    let own = undecided()
+        .find(|l| has_own(l))
+        .expect("an undecided season of a series with training seasons")
+        .clone();
+    (shared, own)
+}
+
+/// The kept model predicts what the model trained from scratch predicts, on every training row
+/// and bit for bit; the kept status odds equal a fresh training's (model, probability, factors,
+/// backtest) for a series sharing the kept model and for one with a model of its own; a claim
+/// leaves the stamp alone, a claim declaring a series changes it without retraining, and new
+/// chart weeks (new training data) retrain.
+#[test]
+fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
+    use greenlight_odds::kept::{self, KeptModel, Source};
+    use greenlight_odds::model::{self, Model};
+    let copy = tempfile::tempdir().unwrap();
+    let db = copy.path().join("copy.db");
+    std::fs::copy(&imported().pristine, &db).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    let (shared, own) = undecided_seasons(&store);
+
+    // The model, kept and reloaded, against the one trained from scratch on the same rows.
+    let cat = greenlight_odds::catalog::Catalog::load(&store).unwrap();
+    let report = labels::label_all(&cat, &store).unwrap();
+    let base = backtest::examples_as_of(
+        backtest::examples(&cat, &report.seasons),
+        cat.data_end,
+        i64::MIN,
+    );
+    let rows: Vec<_> = base.iter().map(|e| e.row.clone()).collect();
+    let ys: Vec<f64> = base.iter().map(|e| e.y).collect();
+    let trained = Model::train(&rows, &ys, &model::candidates()).unwrap();
+
+    let (first, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::Trained);
+    let first = first.unwrap();
+    let fresh =
+        greenlight_odds::status_odds_fresh(&store, &shared.slug, shared.season, None).unwrap();
+    assert_eq!(first, fresh);
+    assert_eq!(first.probability.to_bits(), fresh.probability.to_bits());
+
+    let kept_model: KeptModel = kept::decode(
+        &store
+            .derived(kept::MODEL_KEY)
+            .unwrap()
+            .expect("the model is kept")
+            .body,
+    )
+    .expect("the kept model decodes");
+    assert_eq!(
+        kept_model.training_hash,
+        kept::training_hash(&base, cat.data_end)
+    );
+    assert_eq!(kept_model.model, trained.state());
+    let reloaded = Model::from_state(&kept_model.model, &rows, &ys).unwrap();
+    let (a, b) = (
+        trained.predict(&rows).unwrap(),
+        reloaded.predict(&rows).unwrap(),
+    );
+    assert_eq!(a.len(), base.len());
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        assert_eq!(x.to_bits(), y.to_bits(), "row {i}: {x} vs {y}");
+    }
+    // Rows that are not the training rows are refused, not silently used.
+    assert!(Model::from_state(&kept_model.model, &rows[1..], &ys[1..]).is_err());
+
+    // Read back: no training, the same answer.
+    let (again, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::Kept);
+    assert_eq!(again.unwrap(), fresh);
+
+    // A series with training seasons of its own: its model excludes them, as `predict`'s does.
+    let (o, _) = kept::status_odds(&store, &own.slug, own.season);
+    let o_fresh = greenlight_odds::status_odds_fresh(&store, &own.slug, own.season, None).unwrap();
+    assert_eq!(o.unwrap(), o_fresh);
+    let (o, source) = kept::status_odds(&store, &own.slug, own.season);
+    assert_eq!((o.unwrap(), source), (o_fresh, Source::Kept));
+
+    // A claim about a known series is not training data: the stamp and the kept odds stand.
+    let stamp = kept::stamp(&store).unwrap();
+    let claim = format!(
+        "[[claims]]\nkind = \"season_renewed\"\nseries = \"{}\"\nseason = {}\npublished = 2026-01-05\nsource = {{ name = \"A test\", kind = \"fan_site\" }}\nentered_by = \"test\"\n",
+        shared.series,
+        shared.season + 1
+    );
+    greenlight_ledger::import_claims_text(
+        &mut store,
+        &claim,
+        "claim.toml",
+        greenlight_ledger::FileFormat::Toml,
+    )
+    .expect("the claim");
+    assert_eq!(kept::stamp(&store).unwrap(), stamp);
+    assert_eq!(
+        kept::status_odds(&store, &shared.slug, shared.season).1,
+        Source::Kept
+    );
+
+    // A claims file declaring a series changes the series the odds read: the kept odds are
+    // stale, but the training examples are the same, so the kept model is reused, not retrained.
+    let declared = "[[series]]\ntitle = \"A Show Nobody Charted Zq\"\n\n[[claims]]\nkind = \"canceled\"\nseries = \"A Show Nobody Charted Zq\"\nseason = 1\npublished = 2026-01-05\nsource = { name = \"A test\", kind = \"fan_site\" }\nentered_by = \"test\"\n";
+    greenlight_ledger::import_claims_text(
+        &mut store,
+        declared,
+        "declared.toml",
+        greenlight_ledger::FileFormat::Toml,
+    )
+    .expect("the declaring claims file");
+    assert_ne!(kept::stamp(&store).unwrap(), stamp);
+    let (after, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::KeptModel);
+    assert_eq!(after.unwrap(), fresh);
+
+    // New chart weeks are new training data: the model is trained again, on them.
+    let dir = tempfile::tempdir().unwrap();
+    let global = dir.path().join("all-weeks-global.tsv");
+    later_chart_weeks(
+        &data_dir().join("netflix-top10/all-weeks-global.tsv"),
+        &global,
+        &["2022-10-16", "2022-10-23", "2022-10-30", "2022-12-04"],
+    );
+    store
+        .import_paths(&[global], &ImportOptions::default())
+        .expect("the new weeks");
+    let (after, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::Trained);
+    let retrained: KeptModel =
+        kept::decode(&store.derived(kept::MODEL_KEY).unwrap().unwrap().body).unwrap();
+    assert_ne!(retrained.training_hash, kept_model.training_hash);
+    let fresh_after =
+        greenlight_odds::status_odds_fresh(&store, &shared.slug, shared.season, None).unwrap();
+    assert_eq!(after.unwrap(), fresh_after);
+}

@@ -10,6 +10,7 @@
 use chrono::NaiveDate;
 use greenlight_ledger::{self as ledger, DatePrecision, EvidenceClaim, LedgerError, Role, Status};
 use greenlight_odds::{OddsError, PredictReport, StatusOdds};
+use greenlight_store::query::SeriesForm;
 use greenlight_store::Store;
 use serde::Serialize;
 
@@ -60,14 +61,30 @@ pub fn status(
     as_of: Option<NaiveDate>,
 ) -> Result<StatusView, ReportError> {
     let status = ledger::status(store, spelling, as_of)?;
-    let odds = (status.status == Status::AwaitingDecision).then(|| {
-        let season = status.next_season.saturating_sub(1);
-        match greenlight_odds::status_odds(store, &status.series.slug, season, as_of) {
-            Ok(o) => OddsOrWhy::Odds(o),
-            Err(e) => OddsOrWhy::Unavailable {
-                unavailable: e.to_string(),
-            },
-        }
+    let odds = odds_asked(&status)
+        .map(|season| greenlight_odds::status_odds(store, &status.series.slug, season, as_of));
+    view(store, status, odds, as_of)
+}
+
+/// The season whose renewal odds a status shows: the one before the next, while it awaits a
+/// decision; `None` when the status shows no odds.
+fn odds_asked(status: &ledger::StatusReport) -> Option<u32> {
+    (status.status == Status::AwaitingDecision).then(|| status.next_season.saturating_sub(1))
+}
+
+/// The one assembly of a [`StatusView`] from the ledger's status and the odds asked for it
+/// ([`odds_asked`]), for [`status`] and [`list`] alike.
+fn view(
+    store: &Store,
+    status: ledger::StatusReport,
+    odds: Option<Result<StatusOdds, OddsError>>,
+    as_of: Option<NaiveDate>,
+) -> Result<StatusView, ReportError> {
+    let odds = odds.map(|r| match r {
+        Ok(o) => OddsOrWhy::Odds(o),
+        Err(e) => OddsOrWhy::Unavailable {
+            unavailable: e.to_string(),
+        },
     });
     let outlook = if no_further_season(status.status) {
         None
@@ -82,6 +99,35 @@ pub fn status(
         odds,
         outlook,
     })
+}
+
+/// `greenlight list`: the [`status`] of every TV series (the store's `SeriesForm::Series`: no
+/// films, no one-off specials) on the latest data, by slug. Each row is exactly what `status`
+/// gives for that series; the odds of all awaiting series are read (or computed) in one pass
+/// over the kept odds, so the store's rows are loaded at most once.
+pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
+    let forms = store.series_forms().map_err(LedgerError::from)?;
+    let mut statuses = Vec::new();
+    for s in store.all_series().map_err(LedgerError::from)? {
+        if forms.get(&s.slug) != Some(&SeriesForm::Series) {
+            continue;
+        }
+        statuses.push(ledger::status_for(store, &s, None)?);
+    }
+    let asked: Vec<(String, u32)> = statuses
+        .iter()
+        .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
+        .collect();
+    let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
+    let mut out = Vec::with_capacity(statuses.len());
+    for st in statuses {
+        let o = match odds_asked(&st) {
+            Some(_) => odds.next().map(|(r, _)| r),
+            None => None,
+        };
+        out.push(view(store, st, o, None)?);
+    }
+    Ok(out)
 }
 
 /// What the ledger had decided about the season after the one asked about.

@@ -16,6 +16,7 @@
 pub mod aliases;
 mod batch;
 pub mod checking;
+pub mod derived;
 pub mod error;
 pub mod hash;
 pub mod import;
@@ -108,6 +109,7 @@ impl Store {
             search: Default::default(),
         };
         store.migrate_component("store", schema::MIGRATIONS)?;
+        store.migrate_component("derived", derived::MIGRATIONS)?;
         Ok(store)
     }
 

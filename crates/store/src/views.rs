@@ -47,6 +47,19 @@ pub struct DatasetFile {
 }
 
 impl Store {
+    /// Hours each series spent in the global Top 10, all weeks summed, by series id (for
+    /// `greenlight list --sort hours`; a series never charted is absent).
+    pub fn series_top10_hours(&self) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT t.series_id, sum(c.hours) FROM chart_weeks c JOIN titles t ON t.id = c.title_id
+             WHERE t.series_id IS NOT NULL GROUP BY t.series_id",
+        )?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
     /// The newest chart week (a Sunday), or `None` before any Top 10 file is imported. Pages
     /// show it with its age, so stale data is visible rather than silently served as current.
     pub fn latest_chart_week(&self) -> Result<Option<NaiveDate>, StoreError> {

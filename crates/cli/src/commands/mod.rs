@@ -9,6 +9,7 @@ pub mod claim;
 pub mod hours;
 pub mod import;
 pub mod labels;
+pub mod list;
 pub mod metrics;
 pub mod predict;
 pub mod read;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Metrics(a) => metrics::run(a, &mut cx),
         Command::Labels(a) => labels::run(a, &mut cx),
         Command::Status(a) => status::run(a, &mut cx),
+        Command::List(a) => list::run(a, &mut cx),
         Command::Timeline(a) => timeline::run(a, &mut cx),
         Command::Cast(a) => cast::run(a, &mut cx),
         Command::Reception(a) => reception::run(a, &mut cx),

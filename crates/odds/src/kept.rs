@@ -1,0 +1,347 @@
+//! The odds kept in the store (issue 13): the renewal model is trained once per change of its
+//! training data, kept with its backtest summary and the SHA-256 of that data, and loaded for
+//! predictions; each season's status odds are kept too, beside the store's inputs stamp
+//! (`Store::training_inputs_stamp`) they were computed from. So `greenlight status` answers from
+//! the store while the data is unchanged, instead of loading every row and training 36 models.
+//!
+//! Only the odds of the latest data are kept. An `--as-of` date trains point in time from
+//! scratch, as before ([`crate::status_odds_fresh`]).
+//!
+//! What invalidates what: any change of the stamp (an import that stored a file, an alias, a
+//! claim declaring a series) makes every kept season odds stale; the model itself is retrained
+//! only when the training examples it is computed from (their seasons, dates, features and
+//! labels, hashed by [`training_hash`]) differ from the kept model's, else its state is reused.
+//!
+//! Floats are kept by their bits (JSON numbers round-trip through serde_json's default parser
+//! only to within an ulp), so a kept answer is the computed one exactly.
+
+use crate::backtest::{self, Example};
+use crate::catalog::Catalog;
+use crate::model::{self, Model, ModelState};
+use crate::{labels, predict_with, OddsError, StatusOdds};
+use chrono::NaiveDate;
+use greenlight_store::Store;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+
+/// Part of every stamp: a change of the model, features or kept shapes bumps it, so answers kept
+/// by an older binary are recomputed, never read into new shapes.
+pub const VERSION: &str = "odds-1";
+/// The key of the kept model.
+pub const MODEL_KEY: &str = "odds-model";
+
+/// The model trained on the latest data, as kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptModel {
+    /// SHA-256 of the training examples ([`training_hash`]).
+    pub training_hash: String,
+    /// The data's end: training seasons had their features published by then.
+    pub trained_through: NaiveDate,
+    pub model: ModelState,
+    /// The backtest's summary (`backtest::run` on the same data).
+    pub backtest_model: String,
+    pub backtest_auc: Option<f64>,
+    pub backtest_brier: f64,
+}
+
+/// How an answer was obtained, for the tests and `GREENLIGHT_TIMING`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Read from the store: the stamp was unchanged.
+    Kept,
+    /// Computed with the kept model (the training data was unchanged).
+    KeptModel,
+    /// Computed after training the model (new training data, or none kept).
+    Trained,
+}
+
+/// The stamp kept answers are checked against: the store's inputs stamp and [`VERSION`].
+pub fn stamp(store: &Store) -> Result<String, OddsError> {
+    Ok(format!("{VERSION}:{}", store.training_inputs_stamp()?))
+}
+
+/// The key a season's status odds are kept under.
+pub fn odds_key(slug: &str, season: u32) -> String {
+    format!("odds/{slug}/{season}")
+}
+
+/// SHA-256 of what training reads: every example's series (by slug: row ids are not stable
+/// across resolutions), season, dates, features (by their bits) and label, in training order,
+/// and the as-of date.
+pub fn training_hash(examples: &[Example], as_of: NaiveDate) -> String {
+    let mut text = format!("{as_of}\n");
+    for e in examples {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}",
+            e.label.slug, e.label.season, e.premiere, e.decided_on, e.y
+        ));
+        for v in &e.row {
+            match v {
+                Some(x) => text.push_str(&format!("\t{:016x}", x.to_bits())),
+                None => text.push_str("\t-"),
+            }
+        }
+        text.push('\n');
+    }
+    greenlight_store::hash::sha256_hex(text.as_bytes())
+}
+
+/// `v` as JSON with every non-integer number written as `{"$f64": bits}`.
+pub fn encode<T: Serialize>(v: &T) -> Result<String, OddsError> {
+    fn walk(v: Value) -> Value {
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                let bits = n.as_f64().unwrap_or(f64::NAN).to_bits();
+                let mut m = Map::new();
+                m.insert("$f64".into(), Value::from(bits));
+                Value::Object(m)
+            }
+            Value::Array(a) => Value::Array(a.into_iter().map(walk).collect()),
+            Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, walk(v))).collect()),
+            other => other,
+        }
+    }
+    let v = serde_json::to_value(v).map_err(|e| OddsError::Data(e.to_string()))?;
+    serde_json::to_string(&walk(v)).map_err(|e| OddsError::Data(e.to_string()))
+}
+
+/// The value [`encode`] wrote, or `None` when the text is not one (then it is recomputed).
+pub fn decode<T: DeserializeOwned>(text: &str) -> Option<T> {
+    fn walk(v: Value) -> Option<Value> {
+        Some(match v {
+            Value::Object(o) if o.len() == 1 && o.contains_key("$f64") => {
+                let bits = o.get("$f64")?.as_u64()?;
+                Value::Number(Number::from_f64(f64::from_bits(bits))?)
+            }
+            Value::Array(a) => Value::Array(a.into_iter().map(walk).collect::<Option<_>>()?),
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .map(|(k, v)| walk(v).map(|v| (k, v)))
+                    .collect::<Option<_>>()?,
+            ),
+            other => other,
+        })
+    }
+    let v: Value = serde_json::from_str(text).ok()?;
+    serde_json::from_value(walk(v)?).ok()
+}
+
+/// Keeps `body`; a store that cannot be written (read-only file, full disk) still answers,
+/// since the kept copy only saves time: the answer returned is the one just computed.
+fn keep(store: &Store, key: &str, stamp: &str, body: &str) {
+    let _ = store.put_derived(key, stamp, body);
+}
+
+/// A season's status odds as kept: the odds, or the error that said why there are none, when
+/// that error comes from the data (a season the odds do not know, too few labelled seasons)
+/// rather than from the store or the model's arithmetic, which are not kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeptOdds {
+    Odds(StatusOdds),
+    NotFound(String),
+    Invalid(String),
+    InsufficientTraining(String),
+}
+
+impl KeptOdds {
+    fn of(r: &Result<StatusOdds, OddsError>) -> Option<KeptOdds> {
+        Some(match r {
+            Ok(o) => KeptOdds::Odds(o.clone()),
+            Err(OddsError::NotFound(m)) => KeptOdds::NotFound(m.clone()),
+            Err(OddsError::Invalid(m)) => KeptOdds::Invalid(m.clone()),
+            Err(OddsError::InsufficientTraining(m)) => KeptOdds::InsufficientTraining(m.clone()),
+            Err(_) => return None,
+        })
+    }
+
+    fn result(self) -> Result<StatusOdds, OddsError> {
+        match self {
+            KeptOdds::Odds(o) => Ok(o),
+            KeptOdds::NotFound(m) => Err(OddsError::NotFound(m)),
+            KeptOdds::Invalid(m) => Err(OddsError::Invalid(m)),
+            KeptOdds::InsufficientTraining(m) => Err(OddsError::InsufficientTraining(m)),
+        }
+    }
+}
+
+/// The status odds of `season` of `series` on the latest data, from the store when kept for the
+/// current stamp, else computed (with the kept model when the training data is unchanged) and
+/// kept; with how they were obtained.
+pub fn status_odds(
+    store: &Store,
+    series: &str,
+    season: u32,
+) -> (Result<StatusOdds, OddsError>, Source) {
+    let slug = match store.series(series) {
+        Ok(s) => s.slug,
+        Err(e) => return (Err(e.into()), Source::Trained),
+    };
+    status_odds_many(store, &[(slug, season)]).pop().unwrap_or((
+        Err(OddsError::Data("no odds computed".into())),
+        Source::Trained,
+    ))
+}
+
+/// [`status_odds`] of many `(slug, season)`s, in order: the kept ones read, the others computed
+/// on one load of the store's rows and one model (`greenlight list`).
+pub fn status_odds_many(
+    store: &Store,
+    asked: &[(String, u32)],
+) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
+    let stamp = match stamp(store) {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = e.to_string();
+            return asked
+                .iter()
+                .map(|_| (Err(OddsError::Data(msg.clone())), Source::Trained))
+                .collect();
+        }
+    };
+    let mut out: Vec<Option<(Result<StatusOdds, OddsError>, Source)>> = asked
+        .iter()
+        .map(|(slug, season)| {
+            let d = store.derived(&odds_key(slug, *season)).ok().flatten()?;
+            (d.inputs == stamp)
+                .then(|| decode::<KeptOdds>(&d.body))
+                .flatten()
+                .map(|k| (k.result(), Source::Kept))
+        })
+        .collect();
+    let missing: Vec<usize> = (0..asked.len()).filter(|&i| out[i].is_none()).collect();
+    if !missing.is_empty() {
+        match Computing::new(store, &stamp) {
+            Ok(c) => {
+                for i in missing {
+                    let (slug, season) = &asked[i];
+                    let r = c.odds(store, slug, *season);
+                    if let Some(k) = KeptOdds::of(&r) {
+                        if let Ok(body) = encode(&k) {
+                            keep(store, &odds_key(slug, *season), &stamp, &body);
+                        }
+                    }
+                    out[i] = Some((r, c.source));
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for i in missing {
+                    out[i] = Some((Err(OddsError::Data(msg.clone())), Source::Trained));
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|o| {
+            o.unwrap_or((
+                Err(OddsError::Data("no odds computed".into())),
+                Source::Trained,
+            ))
+        })
+        .collect()
+}
+
+/// The store's rows and the current model (kept or trained now), loaded once for any number
+/// of odds.
+struct Computing {
+    cat: Catalog,
+    label_report: labels::LabelReport,
+    base: Vec<Example>,
+    kept: KeptModel,
+    model: Model,
+    source: Source,
+}
+
+impl Computing {
+    fn new(store: &Store, stamp: &str) -> Result<Computing, OddsError> {
+        let cat = Catalog::load(store)?;
+        let label_report = labels::label_all(&cat, store)?;
+        let as_of = cat.data_end;
+        // Every example decided by the data's end; series ids are positive, so none is excluded.
+        let base = backtest::examples_as_of(
+            backtest::examples(&cat, &label_report.seasons),
+            as_of,
+            i64::MIN,
+        );
+        let (kept, model, source) = current_model(store, &cat, &label_report, &base, as_of, stamp)?;
+        Ok(Computing {
+            cat,
+            label_report,
+            base,
+            kept,
+            model,
+            source,
+        })
+    }
+
+    fn odds(&self, store: &Store, slug: &str, season: u32) -> Result<StatusOdds, OddsError> {
+        let s = store.series(slug)?;
+        // A prediction never trains on its own series: a series with training seasons gets a
+        // model of its own, as `predict` trains it; every other series shares the kept one.
+        let own = self.base.iter().any(|e| e.label.series_id == s.id);
+        let trained = if own { None } else { Some(&self.model) };
+        let p = predict_with(
+            &self.cat,
+            &self.label_report,
+            store,
+            slug,
+            Some(season),
+            None,
+            trained,
+        )?;
+        Ok(StatusOdds {
+            season: p.season,
+            as_of: p.as_of,
+            probability: p.probability,
+            factors: p.factors,
+            model: self.kept.backtest_model.clone(),
+            backtest_auc: self.kept.backtest_auc,
+            backtest_brier: self.kept.backtest_brier,
+            notes: p.notes,
+        })
+    }
+}
+
+/// The model of the latest data: the kept one when its training hash is this data's, else
+/// trained (with the backtest) and kept.
+fn current_model(
+    store: &Store,
+    cat: &Catalog,
+    label_report: &labels::LabelReport,
+    base: &[Example],
+    as_of: NaiveDate,
+    stamp: &str,
+) -> Result<(KeptModel, Model, Source), OddsError> {
+    let hash = training_hash(base, as_of);
+    let rows: Vec<_> = base.iter().map(|e| e.row.clone()).collect();
+    let ys: Vec<f64> = base.iter().map(|e| e.y).collect();
+    let kept = store
+        .derived(MODEL_KEY)?
+        .and_then(|d| decode::<KeptModel>(&d.body))
+        .filter(|k| k.training_hash == hash);
+    if let Some(k) = kept {
+        if let Ok(m) = Model::from_state(&k.model, &rows, &ys) {
+            return Ok((k, m, Source::KeptModel));
+        }
+    }
+    let model = Model::train(&rows, &ys, &model::candidates())
+        .map_err(|e| crate::training_error(e, as_of))?;
+    let bt = backtest::run(
+        cat,
+        &label_report.seasons,
+        label_report.trainable.clone(),
+        None,
+    )?;
+    let k = KeptModel {
+        training_hash: hash,
+        trained_through: as_of,
+        model: model.state(),
+        backtest_model: bt.model.name.clone(),
+        backtest_auc: bt.model.auc,
+        backtest_brier: bt.model.brier,
+    };
+    keep(store, MODEL_KEY, stamp, &encode(&k)?);
+    Ok((k, model, Source::Trained))
+}
