@@ -359,6 +359,9 @@ fn the_check_form_works_in_headless_chromium() {
         .expect("session id")
         .to_string();
     let s = |p: &str| format!("/session/{id}{p}");
+    // A form's submission is a navigation the click does not wait for: element lookups wait
+    // (up to 30 s) for the result page instead of failing on the form page still shown.
+    d.call("POST", &s("/timeouts"), Some(json!({"implicit": 30_000})));
     let element = |css: &str| -> String {
         let v = d.call(
             "POST",

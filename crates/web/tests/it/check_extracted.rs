@@ -47,6 +47,9 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
     let session = new_session(&d, profile.path());
     let id = session["sessionId"].as_str().unwrap().to_string();
     let s = |p: &str| format!("/session/{id}{p}");
+    // A form's submission is a navigation the click does not wait for: element lookups wait
+    // (up to 30 s) for the result page instead of failing on the form page still shown.
+    d.call("POST", &s("/timeouts"), Some(json!({"implicit": 30_000})));
     let element = |css: &str| -> String {
         let v = d.call(
             "POST",
