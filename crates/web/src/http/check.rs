@@ -259,21 +259,7 @@ pub async fn api(
     if let Err(wait) = st.check().limiter.take(client) {
         return Ok(too_many(wait));
     }
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if !(mime == "application/json" || mime.ends_with("+json")) {
-        return Err(WebError::UnsupportedMediaType(format!(
-            "the body must be JSON (Content-Type: application/json), not \"{ct}\""
-        )));
-    }
+    super::require_json(&headers)?;
     let req: CheckRequest = serde_json::from_slice(&body).map_err(|e| WebError::Invalid {
         message: format!("the body is not a check request: {e}"),
         errors: vec![FieldError {

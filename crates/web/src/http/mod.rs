@@ -190,3 +190,25 @@ pub async fn problemize(req: Request, next: Next) -> Response {
     }
     out
 }
+
+/// A JSON body's media type checked once for every JSON write route: `application/json` or any
+/// `+json` type, else 415 naming what was sent.
+pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), WebError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime == "application/json" || mime.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(WebError::UnsupportedMediaType(format!(
+            "the body must be JSON (Content-Type: application/json), not \"{ct}\""
+        )))
+    }
+}
