@@ -17,25 +17,7 @@ use std::path::Path;
 pub fn start_fetching_loopback(db: &Path) -> String {
     let state = greenlight_web::prepare(db.to_path_buf()).expect("prepare");
     state.allow_private_fetch(true);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send addr");
-            axum::serve(listener, greenlight_web::router(state))
-                .await
-                .expect("serve");
-        });
-    });
-    format!("http://{}", rx.recv().expect("server address"))
+    common::serve_state(state)
 }
 
 pub const SEED: &str = "Partner Track: is there a season 2? Netflix's legal drama Partner Track has been canceled after only one season. The show was a hit: it drew 66.01 million hours between August 21 and September 11. Good news for fans: the streaming provider has announced that there will be season 2.";

@@ -48,7 +48,11 @@ pub fn imported() -> &'static Path {
 
 /// Starts a server on `db` on 127.0.0.1:0 in a thread of its own; returns its base URL.
 pub fn start(db: &Path) -> String {
-    let state = greenlight_web::prepare(db.to_path_buf()).expect("prepare");
+    serve_state(greenlight_web::prepare(db.to_path_buf()).expect("prepare"))
+}
+
+/// Serves `state` on 127.0.0.1:0 in a thread of its own; returns its base URL.
+pub fn serve_state(state: greenlight_web::AppState) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
