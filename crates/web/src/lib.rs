@@ -14,6 +14,7 @@
 pub mod chart;
 pub mod check_page;
 pub mod cite;
+pub mod conn;
 pub mod error;
 pub mod feeds;
 pub mod http;
@@ -22,6 +23,7 @@ pub mod ratelimit;
 pub mod state;
 pub mod tokens;
 
+pub use conn::serve_listener;
 pub use error::{Problem, WebError};
 pub use state::AppState;
 pub use tokens::{create_token, list_tokens, revoke_token, TokenInfo};
@@ -111,13 +113,7 @@ pub async fn serve(db: PathBuf, addr: SocketAddr) -> Result<(), WebError> {
         listener.local_addr()?,
         state.db().display()
     );
-    // With each connection's address, so checks are rate-limited per client.
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await?;
+    serve_listener(listener, state, shutdown()).await?;
     Ok(())
 }
 

@@ -18,6 +18,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api))
 }
 
+/// The `q` parameter, refused past the store's query cap before any work (and before the cache,
+/// whose key would otherwise be the whole address), with a message naming the parameter.
+fn checked_q(q: Option<String>) -> Result<String, WebError> {
+    let text = q.unwrap_or_default();
+    if text
+        .chars()
+        .nth(greenlight_store::MAX_QUERY_CHARS)
+        .is_some()
+    {
+        return Err(WebError::BadRequest(format!(
+            "`q` is at most {} characters long; this one is longer",
+            greenlight_store::MAX_QUERY_CHARS
+        )));
+    }
+    Ok(text)
+}
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
@@ -35,8 +52,8 @@ pub async fn page(
     uri: Uri,
     q: Result<Q<PageQuery>, WebError>,
 ) -> Response {
-    let text = match q {
-        Ok(Q(p)) => p.q.unwrap_or_default(),
+    let text = match q.and_then(|Q(p)| checked_q(p.q)) {
+        Ok(t) => t,
         Err(e) => return pages::page_error(e),
     };
     cached(&st, &headers, key(&uri), HTML, move |s| {
@@ -67,7 +84,7 @@ pub async fn api(
     uri: Uri,
     Q(q): Q<SearchQuery>,
 ) -> Result<Response, WebError> {
-    let text = q.q.unwrap_or_default();
+    let text = checked_q(q.q)?;
     // Refused, not clamped: the document says 1..=100, and a client asking for 3,000,000,000
     // hits should hear that it cannot have them.
     let limit = match q.limit.unwrap_or(20) {

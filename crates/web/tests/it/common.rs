@@ -66,7 +66,7 @@ pub fn serve_state(state: greenlight_web::AppState) -> String {
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr"))
                 .expect("send addr");
-            axum::serve(listener, greenlight_web::router(state))
+            greenlight_web::serve_listener(listener, state, std::future::pending())
                 .await
                 .expect("serve");
         });
