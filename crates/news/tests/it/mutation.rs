@@ -1,11 +1,15 @@
 //! No claim is ever verified wrongly: every claim the corpus verifies is mutated by a plausible
 //! margin (hours and views by 5-20%, ranks, weeks and seasons by one, dates by days or a month
 //! at their precision, names swapped for another credit's, the platform for another) and judged
-//! again as of the same dateline. No mutation may be verified; those whose fact the data covers
-//! exactly (every mutation but the two listed in `may_be_unverifiable`) must be contradicted.
+//! again as of the same dateline. Every mutation must be contradicted, but for two kinds of
+//! *probes*, which must only never be verified: a window edge moved seven days into a chart
+//! week (the data bounds such a window from both sides only) and one season more than seen when
+//! none is known to be final (a later season may exist). Each claim the probes touch also has
+//! mutations of the same number or date that must be contradicted (the window shortened by a
+//! whole chart week, one season fewer).
 
 use crate::check_corpus::checked_corpus;
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use greenlight_news::check::check;
 use greenlight_news::{Assertion, Claim, PartialDate, Verdict};
 use greenlight_store::Store;
@@ -84,8 +88,57 @@ fn mutations(store: &Store, c: &Claim, as_of: NaiveDate) -> Vec<Mutation> {
                     true,
                 );
             }
-            // A window a week shorter drops a charted week: the stated sum is then too high
-            // for the weeks inside (or, where the data cannot bound it, not verified).
+            // A window one chart week shorter at either end (its first Monday a week later, its
+            // last Sunday a week earlier) leaves a charted week wholly outside: the stated sum is
+            // then more than every week the window touches could hold, a contradiction.
+            let monday =
+                *from + Days::new(u64::from((7 - from.weekday().num_days_from_monday()) % 7));
+            let sunday = *to - Days::new(u64::from((to.weekday().num_days_from_monday() + 1) % 7));
+            // An edge's week is dropped only when a whole chart week remains; a window too short
+            // for either is moved a week later instead, so the stated sum is another week's (and,
+            // as a probe, a week earlier, which may fall before the season was out and so in
+            // weeks the chart cannot bound).
+            let mut shortened = Vec::new();
+            if monday + Days::new(13) <= *to {
+                shortened.push((monday + Days::new(7), *to, "first chart week dropped", true));
+            }
+            if sunday - Days::new(13) >= *from {
+                shortened.push((
+                    *from,
+                    sunday - Days::new(7),
+                    "last chart week dropped",
+                    true,
+                ));
+            }
+            if shortened.is_empty() {
+                shortened.push((
+                    *from + Days::new(7),
+                    *to + Days::new(7),
+                    "window a week later",
+                    true,
+                ));
+                shortened.push((
+                    *from - Days::new(7),
+                    *to - Days::new(7),
+                    "window a week earlier",
+                    false,
+                ));
+            }
+            for (nf, nt, what, must) in shortened {
+                push(
+                    Assertion::WindowHours {
+                        stated: *stated,
+                        from: nf,
+                        to: nt,
+                    },
+                    what.to_string(),
+                    must,
+                );
+            }
+            // Probes: a boundary moved by seven days that lands inside a chart week leaves that
+            // week partly inside, so the data bounds the window's hours only from both sides
+            // (whole weeks below, touched weeks above); the stated sum may lie between, and
+            // then the honest answer is unverifiable. Never verified is all that can be asked.
             for (nf, nt, what) in [
                 (*from + Days::new(7), *to, "from +7 days"),
                 (*from, *to - Days::new(7), "to -7 days"),
@@ -337,6 +390,7 @@ fn mutations(store: &Store, c: &Claim, as_of: NaiveDate) -> Vec<Mutation> {
 fn no_mutated_claim_of_the_corpus_is_verified() {
     let store = greenlight_testkit::open(greenlight_testkit::imported_all());
     let (mut verified, mut mutated, mut contradicted, mut not_mutated) = (0, 0, 0, Vec::new());
+    let (mut probes, mut probes_unverifiable, mut only_probes) = (0, Vec::new(), Vec::new());
     let mut problems = Vec::new();
     for (key, _, report) in checked_corpus(&store) {
         let as_of = key.published();
@@ -354,6 +408,14 @@ fn no_mutated_claim_of_the_corpus_is_verified() {
                     key.article.file,
                     cc.claim.assertion.kind()
                 ));
+            } else if !m.iter().any(|m| m.must_contradict) {
+                // A count of one season, the show not known to be final: one fewer is no count,
+                // one more the data cannot rule out. Listed, and the probe still must not verify.
+                only_probes.push(format!(
+                    "{} {}",
+                    key.article.file,
+                    cc.claim.assertion.kind()
+                ));
             }
             muts.extend(m);
         }
@@ -362,6 +424,18 @@ fn no_mutated_claim_of_the_corpus_is_verified() {
         let judged = check(&store, &report.article, &claims, as_of).expect("check");
         for (m, j) in muts.iter().zip(&judged.claims) {
             mutated += 1;
+            if !m.must_contradict {
+                probes += 1;
+                if j.verdict == Verdict::Unverifiable {
+                    probes_unverifiable.push(format!(
+                        "{} [{}] {}: {}",
+                        key.article.file,
+                        m.claim.assertion.kind(),
+                        m.what,
+                        j.summary
+                    ));
+                }
+            }
             let what = format!(
                 "{} [{}] {}",
                 key.article.file,
@@ -380,9 +454,11 @@ fn no_mutated_claim_of_the_corpus_is_verified() {
         }
     }
     eprintln!(
-        "mutation: {verified} verified claims, {mutated} mutations, {contradicted} contradicted, \
-         {} not contradicted (allowed), claims with no mutation: {not_mutated:?}",
-        mutated - contradicted - problems.len()
+        "mutation: {verified} verified claims, {mutated} mutations ({probes} of them probes), \
+         {contradicted} contradicted, {} probes unverifiable (allowed), \
+         claims with no mutation: {not_mutated:?}, claims with only probes: {only_probes:?}\nunverifiable probes:\n{}",
+        probes_unverifiable.len(),
+        probes_unverifiable.join("\n")
     );
     assert!(
         problems.is_empty(),
