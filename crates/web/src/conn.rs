@@ -28,9 +28,11 @@ use tower::ServiceExt;
 
 /// A request head not complete after this long closes the connection (slowloris).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// The longest request line hyper can parse (the `http` crate's URI limit, 65,534 bytes, plus
-/// the method and version); a longer first line is answered here.
-pub const MAX_REQUEST_LINE: usize = 65_534 + 32;
+/// The longest request target hyper can parse (the `http` crate's URI limit).
+pub const MAX_URI: usize = 65_534;
+/// The longest request line looked for: the target at its limit, the method and the version.
+/// A first line longer than this, or with a longer target, is answered here.
+pub const MAX_REQUEST_LINE: usize = MAX_URI + 32;
 /// What is read and discarded of a refused request before closing, so the client, still
 /// sending, reads our answer instead of a connection reset.
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
@@ -118,6 +120,10 @@ async fn first_line(mut stream: TcpStream) -> Option<Rewind> {
     })
     .await;
     match read {
+        Ok(Ok(true)) if line_too_long(&head) => {
+            refuse_long_line(stream).await;
+            None
+        }
         Ok(Ok(true)) => Some(Rewind {
             prefix: head,
             at: 0,
@@ -130,6 +136,16 @@ async fn first_line(mut stream: TcpStream) -> Option<Rewind> {
         // Closed, failed or too slow before a line: nothing to answer (hyper would close too).
         _ => None,
     }
+}
+
+/// Whether the request line at the start of `head` (which holds its `\n`) is one hyper would
+/// refuse for its length: longer than [`MAX_REQUEST_LINE`], or with a target longer than the
+/// `http` crate's URI limit ([`MAX_URI`]).
+fn line_too_long(head: &[u8]) -> bool {
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    let line = &head[..end];
+    let target = line.split(|&b| b == b' ').nth(1).unwrap_or_default();
+    line.len() > MAX_REQUEST_LINE || target.len() > MAX_URI
 }
 
 /// Answers a request line too long to parse, then reads what the client still sends (bounded)
