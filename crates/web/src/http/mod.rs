@@ -90,6 +90,11 @@ pub fn date_param(v: Option<&str>, name: &str) -> Result<Option<NaiveDate>, WebE
         Some("") => Err(WebError::BadRequest(format!(
             "`{name}` is empty: give a date like 2022-11-08, or leave the parameter out"
         ))),
+        // chrono's `%m` and `%d` take one digit too (`2022-8-1`); the documented form is the
+        // full ISO 8601 date, so the shape is checked first.
+        Some(s) if !iso_date_shape(s) => Err(WebError::BadRequest(format!(
+            "`{name}` must be a date like 2022-11-08, not \"{s}\""
+        ))),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Some)
             .map_err(|_| {
@@ -98,6 +103,16 @@ pub fn date_param(v: Option<&str>, name: &str) -> Result<Option<NaiveDate>, WebE
                 ))
             }),
     }
+}
+
+/// `YYYY-MM-DD`: four digits, two, two, with dashes.
+fn iso_date_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {

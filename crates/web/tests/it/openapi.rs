@@ -642,6 +642,16 @@ fn bad_parameters_are_declared_400s_naming_the_parameter() {
             "from",
             hours,
         ),
+        (
+            "/api/v1/series/partner-track/status?as_of=2022-8-1",
+            "as_of",
+            status,
+        ),
+        (
+            "/api/v1/series/partner-track/hours?from=2022-08-01&to=2022-9-30",
+            "to",
+            hours,
+        ),
         ("/api/v1/search?q=dark&limit=3000000000", "limit", search),
         ("/api/v1/search?q=dark&limit=0", "limit", search),
         ("/api/v1/search?q=dark&limit=101", "limit", search),
