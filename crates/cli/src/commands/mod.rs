@@ -27,6 +27,18 @@ use crate::args::{Cli, Command, Global};
 use anyhow::Result;
 use greenlight_store::Store;
 
+/// After a write's commit (import, claim, `read --commit`): the kept board of statuses (issue
+/// 13) brought up to date, deriving only the series whose evidence changed. The write stands
+/// whatever happens here: a failed refresh leaves rows whose hash no longer matches, which
+/// `list` derives again, so it is a warning, not an error.
+pub(crate) fn refresh_board(store: &Store) {
+    if let Err(e) = greenlight_report::tracker::refresh_if_kept(store) {
+        eprintln!(
+            "greenlight: warning: the kept statuses were not refreshed ({e}); `list` derives the rows that changed"
+        );
+    }
+}
+
 /// What every command gets: the open store (starter catalog loaded) and the global flags.
 pub struct Ctx {
     pub store: Store,
