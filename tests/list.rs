@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 use greenlight_report::tracker;
 use greenlight_store::{SeriesForm, Store};
 use greenlight_testkit::data_dir;
@@ -290,4 +292,196 @@ fn list_rows_are_every_tv_series_status() {
     let printed: Value = serde_json::from_str(&serde_json::to_string(&fresh).unwrap()).unwrap();
     assert_eq!(*changed, printed, "{slug} after the claim");
     assert_eq!(json(&db, &["status", slug, "--json"]), *changed);
+
+    // GET /api/v1/series: the same rows, a page at a time, beside `list` on the same store.
+    let served = common::serve(&db);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let get = |path: &str, etag: Option<&str>| -> (u16, Option<String>, String) {
+        let mut req = agent.get(&format!("{}{path}", served.1));
+        if let Some(e) = etag {
+            req = req.header("If-None-Match", e);
+        }
+        let mut r = req.call().expect("request");
+        let etag = r
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (
+            r.status().as_u16(),
+            etag,
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    // Every page, in each order (ties by slug across page ends: the odds sort has thousands of
+    // rows without odds), concatenated, is `list --json` in that order, row for row.
+    let pages = |query: &str, limit: usize| -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..=rows.len() / limit + 1 {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/series?{query}&limit={limit}&cursor={c}"),
+                None => format!("/api/v1/series?{query}&limit={limit}"),
+            };
+            let (code, _, body) = get(&path, None);
+            assert_eq!(code, 200, "{path}: {body}");
+            let page: Value = serde_json::from_str(&body).unwrap();
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= limit);
+            out.extend(items.iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => return out,
+            }
+        }
+        panic!("{query}: more pages than rows");
+    };
+    for (query, args, limit) in [
+        ("sort=slug", vec!["list", "--json"], 997),
+        ("sort=odds", vec!["list", "--sort", "odds", "--json"], 1000),
+        (
+            "sort=waiting",
+            vec!["list", "--sort", "waiting", "--json"],
+            1000,
+        ),
+        (
+            "status=canceled&sort=premiere",
+            vec![
+                "list", "--status", "canceled", "--sort", "premiere", "--json",
+            ],
+            7,
+        ),
+        (
+            "platform=netflix&language=english&sort=hours",
+            vec![
+                "list",
+                "--platform",
+                "netflix",
+                "--language",
+                "english",
+                "--sort",
+                "hours",
+                "--json",
+            ],
+            50,
+        ),
+        (
+            "awaiting_longer_than=90d&premiered_after=2023-01-01",
+            vec![
+                "list",
+                "--awaiting-longer-than",
+                "90d",
+                "--premiered-after",
+                "2023-01-01",
+                "--json",
+            ],
+            10,
+        ),
+    ] {
+        let listed = json(&db, &args);
+        let listed = listed.as_array().unwrap();
+        assert!(!listed.is_empty(), "{args:?}");
+        assert_eq!(pages(query, limit), *listed, "{query} pages vs {args:?}");
+    }
+    // Bad parameters are 400 problems naming the parameter.
+    for (path, name) in [
+        ("/api/v1/series?cursor=zz", "cursor"),
+        ("/api/v1/series?cursor=31", "cursor"),
+        ("/api/v1/series?limit=0", "limit"),
+        ("/api/v1/series?limit=1001", "limit"),
+        (
+            "/api/v1/series?awaiting_longer_than=90",
+            "awaiting_longer_than",
+        ),
+        ("/api/v1/series?status=sleeping", "status"),
+        ("/api/v1/series?sort=alphabet", "sort"),
+        (
+            "/api/v1/series?premiered_after=2023-13-01",
+            "premiered_after",
+        ),
+    ] {
+        let (code, _, body) = get(path, None);
+        assert_eq!(code, 400, "{path}: {body}");
+        assert!(body.contains(&format!("`{name}`")), "{path}: {body}");
+    }
+    // A cursor of one order is refused by another.
+    let first: Value =
+        serde_json::from_str(&get("/api/v1/series?sort=odds&limit=1", None).2).unwrap();
+    let c = first["next_cursor"].as_str().unwrap();
+    assert_eq!(
+        get(&format!("/api/v1/series?sort=hours&cursor={c}"), None).0,
+        400
+    );
+
+    // ETags: the same request again is a 304; after a claim through the API, the ETag changes
+    // and the claimed series' row has changed at once, in the route and in `list`.
+    let all_path = "/api/v1/series?status=awaiting_decision&limit=1000&sort=odds";
+    let (code, etag, body) = get(all_path, None);
+    assert_eq!(code, 200);
+    let etag = etag.expect("an ETag");
+    let (code, _, again) = get(all_path, Some(&etag));
+    assert_eq!(code, 304);
+    assert!(again.is_empty());
+    let before: Value = serde_json::from_str(&body).unwrap();
+    let target = before["items"][0].clone();
+    let slug = target["series"]["slug"].as_str().unwrap().to_string();
+    let next = target["next_season"].as_u64().unwrap();
+    let token = String::from_utf8(
+        Command::new(env!("CARGO_BIN_EXE_greenlight"))
+            .arg("--db")
+            .arg(&db)
+            .args(["--quiet", "token", "create", "list-test"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    let claim = serde_json::json!({
+        // Canceled after the season out: the question the odds were about, answered.
+        "kind": "canceled", "series": slug, "season": next - 1,
+        "published": "2026-02-01", "source": {"name": "Netflix", "kind": "platform"}
+    });
+    let mut r = agent
+        .post(&format!("{}/api/v1/claims", served.1))
+        .header("Content-Type", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send(claim.to_string())
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        201,
+        "{}",
+        r.body_mut().read_to_string().unwrap_or_default()
+    );
+    let (code, etag2, body) = get(all_path, Some(&etag));
+    assert_eq!(code, 200, "the claim changed the board");
+    assert_ne!(etag2.as_deref(), Some(etag.as_str()));
+    let after: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["series"]["slug"] != slug.as_str()),
+        "{slug} no longer awaits a decision"
+    );
+    let listed = json(&db, &["list", "--json"]);
+    let in_list = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["series"]["slug"] == slug.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(in_list["status"], "canceled", "{slug} in list");
+    assert_eq!(in_list, json(&db, &["status", &slug, "--json"]));
+    let fresh = greenlight_report::status(&store, &slug, None).unwrap();
+    let printed: Value = serde_json::from_str(&serde_json::to_string(&fresh).unwrap()).unwrap();
+    assert_eq!(in_list, printed, "{slug} after the API claim");
+    assert_eq!(pages("sort=slug", 1000), *listed.as_array().unwrap());
 }

@@ -292,7 +292,7 @@ impl Row {
             return false;
         }
         if let Some(after) = q.premiered_after {
-            if !self.latest_premiere.is_some_and(|d| d > after) {
+            if self.latest_premiere.is_none_or(|d| d <= after) {
                 return false;
             }
         }
@@ -301,7 +301,7 @@ impl Row {
                 .latest_premiere
                 .map(|d| (today - d).num_days())
                 .filter(|_| self.status == Status::AwaitingDecision.as_str());
-            if !waited.is_some_and(|d| d > i64::from(w.days)) {
+            if waited.is_none_or(|d| d <= i64::from(w.days)) {
                 return false;
             }
         }
@@ -413,9 +413,16 @@ fn kept_row(
 /// the kept board was refreshed for, the series on the board are the kept ones (the store's
 /// series set is a function of those inputs) and only the rows of series whose claims changed
 /// are derived; otherwise every TV series is listed again from the store.
-fn current(
-    store: &Store,
-) -> Result<(Vec<KeptStatus>, Vec<KeptStatus>, Vec<String>, NaiveDate), ReportError> {
+/// What [`current`] found: the kept rows as they were, the rows derived now, the slugs no
+/// longer on the board, and the day the rows are for.
+struct Current {
+    kept: Vec<KeptStatus>,
+    derived: Vec<KeptStatus>,
+    gone: Vec<String>,
+    today: NaiveDate,
+}
+
+fn current(store: &Store) -> Result<Current, ReportError> {
     let today = ledger::today();
     let ev = Evidence::now(store, today)?;
     let kept = store.kept_statuses().map_err(LedgerError::from)?;
@@ -460,7 +467,12 @@ fn current(
         // A store that cannot be written (read-only, full disk) still answers: the rows just
         // derived are the answer, only not kept.
     }
-    Ok((kept, derived, gone, today))
+    Ok(Current {
+        kept,
+        derived,
+        gone,
+        today,
+    })
 }
 
 /// Brings the kept board up to date with the store: derives again exactly the series whose
@@ -469,7 +481,12 @@ fn current(
 /// old -> new (for the stay-current issue's events). Run after every import, claim and
 /// `read --commit`; a reader that comes first derives the stale rows itself ([`list`]).
 pub fn refresh(store: &Store) -> Result<Refreshed, ReportError> {
-    let (kept, derived, gone, _) = current(store)?;
+    let Current {
+        kept,
+        derived,
+        gone,
+        ..
+    } = current(store)?;
     let old: HashMap<&str, &str> = kept
         .iter()
         .map(|k| (k.slug.as_str(), k.status.as_str()))
@@ -514,7 +531,12 @@ pub fn refresh_if_kept(store: &Store) -> Result<Option<Refreshed>, ReportError> 
 /// each row's body exactly what `status SERIES --json` gives for that series now. Reads the kept
 /// board, deriving (and keeping) only rows whose evidence changed since it was kept.
 pub fn list_kept(store: &Store, q: &ListQuery) -> Result<Vec<Row>, ReportError> {
-    let (kept, derived, gone, today) = current(store)?;
+    let Current {
+        kept,
+        derived,
+        gone,
+        today,
+    } = current(store)?;
     let mut fresh: HashMap<String, KeptStatus> =
         derived.into_iter().map(|d| (d.slug.clone(), d)).collect();
     let gone: HashSet<String> = gone.into_iter().collect();

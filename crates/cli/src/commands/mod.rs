@@ -32,10 +32,20 @@ use greenlight_store::Store;
 /// whatever happens here: a failed refresh leaves rows whose hash no longer matches, which
 /// `list` derives again, so it is a warning, not an error.
 pub(crate) fn refresh_board(store: &Store) {
-    if let Err(e) = greenlight_report::tracker::refresh_if_kept(store) {
-        eprintln!(
+    let t = std::time::Instant::now();
+    match greenlight_report::tracker::refresh_if_kept(store) {
+        Ok(Some(r)) => greenlight_store::timing::report(
+            format_args!(
+                "kept statuses refreshed: {} derived, {} changed status, in",
+                r.derived,
+                r.changed.len()
+            ),
+            t.elapsed(),
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!(
             "greenlight: warning: the kept statuses were not refreshed ({e}); `list` derives the rows that changed"
-        );
+        ),
     }
 }
 

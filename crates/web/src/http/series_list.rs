@@ -84,7 +84,7 @@ fn decode_cursor(s: &str, sort: Sort) -> Result<SortKey, WebError> {
     let bad = |why: &str| WebError::BadRequest(format!("`cursor` is not one this API gave: {why}"));
     // A slug is at most a few hundred bytes; a cursor longer than any we write is refused
     // before it is decoded.
-    if s.len() > 2048 || s.len() % 2 != 0 {
+    if s.len() > 2048 || !s.len().is_multiple_of(2) {
         return Err(bad("wrong length"));
     }
     let bytes: Vec<u8> = (0..s.len())
