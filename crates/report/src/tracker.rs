@@ -422,10 +422,15 @@ struct Current {
     today: NaiveDate,
 }
 
-fn current(store: &Store) -> Result<Current, ReportError> {
+fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
     let today = ledger::today();
     let ev = Evidence::now(store, today)?;
-    let kept = store.kept_statuses().map_err(LedgerError::from)?;
+    let kept = if bodies {
+        store.kept_statuses()
+    } else {
+        store.kept_status_heads()
+    }
+    .map_err(LedgerError::from)?;
     let generation = store.kept_status_generation().map_err(LedgerError::from)?;
     let (board, gone): (Vec<SeriesRef>, Vec<String>) =
         if generation.as_deref() == Some(ev.base.as_str()) {
@@ -462,8 +467,12 @@ fn current(store: &Store) -> Result<Current, ReportError> {
             (stale, gone)
         };
     let derived = derive_rows(store, &board, &ev)?;
-    // Keep the generation beside the rows: the next reader lists the kept series.
-    if store.put_kept_statuses(&derived, &gone, &ev.base).is_err() {
+    // Keep the generation beside the rows: the next reader lists the kept series. Nothing is
+    // written when nothing changed, so a reader of a current board leaves the file untouched
+    // (the web's ETag is a stamp of the file).
+    let unchanged =
+        derived.is_empty() && gone.is_empty() && generation.as_deref() == Some(ev.base.as_str());
+    if !unchanged && store.put_kept_statuses(&derived, &gone, &ev.base).is_err() {
         // A store that cannot be written (read-only, full disk) still answers: the rows just
         // derived are the answer, only not kept.
     }
@@ -486,7 +495,7 @@ pub fn refresh(store: &Store) -> Result<Refreshed, ReportError> {
         derived,
         gone,
         ..
-    } = current(store)?;
+    } = current(store, false)?;
     let old: HashMap<&str, &str> = kept
         .iter()
         .map(|k| (k.slug.as_str(), k.status.as_str()))
@@ -536,7 +545,7 @@ pub fn list_kept(store: &Store, q: &ListQuery) -> Result<Vec<Row>, ReportError> 
         derived,
         gone,
         today,
-    } = current(store)?;
+    } = current(store, true)?;
     let mut fresh: HashMap<String, KeptStatus> =
         derived.into_iter().map(|d| (d.slug.clone(), d)).collect();
     let gone: HashSet<String> = gone.into_iter().collect();

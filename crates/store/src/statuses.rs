@@ -56,36 +56,31 @@ pub struct Facets {
 impl Store {
     /// Every kept status row, by slug.
     pub fn kept_statuses(&self) -> Result<Vec<KeptStatus>, StoreError> {
-        self.kept_statuses_where("ORDER BY slug", [])
+        self.kept_statuses_where("body", "ORDER BY slug", [])
     }
 
-    /// The evidence hash of every kept row, by slug (a refresh compares these without reading
-    /// the bodies).
-    pub fn kept_status_evidence(&self) -> Result<HashMap<String, String>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT slug, evidence FROM kept_status")?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<HashMap<_, _>, _>>()?;
-        Ok(rows)
+    /// Every kept row without its body (`body` empty): what a refresh compares, at a fraction
+    /// of the read.
+    pub fn kept_status_heads(&self) -> Result<Vec<KeptStatus>, StoreError> {
+        self.kept_statuses_where("''", "ORDER BY slug", [])
     }
 
-    /// The kept bodies of `slugs` (those kept), for comparing old and new statuses.
+    /// The kept row of `slug`, if any.
     pub fn kept_status_of(&self, slug: &str) -> Result<Option<KeptStatus>, StoreError> {
         Ok(self
-            .kept_statuses_where("WHERE slug = ?1", params![slug])?
+            .kept_statuses_where("body", "WHERE slug = ?1", params![slug])?
             .pop())
     }
 
     fn kept_statuses_where(
         &self,
+        body: &str,
         clause: &str,
         p: impl rusqlite::Params,
     ) -> Result<Vec<KeptStatus>, StoreError> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT slug, evidence, status, probability, latest_premiere, hours, platform,
-                    language, body
+                    language, {body}
              FROM kept_status {clause}"
         ))?;
         let rows = st
