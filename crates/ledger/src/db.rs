@@ -136,6 +136,43 @@ pub fn claimed_slugs(store: &Store) -> Result<Vec<String>, LedgerError> {
     Ok(v)
 }
 
+/// Per series slug, a SHA-256 of its stored claims (each one's id and origin, in the order
+/// [`load`] reads them): what of the ledger a series' status is derived from, so the kept
+/// statuses (issue 13) know which series a claim changed without deriving any. One query.
+pub fn claim_digests(
+    store: &Store,
+) -> Result<std::collections::HashMap<String, String>, LedgerError> {
+    let mut out = std::collections::HashMap::new();
+    if !has_tables(store)? {
+        return Ok(out);
+    }
+    let mut st = store.conn().prepare_cached(
+        "SELECT series_slug, hash, origin, published FROM ledger_claims
+         ORDER BY series_slug, published, id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut current: Option<(String, String)> = None;
+    while let Some(r) = rows.next()? {
+        let (slug, hash, origin, published): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        match &mut current {
+            Some((s, text)) if *s == slug => {
+                text.push_str(&format!("{hash}\t{origin}\t{published}\n"));
+            }
+            _ => {
+                if let Some((s, text)) = current.take() {
+                    out.insert(s, greenlight_store::hash::sha256_hex(text.as_bytes()));
+                }
+                current = Some((slug, format!("{hash}\t{origin}\t{published}\n")));
+            }
+        }
+    }
+    if let Some((s, text)) = current {
+        out.insert(s, greenlight_store::hash::sha256_hex(text.as_bytes()));
+    }
+    Ok(out)
+}
+
 /// Inserts claims (series already canonical slugs) in one transaction. Returns, per claim,
 /// whether it was new. A claim whose hash is stored already is left as it is.
 pub fn insert(

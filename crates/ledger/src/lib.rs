@@ -26,7 +26,7 @@ mod report;
 pub use claims::{
     CastTier, Claim, ClaimValue, CrewRole, DatePrecision, RawClaim, Source, SourceKind, Standing,
 };
-pub use db::{claimed_slugs, ensure_schema, MIGRATIONS};
+pub use db::{claim_digests, claimed_slugs, ensure_schema, MIGRATIONS};
 pub use derive::{
     Contradiction, ContradictionKind, Evidence, Role, SeasonOutcome, Status, ViewingCheck,
     ViewingOutcome,
@@ -51,7 +51,7 @@ pub fn claims_as_of(
     db::load(store, slug, Some(as_of))
 }
 
-pub(crate) fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     let now = chrono::Utc::now().date_naive();
     now.succ_opt().unwrap_or(now)
 }

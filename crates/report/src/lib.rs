@@ -15,6 +15,7 @@ use greenlight_store::Store;
 use serde::Serialize;
 
 mod outlook;
+pub mod tracker;
 pub use outlook::{
     no_further_season, outlook, ExpectedEpisodes, OpenStoryline, Outlook, OutlookSource,
     ReturningCast, Trailer,
@@ -27,6 +28,9 @@ pub enum ReportError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Odds(#[from] OddsError),
+    /// A report that could not be written as JSON (kept statuses); not expected.
+    #[error("cannot serialize a report: {0}")]
+    Serialize(String),
 }
 
 /// Odds beside an `awaiting_decision` status, or why there are none.

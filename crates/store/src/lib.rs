@@ -28,6 +28,7 @@ mod schema;
 pub mod search;
 pub mod snapshot;
 pub mod spellings;
+pub mod statuses;
 pub mod timing;
 pub mod tokens;
 pub mod training;
@@ -110,6 +111,7 @@ impl Store {
         };
         store.migrate_component("store", schema::MIGRATIONS)?;
         store.migrate_component("derived", derived::MIGRATIONS)?;
+        store.migrate_component("tracker2", statuses::MIGRATIONS)?;
         Ok(store)
     }
 

@@ -98,6 +98,7 @@ impl From<greenlight_report::ReportError> for WebError {
             // Odds are only ever attached (or their absence explained) inside a report; an odds
             // error reaching here is ours.
             greenlight_report::ReportError::Odds(e) => WebError::Internal(e.to_string()),
+            greenlight_report::ReportError::Serialize(e) => WebError::Internal(e),
         }
     }
 }

@@ -111,6 +111,7 @@ fn import(
         .map(|a| greenlight_store::aliases::AliasFile::read(a))
         .collect::<Result<Vec<_>, _>>()
         .context(NOTHING)?;
+    super::refresh_board(store);
     let claims_files = claims
         .iter()
         .map(|c| greenlight_ledger::ClaimsFile::read(c))

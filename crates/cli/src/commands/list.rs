@@ -1,27 +1,17 @@
-//! `greenlight list [--status S] [--sort odds|waiting|hours|premiere] [--json]`: every TV
-//! series with its status (issue 13), each row the report `status SERIES --json` prints for it
-//! (`greenlight_report::list`, built by the same code), filtered and sorted here.
+//! `greenlight list [--status S] [--platform P] [--language L] [--premiered-after D]
+//! [--awaiting-longer-than 90d] [--sort odds|waiting|hours|premiere] [--json]`: every TV series
+//! with its status (issue 13), each row the report `status SERIES --json` prints for it, read
+//! from the kept board (`greenlight_report::tracker::list_kept`: rows whose evidence changed
+//! are derived again first), filtered and sorted there, the same as `GET /api/v1/series`.
 
 use super::Ctx;
 use crate::args::Json;
-use crate::output::{self, outln};
+use crate::output::outln;
 use anyhow::Result;
 use chrono::NaiveDate;
+use clap::builder::TypedValueParser as _;
 use greenlight_ledger::Status;
-use greenlight_report::{OddsOrWhy, StatusView};
-use std::cmp::Reverse;
-
-/// The statuses `--status` accepts, as the reports spell them.
-const STATUSES: [Status; 8] = [
-    Status::Ordered,
-    Status::AwaitingDecision,
-    Status::Renewed,
-    Status::ReleaseDateAnnounced,
-    Status::FinalSeasonAnnounced,
-    Status::Canceled,
-    Status::Ended,
-    Status::LimitedSeries,
-];
+use greenlight_report::tracker::{self, Language, ListQuery, Wait};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
@@ -37,77 +27,75 @@ pub enum Sort {
     Premiere,
 }
 
+impl From<Sort> for tracker::Sort {
+    fn from(s: Sort) -> tracker::Sort {
+        match s {
+            Sort::Slug => tracker::Sort::Slug,
+            Sort::Odds => tracker::Sort::Odds,
+            Sort::Waiting => tracker::Sort::Waiting,
+            Sort::Hours => tracker::Sort::Hours,
+            Sort::Premiere => tracker::Sort::Premiere,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only series with this status.
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(STATUSES.map(Status::as_str)))]
-    pub status: Option<String>,
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+        tracker::STATUSES.map(Status::as_str)
+    ).map(|s: String| tracker::status_named(&s).unwrap_or(Status::AwaitingDecision)))]
+    pub status: Option<Status>,
+    /// Only series on this platform (TMDB's network, any case: `netflix`).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// Only series of this Top 10 list: `english` or `non_english`.
+    #[arg(long, value_parser = |s: &str| s.parse::<Language>())]
+    pub language: Option<Language>,
+    /// Only series with a season premiered after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = crate::values::date)]
+    pub premiered_after: Option<NaiveDate>,
+    /// Only series awaiting a decision longer than this since their latest premiere (`90d`,
+    /// `12w`).
+    #[arg(long, value_name = "DURATION", value_parser = |s: &str| s.parse::<Wait>())]
+    pub awaiting_longer_than: Option<Wait>,
     #[arg(long, value_enum, default_value_t = Sort::Slug)]
     pub sort: Sort,
     #[command(flatten)]
     pub json: Json,
 }
 
-/// The latest premiere a status knows of.
-fn latest_premiere(v: &StatusView) -> Option<NaiveDate> {
-    v.status.seasons.iter().filter_map(|o| o.premiered_on).max()
-}
-
-fn probability(v: &StatusView) -> Option<f64> {
-    match &v.odds {
-        Some(OddsOrWhy::Odds(o)) => Some(o.probability),
-        _ => None,
-    }
-}
-
 pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
-    let mut rows = greenlight_report::list(&cx.store)?;
-    if let Some(s) = &a.status {
-        rows.retain(|v| v.status.status.as_str() == s);
-    }
-    // Every sort is stable over the slug order `list` returns, so ties stay by slug.
-    match a.sort {
-        Sort::Slug => {}
-        Sort::Odds => rows.sort_by(|x, y| {
-            let (px, py) = (probability(x), probability(y));
-            py.is_some()
-                .cmp(&px.is_some())
-                .then_with(|| py.unwrap_or(0.0).total_cmp(&px.unwrap_or(0.0)))
-        }),
-        Sort::Waiting => rows.sort_by_key(|v| {
-            let waiting = v.status.status == Status::AwaitingDecision;
-            (
-                Reverse(waiting),
-                latest_premiere(v).is_none(),
-                latest_premiere(v),
-            )
-        }),
-        Sort::Hours => {
-            let hours = cx.store.series_top10_hours()?;
-            rows.sort_by_key(|v| Reverse(hours.get(&v.status.series.id).copied().unwrap_or(0)));
-        }
-        Sort::Premiere => {
-            rows.sort_by_key(|v| (latest_premiere(v).is_none(), Reverse(latest_premiere(v))))
-        }
-    }
+    let q = ListQuery {
+        status: a.status,
+        platform: a.platform,
+        language: a.language,
+        premiered_after: a.premiered_after,
+        awaiting_longer_than: a.awaiting_longer_than,
+        sort: a.sort.into(),
+    };
+    let rows = tracker::list_kept(&cx.store, &q)?;
     if a.json.json {
-        return output::json(&rows);
+        outln!("{}", tracker::rows_json(&rows));
+        return Ok(());
     }
     outln!("{} series", rows.len());
-    for v in &rows {
-        let r = &v.status;
-        let odds = probability(v)
+    for r in &rows {
+        let head = r.head()?;
+        let odds = r
+            .probability
             .map(|p| format!(", odds of renewal {:.0}%", p * 100.0))
             .unwrap_or_default();
-        let premiere = latest_premiere(v)
+        let premiere = r
+            .latest_premiere
             .map(|d| format!(", latest premiere {d}"))
             .unwrap_or_default();
         outln!(
             "  {} ({}): {} (next season {}){odds}{premiere}",
-            r.series.title,
-            r.series.slug,
-            r.status.as_str(),
-            r.next_season
+            head.series.title,
+            r.slug,
+            r.status,
+            head.next_season
         );
     }
     Ok(())

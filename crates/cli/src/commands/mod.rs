@@ -27,6 +27,28 @@ use crate::args::{Cli, Command, Global};
 use anyhow::Result;
 use greenlight_store::Store;
 
+/// After a write's commit (import, claim, `read --commit`): the kept board of statuses (issue
+/// 13) brought up to date, deriving only the series whose evidence changed. The write stands
+/// whatever happens here: a failed refresh leaves rows whose hash no longer matches, which
+/// `list` derives again, so it is a warning, not an error.
+pub(crate) fn refresh_board(store: &Store) {
+    let t = std::time::Instant::now();
+    match greenlight_report::tracker::refresh_if_kept(store) {
+        Ok(Some(r)) => greenlight_store::timing::report(
+            format_args!(
+                "kept statuses refreshed: {} derived, {} changed status, in",
+                r.derived,
+                r.changed.len()
+            ),
+            t.elapsed(),
+        ),
+        Ok(None) => {}
+        Err(e) => eprintln!(
+            "greenlight: warning: the kept statuses were not refreshed ({e}); `list` derives the rows that changed"
+        ),
+    }
+}
+
 /// What every command gets: the open store (starter catalog loaded) and the global flags.
 pub struct Ctx {
     pub store: Store,

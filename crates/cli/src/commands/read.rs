@@ -79,7 +79,11 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         })
         .collect();
     let commit = match &outlets {
-        Some(outlets) => Some(greenlight_news::commit(&mut cx.store, &articles, outlets)?),
+        Some(outlets) => {
+            let c = greenlight_news::commit(&mut cx.store, &articles, outlets)?;
+            super::refresh_board(&cx.store);
+            Some(c)
+        }
         None => None,
     };
     let report = ReadReport { articles, commit };

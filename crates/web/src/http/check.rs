@@ -290,6 +290,8 @@ pub async fn api(
             let committed =
                 greenlight_news::commit(s, &[ArticleClaims { article, claims }], &outlets)
                     .map_err(news_error)?;
+            // As after every write: the kept board follows (readers derive it should this fail).
+            let _ = greenlight_report::tracker::refresh_if_kept(s);
             json(&CheckResponse {
                 report,
                 committed: Some(committed),

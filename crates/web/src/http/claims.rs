@@ -85,6 +85,9 @@ pub async fn add(
         .write(move |s| {
             let report = ledger::add_raw_claim(s, raw)?;
             crate::tokens::record_use(s, &owner)?;
+            // The kept board follows at once (one series derived); should that fail, readers
+            // still see the claim, deriving the row whose evidence hash no longer matches.
+            let _ = greenlight_report::tracker::refresh_if_kept(s);
             Ok(report)
         })
         .await?;

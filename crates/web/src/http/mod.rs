@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod home;
 pub mod search;
 pub mod series;
+pub mod series_list;
 
 use crate::error::{Problem, WebError, PROBLEM_JSON};
 use crate::state::AppState;
@@ -37,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(home::router())
         .merge(search::router())
         .merge(series::router())
+        .merge(series_list::router())
         .merge(feeds::router())
         .merge(claims::router())
         .merge(check::router())
