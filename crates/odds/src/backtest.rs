@@ -227,6 +227,8 @@ pub struct BacktestReport {
     pub exported_to: Option<String>,
     /// Where the per-season predictions were written.
     pub predictions_exported_to: Option<String>,
+    /// The time-to-decision forecast's point-in-time backtest (`when`).
+    pub when: crate::when::WhenBacktest,
     #[serde(skip)]
     pub predictions: Vec<SeasonPrediction>,
 }
@@ -245,8 +247,8 @@ pub fn run(
 }
 
 pub fn run_exporting(
-    _cat: &Catalog,
-    _labels: &[LabelledSeason],
+    cat: &Catalog,
+    labels: &[LabelledSeason],
     counts: LabelCounts,
     export: Option<&Path>,
     predictions_path: Option<&Path>,
@@ -494,6 +496,7 @@ pub fn run_exporting(
         worst_misses: misses,
         exported_to,
         predictions_exported_to,
+        when: crate::when::backtest(cat, labels),
         predictions: preds,
     })
 }

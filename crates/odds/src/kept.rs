@@ -141,7 +141,7 @@ fn keep(store: &Store, key: &str, stamp: &str, body: &str) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeptOdds {
-    Odds(StatusOdds),
+    Odds(Box<StatusOdds>),
     NotFound(String),
     Invalid(String),
     InsufficientTraining(String),
@@ -151,7 +151,7 @@ pub enum KeptOdds {
 impl KeptOdds {
     fn of(r: &Result<StatusOdds, OddsError>) -> Option<KeptOdds> {
         Some(match r {
-            Ok(o) => KeptOdds::Odds(o.clone()),
+            Ok(o) => KeptOdds::Odds(Box::new(o.clone())),
             Err(OddsError::NotFound(m)) => KeptOdds::NotFound(m.clone()),
             Err(OddsError::Invalid(m)) => KeptOdds::Invalid(m.clone()),
             Err(OddsError::InsufficientTraining(m)) => KeptOdds::InsufficientTraining(m.clone()),
@@ -162,7 +162,7 @@ impl KeptOdds {
 
     fn result(self) -> Result<StatusOdds, OddsError> {
         match self {
-            KeptOdds::Odds(o) => Ok(o),
+            KeptOdds::Odds(o) => Ok(*o),
             KeptOdds::NotFound(m) => Err(OddsError::NotFound(m)),
             KeptOdds::Invalid(m) => Err(OddsError::Invalid(m)),
             KeptOdds::InsufficientTraining(m) => Err(OddsError::InsufficientTraining(m)),
@@ -252,6 +252,7 @@ pub fn status_odds_many(
 /// The store's rows, labels and cut-off models, loaded once for any number of odds.
 struct Computing<'s> {
     cat: Catalog,
+    labels: Vec<labels::LabelledSeason>,
     models: Models<'s>,
     backtest: KeptBacktest,
 }
@@ -289,6 +290,7 @@ impl<'s> Computing<'s> {
         };
         Ok(Computing {
             cat,
+            labels: label_report.seasons,
             models,
             backtest,
         })
@@ -310,6 +312,7 @@ impl<'s> Computing<'s> {
     ) -> Result<StatusOdds, OddsError> {
         let p = predict_with(
             &self.cat,
+            &self.labels,
             store,
             slug,
             Some(season),
@@ -326,6 +329,7 @@ impl<'s> Computing<'s> {
             cutoff: Some(p.model.cutoff),
             backtest_auc: self.backtest.backtest_auc,
             backtest_brier: self.backtest.backtest_brier,
+            decision_forecast: p.decision_forecast,
             notes: p.notes,
         })
     }
@@ -343,4 +347,24 @@ pub fn status_odds_as_of(
     let stamp = stamp(store)?;
     let mut c = Computing::new(store, &stamp)?;
     c.odds(store, series, season, Some(as_of))
+}
+
+/// The key of the kept "when" curves.
+pub const WHEN_KEY: &str = "odds-when";
+
+/// The "when" curves of the latest data, kept for the stamp (a new claim changes them).
+pub fn survival(store: &Store) -> Result<crate::when::Survival, OddsError> {
+    let stamp = stamp(store)?;
+    if let Some(d) = store.derived(WHEN_KEY)? {
+        if d.inputs == stamp {
+            if let Some(s) = decode::<crate::when::Survival>(&d.body) {
+                return Ok(s);
+            }
+        }
+    }
+    let cat = Catalog::load(store)?;
+    let report = labels::label_all(&cat, store)?;
+    let s = crate::when::fit(&cat, &report.seasons, cat.data_end);
+    keep(store, WHEN_KEY, &stamp, &encode(&s)?);
+    Ok(s)
 }

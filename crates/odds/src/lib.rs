@@ -28,6 +28,7 @@ pub mod kept;
 pub mod labels;
 pub mod metrics;
 pub mod model;
+pub mod when;
 
 pub use backtest::BacktestReport;
 pub use labels::{LabelReport, Outcome};
@@ -116,6 +117,9 @@ pub struct PredictReport {
     /// The outcome the data shows (using all data, not just data up to `as_of`); `None` while
     /// undecided.
     pub known_outcome: Option<KnownOutcome>,
+    /// When the decision about the next season may come (Kaplan-Meier on the ledger's dated
+    /// decisions as of `as_of`; `when`), or `None` without enough of them.
+    pub decision_forecast: Option<when::DecisionForecast>,
     /// Whether the season's 91-day window had been fully published by `as_of`; if not, the
     /// probability can still move as weeks are published.
     pub features_complete: bool,
@@ -189,7 +193,15 @@ pub fn predict(
     let label_report = labels::label_all(&cat, store)?;
     let mut models =
         frozen::Models::new(Some(store), backtest::examples(&cat, &label_report.seasons));
-    predict_with(&cat, store, series, season, as_of, &mut models)
+    predict_with(
+        &cat,
+        &label_report.seasons,
+        store,
+        series,
+        season,
+        as_of,
+        &mut models,
+    )
 }
 
 /// [`predict`] on a catalog and labels already loaded, with the cut-off models of this data
@@ -197,6 +209,7 @@ pub fn predict(
 /// predictions loads, labels and trains once.
 fn predict_with(
     cat: &Catalog,
+    labels_all: &[labels::LabelledSeason],
     store: &Store,
     series: &str,
     season: Option<u32>,
@@ -232,6 +245,7 @@ fn predict_with(
         .copied()
         .unwrap_or(f64::NAN);
     let factors = model.factors(&row, 5)?;
+    let decision_forecast = when::fit(cat, labels_all, as_of).decision(target.number, p.date);
 
     let known_outcome = (label.outcome != Outcome::Undecided).then(|| KnownOutcome {
         outcome: label.outcome,
@@ -268,6 +282,7 @@ fn predict_with(
         probability,
         factors,
         known_outcome,
+        decision_forecast,
         features_complete: complete_on <= as_of,
         features_complete_on: Some(complete_on),
         features: features::NAMES
@@ -381,6 +396,9 @@ pub struct StatusOdds {
     /// The pooled forward-chaining backtest's scores. `None` when AUC is undefined.
     pub backtest_auc: Option<f64>,
     pub backtest_brier: f64,
+    /// When the decision may come (see [`PredictReport::decision_forecast`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_forecast: Option<when::DecisionForecast>,
     pub notes: Vec<String>,
 }
 
@@ -411,7 +429,15 @@ pub fn status_odds_fresh(
     let cat = Catalog::load(store)?;
     let label_report = labels::label_all(&cat, store)?;
     let mut models = frozen::Models::new(None, backtest::examples(&cat, &label_report.seasons));
-    let p = predict_with(&cat, store, series, Some(season), as_of, &mut models)?;
+    let p = predict_with(
+        &cat,
+        &label_report.seasons,
+        store,
+        series,
+        Some(season),
+        as_of,
+        &mut models,
+    )?;
     let bt = backtest::run(
         &cat,
         &label_report.seasons,
@@ -429,6 +455,20 @@ pub fn status_odds_fresh(
         cutoff: Some(p.model.cutoff),
         backtest_auc: bt.model.auc,
         backtest_brier: bt.model.brier,
+        decision_forecast: p.decision_forecast,
         notes: p.notes,
     })
+}
+
+/// The "when" curves as of `as_of` (default: the latest data; then kept in the store while its
+/// data and claims are unchanged, `kept::survival`).
+pub fn survival(store: &Store, as_of: Option<NaiveDate>) -> Result<when::Survival, OddsError> {
+    match as_of {
+        None => kept::survival(store),
+        Some(d) => {
+            let cat = Catalog::load(store)?;
+            let report = labels::label_all(&cat, store)?;
+            Ok(when::fit(&cat, &report.seasons, d))
+        }
+    }
 }

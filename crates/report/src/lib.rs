@@ -33,6 +33,9 @@ pub enum ReportError {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
+// Built once per answer and serialized; boxing the odds would change the type the CLI, web and
+// other branches match on (`decision_forecast` made the odds variant large).
+#[allow(clippy::large_enum_variant)]
 pub enum OddsOrWhy {
     Odds(StatusOdds),
     Unavailable { unavailable: String },
