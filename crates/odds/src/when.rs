@@ -439,3 +439,36 @@ pub fn backtest(cat: &Catalog, labels: &[LabelledSeason]) -> WhenBacktest {
         premiere_coverage_80: rate(pcov, pc),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook example: times 1, 2+, 3, 3, 5+ (+ censored): S = 4/5 after 1, then
+    /// 4/5 * (1 - 2/3) after 3 (three at risk at 3, since 2 was censored).
+    #[test]
+    fn kaplan_meier_matches_a_hand_computation() {
+        let c = Curve::fit(&[(1, true), (2, false), (3, true), (3, true), (5, false)]);
+        assert_eq!(c.events, 3);
+        assert_eq!(c.censored, 2);
+        assert!((c.survival(0) - 1.0).abs() < 1e-12);
+        assert!((c.survival(1) - 0.8).abs() < 1e-12);
+        assert!((c.survival(2) - 0.8).abs() < 1e-12);
+        assert!((c.survival(3) - 0.8 / 3.0).abs() < 1e-12);
+        assert!((c.survival(9) - 0.8 / 3.0).abs() < 1e-12);
+        // Conditional on none by day 1: P(by day 3) = 1 - (0.8/3)/0.8 = 2/3.
+        assert!((c.within(1, 2).unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        // The curve never falls below 0.267: its 90th percentile is open-ended.
+        assert_eq!(c.quantile_after(0, 0.5), Some(3));
+        assert_eq!(c.quantile_after(0, 0.9), None);
+        assert_eq!(c.at_risk_after(2), 3);
+    }
+
+    #[test]
+    fn an_empty_sample_forecasts_nothing() {
+        let c = Curve::fit(&[]);
+        assert_eq!(c.survival(10), 1.0);
+        assert_eq!(c.quantile_after(0, 0.5), None);
+        assert_eq!(c.within(0, 30), Some(0.0));
+    }
+}

@@ -739,3 +739,34 @@ fn no_season_decided_before_it_premiered_gets_odds() {
         }
     }
 }
+
+/// Issue 16 acceptance: the time-to-decision forecast's 80% intervals, backtested point in time
+/// (curves from the announcements published by each quarterly cut-off), cover between 70% and
+/// 90% of the decisions that followed; its 90-day probability and the premiere windows are
+/// reported beside it.
+#[test]
+fn decision_forecast_intervals_cover_70_to_90_percent() {
+    let r = backtest(&open(), None).unwrap();
+    let w = &r.when;
+    println!(
+        "when: {}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "cutoffs": w.cutoffs.len(),
+            "checked": w.interval_checked,
+            "covered": w.interval_covered,
+            "coverage": w.coverage_80,
+            "within_90": [w.within_90_checked as f64, w.within_90_mean_predicted.unwrap_or(f64::NAN), w.within_90_observed.unwrap_or(f64::NAN)],
+            "premiere": [w.premiere_checked, w.premiere_covered],
+        }))
+        .unwrap()
+    );
+    assert!(w.interval_checked >= 100, "{}", w.interval_checked);
+    let c = w.coverage_80.expect("a coverage");
+    assert!((0.70..=0.90).contains(&c), "80% intervals cover {c:.3}");
+    assert!(w.within_90_checked >= 100);
+    assert_eq!(
+        w.within_90_calibration.iter().map(|b| b.count).sum::<u32>(),
+        w.within_90_checked
+    );
+    assert!(w.premiere_checked >= 50);
+}

@@ -54,6 +54,10 @@ pub struct StatusView {
     pub odds: Option<OddsOrWhy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outlook: Option<Outlook>,
+    /// For a renewed (or ordered) next season with no release date yet: when it may premiere,
+    /// from the observed renewal-to-premiere gaps (issue 16, `odds::when`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premiere_window: Option<greenlight_odds::when::PremiereWindow>,
 }
 
 /// The status of `spelling`'s next season as of `as_of`, with odds where the question is open
@@ -66,7 +70,19 @@ pub fn status(
     let status = ledger::status(store, spelling, as_of)?;
     let odds = odds_asked(&status)
         .map(|season| greenlight_odds::status_odds(store, &status.series.slug, season, as_of));
-    view(store, status, odds, as_of)
+    let survival = match window_asked(&status) {
+        Some(_) => Some(greenlight_odds::survival(store, as_of)?),
+        None => None,
+    };
+    view(store, status, odds, as_of, survival.as_ref())
+}
+
+/// The renewal a premiere window is asked for: the next season renewed or ordered, with the
+/// renewal dated and no release date announced.
+fn window_asked(status: &ledger::StatusReport) -> Option<NaiveDate> {
+    matches!(status.status, Status::Renewed | Status::Ordered)
+        .then_some(status.decided_on)
+        .flatten()
 }
 
 /// The season whose renewal odds a status shows: the one before the next, while it awaits a
@@ -82,7 +98,11 @@ fn view(
     status: ledger::StatusReport,
     odds: Option<Result<StatusOdds, OddsError>>,
     as_of: Option<NaiveDate>,
+    survival: Option<&greenlight_odds::when::Survival>,
 ) -> Result<StatusView, ReportError> {
+    let premiere_window = window_asked(&status)
+        .zip(survival)
+        .and_then(|(renewed, s)| s.premiere(status.next_season, renewed));
     let odds = odds.map(|r| match r {
         Ok(o) => OddsOrWhy::Odds(o),
         Err(e) => OddsOrWhy::Unavailable {
@@ -101,6 +121,7 @@ fn view(
         status,
         odds,
         outlook,
+        premiere_window,
     })
 }
 
@@ -122,13 +143,17 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
         .collect();
     let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
+    let survival = match statuses.iter().any(|s| window_asked(s).is_some()) {
+        true => Some(greenlight_odds::survival(store, None)?),
+        false => None,
+    };
     let mut out = Vec::with_capacity(statuses.len());
     for st in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
-        out.push(view(store, st, o, None)?);
+        out.push(view(store, st, o, None, survival.as_ref())?);
     }
     Ok(out)
 }

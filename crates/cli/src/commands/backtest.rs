@@ -150,6 +150,20 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             or_unknown(b.observed_rate, pct)
         );
     }
+    let w = &r.when;
+    outln!(
+        "\nwhen (time to decision, {} cut-offs): 80% intervals covered {} of {} decisions ({}); P(decision within 90 days) {} predicted on average, {} observed, over {} forecasts; premiere windows covered {} of {} ({})",
+        w.cutoffs.len(),
+        w.interval_covered,
+        w.interval_checked,
+        or_unknown(w.coverage_80, pct),
+        or_unknown(w.within_90_mean_predicted, pct),
+        or_unknown(w.within_90_observed, pct),
+        w.within_90_checked,
+        w.premiere_covered,
+        w.premiere_checked,
+        or_unknown(w.premiere_coverage_80, pct)
+    );
     if !r.worst_misses.is_empty() {
         outln!("\nworst misses:");
     }
