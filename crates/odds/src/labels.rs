@@ -489,7 +489,7 @@ pub fn label_all(
     }
     Ok(LabelReport {
         rules: vec![
-            "first: a dated ledger announcement about the season after N (renewed/ordered/release date of N+1: renewed; canceled after N, N announced final, limited series: not renewed) decides the label and its decision date; direct claims before implied ones (a later season renewed or ended), better-standing sources first, then the later publication".into(),
+            "first: a dated ledger announcement about the season after N (renewed/ordered/release date of N+1: renewed; canceled after N, N announced final, limited series: not renewed) decides the label and its decision date; disagreeing claims: a renewal when the data shows season N+1 (a revival), else the ledger's own ranking (standing, the newer dated event, the later publication); a claim that only implies it (a later season renewed or ended) counts only where no later season is seen".into(),
             "renewed: a later season of the series is seen in any chart or engagement report after this season's premiere".into(),
             "renewed: TMDB says Returning Series with more than N seasons".into(),
             "not renewed: TMDB says Canceled or Ended with N as the last season".into(),
