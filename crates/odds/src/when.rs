@@ -1,17 +1,19 @@
 //! "When" (issue 16, item 4): how long after a premiere the next season's decision comes, and
 //! how long after a renewal the renewed season premieres, from the ledger's dated decisions.
 //!
-//! **Time to decision.** Kaplan-Meier on the seasons of the series the ledger covers (it has a
-//! claim about them), from premiere to the publication-dated announcement of the next
-//! season's decision (renewed, canceled, final season). A season still awaiting a decision is
-//! censored at the as-of date. Seasons decided on or before their premiere are not in it (no
-//! wait), nor are seasons whose decision is known only from the data or the catalogue (decided,
-//! but not *when*). Two cohorts, first seasons and later seasons, each used when it has at
-//! least [`MIN_EVENTS`] decisions, else both pooled. For a season awaiting a decision `e` days
-//! after its premiere, the curve conditional on no decision by day `e` gives the probability of
-//! a decision within 30, 90 and 180 days, the median wait and an 80% interval (the conditional
-//! 10th and 90th percentiles; open-ended when the curve never falls that far: some decisions
-//! are never announced).
+//! **Time to decision.** Kaplan-Meier on the seasons (with a Netflix release date) of the series
+//! the ledger covers (it has an announcement about them: for the others no announcement is
+//! collected, so their waits would read as silence), from premiere to the day the decision about
+//! the next season was public: the ledger's announcement, else the next season's first public
+//! sighting (an upper bound, so waits err long). A season still undecided, or never announced
+//! (the silence rule), is censored at the as-of date. Seasons decided on or before their
+//! premiere are not in it (no wait), nor are seasons decided only by a catalogue status word (no
+//! date). Two cohorts, first seasons and later seasons, each used when it has at least
+//! [`MIN_EVENTS`] decisions, else both pooled. For a season awaiting a decision `e` days after
+//! its premiere, the curve conditional on no decision by day `e` gives the probability of a
+//! decision within 30, 90 and 180 days, the median wait and an 80% interval (the conditional
+//! 10th and 90th percentiles; open-ended when the curve never falls that far); with fewer than
+//! [`MIN_AT_RISK`] seasons still waiting past day `e`, no forecast.
 //!
 //! **Renewal to premiere.** Kaplan-Meier on the ledger's dated renewals, from the renewal to the
 //! renewed season's premiere (its release date or first chart week), censored at the as-of date
