@@ -565,6 +565,22 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
     assert_eq!(source, Source::KeptModel);
     assert_eq!(after.unwrap(), fresh);
 
+    // A claims file declaring a series changes the series the odds read: the kept odds are
+    // stale, but the training examples are the same, so the kept model is reused, not retrained.
+    let stamp = kept::stamp(&store).unwrap();
+    let declared = "[[series]]\ntitle = \"A Show Nobody Charted Zq\"\n\n[[claims]]\nkind = \"canceled\"\nseries = \"A Show Nobody Charted Zq\"\nseason = 1\npublished = 2026-01-05\nsource = { name = \"A test\", kind = \"fan_site\" }\nentered_by = \"test\"\n";
+    greenlight_ledger::import_claims_text(
+        &mut store,
+        declared,
+        "declared.toml",
+        greenlight_ledger::FileFormat::Toml,
+    )
+    .expect("the declaring claims file");
+    assert_ne!(kept::stamp(&store).unwrap(), stamp);
+    let (after, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::KeptModel);
+    assert_eq!(after.unwrap(), fresh);
+
     // New chart weeks are new training data for the cut-offs after them: retrained, on them.
     let dir = tempfile::tempdir().unwrap();
     let global = dir.path().join("all-weeks-global.tsv");
