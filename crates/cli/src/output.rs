@@ -96,6 +96,39 @@ pub fn sourced(e: &greenlight_ledger::EvidenceClaim) -> String {
     s
 }
 
+/// One line for a decision forecast (issue 16): the chances by 30/90/180 days, the median and
+/// the 80% interval.
+pub fn decision_forecast(f: &greenlight_odds::when::DecisionForecast) -> String {
+    let p = |v: Option<f64>| or_unknown(v, pct);
+    let d = |v: Option<chrono::NaiveDate>| or_unknown(v, |d| d.to_string());
+    format!(
+        "decision within 30 days {}, 90 days {}, 180 days {}; median {}; 80% interval {} .. {} ({} cohort, {} decisions, {} censored)",
+        p(f.within_30_days),
+        p(f.within_90_days),
+        p(f.within_180_days),
+        d(f.median),
+        d(f.interval_80.from),
+        or_unknown(f.interval_80.to, |d| d.to_string()).replace("unknown", "open-ended"),
+        words(&f.cohort),
+        f.decisions,
+        f.censored
+    )
+}
+
+/// One line for a renewed season's premiere window.
+pub fn premiere_window(w: &greenlight_odds::when::PremiereWindow) -> String {
+    let d = |v: Option<chrono::NaiveDate>| or_unknown(v, |d| d.to_string());
+    format!(
+        "season {} may premiere around {} (80% window {} .. {}; from {} renewals, {} not yet premiered)",
+        w.season,
+        d(w.median),
+        d(w.interval_80.from),
+        or_unknown(w.interval_80.to, |d| d.to_string()).replace("unknown", "open-ended"),
+        w.renewals,
+        w.censored
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

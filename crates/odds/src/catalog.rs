@@ -163,6 +163,10 @@ pub struct Catalog {
     pub data_end: NaiveDate,
     /// Netflix's regional figures as imported (`None` when the store has none).
     pub finance: Option<Finance>,
+    /// The ledger's dated announcements (issue 16), by series id.
+    pub announcements: HashMap<i64, Vec<crate::announcements::Announcement>>,
+    /// [`crate::announcements::digest`] of them.
+    pub announcements_digest: String,
 }
 
 impl Catalog {
@@ -306,6 +310,14 @@ impl Catalog {
 
         let finance = Finance::from_figures(&store.finance_figures()?)?;
 
+        let by_slug = crate::announcements::load(store)?;
+        let announcements_digest = crate::announcements::digest(&by_slug);
+        let ids: HashMap<&str, i64> = series.values().map(|s| (s.slug.as_str(), s.id)).collect();
+        let announcements = by_slug
+            .into_iter()
+            .filter_map(|(slug, l)| ids.get(slug.as_str()).map(|id| (*id, l)))
+            .collect();
+
         let mut cat = Catalog {
             series,
             seasons,
@@ -326,6 +338,8 @@ impl Catalog {
             horizon: NaiveDate::MIN,
             data_end: NaiveDate::MIN,
             finance,
+            announcements,
+            announcements_digest,
         };
         cat.derive();
         Ok(cat)

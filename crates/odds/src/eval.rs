@@ -144,3 +144,97 @@ mod tests {
         assert!(ece(&t) > 0.0);
     }
 }
+
+/// A percentile interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+pub struct Interval {
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Resamples of the bootstrap, and its seed: fixed, so reruns give the same intervals.
+pub const BOOTSTRAP_RESAMPLES: usize = 2000;
+pub const BOOTSTRAP_SEED: u64 = 16;
+
+/// SplitMix64: a tiny, well-mixed generator for resampling indices.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n.max(1)
+    }
+}
+
+/// 95% percentile bootstrap intervals of `stat` over the seasons, for several prediction
+/// vectors resampled *together* (the same seasons in every resample), so a difference between
+/// two of them is paired. `stat(preds, y)` returns the statistic for one resample, or `None`
+/// (e.g. an AUC with one class drawn), which is skipped.
+pub fn bootstrap<F>(preds: &[&[f64]], y: &[f64], stat: F) -> Option<Interval>
+where
+    F: Fn(&[Vec<f64>], &[f64]) -> Option<f64>,
+{
+    let n = y.len();
+    if n == 0 {
+        return None;
+    }
+    let full: Vec<Vec<f64>> = preds.iter().map(|p| p.to_vec()).collect();
+    let estimate = stat(&full, y)?;
+    let mut rng = SplitMix(BOOTSTRAP_SEED);
+    let mut values = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
+    let mut ps: Vec<Vec<f64>> = vec![Vec::with_capacity(n); preds.len()];
+    let mut ys = Vec::with_capacity(n);
+    for _ in 0..BOOTSTRAP_RESAMPLES {
+        ys.clear();
+        ps.iter_mut().for_each(Vec::clear);
+        for _ in 0..n {
+            let i = rng.below(n);
+            ys.push(y[i]);
+            for (k, p) in preds.iter().enumerate() {
+                ps[k].push(p[i]);
+            }
+        }
+        if let Some(v) = stat(&ps, &ys) {
+            values.push(v);
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let q = |f: f64| values[((values.len() - 1) as f64 * f).round() as usize];
+    Some(Interval {
+        estimate,
+        low: q(0.025),
+        high: q(0.975),
+    })
+}
+
+/// AUC with its bootstrap interval.
+pub fn auc_interval(p: &[f64], y: &[f64]) -> Option<Interval> {
+    bootstrap(&[p], y, |ps, ys| auc(&ps[0], ys))
+}
+
+/// Brier score with its bootstrap interval.
+pub fn brier_interval(p: &[f64], y: &[f64]) -> Option<Interval> {
+    bootstrap(&[p], y, |ps, ys| Some(brier(&ps[0], ys)))
+}
+
+/// Paired interval of AUC(a) − AUC(b) (positive: `a` ranks better).
+pub fn auc_diff_interval(a: &[f64], b: &[f64], y: &[f64]) -> Option<Interval> {
+    bootstrap(&[a, b], y, |ps, ys| {
+        Some(auc(&ps[0], ys)? - auc(&ps[1], ys)?)
+    })
+}
+
+/// Paired interval of Brier(b) − Brier(a) (positive: `a` is better).
+pub fn brier_gain_interval(a: &[f64], b: &[f64], y: &[f64]) -> Option<Interval> {
+    bootstrap(&[a, b], y, |ps, ys| {
+        Some(brier(&ps[1], ys) - brier(&ps[0], ys))
+    })
+}

@@ -17,7 +17,7 @@
 
 use crate::backtest::{self, Example};
 use crate::catalog::Catalog;
-use crate::model::{self, Model, ModelState};
+use crate::frozen::Models;
 use crate::{labels, predict_with, OddsError, StatusOdds};
 use chrono::NaiveDate;
 use greenlight_store::Store;
@@ -27,19 +27,16 @@ use serde_json::{Map, Number, Value};
 
 /// Part of every stamp: a change of the model, features or kept shapes bumps it, so answers kept
 /// by an older binary are recomputed, never read into new shapes.
-pub const VERSION: &str = "odds-1";
-/// The key of the kept model.
-pub const MODEL_KEY: &str = "odds-model";
+pub const VERSION: &str = "odds-2";
+/// The key of the kept backtest summary.
+pub const BACKTEST_KEY: &str = "odds-backtest";
 
-/// The model trained on the latest data, as kept.
+/// The backtest's summary, as kept beside the status odds (the models themselves are kept per
+/// training cut-off: [`crate::frozen`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeptModel {
-    /// SHA-256 of the training examples ([`training_hash`]).
+pub struct KeptBacktest {
+    /// SHA-256 of every trainable example ([`training_hash`] as of the data's end).
     pub training_hash: String,
-    /// The data's end: training seasons had their features published by then.
-    pub trained_through: NaiveDate,
-    pub model: ModelState,
-    /// The backtest's summary (`backtest::run` on the same data).
     pub backtest_model: String,
     pub backtest_auc: Option<f64>,
     pub backtest_brier: f64,
@@ -57,8 +54,13 @@ pub enum Source {
 }
 
 /// The stamp kept answers are checked against: the store's inputs stamp and [`VERSION`].
+/// The ledger's announcements are inputs too (issue 16: they decide labels), by their digest.
 pub fn stamp(store: &Store) -> Result<String, OddsError> {
-    Ok(format!("{VERSION}:{}", store.training_inputs_stamp()?))
+    let ann = crate::announcements::digest(&crate::announcements::load(store)?);
+    Ok(format!(
+        "{VERSION}:{}:{ann}",
+        store.training_inputs_stamp()?
+    ))
 }
 
 /// The key a season's status odds are kept under.
@@ -139,29 +141,32 @@ fn keep(store: &Store, key: &str, stamp: &str, body: &str) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeptOdds {
-    Odds(StatusOdds),
+    Odds(Box<StatusOdds>),
     NotFound(String),
     Invalid(String),
     InsufficientTraining(String),
+    Decided(String),
 }
 
 impl KeptOdds {
     fn of(r: &Result<StatusOdds, OddsError>) -> Option<KeptOdds> {
         Some(match r {
-            Ok(o) => KeptOdds::Odds(o.clone()),
+            Ok(o) => KeptOdds::Odds(Box::new(o.clone())),
             Err(OddsError::NotFound(m)) => KeptOdds::NotFound(m.clone()),
             Err(OddsError::Invalid(m)) => KeptOdds::Invalid(m.clone()),
             Err(OddsError::InsufficientTraining(m)) => KeptOdds::InsufficientTraining(m.clone()),
+            Err(OddsError::Decided(m)) => KeptOdds::Decided(m.clone()),
             Err(_) => return None,
         })
     }
 
     fn result(self) -> Result<StatusOdds, OddsError> {
         match self {
-            KeptOdds::Odds(o) => Ok(o),
+            KeptOdds::Odds(o) => Ok(*o),
             KeptOdds::NotFound(m) => Err(OddsError::NotFound(m)),
             KeptOdds::Invalid(m) => Err(OddsError::Invalid(m)),
             KeptOdds::InsufficientTraining(m) => Err(OddsError::InsufficientTraining(m)),
+            KeptOdds::Decided(m) => Err(OddsError::Decided(m)),
         }
     }
 }
@@ -213,16 +218,17 @@ pub fn status_odds_many(
     let missing: Vec<usize> = (0..asked.len()).filter(|&i| out[i].is_none()).collect();
     if !missing.is_empty() {
         match Computing::new(store, &stamp) {
-            Ok(c) => {
+            Ok(mut c) => {
                 for i in missing {
                     let (slug, season) = &asked[i];
-                    let r = c.odds(store, slug, *season);
+                    let r = c.odds(store, slug, *season, None);
                     if let Some(k) = KeptOdds::of(&r) {
                         if let Ok(body) = encode(&k) {
                             keep(store, &odds_key(slug, *season), &stamp, &body);
                         }
                     }
-                    out[i] = Some((r, c.source));
+                    let source = c.source_of(&r);
+                    out[i] = Some((r, source));
                 }
             }
             Err(e) => {
@@ -243,105 +249,122 @@ pub fn status_odds_many(
         .collect()
 }
 
-/// The store's rows and the current model (kept or trained now), loaded once for any number
-/// of odds.
-struct Computing {
+/// The store's rows, labels and cut-off models, loaded once for any number of odds.
+struct Computing<'s> {
     cat: Catalog,
-    label_report: labels::LabelReport,
-    base: Vec<Example>,
-    kept: KeptModel,
-    model: Model,
-    source: Source,
+    labels: Vec<labels::LabelledSeason>,
+    models: Models<'s>,
+    backtest: KeptBacktest,
 }
 
-impl Computing {
-    fn new(store: &Store, stamp: &str) -> Result<Computing, OddsError> {
+impl<'s> Computing<'s> {
+    fn new(store: &'s Store, stamp: &str) -> Result<Computing<'s>, OddsError> {
         let cat = Catalog::load(store)?;
         let label_report = labels::label_all(&cat, store)?;
-        let as_of = cat.data_end;
-        // Every example decided by the data's end; series ids are positive, so none is excluded.
-        let base = backtest::examples_as_of(
-            backtest::examples(&cat, &label_report.seasons),
-            as_of,
-            i64::MIN,
-        );
-        let (kept, model, source) = current_model(store, &cat, &label_report, &base, as_of, stamp)?;
+        let all = backtest::examples(&cat, &label_report.seasons);
+        let hash = training_hash(&all, cat.data_end);
+        let mut models = Models::new(Some(store), all);
+        let kept = store
+            .derived(BACKTEST_KEY)?
+            .and_then(|d| decode::<KeptBacktest>(&d.body))
+            .filter(|k| k.training_hash == hash);
+        let backtest = match kept {
+            Some(k) => k,
+            None => {
+                let bt = backtest::run(
+                    &cat,
+                    &label_report.seasons,
+                    label_report.trainable.clone(),
+                    None,
+                    &mut models,
+                )?;
+                let k = KeptBacktest {
+                    training_hash: hash,
+                    backtest_model: bt.model.name.clone(),
+                    backtest_auc: bt.model.auc,
+                    backtest_brier: bt.model.brier,
+                };
+                keep(store, BACKTEST_KEY, stamp, &encode(&k)?);
+                k
+            }
+        };
         Ok(Computing {
             cat,
-            label_report,
-            base,
-            kept,
-            model,
-            source,
+            labels: label_report.seasons,
+            models,
+            backtest,
         })
     }
 
-    fn odds(&self, store: &Store, slug: &str, season: u32) -> Result<StatusOdds, OddsError> {
-        let s = store.series(slug)?;
-        // A prediction never trains on its own series: a series with training seasons gets a
-        // model of its own, as `predict` trains it; every other series shares the kept one.
-        let own = self.base.iter().any(|e| e.label.series_id == s.id);
-        let trained = if own { None } else { Some(&self.model) };
+    /// How the model this season's odds used was obtained: kept, or trained in this call.
+    fn source_of(&self, odds: &Result<StatusOdds, OddsError>) -> Source {
+        let cut = odds.as_ref().ok().and_then(|o| o.cutoff);
+        cut.and_then(|c| self.models.sources.get(&c).copied())
+            .unwrap_or(Source::Trained)
+    }
+
+    fn odds(
+        &mut self,
+        store: &Store,
+        slug: &str,
+        season: u32,
+        as_of: Option<NaiveDate>,
+    ) -> Result<StatusOdds, OddsError> {
         let p = predict_with(
             &self.cat,
-            &self.label_report,
+            &self.labels,
             store,
             slug,
             Some(season),
-            None,
-            trained,
+            as_of,
+            &mut self.models,
         )?;
+        let model = crate::status_model_name(&p);
         Ok(StatusOdds {
             season: p.season,
             as_of: p.as_of,
             probability: p.probability,
             factors: p.factors,
-            model: self.kept.backtest_model.clone(),
-            backtest_auc: self.kept.backtest_auc,
-            backtest_brier: self.kept.backtest_brier,
+            model,
+            cutoff: Some(p.model.cutoff),
+            backtest_auc: self.backtest.backtest_auc,
+            backtest_brier: self.backtest.backtest_brier,
+            decision_forecast: p.decision_forecast,
             notes: p.notes,
         })
     }
 }
 
-/// The model of the latest data: the kept one when its training hash is this data's, else
-/// trained (with the backtest) and kept.
-fn current_model(
+/// Status odds as of a date: the season's frozen cut-off model (kept in the store, trained on
+/// first use), never retrained for the date; the odds themselves are not kept (only the latest
+/// data's are).
+pub fn status_odds_as_of(
     store: &Store,
-    cat: &Catalog,
-    label_report: &labels::LabelReport,
-    base: &[Example],
+    series: &str,
+    season: u32,
     as_of: NaiveDate,
-    stamp: &str,
-) -> Result<(KeptModel, Model, Source), OddsError> {
-    let hash = training_hash(base, as_of);
-    let rows: Vec<_> = base.iter().map(|e| e.row.clone()).collect();
-    let ys: Vec<f64> = base.iter().map(|e| e.y).collect();
-    let kept = store
-        .derived(MODEL_KEY)?
-        .and_then(|d| decode::<KeptModel>(&d.body))
-        .filter(|k| k.training_hash == hash);
-    if let Some(k) = kept {
-        if let Ok(m) = Model::from_state(&k.model, &rows, &ys) {
-            return Ok((k, m, Source::KeptModel));
+) -> Result<StatusOdds, OddsError> {
+    let stamp = stamp(store)?;
+    let mut c = Computing::new(store, &stamp)?;
+    c.odds(store, series, season, Some(as_of))
+}
+
+/// The key of the kept "when" curves.
+pub const WHEN_KEY: &str = "odds-when";
+
+/// The "when" curves of the latest data, kept for the stamp (a new claim changes them).
+pub fn survival(store: &Store) -> Result<crate::when::Survival, OddsError> {
+    let stamp = stamp(store)?;
+    if let Some(d) = store.derived(WHEN_KEY)? {
+        if d.inputs == stamp {
+            if let Some(s) = decode::<crate::when::Survival>(&d.body) {
+                return Ok(s);
+            }
         }
     }
-    let model = Model::train(&rows, &ys, &model::candidates())
-        .map_err(|e| crate::training_error(e, as_of))?;
-    let bt = backtest::run(
-        cat,
-        &label_report.seasons,
-        label_report.trainable.clone(),
-        None,
-    )?;
-    let k = KeptModel {
-        training_hash: hash,
-        trained_through: as_of,
-        model: model.state(),
-        backtest_model: bt.model.name.clone(),
-        backtest_auc: bt.model.auc,
-        backtest_brier: bt.model.brier,
-    };
-    keep(store, MODEL_KEY, stamp, &encode(&k)?);
-    Ok((k, model, Source::Trained))
+    let cat = Catalog::load(store)?;
+    let report = labels::label_all(&cat, store)?;
+    let s = crate::when::fit(&cat, &report.seasons, cat.data_end);
+    keep(store, WHEN_KEY, &stamp, &encode(&s)?);
+    Ok(s)
 }

@@ -15,6 +15,7 @@
 //! published by then, labelled with their eventual outcomes (as the backtest's training set
 //! is), and never on the predicted series.
 
+pub mod announcements;
 pub mod backtest;
 pub mod catalog;
 pub mod costs;
@@ -22,10 +23,12 @@ pub mod dates;
 pub mod eval;
 pub mod features;
 pub mod finance;
+pub mod frozen;
 pub mod kept;
 pub mod labels;
 pub mod metrics;
 pub mod model;
+pub mod when;
 
 pub use backtest::BacktestReport;
 pub use labels::{LabelReport, Outcome};
@@ -51,6 +54,10 @@ pub enum OddsError {
     Model(String),
     #[error("not enough labelled seasons: {0}")]
     InsufficientTraining(String),
+    /// The next season was decided before this one premiered (and that was public by the
+    /// as-of date): the answer is the decision, never odds.
+    #[error("{0}")]
+    Decided(String),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -70,6 +77,10 @@ impl From<StoreError> for OddsError {
 pub struct KnownOutcome {
     pub outcome: Outcome,
     pub rule: labels::Rule,
+    /// `ledger`, `data` or `catalogue` (see [`labels::LabelSource`]).
+    pub source: labels::LabelSource,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<greenlight_ledger::DatePrecision>,
     pub evidence: String,
 }
 
@@ -79,8 +90,13 @@ pub struct ModelInfo {
     pub model: String,
     pub trained_on: u32,
     pub trained_renewed: u32,
-    /// Training seasons had their features published by this date (the as-of date).
+    /// Training seasons had their features published by this date: the training cut-off.
     pub trained_through: NaiveDate,
+    /// The training cut-off (the first day of the season's premiere quarter): the model is the
+    /// one frozen for it, the same for every as-of date of this season (`frozen`).
+    pub cutoff: NaiveDate,
+    /// SHA-256 of its training examples: equal for the same model.
+    pub training_hash: String,
     /// Out-of-fold AUC on the training seasons.
     pub cv_auc: Option<f64>,
     pub candidates: Vec<model::CandidateResult>,
@@ -101,6 +117,9 @@ pub struct PredictReport {
     /// The outcome the data shows (using all data, not just data up to `as_of`); `None` while
     /// undecided.
     pub known_outcome: Option<KnownOutcome>,
+    /// When the decision about the next season may come (Kaplan-Meier on the ledger's dated
+    /// decisions as of `as_of`; `when`), or `None` without enough of them.
+    pub decision_forecast: Option<when::DecisionForecast>,
     /// Whether the season's 91-day window had been fully published by `as_of`; if not, the
     /// probability can still move as weeks are published.
     pub features_complete: bool,
@@ -172,21 +191,30 @@ pub fn predict(
 ) -> Result<PredictReport, OddsError> {
     let cat = Catalog::load(store)?;
     let label_report = labels::label_all(&cat, store)?;
-    predict_with(&cat, &label_report, store, series, season, as_of, None)
+    let mut models =
+        frozen::Models::new(Some(store), backtest::examples(&cat, &label_report.seasons));
+    predict_with(
+        &cat,
+        &label_report.seasons,
+        store,
+        series,
+        season,
+        as_of,
+        &mut models,
+    )
 }
 
-/// [`predict`] on a catalog and labels already loaded, so a caller that also needs the backtest
-/// (the status odds) loads and labels the store once, not twice. With `trained`, the model
-/// trained on exactly the examples this prediction would train on (the kept model, for a
-/// series with no training season: [`kept`]) instead of training one.
+/// [`predict`] on a catalog and labels already loaded, with the cut-off models of this data
+/// version (`models`: kept in the store, or trained in memory), so a caller that needs many
+/// predictions loads, labels and trains once.
 fn predict_with(
     cat: &Catalog,
-    label_report: &LabelReport,
+    labels_all: &[labels::LabelledSeason],
     store: &Store,
     series: &str,
     season: Option<u32>,
     as_of: Option<NaiveDate>,
-    trained: Option<&model::Model>,
+    models: &mut frozen::Models,
 ) -> Result<PredictReport, OddsError> {
     let as_of = as_of.unwrap_or(cat.data_end);
     let target = find_season(cat, store, series, season, as_of)?;
@@ -198,40 +226,42 @@ fn predict_with(
             target.number, p.date
         )));
     }
+    let label = labels::label_season(cat, target);
+    if label.decided_before_premiere && label.decision_public.is_some_and(|d| d <= as_of) {
+        return Err(OddsError::Decided(format!(
+            "season {} of {} was decided before it premiered on {}: {}; a decision, not odds",
+            target.number, label.series, p.date, label.evidence
+        )));
+    }
     let (row, m) = features::features(cat, target, as_of)
         .ok_or_else(|| OddsError::NotFound("no features for this season".into()))?;
 
-    let own;
-    let model = match trained {
-        Some(m) => m,
-        None => {
-            let train = backtest::examples_as_of(
-                backtest::examples(cat, &label_report.seasons),
-                as_of,
-                target.series_id,
-            );
-            let rows: Vec<features::Row> = train.iter().map(|e| e.row.clone()).collect();
-            let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
-            own = model::Model::train(&rows, &ys, &model::candidates())
-                .map_err(|e| training_error(e, as_of))?;
-            &own
-        }
-    };
+    let cutoff = frozen::cutoff_for(p.date);
+    let (model, training_hash) = models.get(cutoff).map_err(|e| training_error(e, as_of))?;
+    let training_hash = training_hash.to_string();
     let probability = model
         .predict(std::slice::from_ref(&row))?
         .first()
         .copied()
         .unwrap_or(f64::NAN);
     let factors = model.factors(&row, 5)?;
+    let decision_forecast = when::fit(cat, labels_all, as_of).decision(target.number, p.date);
 
-    let label = labels::label_season(cat, target);
     let known_outcome = (label.outcome != Outcome::Undecided).then(|| KnownOutcome {
         outcome: label.outcome,
         rule: label.rule,
+        source: label.source,
+        decided_on: label.decided_on,
+        decided_on_precision: label.decided_on_precision,
         evidence: label.evidence.clone(),
     });
     let complete_on = dates::window_complete_on(p.date, features::FEATURE_WINDOW_DAYS);
     let mut notes = m.notes.clone();
+    if model.platt.is_flat() {
+        notes.push(format!(
+            "the model of cut-off {cutoff} ranked its held-out seasons no better than chance, so its calibration is the base rate alone (monotone, never inverted)"
+        ));
+    }
     if complete_on > as_of {
         notes.push(format!(
             "the 91-day window is still open on {as_of} (complete on {complete_on}); the model was trained on complete windows"
@@ -252,6 +282,7 @@ fn predict_with(
         probability,
         factors,
         known_outcome,
+        decision_forecast,
         features_complete: complete_on <= as_of,
         features_complete_on: Some(complete_on),
         features: features::NAMES
@@ -266,13 +297,20 @@ fn predict_with(
             model: model.spec.name(),
             trained_on: model.trained_on as u32,
             trained_renewed: model.positives as u32,
-            trained_through: as_of,
+            trained_through: cutoff,
+            cutoff,
+            training_hash,
             cv_auc: model.cv_auc,
             candidates: model.candidates.clone(),
             calibration: model.platt,
         },
         notes,
     })
+}
+
+/// The model named beside status odds: the frozen model's candidate and its cut-off.
+fn status_model_name(p: &PredictReport) -> String {
+    format!("{} (frozen for cut-off {})", p.model.model, p.model.cutoff)
 }
 
 /// A training failure as a prediction as of `as_of` reports it.
@@ -288,9 +326,26 @@ fn training_error(e: OddsError, as_of: NaiveDate) -> OddsError {
 /// The time-split backtest; with `export`, also writes the features, labels and split the
 /// scikit-learn peer trains on.
 pub fn backtest(store: &Store, export: Option<&Path>) -> Result<BacktestReport, OddsError> {
+    backtest_exporting(store, export, None)
+}
+
+/// [`backtest`], also writing every season's out-of-time prediction to `predictions`.
+pub fn backtest_exporting(
+    store: &Store,
+    export: Option<&Path>,
+    predictions: Option<&Path>,
+) -> Result<BacktestReport, OddsError> {
     let cat = Catalog::load(store)?;
     let report = labels::label_all(&cat, store)?;
-    backtest::run(&cat, &report.seasons, report.trainable.clone(), export)
+    let mut models = frozen::Models::new(Some(store), backtest::examples(&cat, &report.seasons));
+    backtest::run_exporting(
+        &cat,
+        &report.seasons,
+        report.trainable.clone(),
+        export,
+        predictions,
+        &mut models,
+    )
 }
 
 /// A season's metrics as of `as_of` (default: the latest data), with the impact value where
@@ -335,15 +390,21 @@ pub struct StatusOdds {
     pub probability: f64,
     pub factors: Vec<model::Factor>,
     pub model: String,
-    /// `None` when the test split has only one outcome (AUC is undefined there).
+    /// The training cut-off of the frozen model (issue 16; absent in odds kept before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<NaiveDate>,
+    /// The pooled forward-chaining backtest's scores. `None` when AUC is undefined.
     pub backtest_auc: Option<f64>,
     pub backtest_brier: f64,
+    /// When the decision may come (see [`PredictReport::decision_forecast`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_forecast: Option<when::DecisionForecast>,
     pub notes: Vec<String>,
 }
 
 /// Odds for `season` of `series` as of `as_of`, or why there are none. On the latest data (no
 /// `as_of`) they come from the store while its data is unchanged ([`kept`]); as of a date they
-/// are computed point in time from scratch ([`status_odds_fresh`]).
+/// are computed with the season's frozen cut-off model ([`kept::status_odds_as_of`]).
 pub fn status_odds(
     store: &Store,
     series: &str,
@@ -351,13 +412,14 @@ pub fn status_odds(
     as_of: Option<NaiveDate>,
 ) -> Result<StatusOdds, OddsError> {
     match as_of {
-        Some(_) => status_odds_fresh(store, series, season, as_of),
+        Some(d) => kept::status_odds_as_of(store, series, season, d),
         None => kept::status_odds(store, series, season).0,
     }
 }
 
-/// [`status_odds`] computed from the stored rows, training the model and running the backtest,
-/// with nothing read from or written to the kept answers.
+/// [`status_odds`] computed from the stored rows, training the cut-off models and running the
+/// backtest in memory, with nothing read from or written to the kept answers (the tests'
+/// yardstick for the kept ones).
 pub fn status_odds_fresh(
     store: &Store,
     series: &str,
@@ -366,29 +428,47 @@ pub fn status_odds_fresh(
 ) -> Result<StatusOdds, OddsError> {
     let cat = Catalog::load(store)?;
     let label_report = labels::label_all(&cat, store)?;
+    let mut models = frozen::Models::new(None, backtest::examples(&cat, &label_report.seasons));
     let p = predict_with(
         &cat,
-        &label_report,
+        &label_report.seasons,
         store,
         series,
         Some(season),
         as_of,
-        None,
+        &mut models,
     )?;
     let bt = backtest::run(
         &cat,
         &label_report.seasons,
         label_report.trainable.clone(),
         None,
+        &mut models,
     )?;
+    let model = status_model_name(&p);
     Ok(StatusOdds {
         season: p.season,
         as_of: p.as_of,
         probability: p.probability,
         factors: p.factors,
-        model: bt.model.name.clone(),
+        model,
+        cutoff: Some(p.model.cutoff),
         backtest_auc: bt.model.auc,
         backtest_brier: bt.model.brier,
+        decision_forecast: p.decision_forecast,
         notes: p.notes,
     })
+}
+
+/// The "when" curves as of `as_of` (default: the latest data; then kept in the store while its
+/// data and claims are unchanged, `kept::survival`).
+pub fn survival(store: &Store, as_of: Option<NaiveDate>) -> Result<when::Survival, OddsError> {
+    match as_of {
+        None => kept::survival(store),
+        Some(d) => {
+            let cat = Catalog::load(store)?;
+            let report = labels::label_all(&cat, store)?;
+            Ok(when::fit(&cat, &report.seasons, d))
+        }
+    }
 }

@@ -481,6 +481,29 @@ impl Platt {
     pub fn apply(&self, score: f64) -> f64 {
         sigmoid(self.a * score + self.b)
     }
+
+    /// [`Platt::fit`] constrained to be monotone increasing (issue 16): a fitted slope of zero
+    /// or below would reverse (or erase) the scorer's ranking, saying that held-out scores rank
+    /// backwards; then the calibration is the smoothed base rate alone (slope 0: every season
+    /// gets the same probability, which ranks nothing rather than inverting the order), and
+    /// `Platt::is_flat` says so.
+    pub fn fit_monotone(scores: &[f64], y: &[f64]) -> Platt {
+        let p = Platt::fit(scores, y);
+        if p.a > 0.0 {
+            return p;
+        }
+        let pos = y.iter().filter(|v| **v > 0.5).count() as f64;
+        let rate = (pos + 1.0) / (y.len() as f64 + 2.0);
+        Platt {
+            a: 0.0,
+            b: (rate / (1.0 - rate)).ln(),
+        }
+    }
+
+    /// Whether the calibration ignores the score (see [`Platt::fit_monotone`]).
+    pub fn is_flat(&self) -> bool {
+        self.a <= 0.0
+    }
 }
 
 /// How a candidate did in cross-validation on the training seasons.
@@ -627,7 +650,7 @@ impl Model {
                 )));
             }
             // Selection: log-loss of the out-of-time scores, Platt-scaled on themselves.
-            let fwd_platt = Platt::fit(&oof, &oof_y);
+            let fwd_platt = Platt::fit_monotone(&oof, &oof_y);
             let probs: Vec<f64> = oof.iter().map(|s| fwd_platt.apply(*s)).collect();
             let ll = eval::log_loss(&probs, &oof_y);
             let auc = eval::auc(&oof, &oof_y);
@@ -648,7 +671,7 @@ impl Model {
             Ok(Model {
                 spec: specs[i],
                 scorer: Scorer::fit(&specs[i], rows, y, FINAL_SEED)?,
-                platt: Platt::fit(&kfold_scores(&specs[i], rows, y)?, y),
+                platt: Platt::fit_monotone(&kfold_scores(&specs[i], rows, y)?, y),
                 candidates: results.clone(),
                 trained_on: rows.len(),
                 positives,
@@ -702,6 +725,11 @@ impl Model {
             positives: state.positives,
             cv_auc: state.cv_auc,
         })
+    }
+
+    /// The scorer's raw scores, before calibration (calibration is monotone increasing in them).
+    pub fn raw_scores(&self, rows: &[Row]) -> Result<Vec<f64>, OddsError> {
+        self.scorer.score(rows)
     }
 
     /// Calibrated probabilities of renewal.

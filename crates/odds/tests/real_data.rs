@@ -42,6 +42,12 @@ fn imported() -> &'static Imported {
         store
             .import_paths(&paths, &ImportOptions::default())
             .expect("import ../shared/data");
+        // The dated announcements decide labels first (issue 16).
+        greenlight_ledger::import_claims_file(
+            &mut store,
+            &d.join("announcements/netflix-announcements.toml"),
+        )
+        .expect("import the announcements");
         drop(store);
         // Closed, so the file is whole (SQLite checkpoints and removes the WAL on close).
         let pristine = dir.join("pristine.db");
@@ -214,13 +220,26 @@ fn backtest_reports_the_numbers() {
         r.calibration.iter().map(|b| b.count).sum::<u32>(),
         r.split.test
     );
+    // Every trainable season is a row (issue 16: the folds are rebuilt from it); the test
+    // rows are exactly the pooled forward-chaining seasons.
     let csv = std::fs::read_to_string(&export).unwrap();
-    assert_eq!(csv.lines().count() as u32, 1 + r.split.train + r.split.test);
-    assert!(csv
-        .lines()
-        .next()
-        .unwrap()
-        .starts_with("slug,series,season,premiere,decided_on,split,label,log_hours_7d"));
+    let trainable = r.labels.renewed + r.labels.not_renewed;
+    assert_eq!(csv.lines().count() as u32, 1 + trainable);
+    assert!(csv.lines().next().unwrap().starts_with(
+        "slug,series,season,premiere,decided_on,split,cutoff,label,label_source,rust_probability,log_hours_7d"
+    ));
+    let tests = csv.lines().filter(|l| l.contains(",test,")).count() as u32;
+    assert_eq!(tests, r.split.test);
+    assert_eq!(r.predictions.len() as u32, r.split.test);
+    assert_eq!(r.forward.iter().map(|f| f.test).sum::<u32>(), r.split.test);
+    // Intervals contain their estimates; the paired ones are one per baseline.
+    let auc = r.intervals.auc.expect("an AUC interval");
+    assert!(
+        auc.low <= auc.estimate && auc.estimate <= auc.high,
+        "{auc:?}"
+    );
+    assert_eq!(r.paired.len(), r.baselines.len());
+    assert!(r.calibration_monotone);
 }
 
 #[test]
@@ -427,24 +446,19 @@ fn engagement_workbook(period: &str, row: &[&str]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-/// The labelled seasons a status asks odds for on the latest data (undecided, premiered): the
-/// first whose series has no training season (so it shares the kept model), and the first whose
-/// series has one (so it gets a model of its own).
+/// The labelled seasons a status asks odds for on the latest data (undecided, premiered, not
+/// decided before launch): the first whose series has no training season and the first whose
+/// series has one (both now use their premiere quarter's frozen model).
 fn undecided_seasons(store: &Store) -> (labels::LabelledSeason, labels::LabelledSeason) {
     let cat = greenlight_odds::catalog::Catalog::load(store).unwrap();
     let report = labels::label_all(&cat, store).unwrap();
-    let base = backtest::examples_as_of(
-        backtest::examples(&cat, &report.seasons),
-        cat.data_end,
-        i64::MIN,
-    );
+    let base = backtest::examples(&cat, &report.seasons);
     let has_own =
         |l: &labels::LabelledSeason| base.iter().any(|e| e.label.series_id == l.series_id);
     let undecided = || {
-        report
-            .seasons
-            .iter()
-            .filter(|l| l.outcome == Outcome::Undecided && l.premiere.is_some())
+        report.seasons.iter().filter(|l| {
+            l.outcome == Outcome::Undecided && l.premiere.is_some() && !l.decided_before_premiere
+        })
     };
     let shared = undecided()
         .find(|l| !has_own(l))
@@ -457,32 +471,20 @@ fn undecided_seasons(store: &Store) -> (labels::LabelledSeason, labels::Labelled
     (shared, own)
 }
 
-/// The kept model predicts what the model trained from scratch predicts, on every training row
-/// and bit for bit; the kept status odds equal a fresh training's (model, probability, factors,
-/// backtest) for a series sharing the kept model and for one with a model of its own; a claim
-/// leaves the stamp alone, a claim declaring a series changes it without retraining, and new
-/// chart weeks (new training data) retrain.
+/// The kept cut-off model predicts what the model trained from scratch predicts, on every
+/// training row and bit for bit; the kept status odds equal a fresh training's (model,
+/// probability, factors, backtest) for two series; a claim deciding an untrainable season
+/// changes the stamp without retraining, and new chart weeks (new training data) retrain.
 #[test]
 fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
-    use greenlight_odds::kept::{self, KeptModel, Source};
+    use greenlight_odds::frozen::{self, FrozenModel};
+    use greenlight_odds::kept::{self, Source};
     use greenlight_odds::model::{self, Model};
     let copy = tempfile::tempdir().unwrap();
     let db = copy.path().join("copy.db");
     std::fs::copy(&imported().pristine, &db).unwrap();
     let mut store = Store::open(&db).unwrap();
     let (shared, own) = undecided_seasons(&store);
-
-    // The model, kept and reloaded, against the one trained from scratch on the same rows.
-    let cat = greenlight_odds::catalog::Catalog::load(&store).unwrap();
-    let report = labels::label_all(&cat, &store).unwrap();
-    let base = backtest::examples_as_of(
-        backtest::examples(&cat, &report.seasons),
-        cat.data_end,
-        i64::MIN,
-    );
-    let rows: Vec<_> = base.iter().map(|e| e.row.clone()).collect();
-    let ys: Vec<f64> = base.iter().map(|e| e.y).collect();
-    let trained = Model::train(&rows, &ys, &model::candidates()).unwrap();
 
     let (first, source) = kept::status_odds(&store, &shared.slug, shared.season);
     assert_eq!(source, Source::Trained);
@@ -491,19 +493,32 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
         greenlight_odds::status_odds_fresh(&store, &shared.slug, shared.season, None).unwrap();
     assert_eq!(first, fresh);
     assert_eq!(first.probability.to_bits(), fresh.probability.to_bits());
+    let cutoff = first.cutoff.expect("the odds name their cut-off");
+    assert_eq!(
+        Some(cutoff),
+        shared.premiere.map(frozen::cutoff_for),
+        "{shared:?}"
+    );
 
-    let kept_model: KeptModel = kept::decode(
+    // The model, kept and reloaded, against the one trained from scratch on the same rows.
+    let cat = greenlight_odds::catalog::Catalog::load(&store).unwrap();
+    let report = labels::label_all(&cat, &store).unwrap();
+    let base: Vec<_> = backtest::examples(&cat, &report.seasons)
+        .into_iter()
+        .filter(|e| e.decided_on <= cutoff)
+        .collect();
+    let rows: Vec<_> = base.iter().map(|e| e.row.clone()).collect();
+    let ys: Vec<f64> = base.iter().map(|e| e.y).collect();
+    let trained = Model::train(&rows, &ys, &model::candidates()).unwrap();
+    let kept_model: FrozenModel = kept::decode(
         &store
-            .derived(kept::MODEL_KEY)
+            .derived(&frozen::model_key(cutoff))
             .unwrap()
-            .expect("the model is kept")
+            .expect("the cut-off's model is kept")
             .body,
     )
     .expect("the kept model decodes");
-    assert_eq!(
-        kept_model.training_hash,
-        kept::training_hash(&base, cat.data_end)
-    );
+    assert_eq!(kept_model.training_hash, kept::training_hash(&base, cutoff));
     assert_eq!(kept_model.model, trained.state());
     let reloaded = Model::from_state(&kept_model.model, &rows, &ys).unwrap();
     let (a, b) = (
@@ -522,14 +537,16 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
     assert_eq!(source, Source::Kept);
     assert_eq!(again.unwrap(), fresh);
 
-    // A series with training seasons of its own: its model excludes them, as `predict`'s does.
+    // A series with training seasons of its own: the same rule, the same answer as fresh.
     let (o, _) = kept::status_odds(&store, &own.slug, own.season);
     let o_fresh = greenlight_odds::status_odds_fresh(&store, &own.slug, own.season, None).unwrap();
     assert_eq!(o.unwrap(), o_fresh);
     let (o, source) = kept::status_odds(&store, &own.slug, own.season);
     assert_eq!((o.unwrap(), source), (o_fresh, Source::Kept));
 
-    // A claim about a known series is not training data: the stamp and the kept odds stand.
+    // A claim may decide a label (issue 16: the ledger's announcements come first), so it
+    // changes the stamp; this one decides an undecided, untrainable season, so the training
+    // examples, and the kept cut-off model, stand.
     let stamp = kept::stamp(&store).unwrap();
     let claim = format!(
         "[[claims]]\nkind = \"season_renewed\"\nseries = \"{}\"\nseason = {}\npublished = 2026-01-05\nsource = {{ name = \"A test\", kind = \"fan_site\" }}\nentered_by = \"test\"\n",
@@ -543,14 +560,14 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
         greenlight_ledger::FileFormat::Toml,
     )
     .expect("the claim");
-    assert_eq!(kept::stamp(&store).unwrap(), stamp);
-    assert_eq!(
-        kept::status_odds(&store, &shared.slug, shared.season).1,
-        Source::Kept
-    );
+    assert_ne!(kept::stamp(&store).unwrap(), stamp);
+    let (after, source) = kept::status_odds(&store, &shared.slug, shared.season);
+    assert_eq!(source, Source::KeptModel);
+    assert_eq!(after.unwrap(), fresh);
 
     // A claims file declaring a series changes the series the odds read: the kept odds are
     // stale, but the training examples are the same, so the kept model is reused, not retrained.
+    let stamp = kept::stamp(&store).unwrap();
     let declared = "[[series]]\ntitle = \"A Show Nobody Charted Zq\"\n\n[[claims]]\nkind = \"canceled\"\nseries = \"A Show Nobody Charted Zq\"\nseason = 1\npublished = 2026-01-05\nsource = { name = \"A test\", kind = \"fan_site\" }\nentered_by = \"test\"\n";
     greenlight_ledger::import_claims_text(
         &mut store,
@@ -564,7 +581,7 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
     assert_eq!(source, Source::KeptModel);
     assert_eq!(after.unwrap(), fresh);
 
-    // New chart weeks are new training data: the model is trained again, on them.
+    // New chart weeks are new training data for the cut-offs after them: retrained, on them.
     let dir = tempfile::tempdir().unwrap();
     let global = dir.path().join("all-weeks-global.tsv");
     later_chart_weeks(
@@ -577,10 +594,195 @@ fn kept_odds_equal_a_fresh_training_and_new_training_data_retrains() {
         .expect("the new weeks");
     let (after, source) = kept::status_odds(&store, &shared.slug, shared.season);
     assert_eq!(source, Source::Trained);
-    let retrained: KeptModel =
-        kept::decode(&store.derived(kept::MODEL_KEY).unwrap().unwrap().body).unwrap();
+    let retrained: FrozenModel = kept::decode(
+        &store
+            .derived(&frozen::model_key(cutoff))
+            .unwrap()
+            .unwrap()
+            .body,
+    )
+    .unwrap();
     assert_ne!(retrained.training_hash, kept_model.training_hash);
     let fresh_after =
         greenlight_odds::status_odds_fresh(&store, &shared.slug, shared.season, None).unwrap();
     assert_eq!(after.unwrap(), fresh_after);
+}
+
+/// Issue 16: the same season gets the same stored model at day 56 and day 91 (one training
+/// cut-off: its premiere quarter's), for every season premiered in a quarter with a model; the
+/// second prediction reuses the kept model, trains nothing.
+#[test]
+fn the_same_season_gets_the_same_frozen_model_at_day_56_and_day_91() {
+    use greenlight_odds::frozen;
+    let copy = tempfile::tempdir().unwrap();
+    let db = copy.path().join("copy.db");
+    std::fs::copy(&imported().pristine, &db).unwrap();
+    let store = Store::open(&db).unwrap();
+    let r = labels(&store).unwrap();
+    let mut checked = 0;
+    // One season per premiere quarter from 2022-07 (the first cut-off with 100 decided
+    // seasons) to 2024-01: every cut-off the backtest uses.
+    let mut seen = std::collections::BTreeSet::new();
+    for l in r.seasons.iter().filter(|l| l.trainable) {
+        let Some(p) = l.premiere else { continue };
+        let cut = frozen::cutoff_for(p);
+        if cut < date("2022-07-01") || !seen.insert(cut) {
+            continue;
+        }
+        let at = |d: i64| {
+            predict(
+                &store,
+                &l.slug,
+                Some(l.season),
+                Some(p + chrono::Duration::days(d)),
+            )
+            .unwrap_or_else(|e| panic!("{} {}: {e}", l.slug, l.season))
+        };
+        let (a, b) = (at(56), at(91));
+        assert_eq!(a.model.cutoff, cut);
+        assert_eq!(b.model.cutoff, cut);
+        assert_eq!(a.model.training_hash, b.model.training_hash);
+        assert_eq!(a.model.model, b.model.model);
+        assert_eq!(a.model.calibration, b.model.calibration);
+        assert_eq!(a.model.trained_on, b.model.trained_on);
+        assert!(a.model.trained_on as usize >= frozen::MIN_TRAINING);
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} cut-offs checked");
+}
+
+/// Issue 16: no prediction from fewer than the minimum of training seasons (a cut-off below it
+/// abstains with its reason), and every cut-off's calibration is monotone increasing in the
+/// raw score over all its seasons (an inverted Platt fit is impossible), on the real data.
+#[test]
+fn cut_offs_abstain_below_the_minimum_and_calibration_is_never_inverted() {
+    use greenlight_odds::frozen::{self, Models};
+    let store = open();
+    let cat = greenlight_odds::catalog::Catalog::load(&store).unwrap();
+    let report = labels::label_all(&cat, &store).unwrap();
+    let all = backtest::examples(&cat, &report.seasons);
+    let rows: Vec<_> = all.iter().map(|e| e.row.clone()).collect();
+    let mut models = Models::new(None, all.clone());
+    let cutoffs: std::collections::BTreeSet<NaiveDate> =
+        all.iter().map(|e| frozen::cutoff_for(e.premiere)).collect();
+    let (mut abstained, mut modelled) = (0, 0);
+    for cut in cutoffs {
+        let n = models.training(cut).len();
+        match models.get(cut) {
+            Ok((m, _)) => {
+                assert!(n >= frozen::MIN_TRAINING, "{cut}: a model on {n} seasons");
+                assert!(
+                    m.platt.a >= 0.0,
+                    "{cut}: inverted calibration {:?}",
+                    m.platt
+                );
+                let raw = m.raw_scores(&rows).unwrap();
+                let p = m.predict(&rows).unwrap();
+                assert!(backtest::is_monotone(&raw, &p), "{cut}: not monotone");
+                modelled += 1;
+            }
+            Err(greenlight_odds::OddsError::InsufficientTraining(why)) => {
+                assert!(n < frozen::MIN_TRAINING, "{cut}: abstained on {n} seasons");
+                assert!(why.contains("fewer than the minimum"), "{why}");
+                abstained += 1;
+            }
+            Err(e) => panic!("{cut}: {e}"),
+        }
+    }
+    assert!(modelled >= 6 && abstained >= 1, "{modelled} / {abstained}");
+    // A prediction at an abstaining cut-off says why rather than guessing.
+    let early = report
+        .seasons
+        .iter()
+        .find(|l| {
+            l.premiere
+                .is_some_and(|p| p < date("2022-04-01") && p >= date("2021-10-01"))
+                && !l.decided_before_premiere
+        })
+        .expect("a season premiered in 2021Q4 .. 2022Q1");
+    let p = early.premiere.unwrap();
+    let e = predict(
+        &store,
+        &early.slug,
+        Some(early.season),
+        Some(p + chrono::Duration::days(91)),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, greenlight_odds::OddsError::InsufficientTraining(_)),
+        "{e}"
+    );
+}
+
+/// Issue 16: no season whose next season was decided before it premiered gets odds, once the
+/// decision is public: `predict` refuses, the report answers with the decision, and such
+/// seasons are never trained or tested on. Checked for every such season on the real data.
+#[test]
+fn no_season_decided_before_it_premiered_gets_odds() {
+    let store = open();
+    let r = labels(&store).unwrap();
+    let bt = backtest(&store, None).unwrap();
+    let early: Vec<_> = r
+        .seasons
+        .iter()
+        .filter(|l| l.decided_before_premiere)
+        .collect();
+    assert!(
+        early.len() >= 20,
+        "only {} decided before launch",
+        early.len()
+    );
+    assert_eq!(r.decided_before_premiere as usize, early.len());
+    for l in &early {
+        assert!(!l.trainable, "{l:?}");
+        assert!(
+            !bt.predictions
+                .iter()
+                .any(|p| p.slug == l.slug && p.season == l.season),
+            "{} {} was tested",
+            l.slug,
+            l.season
+        );
+        let (Some(p), Some(public)) = (l.premiere, l.decision_public) else {
+            continue;
+        };
+        let as_of = p.max(public);
+        match predict(&store, &l.slug, Some(l.season), Some(as_of)) {
+            Err(greenlight_odds::OddsError::Decided(why)) => {
+                assert!(why.contains("decided before it premiered"), "{why}")
+            }
+            other => panic!("{} {} as of {as_of}: {other:?}", l.slug, l.season),
+        }
+    }
+}
+
+/// Issue 16 acceptance: the time-to-decision forecast's 80% intervals, backtested point in time
+/// (curves from the announcements published by each quarterly cut-off), cover between 70% and
+/// 90% of the decisions that followed; its 90-day probability and the premiere windows are
+/// reported beside it.
+#[test]
+fn decision_forecast_intervals_cover_70_to_90_percent() {
+    let r = backtest(&open(), None).unwrap();
+    let w = &r.when;
+    println!(
+        "when: {}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "cutoffs": w.cutoffs.len(),
+            "checked": w.interval_checked,
+            "covered": w.interval_covered,
+            "coverage": w.coverage_80,
+            "within_90": [w.within_90_checked as f64, w.within_90_mean_predicted.unwrap_or(f64::NAN), w.within_90_observed.unwrap_or(f64::NAN)],
+            "premiere": [w.premiere_checked, w.premiere_covered],
+        }))
+        .unwrap()
+    );
+    assert!(w.interval_checked >= 100, "{}", w.interval_checked);
+    let c = w.coverage_80.expect("a coverage");
+    assert!((0.70..=0.90).contains(&c), "80% intervals cover {c:.3}");
+    assert!(w.within_90_checked >= 100);
+    assert_eq!(
+        w.within_90_calibration.iter().map(|b| b.count).sum::<u32>(),
+        w.within_90_checked
+    );
+    assert!(w.premiere_checked >= 50);
 }

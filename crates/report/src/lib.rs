@@ -37,6 +37,9 @@ pub enum ReportError {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
+// Built once per answer and serialized; boxing the odds would change the type the CLI, web and
+// other branches match on (`decision_forecast` made the odds variant large).
+#[allow(clippy::large_enum_variant)]
 pub enum OddsOrWhy {
     Odds(StatusOdds),
     Unavailable { unavailable: String },
@@ -55,6 +58,10 @@ pub struct StatusView {
     pub odds: Option<OddsOrWhy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outlook: Option<Outlook>,
+    /// For a renewed (or ordered) next season with no release date yet: when it may premiere,
+    /// from the observed renewal-to-premiere gaps (issue 16, `odds::when`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premiere_window: Option<greenlight_odds::when::PremiereWindow>,
 }
 
 /// The status of `spelling`'s next season as of `as_of`, with odds where the question is open
@@ -67,7 +74,19 @@ pub fn status(
     let status = ledger::status(store, spelling, as_of)?;
     let odds = odds_asked(&status)
         .map(|season| greenlight_odds::status_odds(store, &status.series.slug, season, as_of));
-    view(store, status, odds, as_of)
+    let survival = match window_asked(&status) {
+        Some(_) => Some(greenlight_odds::survival(store, as_of)?),
+        None => None,
+    };
+    view(store, status, odds, as_of, survival.as_ref())
+}
+
+/// The renewal a premiere window is asked for: the next season renewed or ordered, with the
+/// renewal dated and no release date announced.
+fn window_asked(status: &ledger::StatusReport) -> Option<NaiveDate> {
+    matches!(status.status, Status::Renewed | Status::Ordered)
+        .then_some(status.decided_on)
+        .flatten()
 }
 
 /// The season whose renewal odds a status shows: the one before the next, while it awaits a
@@ -83,7 +102,11 @@ fn view(
     status: ledger::StatusReport,
     odds: Option<Result<StatusOdds, OddsError>>,
     as_of: Option<NaiveDate>,
+    survival: Option<&greenlight_odds::when::Survival>,
 ) -> Result<StatusView, ReportError> {
+    let premiere_window = window_asked(&status)
+        .zip(survival)
+        .and_then(|(renewed, s)| s.premiere(status.next_season, renewed));
     let odds = odds.map(|r| match r {
         Ok(o) => OddsOrWhy::Odds(o),
         Err(e) => OddsOrWhy::Unavailable {
@@ -102,6 +125,7 @@ fn view(
         status,
         odds,
         outlook,
+        premiere_window,
     })
 }
 
@@ -123,13 +147,17 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
         .collect();
     let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
+    let survival = match statuses.iter().any(|s| window_asked(s).is_some()) {
+        true => Some(greenlight_odds::survival(store, None)?),
+        false => None,
+    };
     let mut out = Vec::with_capacity(statuses.len());
     for st in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
-        out.push(view(store, st, o, None)?);
+        out.push(view(store, st, o, None, survival.as_ref())?);
     }
     Ok(out)
 }

@@ -335,12 +335,13 @@ struct Evidence {
 
 impl Evidence {
     fn now(store: &Store, today: NaiveDate) -> Result<Evidence, ReportError> {
-        let stamp = store.training_inputs_stamp().map_err(LedgerError::from)?;
+        // The kept odds' own stamp: the store's inputs and the digest of the ledger's dated
+        // decisions, which label the training seasons and fit the "when" curves (issue 16), so
+        // an announcement about one series can move every awaiting series' odds and every
+        // renewed series' premiere window, and makes every row stale.
+        let stamp = greenlight_odds::kept::stamp(store)?;
         Ok(Evidence {
-            base: format!(
-                "{VERSION}\t{}\t{today}\t{stamp}",
-                greenlight_odds::kept::VERSION
-            ),
+            base: format!("{VERSION}\t{today}\t{stamp}"),
             claims: ledger::claim_digests(store)?,
         })
     }
@@ -372,13 +373,17 @@ fn derive_rows(
     let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
+    let survival = match statuses.iter().any(|s| crate::window_asked(s).is_some()) {
+        true => Some(greenlight_odds::survival(store, None)?),
+        false => None,
+    };
     let mut out = Vec::with_capacity(statuses.len());
     for st in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
-        let v = view(store, st, o, None)?;
+        let v = view(store, st, o, None, survival.as_ref())?;
         out.push(kept_row(&v, ev, &facets, &hours)?);
     }
     Ok(out)

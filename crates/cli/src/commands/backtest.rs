@@ -1,4 +1,5 @@
-//! `greenlight backtest`: the time-split backtest of the renewal model beside its baselines.
+//! `greenlight backtest`: the forward-chaining backtest of the renewal model beside its
+//! baselines, with bootstrap intervals.
 
 use super::Ctx;
 use crate::args::Json;
@@ -8,9 +9,12 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Also write the feature matrix, labels and split as CSV (for the scikit-learn peer).
-    #[arg(long, value_name = "DIR")]
+    /// Also write the feature matrix, labels and folds as CSV (for the scikit-learn peer).
+    #[arg(long, value_name = "FILE")]
     pub export_features: Option<PathBuf>,
+    /// Also write every season's out-of-time prediction (and the baselines') as CSV, for audit.
+    #[arg(long, value_name = "FILE")]
+    pub export_predictions: Option<PathBuf>,
     #[command(flatten)]
     pub json: Json,
 }
@@ -20,7 +24,11 @@ fn auc(a: Option<f64>) -> String {
 }
 
 pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
-    let r = greenlight_odds::backtest(&cx.store, a.export_features.as_deref())?;
+    let r = greenlight_odds::backtest_exporting(
+        &cx.store,
+        a.export_features.as_deref(),
+        a.export_predictions.as_deref(),
+    )?;
     if a.json.json {
         return output::json(&r);
     }
@@ -48,6 +56,28 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             s.train_windows_past_cutoff
         );
     }
+    outln!("folds (training cut-off: trained on, tested on, chosen, AUC, Brier):");
+    for f in &r.forward {
+        outln!(
+            "  {}: {} ({} renewed), {} ({} renewed), {}, {}, {:.3}",
+            f.cutoff,
+            f.train,
+            f.train_renewed,
+            f.test,
+            f.test_renewed,
+            f.chosen,
+            auc(f.auc),
+            f.brier
+        );
+    }
+    for a in &r.abstained {
+        outln!(
+            "  {}: abstained on {} seasons: {}",
+            a.cutoff,
+            a.seasons,
+            a.reason
+        );
+    }
     outln!("labels: {}", super::labels::counts(&r.labels));
     outln!("features: {}", r.features.join(", "));
     outln!("\ntest scores (AUC higher is better; Brier and log loss lower):");
@@ -59,6 +89,25 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             sc.brier,
             sc.log_loss,
             sc.name
+        );
+    }
+    let iv = |i: &Option<greenlight_odds::eval::Interval>, d: usize| {
+        or_unknown(i.as_ref(), |i| {
+            format!("{:.d$} [{:.d$}, {:.d$}]", i.estimate, i.low, i.high)
+        })
+    };
+    outln!(
+        "\n95% bootstrap intervals ({} resamples): model AUC {}, Brier {}",
+        r.intervals.resamples,
+        iv(&r.intervals.auc, 3),
+        iv(&r.intervals.brier, 4)
+    );
+    for p in &r.paired {
+        outln!(
+            "  against {}: AUC difference {}, Brier gain {}",
+            p.against,
+            iv(&p.auc_difference, 3),
+            iv(&p.brier_gain, 4)
         );
     }
     outln!(
@@ -75,7 +124,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             "does not beat"
         }
     );
-    outln!("\ncandidates (* the one chosen, by cross-validation on the training seasons):");
+    outln!("\ncandidates (* chosen in some fold, by forward validation on its training seasons; CV means over folds):");
     for c in &r.candidates {
         outln!(
             "  {} CV AUC {}, CV log loss {:.3}; test AUC {}, Brier {:.3}  {}",
@@ -101,6 +150,20 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             or_unknown(b.observed_rate, pct)
         );
     }
+    let w = &r.when;
+    outln!(
+        "\nwhen (time to decision, {} cut-offs): 80% intervals covered {} of {} decisions ({}); P(decision within 90 days) {} predicted on average, {} observed, over {} forecasts; premiere windows covered {} of {} ({})",
+        w.cutoffs.len(),
+        w.interval_covered,
+        w.interval_checked,
+        or_unknown(w.coverage_80, pct),
+        or_unknown(w.within_90_mean_predicted, pct),
+        or_unknown(w.within_90_observed, pct),
+        w.within_90_checked,
+        w.premiere_covered,
+        w.premiere_checked,
+        or_unknown(w.premiere_coverage_80, pct)
+    );
     if !r.worst_misses.is_empty() {
         outln!("\nworst misses:");
     }
@@ -116,7 +179,10 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         );
     }
     if let Some(p) = &r.exported_to {
-        outln!("\nfeatures, labels and split written to {p}");
+        outln!("\nfeatures, labels and folds written to {p}");
+    }
+    if let Some(p) = &r.predictions_exported_to {
+        outln!("per-season predictions written to {p}");
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! `greenlight labels`: what happened after every charted season, decided by the data alone.
+//! `greenlight labels`: what happened after every charted season: the ledger's dated
+//! announcements first, then the data, then the catalogue (issue 16).
 
 use super::Ctx;
 use crate::args::Json;
@@ -41,7 +42,25 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     for (rule, n) in &r.by_rule {
         outln!("  {:<32} {:>6}", words(rule), thousands(*n));
     }
+    outln!("by source (all; trainable):");
+    for (src, n) in &r.by_source {
+        outln!(
+            "  {:<32} {:>6}; {}",
+            words(src),
+            thousands(*n),
+            thousands(r.trainable_by_source.get(src).copied().unwrap_or(0))
+        );
+    }
+    outln!(
+        "the ledger overrides the data or the catalogue on {} seasons",
+        thousands(r.ledger_overrides)
+    );
     outln!("excluded:");
+    outln!(
+        "  decided before they premiered    {:>6} (of {} in all)",
+        thousands(r.excluded_decided_before_premiere),
+        thousands(r.decided_before_premiere)
+    );
     outln!(
         "  limited series                   {:>6}",
         thousands(r.excluded_limited_series)

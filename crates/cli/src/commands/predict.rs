@@ -71,13 +71,16 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     }
     let m = &r.model;
     outln!(
-        "  model: {}, trained on {} seasons ({} renewed) published by {}, cross-validated AUC {}",
+        "  model: {}, frozen for the training cut-off {} ({} seasons, {} renewed), forward-validated AUC {}",
         m.model,
         m.trained_on,
         m.trained_renewed,
         m.trained_through,
         or_unknown(m.cv_auc, |a| format!("{a:.3}"))
     );
+    if let Some(f) = &r.decision_forecast {
+        outln!("  when: {}", output::decision_forecast(f));
+    }
     if let Some(k) = &r.known_outcome {
         outln!(
             "  known outcome: {} ({})",

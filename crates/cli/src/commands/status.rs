@@ -43,16 +43,24 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         }
     );
     match &v.odds {
-        Some(OddsOrWhy::Odds(o)) => outln!(
-            "  odds of renewal: {:.0}% (model backtest AUC {})",
-            o.probability * 100.0,
-            o.backtest_auc
-                .map_or_else(|| "unknown".to_string(), |a| format!("{a:.2}"))
-        ),
+        Some(OddsOrWhy::Odds(o)) => {
+            outln!(
+                "  odds of renewal: {:.0}% (model backtest AUC {})",
+                o.probability * 100.0,
+                o.backtest_auc
+                    .map_or_else(|| "unknown".to_string(), |a| format!("{a:.2}"))
+            );
+            if let Some(f) = &o.decision_forecast {
+                outln!("  when: {}", output::decision_forecast(f));
+            }
+        }
         Some(OddsOrWhy::Unavailable { unavailable }) => {
             outln!("  odds of renewal: unavailable ({unavailable})")
         }
         None => {}
+    }
+    if let Some(w) = &v.premiere_window {
+        outln!("  when: {}", output::premiere_window(w));
     }
     for o in r
         .seasons

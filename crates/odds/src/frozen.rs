@@ -1,0 +1,159 @@
+//! One frozen model per training cut-off (issue 16, item 2).
+//!
+//! A prediction for a season uses the model of its **training cut-off**: the first day of the
+//! calendar quarter of the season's premiere. That model is trained on every trainable season
+//! decided by the cut-off (its 91-day window published by then), with the candidate and its
+//! hyperparameters chosen by forward-in-time validation on those seasons only (`Model::train`),
+//! and calibrated monotone increasing (`Platt::fit_monotone`). So the same season gets the same
+//! model at day 56 and at day 91, whatever the as-of date (every as-of date of a premiered
+//! season is on or after its cut-off, so the model only uses data published by then), and a
+//! date never trains on a handful of seasons: a cut-off with fewer than [`MIN_TRAINING`]
+//! decided seasons abstains with its reason.
+//!
+//! The models are kept in the store (`derived_state`, key `odds-model/<cut-off>`) beside the
+//! SHA-256 of their training examples ([`crate::kept::training_hash`]): a model is trained once
+//! per data version and cut-off, and rebuilt from its kept state in one fit while its examples
+//! are unchanged.
+//!
+//! The predicted season is never among its model's training rows (it premiered after the
+//! cut-off); earlier seasons of the same series are, with the outcomes known of them.
+
+use crate::backtest::Example;
+use crate::kept::{self, Source};
+use crate::model::{self, Model, ModelState};
+use crate::OddsError;
+use chrono::{Datelike, NaiveDate};
+use greenlight_store::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The fewest decided seasons a cut-off's model is trained on; below it the odds abstain.
+pub const MIN_TRAINING: usize = 100;
+
+/// The training cut-off of a season premiered on `premiere`: the first day of its quarter.
+pub fn cutoff_for(premiere: NaiveDate) -> NaiveDate {
+    let m = (premiere.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(premiere.year(), m, 1).unwrap_or(premiere)
+}
+
+/// The quarter after `cutoff`'s.
+pub fn next_cutoff(cutoff: NaiveDate) -> NaiveDate {
+    cutoff
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The key a cut-off's model is kept under.
+pub fn model_key(cutoff: NaiveDate) -> String {
+    format!("odds-model/{cutoff}")
+}
+
+/// A cut-off's model as kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrozenModel {
+    pub cutoff: NaiveDate,
+    /// SHA-256 of its training examples ([`kept::training_hash`] as of the cut-off).
+    pub training_hash: String,
+    pub model: ModelState,
+}
+
+/// Why a cut-off has no model, kept in memory so a cut-off is tried once per call.
+#[derive(Debug, Clone)]
+enum Failure {
+    Insufficient(String),
+    Other(String),
+}
+
+/// The cut-off models of one data version: trained or rebuilt on first use, kept in the store
+/// when one is given, and shared by every prediction of a call.
+pub struct Models<'s> {
+    store: Option<&'s Store>,
+    all: Vec<Example>,
+    built: BTreeMap<NaiveDate, Result<(Model, String), Failure>>,
+    /// How each cut-off's model was obtained (for tests and timing).
+    pub sources: BTreeMap<NaiveDate, Source>,
+}
+
+impl<'s> Models<'s> {
+    /// `all`: every trainable example (`backtest::examples`); with a store, models are read
+    /// from and kept in it, else trained in memory only.
+    pub fn new(store: Option<&'s Store>, all: Vec<Example>) -> Models<'s> {
+        Models {
+            store,
+            all,
+            built: BTreeMap::new(),
+            sources: BTreeMap::new(),
+        }
+    }
+
+    pub fn examples(&self) -> &[Example] {
+        &self.all
+    }
+
+    /// The training examples of a cut-off: decided (91-day window published) by it.
+    pub fn training(&self, cutoff: NaiveDate) -> Vec<&Example> {
+        self.all.iter().filter(|e| e.decided_on <= cutoff).collect()
+    }
+
+    /// The model of `cutoff` and the hash of its training examples, or why there is none.
+    pub fn get(&mut self, cutoff: NaiveDate) -> Result<(&Model, &str), OddsError> {
+        if !self.built.contains_key(&cutoff) {
+            let r = self.build(cutoff);
+            self.built.insert(cutoff, r);
+        }
+        match self.built.get(&cutoff) {
+            Some(Ok((m, h))) => Ok((m, h.as_str())),
+            Some(Err(Failure::Insufficient(m))) => Err(OddsError::InsufficientTraining(m.clone())),
+            Some(Err(Failure::Other(m))) => Err(OddsError::Model(m.clone())),
+            None => Err(OddsError::Model("no model built".into())),
+        }
+    }
+
+    fn build(&mut self, cutoff: NaiveDate) -> Result<(Model, String), Failure> {
+        let train: Vec<Example> = self.training(cutoff).into_iter().cloned().collect();
+        let positives = train.iter().filter(|e| e.y > 0.5).count();
+        if train.len() < MIN_TRAINING {
+            return Err(Failure::Insufficient(format!(
+                "the training cut-off {cutoff} has {} decided seasons ({positives} renewed), fewer than the minimum of {MIN_TRAINING}: no odds rather than a guess",
+                train.len()
+            )));
+        }
+        let hash = kept::training_hash(&train, cutoff);
+        let rows: Vec<_> = train.iter().map(|e| e.row.clone()).collect();
+        let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
+        let key = model_key(cutoff);
+        if let Some(store) = self.store {
+            let kept = store
+                .derived(&key)
+                .ok()
+                .flatten()
+                .and_then(|d| kept::decode::<FrozenModel>(&d.body))
+                .filter(|k| k.training_hash == hash);
+            if let Some(k) = kept {
+                if let Ok(m) = Model::from_state(&k.model, &rows, &ys) {
+                    self.sources.insert(cutoff, Source::KeptModel);
+                    return Ok((m, hash));
+                }
+            }
+        }
+        let m = Model::train(&rows, &ys, &model::candidates()).map_err(|e| match e {
+            OddsError::InsufficientTraining(m) => {
+                Failure::Insufficient(format!("the training cut-off {cutoff}: {m}"))
+            }
+            other => Failure::Other(other.to_string()),
+        })?;
+        if let Some(store) = self.store {
+            let body = FrozenModel {
+                cutoff,
+                training_hash: hash.clone(),
+                model: m.state(),
+            };
+            if let Ok(text) = kept::encode(&body) {
+                // The stamp is the training hash itself: the model depends on nothing else.
+                let _ = store.put_derived(&key, &hash, &text);
+            }
+        }
+        self.sources.insert(cutoff, Source::Trained);
+        Ok((m, hash))
+    }
+}
