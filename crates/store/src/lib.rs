@@ -28,6 +28,7 @@ mod schema;
 pub mod search;
 pub mod snapshot;
 pub mod spellings;
+pub mod sync;
 pub mod timing;
 pub mod tokens;
 pub mod training;
