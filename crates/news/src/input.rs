@@ -554,7 +554,17 @@ pub fn fetch_conditional(
         .with_config()
         .limit(limits.max_bytes)
         .read_to_vec()
-        .map_err(fail)?;
+        .map_err(|e| match (declared, &e) {
+            // A connection closed before the declared length arrived: say what that is.
+            (Some(n), ureq::Error::Io(_) | ureq::Error::Protocol(_)) => input_error(
+                url,
+                format!(
+                    "truncated: the server declared {n} bytes and the connection ended before all of them arrived ({}); nothing was read",
+                    fetch_message(&e, limits)
+                ),
+            ),
+            _ => fail(e),
+        })?;
     if let Some(n) = declared {
         if bytes.len() as u64 != n {
             return Err(input_error(

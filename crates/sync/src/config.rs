@@ -69,6 +69,8 @@ pub struct DeliveryConfig {
     pub settle_secs: u64,
     pub timeout_secs: u64,
     pub max_per_run: usize,
+    /// How often `serve --sync` wakes to sync due sources and send due deliveries.
+    pub poll_ms: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -80,6 +82,7 @@ impl Default for DeliveryConfig {
             settle_secs: 6 * 3600,
             timeout_secs: 10,
             max_per_run: 1000,
+            poll_ms: 30_000,
         }
     }
 }

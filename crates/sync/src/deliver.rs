@@ -118,8 +118,14 @@ pub fn deliver_due(store: &Store, cfg: &Config) -> Result<DeliverReport, SyncErr
         .build()
         .into();
     let mut attempts = 0;
+    let mut failed_now = std::collections::HashSet::new();
     while attempts < cfg.delivery.max_per_run {
-        let due = store.due_deliveries(now_ms(), cfg.delivery.max_per_run - attempts)?;
+        let due: Vec<DeliveryRow> = store
+            .due_deliveries(now_ms(), cfg.delivery.max_per_run)?
+            .into_iter()
+            .filter(|d| !failed_now.contains(&d.follow_id))
+            .take(cfg.delivery.max_per_run - attempts)
+            .collect();
         if due.is_empty() {
             break;
         }
@@ -131,6 +137,7 @@ pub fn deliver_due(store: &Store, cfg: &Config) -> Result<DeliverReport, SyncErr
                     report.delivered += 1;
                 }
                 Err(e) => {
+                    failed_now.insert(d.follow_id);
                     let tried = d.attempts + 1;
                     if tried >= cfg.delivery.max_attempts as i64 {
                         store.mark_failed(d.id, &e, None)?;

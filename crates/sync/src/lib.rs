@@ -451,3 +451,99 @@ fn apply(
     w.commit()?;
     Ok((recorded, files))
 }
+
+/// The largest webhook URL and secret accepted.
+pub const MAX_URL_BYTES: usize = 2048;
+pub const MAX_SECRET_BYTES: usize = 256;
+
+/// Follows a series (any spelling or its slug) with a webhook for `events` (every kind when
+/// empty); the same follow again updates its secret and kinds. Returns the follow as listed.
+pub fn follow(
+    store: &mut Store,
+    series: &str,
+    url: &str,
+    secret: Option<&str>,
+    events: &[String],
+) -> Result<greenlight_store::sync::FollowRow, SyncError> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() > MAX_URL_BYTES
+    {
+        return Err(SyncError::Invalid(format!(
+            "webhook `{}`: not an http(s) URL of at most {MAX_URL_BYTES} bytes",
+            url.chars().take(100).collect::<String>()
+        )));
+    }
+    if secret.is_some_and(|s| s.is_empty() || s.len() > MAX_SECRET_BYTES) {
+        return Err(SyncError::Invalid(format!(
+            "secret: 1..={MAX_SECRET_BYTES} bytes"
+        )));
+    }
+    for e in events {
+        if !events::KINDS.contains(&e.as_str()) {
+            return Err(SyncError::Invalid(format!(
+                "event kind `{e}` is not one of {}",
+                events::KINDS.join(", ")
+            )));
+        }
+    }
+    let s = store.series(series)?;
+    store.ensure_sync_schema()?;
+    let kinds = if events.is_empty() {
+        "*".to_string()
+    } else {
+        events.join(",")
+    };
+    let id = store.put_follow(&s.slug, url, secret, &kinds, now_ms())?;
+    store
+        .follows()?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| SyncError::Invalid("the follow just stored is missing".into()))
+}
+
+/// Stops following a series (one webhook, or all of its follows); returns how many went.
+pub fn unfollow(store: &mut Store, series: &str, url: Option<&str>) -> Result<usize, SyncError> {
+    if !store.has_sync_schema()? {
+        return Ok(0);
+    }
+    let slug = store.series(series)?.slug;
+    Ok(store.remove_follow(&slug, url)?)
+}
+
+/// `serve --sync`'s worker: forever, sync the due sources and send the due deliveries, then
+/// sleep `[delivery] poll_ms`. Each round opens the store afresh (its own connection), and an
+/// error is reported on stderr and retried next round, never ending the server.
+pub fn run_forever(db: PathBuf, cfg: Config, quiet: bool) -> ! {
+    loop {
+        let round = || -> Result<(SyncReport, deliver::DeliverReport), SyncError> {
+            let mut store = Store::open(&db)?;
+            let r = sync(
+                &mut store,
+                &cfg,
+                &SyncOptions {
+                    only_due: true,
+                    staging: None,
+                },
+            )?;
+            let d = deliver::deliver_due(&store, &cfg)?;
+            Ok((r, d))
+        };
+        match round() {
+            Ok((r, d)) if !quiet => {
+                let fetched = r.sources.iter().filter(|s| s.outcome != "skipped").count();
+                if fetched > 0 || d.delivered + d.failed + d.parked > 0 {
+                    eprintln!(
+                        "greenlight: sync: {fetched} source(s) fetched, {} event(s); {} delivered, {} to retry, {} parked",
+                        r.events.len(),
+                        d.delivered,
+                        d.failed,
+                        d.parked
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("greenlight: sync: {e}"),
+        }
+        std::thread::sleep(Duration::from_millis(cfg.delivery.poll_ms.max(10)));
+    }
+}
