@@ -480,3 +480,102 @@ impl Store {
         Ok(v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.ensure_sync_schema().unwrap();
+        (dir, s)
+    }
+
+    fn status(s: &Store, at: i64, from: &str, to: &str, settle_ms: i64) -> i64 {
+        let body = format!(r#"{{"from":"{from}","to":"{to}"}}"#);
+        s.record_event(&NewEvent {
+            at,
+            series: "x",
+            kind: "status",
+            source: "test",
+            body: &body,
+            flip: Some((from, to)),
+            settle_ms,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_status_that_flips_back_within_the_settle_window_is_sent_not_at_all() {
+        let (_d, s) = store();
+        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0)
+            .unwrap();
+        s.put_follow("x", "http://127.0.0.1:1/b", Some("k"), "renewed", 0)
+            .unwrap();
+        let a = status(&s, 1000, "awaiting_decision", "canceled", 3_600_000);
+        assert_eq!(
+            s.deliveries(10).unwrap().len(),
+            1,
+            "only the follow asking for every kind"
+        );
+        // Corrected an hour minus a second later: both events settle, nothing is sent.
+        let b = status(&s, 3_600_000, "canceled", "awaiting_decision", 3_600_000);
+        assert!(s.due_deliveries(i64::MAX, 10).unwrap().is_empty());
+        assert!(s.events_since(0, 10).unwrap().is_empty());
+        let rows = s.deliveries(10).unwrap();
+        assert!(rows.iter().all(|d| d.state == "settled"), "{rows:?}");
+        assert!(a < b);
+        // The same flip after the first was sent: both are real news, in order.
+        let c = status(&s, 10_000_000, "awaiting_decision", "canceled", 0);
+        let due = s.due_deliveries(i64::MAX, 10).unwrap();
+        assert_eq!(due.iter().map(|d| d.event_id).collect::<Vec<_>>(), vec![c]);
+        s.mark_delivered(due[0].id, 10_000_001).unwrap();
+        let d = status(&s, 10_000_002, "canceled", "awaiting_decision", 3_600_000);
+        assert_eq!(
+            s.events_since(0, 10)
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>(),
+            vec![c, d]
+        );
+        assert_eq!(s.due_deliveries(i64::MAX, 10).unwrap()[0].event_id, d);
+    }
+
+    #[test]
+    fn only_the_head_of_each_queue_is_due_and_parking_frees_it() {
+        let (_d, s) = store();
+        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0)
+            .unwrap();
+        let ids: Vec<i64> = (0..3)
+            .map(|i| {
+                s.record_event(&NewEvent {
+                    at: i,
+                    series: "x",
+                    kind: "chart_week",
+                    source: "t",
+                    body: "{}",
+                    flip: None,
+                    settle_ms: 0,
+                })
+                .unwrap()
+            })
+            .collect();
+        let due = s.due_deliveries(i64::MAX, 10).unwrap();
+        assert_eq!(
+            due.iter().map(|d| d.event_id).collect::<Vec<_>>(),
+            vec![ids[0]]
+        );
+        s.mark_failed(due[0].id, "down", Some(50)).unwrap();
+        assert!(
+            s.due_deliveries(49, 10).unwrap().is_empty(),
+            "backed off, and the rest wait"
+        );
+        s.mark_failed(due[0].id, "still down", None).unwrap();
+        let next = s.due_deliveries(i64::MAX, 10).unwrap();
+        assert_eq!(next[0].event_id, ids[1]);
+        assert!(s.replay_delivery(due[0].id, 0).unwrap());
+        assert_eq!(s.due_deliveries(i64::MAX, 10).unwrap()[0].event_id, ids[0]);
+    }
+}

@@ -191,9 +191,8 @@ impl Config {
                 "{name}: [delivery] max_attempts: 1..={MAX_DELIVERY_ATTEMPTS}"
             )));
         }
-        if !(c.fetch.interval_hours.is_finite() && c.fetch.interval_hours > 0.0)
-            || !(c.fetch.failure_backoff_hours.is_finite() && c.fetch.failure_backoff_hours > 0.0)
-        {
+        let positive = |h: f64| h.is_finite() && h > 0.0;
+        if !(positive(c.fetch.interval_hours) && positive(c.fetch.failure_backoff_hours)) {
             return Err(SyncError::Config(format!(
                 "{name}: [fetch] interval_hours and failure_backoff_hours must be more than 0"
             )));
