@@ -595,6 +595,43 @@ fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_eve
         Err(greenlight_sync::deliver::Refused::Stale)
     );
 
+    // The change feed pages through the same events, by cursor, oldest first.
+    let served = common::serve(&db);
+    let mut cursor = 0;
+    let mut feed = Vec::new();
+    for _ in 0..100 {
+        let page: Value = ureq::get(format!(
+            "{}/api/v1/changes?since={cursor}&limit=7",
+            served.1
+        ))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+        let changes = page["changes"].as_array().unwrap();
+        assert!(changes.len() <= 7);
+        feed.extend(changes.iter().map(|c| c["id"].as_i64().unwrap()));
+        if changes.is_empty() {
+            assert_eq!(page["next"], cursor);
+            break;
+        }
+        cursor = page["next"].as_i64().unwrap();
+    }
+    assert_eq!(
+        feed,
+        want.iter().copied().collect::<Vec<_>>(),
+        "the feed lists every event once, in order"
+    );
+    let bad = ureq::get(format!("{}/api/v1/changes?limit=0", served.1))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    drop(served);
+
     // A replay sends that one delivery again, with the same event id.
     let one = d["deliveries"].as_array().unwrap()[0]["id"]
         .as_i64()

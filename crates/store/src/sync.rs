@@ -99,6 +99,7 @@ pub struct EventRow {
 
 /// A follow: a webhook for one series' events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowRow {
     pub id: i64,
     pub series: String,
@@ -199,7 +200,54 @@ pub struct NewEvent<'a> {
     pub settle_ms: i64,
 }
 
+/// One entry of the change feed (`/api/v1/changes`): an event with its body as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Change {
+    /// The event's id: the cursor to pass as `since` to get what came after it.
+    pub id: i64,
+    /// When it was recorded (Unix milliseconds, UTC).
+    pub at: i64,
+    pub series: String,
+    pub kind: String,
+    /// The synced source (or sources) whose change caused it.
+    pub source: String,
+    /// The event as webhooks receive it (`kind`, `series`, and per kind: `from`, `to`,
+    /// `next_season`, `release_date`, `decided_on` for status changes; `week`, `category`,
+    /// `rank`, `hours`, `season` for chart weeks; always `deciding_source`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub event: serde_json::Value,
+}
+
+/// A page of the change feed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// The cursor of the next page (the last id here, or `since` when nothing came): poll with
+    /// `since=next` for what comes after.
+    pub next: i64,
+}
+
 impl Store {
+    /// A page of the change feed: at most `limit` events after `since`, oldest first.
+    pub fn changes(&self, since: i64, limit: usize) -> Result<ChangesPage, StoreError> {
+        let changes: Vec<Change> = self
+            .events_since(since, limit)?
+            .into_iter()
+            .map(|e| Change {
+                id: e.id,
+                at: e.at,
+                event: serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null),
+                series: e.series,
+                kind: e.kind,
+                source: e.source,
+            })
+            .collect();
+        let next = changes.last().map_or(since, |c| c.id);
+        Ok(ChangesPage { changes, next })
+    }
+
     /// Creates (or upgrades) the sync tables.
     pub fn ensure_sync_schema(&mut self) -> Result<(), StoreError> {
         self.migrate_component("sync", MIGRATIONS)

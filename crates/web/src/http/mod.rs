@@ -9,10 +9,12 @@
 //! plain-text rejection), and the catch-all that turns any other error response into problem
 //! JSON.
 
+pub mod changes;
 pub mod check;
 pub mod claims;
 pub mod docs;
 pub mod feeds;
+pub mod follows;
 pub mod home;
 pub mod search;
 pub mod series;
@@ -39,6 +41,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(series::router())
         .merge(feeds::router())
         .merge(claims::router())
+        .merge(changes::router())
+        .merge(follows::router())
         .merge(check::router())
         .merge(docs::router())
 }
