@@ -166,6 +166,8 @@ struct Received {
 struct Receiver {
     base: String,
     up: Arc<AtomicBool>,
+    /// How long each answer takes (ms): a slow receiver keeps deliveries in flight.
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
     got: Arc<Mutex<Vec<Received>>>,
 }
 
@@ -177,6 +179,7 @@ impl Receiver {
         let r = Receiver {
             base: format!("http://{}", listener.local_addr().unwrap()),
             up: Arc::new(AtomicBool::new(false)),
+            delay_ms: Arc::default(),
             got: Arc::default(),
         };
         let shared = r.clone();
@@ -199,6 +202,9 @@ impl Receiver {
                     chrono::Utc::now().timestamp(),
                 )
                 .is_ok();
+                std::thread::sleep(Duration::from_millis(
+                    shared.delay_ms.load(Ordering::SeqCst),
+                ));
                 let code = if ok { "200 OK" } else { "401 Unauthorized" };
                 let _ = write!(
                     s,
@@ -761,5 +767,192 @@ fn a_failing_source_changes_nothing_shows_its_error_and_the_next_sync_recovers()
     assert_eq!(
         table_rows(&db, "chart_weeks"),
         String::from_utf8_lossy(&top10).lines().count() as i64 - 1
+    );
+}
+
+/// `greenlight serve --sync` killed with SIGKILL at seeded random moments while it delivers:
+/// after the last restart every event has arrived, each id at least once (a repeat is only
+/// ever a retry of the same id, when the kill fell between the receiver's answer and the
+/// outbox's commit), and each follower's first arrivals in order.
+#[test]
+fn kill_9_of_the_server_during_deliveries_loses_no_event() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let sources = sources_file(&dir, &origin, false);
+    // The worker wakes every 20 ms.
+    let text = std::fs::read_to_string(&sources)
+        .unwrap()
+        .replace("[delivery]\n", "[delivery]\npoll_ms = 20\n");
+    std::fs::write(&sources, text).unwrap();
+    assert!(sync(&db, &sources).0);
+    let text = String::from_utf8(top10).unwrap();
+    let newest = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let receiver = Receiver::start();
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let mut followed = BTreeSet::new();
+    for l in text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{newest}\tTV")))
+    {
+        let show = l.split('\t').nth(3).unwrap();
+        let slug = store.series(show).unwrap().slug;
+        if followed.insert(slug.clone()) {
+            ok(
+                &db,
+                &[
+                    "follow",
+                    show,
+                    "--webhook",
+                    &format!("{}/hook/{slug}", receiver.base),
+                    "--secret",
+                    SECRET,
+                ],
+            );
+        }
+    }
+    drop(store);
+    // Two more weeks, synced without delivering: every event waits in the outbox.
+    let (one, _, _) = with_one_more_week(&text);
+    let (two, _, _) = with_one_more_week(&one);
+    let (three, _, _) = with_one_more_week(&two);
+    let mut want = BTreeSet::new();
+    for file in [one, two, three] {
+        origin.set(
+            "/top10/all-weeks-global.tsv",
+            Answer::File(file.into_bytes()),
+        );
+        let out = greenlight(
+            &db,
+            &[
+                "sync",
+                "--json",
+                "--no-deliver",
+                "--sources",
+                sources.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        want.extend(
+            v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_i64().unwrap()),
+        );
+    }
+    assert!(want.len() >= 3 * followed.len(), "{want:?}");
+    receiver.up.store(true, Ordering::SeqCst);
+    receiver.delay_ms.store(30, Ordering::SeqCst);
+    let seed: u64 = std::env::var("GREENLIGHT_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("kill -9 seed: {seed} (GREENLIGHT_CRASH_SEED repeats it)");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let start = |db: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+            .arg("--db")
+            .arg(db)
+            .args([
+                "--quiet",
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--sync",
+                "--sources",
+                sources.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let delivered = || {
+        receiver
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.accepted)
+            .map(|r| r.event_id)
+            .collect::<BTreeSet<_>>()
+    };
+    let mut kills = 0;
+    while kills < 10 {
+        let before = receiver.got.lock().unwrap().len();
+        let mut child = start(&db);
+        // Kill only once this run has delivered something (so each kill lands mid-delivery),
+        // a random moment after its first delivery; give up waiting after 30 s.
+        let t = std::time::Instant::now();
+        while receiver.got.lock().unwrap().len() == before && t.elapsed() < Duration::from_secs(30)
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..40)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills += 1;
+        assert!(
+            delivered().len() < want.len(),
+            "seed {seed}: the queue emptied after {kills} kills; slow the receiver"
+        );
+    }
+    // The last run finishes the queue.
+    let mut child = start(&db);
+    let t = std::time::Instant::now();
+    while delivered().len() < want.len() && t.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let got = receiver.got.lock().unwrap().clone();
+    assert!(
+        got.iter().all(|r| r.accepted && want.contains(&r.event_id)),
+        "only signed deliveries of recorded events"
+    );
+    assert_eq!(
+        delivered(),
+        want,
+        "seed {seed}: every event arrived ({kills} kills)"
+    );
+    let mut first_seen: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for r in &got {
+        if seen.insert(r.event_id) {
+            first_seen
+                .entry(r.path.as_str())
+                .or_default()
+                .push(r.event_id);
+        }
+    }
+    for (path, ids) in &first_seen {
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "seed {seed}: {path} out of order: {ids:?}"
+        );
+    }
+    eprintln!(
+        "{kills} kills; {} requests for {} events",
+        got.len(),
+        want.len()
     );
 }
