@@ -956,3 +956,108 @@ fn kill_9_of_the_server_during_deliveries_loses_no_event() {
         want.len()
     );
 }
+
+/// The VEVENTs of an iCalendar text as (property name → value) maps (unfolded lines).
+fn vevents(ics: &str) -> Vec<BTreeMap<String, String>> {
+    let unfolded = ics.replace("\r\n ", "").replace("\n ", "");
+    let mut out = Vec::new();
+    let mut cur: Option<BTreeMap<String, String>> = None;
+    for line in unfolded.lines() {
+        match line.trim_end() {
+            "BEGIN:VEVENT" => cur = Some(BTreeMap::new()),
+            "END:VEVENT" => out.extend(cur.take()),
+            l => {
+                if let (Some(c), Some((k, v))) = (cur.as_mut(), l.split_once(':')) {
+                    c.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn calendar_lists_every_announced_release_date_as_all_day_events_with_stable_uids() {
+    let db = common::store();
+    let served = common::serve(&db);
+    let get = |path: &str| -> String {
+        ureq::get(format!("{}{path}", served.1))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    };
+    let text = get("/calendar.ics?kind=release_dates");
+    assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    let events = vevents(&text);
+    // Every (season, date) a release_date_announced claim of the announcements file states.
+    let file: toml::Value = toml::from_str(
+        &std::fs::read_to_string(greenlight_testkit::data_file(
+            "announcements/netflix-announcements.toml",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut want = BTreeSet::new();
+    for c in file["claims"].as_array().unwrap() {
+        if c["kind"].as_str() == Some("release_date_announced") {
+            let date = c["release_date"].as_datetime().unwrap().to_string();
+            want.insert((c["season"].as_integer().unwrap(), date.replace('-', "")));
+        }
+    }
+    assert!(!want.is_empty());
+    let mut got = BTreeSet::new();
+    let mut uids = BTreeSet::new();
+    for e in &events {
+        let start = &e["DTSTART;VALUE=DATE"];
+        let end = &e["DTEND;VALUE=DATE"];
+        let next =
+            chrono::NaiveDate::parse_from_str(start, "%Y%m%d").unwrap() + chrono::Days::new(1);
+        assert_eq!(
+            end,
+            &next.format("%Y%m%d").to_string(),
+            "all-day: ends the next day {e:?}"
+        );
+        assert_eq!(e["CATEGORIES"], "release_dates");
+        assert!(uids.insert(e["UID"].clone()), "UIDs are unique: {e:?}");
+        let season: i64 = e["SUMMARY"]
+            .split("season ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        got.insert((season, start.clone()));
+    }
+    for w in &want {
+        assert!(
+            got.contains(w),
+            "announced release date {w:?} missing from the calendar"
+        );
+    }
+    // Stable: the same request again gives the same UIDs; the unfiltered calendar holds them.
+    let again: BTreeSet<String> = vevents(&get("/calendar.ics?kind=release_dates"))
+        .into_iter()
+        .map(|e| e["UID"].clone())
+        .collect();
+    assert_eq!(again, uids);
+    let all: BTreeSet<String> = vevents(&get("/calendar.ics"))
+        .into_iter()
+        .map(|e| e["UID"].clone())
+        .collect();
+    assert!(uids.is_subset(&all));
+    // One series' calendar is the series' part of the whole.
+    let wed = vevents(&get("/series/wednesday/calendar.ics"));
+    assert!(!wed.is_empty());
+    assert!(wed
+        .iter()
+        .all(|e| all.contains(&e["UID"]) && e["URL"].ends_with("/series/wednesday")));
+    let bad = ureq::get(format!("{}/calendar.ics?kind=nope", served.1))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+}

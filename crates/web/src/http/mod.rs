@@ -9,6 +9,7 @@
 //! plain-text rejection), and the catch-all that turns any other error response into problem
 //! JSON.
 
+pub mod calendar;
 pub mod changes;
 pub mod check;
 pub mod claims;
@@ -42,6 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(feeds::router())
         .merge(claims::router())
         .merge(changes::router())
+        .merge(calendar::router())
         .merge(follows::router())
         .merge(check::router())
         .merge(docs::router())
