@@ -658,6 +658,47 @@ fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_eve
     let got = receiver.got.lock().unwrap().clone();
     assert_eq!(got.len(), ids.len() + 1);
     assert_eq!(got.last().unwrap().event_id, event);
+
+    // A news source announces a renewal of a followed series awaiting a decision: the sync
+    // records one `renewed` status event (from the ledger's status before and after, in the
+    // import's transaction) and its follower receives it.
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let (slug, next) = followed
+        .iter()
+        .find_map(|slug| {
+            let r = greenlight_ledger::status(&store, slug, None).ok()?;
+            (r.status == greenlight_ledger::Status::AwaitingDecision)
+                .then(|| (slug.clone(), r.next_season))
+        })
+        .expect("a followed series awaiting a decision");
+    drop(store);
+    let today = chrono::Utc::now().date_naive();
+    let news = format!(
+        "version = 1\n\n[[claims]]\nkind = \"season_renewed\"\nseries = \"{slug}\"\nseason = {next}\nevent_date = {today}\npublished = {today}\nentered_by = \"tests/sync.rs\"\nsource = {{ name = \"Test Trade\", url = \"https://example.org/{slug}-renewed\", kind = \"trade_press\" }}\n"
+    );
+    origin.set("/news/renewals.toml", Answer::File(news.into_bytes()));
+    let mut text = std::fs::read_to_string(&sources).unwrap();
+    text.push_str(&format!(
+        "\n[[source]]\nname = \"renewals\"\nkind = \"claims\"\nurl = \"{}/news/renewals.toml\"\n",
+        origin.base
+    ));
+    std::fs::write(&sources, text).unwrap();
+    let before = receiver.got.lock().unwrap().len();
+    let (good, fourth) = sync(&db, &sources);
+    assert!(good, "{fourth}");
+    assert_eq!(outcomes(&fourth)["renewals"], "imported");
+    let events = fourth["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{fourth}");
+    let body: Value = serde_json::from_str(events[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["kind"], "renewed");
+    assert_eq!(body["series"], slug.as_str());
+    assert_eq!(body["from"], "awaiting_decision");
+    assert_eq!(body["to"], "renewed");
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), before + 1, "delivered in the same sync");
+    assert_eq!(got[before].event_id, events[0]["id"].as_i64().unwrap());
+    assert_eq!(got[before].path, format!("/hook/{slug}"));
+    assert!(got[before].accepted);
 }
 
 /// The file cut two bytes into the title of a row a third of the way down.

@@ -22,7 +22,11 @@ fn follows_need_a_token_refuse_private_webhooks_and_store_the_follow() {
         r#"{"series":"Partner Track","webhook":"http://127.0.0.1:9/hook"}"#,
     );
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("webhook") && r.body.contains("127.0.0.1"), "{}", r.body);
+    assert!(
+        r.body.contains("webhook") && r.body.contains("127.0.0.1"),
+        "{}",
+        r.body
+    );
     let r = post(
         &s.base,
         "/api/v1/follows",
@@ -38,9 +42,17 @@ fn follows_need_a_token_refuse_private_webhooks_and_store_the_follow() {
     );
     assert_eq!(r.status, 404, "{}", r.body);
     let store = greenlight_store::Store::open(&s.db).unwrap();
-    assert!(store.follows().unwrap().is_empty(), "refused follows stored nothing");
+    assert!(
+        store.follows().unwrap().is_empty(),
+        "refused follows stored nothing"
+    );
     drop(store);
-    let r = post(&s.base, "/api/v1/follows", &[json, ("Authorization", &auth)], body);
+    let r = post(
+        &s.base,
+        "/api/v1/follows",
+        &[json, ("Authorization", &auth)],
+        body,
+    );
     assert_eq!(r.status, 201, "{}", r.body);
     let v = r.json();
     assert_eq!(v["series"], "partner-track");
