@@ -1102,3 +1102,52 @@ fn calendar_lists_every_announced_release_date_as_all_day_events_with_stable_uid
         .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
 }
+
+#[test]
+fn a_feed_source_commits_what_read_commit_commits_and_then_transfers_nothing() {
+    let feed = std::fs::read(common::fixture("feed.rss")).unwrap();
+    let origin = Origin::start();
+    origin.set("/feed.rss", Answer::File(feed));
+    let hashes = |db: &Path| -> BTreeSet<String> {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let mut st = c.prepare("SELECT hash FROM ledger_claims").unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    // `read --commit` of the same feed, on a copy of the same store: what the sync must store.
+    let by_read = common::store();
+    let before = hashes(&by_read);
+    ok(
+        &by_read,
+        &["read", &format!("{}/feed.rss", origin.base), "--commit"],
+    );
+    let want = hashes(&by_read);
+    assert!(want.len() > before.len());
+    let db = common::store();
+    let sources = db.with_file_name("feed-sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "[fetch]\nhost_interval_ms = 0\nretries = 0\n\n[[source]]\nname = \"news\"\nkind = \"feed\"\nurl = \"{}/feed.rss\"\n",
+            origin.base
+        ),
+    )
+    .unwrap();
+    origin.take_log();
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["news"], "imported");
+    assert_eq!(
+        hashes(&db),
+        want,
+        "the sync stored exactly what read --commit stores"
+    );
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["news"], "not_modified");
+    assert_eq!(hashes(&db), want);
+    let log = origin.take_log();
+    assert_eq!(log.iter().map(|l| l.1).collect::<Vec<_>>(), vec![200, 304]);
+}

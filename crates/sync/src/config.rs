@@ -105,9 +105,10 @@ impl Kind {
             Kind::Feed => "feed",
         }
     }
-    /// Whether a changed body goes through the import path.
+    /// Whether a changed body is applied to the store (imported, or its articles' decisions
+    /// committed); a page is only watched.
     pub fn imports(self) -> bool {
-        matches!(self, Kind::Data | Kind::Claims)
+        matches!(self, Kind::Data | Kind::Claims | Kind::Feed)
     }
 }
 

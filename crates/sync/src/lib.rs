@@ -397,6 +397,10 @@ fn fail(
     Ok(())
 }
 
+fn news(e: greenlight_news::NewsError) -> SyncError {
+    SyncError::Invalid(e.to_string())
+}
+
 /// The changed sources imported in one transaction, with the events they caused and their
 /// states: all of it commits, or none.
 fn apply(
@@ -424,6 +428,37 @@ fn apply(
         .iter()
         .flat_map(|c| c.declared().iter().cloned())
         .collect();
+    // Feeds: every item read and its claims extracted before the transaction (a feed that
+    // cannot be read fails its source, naming the item), committed inside it.
+    let feeds: Vec<&Staged> = staged
+        .iter()
+        .filter(|s| s.source.kind == Kind::Feed)
+        .collect();
+    let mut articles = Vec::new();
+    let outlets = if feeds.is_empty() {
+        None
+    } else {
+        let dict = greenlight_news::Dictionary::from_store(store).map_err(news)?;
+        for f in &feeds {
+            let bytes = std::fs::read(&f.path)
+                .map_err(|e| SyncError::Io(format!("{}: {e}", f.path.display())))?;
+            for article in greenlight_news::input::articles_from_bytes(
+                &bytes,
+                Some(&f.source.url),
+                None,
+                &f.source.url,
+                &cfg.limits(),
+            )
+            .map_err(news)?
+            {
+                articles.push(greenlight_news::ArticleClaims {
+                    claims: greenlight_news::extract(&article, &dict),
+                    article,
+                });
+            }
+        }
+        Some(greenlight_news::Outlets::load(None).map_err(news)?)
+    };
     let source_names: Vec<&str> = staged.iter().map(|s| s.source.name.as_str()).collect();
     let before = events::Snapshot::take(store)?;
     let mut w = if data.is_empty() {
@@ -438,6 +473,9 @@ fn apply(
     }
     greenlight_ledger::import_claims_in(&mut w, claims)?;
     w.ensure_resolved()?;
+    if let Some(outlets) = &outlets {
+        greenlight_news::commit::commit_in(&w, &articles, outlets).map_err(news)?;
+    }
     let s = w.store();
     let recorded = events::record_changes(
         s,
