@@ -14,6 +14,7 @@ data="$root/../shared/data"
 
 py=python3
 $py -c "import feedparser" 2>/dev/null || $py -m pip install -q --disable-pip-version-check feedparser
+$py -c "import icalendar" 2>/dev/null || $py -m pip install -q --disable-pip-version-check icalendar
 command -v schemathesis >/dev/null || $py -m pip install -q --disable-pip-version-check schemathesis
 
 cargo build --release -q
@@ -63,6 +64,27 @@ f = check("/series/partner-track/feed.atom", ["Partner Track: canceled after sea
 pt = [e for e in f.entries if e.title == "Partner Track: canceled after season 1, no season 2"][0]
 assert pt.updated.startswith("2022-11-08"), pt.updated
 check("/feeds/status.atom", [])
+PY
+
+echo "--- calendars (icalendar)"
+$py - "$base" "$data/announcements/netflix-announcements.toml" <<'PY'
+import sys, datetime, tomllib, urllib.request, icalendar
+base, claims = sys.argv[1], sys.argv[2]
+def cal(path):
+    return icalendar.Calendar.from_ical(urllib.request.urlopen(base + path).read())
+rd = cal("/calendar.ics?kind=release_dates")
+events = rd.walk("VEVENT")
+uids = [str(e["UID"]) for e in events]
+assert len(uids) == len(set(uids)), "UIDs repeat"
+for e in events:
+    s, t = e["DTSTART"].dt, e["DTEND"].dt
+    assert type(s) is datetime.date and t == s + datetime.timedelta(days=1), f"not all-day: {e}"
+got = {e["DTSTART"].dt for e in events}
+want = {c["release_date"] for c in tomllib.load(open(claims, "rb"))["claims"] if c["kind"] == "release_date_announced"}
+assert want <= got, f"announced release dates missing: {sorted(want - got)}"
+full = cal("/calendar.ics")
+assert set(uids) <= {str(e["UID"]) for e in full.walk("VEVENT")}
+print(f"/calendar.ics: {len(full.walk('VEVENT'))} events; {len(events)} release dates, every announced one")
 PY
 
 echo "--- API (schemathesis)"

@@ -2,8 +2,9 @@
 //! subcommand's own flags live beside its code, in `commands/<command>.rs` (as ruff's do).
 
 use crate::commands::{
-    backtest, cast, check, claim, hours, import, labels, list, metrics, predict, read, reception,
-    search, serve, show, stats, status, timeline, token, unresolved,
+    backtest, cast, check, claim, deliveries, follow, hours, import, labels, list, metrics,
+    predict, read, reception, search, serve, show, sources, stats, status, sync, timeline, token,
+    unresolved,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -91,4 +92,15 @@ pub enum Command {
     Read(read::Args),
     /// Check one article's claims against the data and the ledger as of its dateline.
     Check(check::Args),
+    /// Fetch every source of sources.toml once (conditional GET), import what changed with
+    /// the events it caused (one transaction), then send due webhook deliveries.
+    Sync(sync::Args),
+    /// Each synced source's state: last success, last error, next run.
+    Sources(sources::Args),
+    /// Follow a series: its events POSTed (signed) to a webhook.
+    Follow(follow::Args),
+    /// Stop following a series.
+    Unfollow(follow::UnfollowArgs),
+    /// The webhook outbox (`--replay ID` sends one again).
+    Deliveries(deliveries::Args),
 }

@@ -547,6 +547,21 @@ pub fn add_raw_claims(
     origin: &str,
 ) -> Result<Vec<Result<AddReport, LedgerError>>, LedgerError> {
     db::ensure_schema(store)?;
+    let w = store.begin()?;
+    let out = add_raw_claims_in(&w, raws, origin)?;
+    w.commit()?;
+    Ok(out)
+}
+
+/// [`add_raw_claims`] inside a call's transaction (the ledger's tables must exist; nothing is
+/// committed here): for a caller whose claims must commit with its other writes, as a sync's
+/// feed claims commit with the events they cause.
+pub fn add_raw_claims_in(
+    w: &WriteTx,
+    raws: Vec<RawClaim>,
+    origin: &str,
+) -> Result<Vec<Result<AddReport, LedgerError>>, LedgerError> {
+    let store = w.store();
     let checks: Vec<Result<Claim, LedgerError>> =
         raws.into_iter().map(|r| checked(store, r)).collect();
     let good: Vec<Claim> = checks
@@ -554,7 +569,7 @@ pub fn add_raw_claims(
         .filter_map(|c| c.as_ref().ok())
         .cloned()
         .collect();
-    let mut stored = db::insert(store, &good, origin)?.into_iter();
+    let mut stored = db::insert_in(w, &good, origin)?.into_iter();
     Ok(checks
         .into_iter()
         .map(|c| {

@@ -174,6 +174,20 @@ pub fn commit(
     articles: &[ArticleClaims],
     outlets: &Outlets,
 ) -> Result<CommitReport, NewsError> {
+    greenlight_ledger::ensure_schema(store)?;
+    let w = store.begin()?;
+    let report = commit_in(&w, articles, outlets)?;
+    w.commit()?;
+    Ok(report)
+}
+
+/// [`commit`] inside a call's transaction (the ledger's tables must exist; nothing is committed
+/// here): `greenlight sync` commits a feed's claims with the events they cause.
+pub fn commit_in(
+    w: &greenlight_store::WriteTx,
+    articles: &[ArticleClaims],
+    outlets: &Outlets,
+) -> Result<CommitReport, NewsError> {
     let mut claims = Vec::new();
     let mut raws = Vec::new();
     for (ai, a) in articles.iter().enumerate() {
@@ -198,7 +212,7 @@ pub fn commit(
         }
     }
     let (at, raws): (Vec<usize>, Vec<RawClaim>) = raws.into_iter().unzip();
-    let results = greenlight_ledger::add_raw_claims(store, raws, ENTERED_BY)?;
+    let results = greenlight_ledger::add_raw_claims_in(w, raws, ENTERED_BY)?;
     for (i, r) in at.into_iter().zip(results) {
         let row = &mut claims[i];
         match r {

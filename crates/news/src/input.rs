@@ -438,6 +438,49 @@ impl ureq::unversioned::resolver::Resolver for PublicOnly {
 /// Fetches `url` under `limits`: the body (at most `max_bytes`) and its content type. Any
 /// status but 2xx is an error naming the URL and the status.
 pub fn fetch(url: &str, limits: &Limits) -> Result<(Vec<u8>, Option<String>), NewsError> {
+    match fetch_conditional(url, limits, &Validators::default())? {
+        Fetched::Body {
+            bytes,
+            content_type,
+            ..
+        } => Ok((bytes, content_type)),
+        // Without validators a server has nothing to answer 304 to; one that does anyway sent
+        // no body to read.
+        Fetched::NotModified => Err(input_error(
+            url,
+            "the server answered 304 Not Modified to a request that named no version; nothing was read",
+        )),
+    }
+}
+
+/// What a previous fetch of a URL answered, sent back so an unchanged resource costs a 304
+/// (`If-None-Match`, `If-Modified-Since`): the scheduled sync's conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A conditional fetch's answer: the resource is as it was, or here it is with its new
+/// validators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    NotModified,
+    Body {
+        bytes: Vec<u8>,
+        content_type: Option<String>,
+        validators: Validators,
+    },
+}
+
+/// [`fetch`] with the validators of the previous answer: 304 is [`Fetched::NotModified`]. A
+/// body shorter than its declared Content-Length (a connection cut mid-file) is an error, so a
+/// truncated file is never taken for a whole one.
+pub fn fetch_conditional(
+    url: &str,
+    limits: &Limits,
+    validators: &Validators,
+) -> Result<Fetched, NewsError> {
     let builder = ureq::Agent::config_builder();
     // A proxy from the environment would be resolved instead of the URL's host, past the
     // check below: a fetch on someone else's behalf goes direct.
@@ -464,8 +507,18 @@ pub fn fetch(url: &str, limits: &Limits) -> Result<(Vec<u8>, Option<String>), Ne
         )
     };
     let fail = |e: ureq::Error| input_error(url, fetch_message(&e, limits));
-    let mut resp = agent.get(url).call().map_err(fail)?;
+    let mut req = agent.get(url);
+    if let Some(e) = &validators.etag {
+        req = req.header(ureq::http::header::IF_NONE_MATCH, e);
+    }
+    if let Some(m) = &validators.last_modified {
+        req = req.header(ureq::http::header::IF_MODIFIED_SINCE, m);
+    }
+    let mut resp = req.call().map_err(fail)?;
     let status = resp.status();
+    if status == ureq::http::StatusCode::NOT_MODIFIED {
+        return Ok(Fetched::NotModified);
+    }
     if !status.is_success() {
         return Err(input_error(
             url,
@@ -478,17 +531,20 @@ pub fn fetch(url: &str, limits: &Limits) -> Result<(Vec<u8>, Option<String>), Ne
             .to_string(),
         ));
     }
-    let ct = resp
-        .headers()
-        .get(ureq::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    if let Some(n) = resp
-        .headers()
-        .get(ureq::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    {
+    let header = |name: ureq::http::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let ct = header(ureq::http::header::CONTENT_TYPE);
+    let got = Validators {
+        etag: header(ureq::http::header::ETAG),
+        last_modified: header(ureq::http::header::LAST_MODIFIED),
+    };
+    let declared =
+        header(ureq::http::header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(n) = declared {
         if n > limits.max_bytes {
             return Err(too_big(url, limits.max_bytes));
         }
@@ -498,8 +554,33 @@ pub fn fetch(url: &str, limits: &Limits) -> Result<(Vec<u8>, Option<String>), Ne
         .with_config()
         .limit(limits.max_bytes)
         .read_to_vec()
-        .map_err(fail)?;
-    Ok((bytes, ct))
+        .map_err(|e| match (declared, &e) {
+            // A connection closed before the declared length arrived: say what that is.
+            (Some(n), ureq::Error::Io(_) | ureq::Error::Protocol(_)) => input_error(
+                url,
+                format!(
+                    "truncated: the server declared {n} bytes and the connection ended before all of them arrived ({}); nothing was read",
+                    fetch_message(&e, limits)
+                ),
+            ),
+            _ => fail(e),
+        })?;
+    if let Some(n) = declared {
+        if bytes.len() as u64 != n {
+            return Err(input_error(
+                url,
+                format!(
+                    "truncated: the server declared {n} bytes and sent {}; nothing was read",
+                    bytes.len()
+                ),
+            ));
+        }
+    }
+    Ok(Fetched::Body {
+        bytes,
+        content_type: ct,
+        validators: got,
+    })
 }
 
 /// A fetch failure in words: what happened, with the limit it hit.

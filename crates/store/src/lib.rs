@@ -29,6 +29,7 @@ pub mod search;
 pub mod snapshot;
 pub mod spellings;
 pub mod statuses;
+pub mod sync;
 pub mod timing;
 pub mod tokens;
 pub mod training;

@@ -11,6 +11,7 @@
 //! each module with its own router. Every GET goes through one helper ([`http::cached`]):
 //! cached per store stamp, answering conditional GETs ([`state`]).
 
+pub mod calendar;
 pub mod chart;
 pub mod check_page;
 pub mod cite;

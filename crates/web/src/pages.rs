@@ -456,9 +456,32 @@ pub fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
             @if has_status {
                 p { a href=(feed) { "Status changes of " (d.series.title) " as an Atom feed" } " · "
                     a href=(format!("/api/v1/series/{}/status", d.series.slug)) { "this status as JSON" } }
+                (follow_box(&d.series.slug, &d.series.title, &feed))
             }
         },
     ))
+}
+
+/// The follow button (issue 15): without an account, the series' Atom and iCal feeds; with a
+/// token, a webhook (`POST /api/v1/follows`, or `greenlight follow`). A `<details>`, so it
+/// opens without JavaScript.
+fn follow_box(slug: &str, title: &str, feed: &str) -> Markup {
+    let ics = format!("/series/{slug}/calendar.ics");
+    html! {
+        details.follow id="follow" {
+            summary role="button" { "Follow " (title) }
+            ul {
+                li { a href=(feed) { "Status changes (Atom)" } }
+                li { a href=(ics) { "Calendar (iCal)" } ": premieres, announced release dates and decisions, all-day; "
+                     a href=(format!("{ics}?kind=premieres")) { "premieres only" } ", "
+                     a href=(format!("{ics}?kind=release_dates")) { "release dates only" } ", "
+                     a href=(format!("{ics}?kind=decisions")) { "decisions only" } }
+                li { "A webhook (signed, retried until it arrives): " code { "POST /api/v1/follows" }
+                     " with a token and " code { (format!("{{\"series\": \"{slug}\", \"webhook\": \"https://…\"}}")) }
+                     ", or " code { (format!("greenlight follow {slug} --webhook URL --secret S")) } }
+            }
+        }
+    }
 }
 
 /// When the status was decided, after its badge: "since 2022-11-08" when the day is known,

@@ -6,6 +6,8 @@ pub mod backtest;
 pub mod cast;
 pub mod check;
 pub mod claim;
+pub mod deliveries;
+pub mod follow;
 pub mod hours;
 pub mod import;
 pub mod labels;
@@ -17,8 +19,10 @@ pub mod reception;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod sources;
 pub mod stats;
 pub mod status;
+pub mod sync;
 pub mod timeline;
 pub mod token;
 pub mod unresolved;
@@ -84,5 +88,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Claim(a) => claim::run(a, &mut cx),
         Command::Read(a) => read::run(a, &mut cx),
         Command::Check(a) => check::run(a, &mut cx),
+        Command::Sync(a) => sync::run(a, &mut cx),
+        Command::Sources(a) => sources::run(a, &mut cx),
+        Command::Follow(a) => follow::run(a, &mut cx),
+        Command::Unfollow(a) => follow::unfollow(a, &mut cx),
+        Command::Deliveries(a) => deliveries::run(a, &mut cx),
     }
 }

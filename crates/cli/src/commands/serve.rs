@@ -13,6 +13,13 @@ pub struct Args {
     /// store up to date and serves it.
     #[arg(long = "import", value_name = "PATH")]
     pub import: Vec<PathBuf>,
+    /// Also sync the sources of sources.toml on their schedule and send webhook deliveries
+    /// (a worker thread beside the server).
+    #[arg(long)]
+    pub sync: bool,
+    /// The sources file for `--sync` (else ./sources.toml if present, else the built-in one).
+    #[arg(long, value_name = "FILE", env = "GREENLIGHT_SOURCES")]
+    pub sources: Option<PathBuf>,
 }
 
 pub fn run(a: Args, mut cx: Ctx) -> Result<()> {
@@ -36,6 +43,11 @@ pub fn run(a: Args, mut cx: Ctx) -> Result<()> {
             cx.global.db.display(),
             a.addr
         );
+    }
+    if a.sync {
+        let cfg = greenlight_sync::config::Config::load(a.sources.as_deref())?;
+        let (db, quiet) = (cx.global.db.clone(), cx.global.quiet);
+        std::thread::spawn(move || greenlight_sync::run_forever(db, cfg, quiet));
     }
     greenlight_web::serve_blocking(cx.global.db.clone(), a.addr)?;
     Ok(())

@@ -80,6 +80,11 @@ impl AppState {
     pub fn allow_private_fetch(&self, on: bool) {
         self.check().allow_private.store(on, Ordering::Release);
     }
+
+    /// Whether that test switch is on (webhooks of `POST /api/v1/follows` obey it too).
+    pub fn private_fetch_allowed(&self) -> bool {
+        self.check().allow_private.load(Ordering::Acquire)
+    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

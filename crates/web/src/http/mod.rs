@@ -9,10 +9,13 @@
 //! plain-text rejection), and the catch-all that turns any other error response into problem
 //! JSON.
 
+pub mod calendar;
+pub mod changes;
 pub mod check;
 pub mod claims;
 pub mod docs;
 pub mod feeds;
+pub mod follows;
 pub mod home;
 pub mod search;
 pub mod series;
@@ -41,6 +44,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(series_list::router())
         .merge(feeds::router())
         .merge(claims::router())
+        .merge(changes::router())
+        .merge(calendar::router())
+        .merge(follows::router())
         .merge(check::router())
         .merge(docs::router())
 }

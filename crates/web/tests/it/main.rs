@@ -7,5 +7,6 @@ mod browser;
 mod check;
 mod check_extracted;
 mod common;
+mod follows;
 mod openapi;
 mod web;

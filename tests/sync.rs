@@ -1,0 +1,1153 @@
+//! Issue 15's acceptance, on the binary: a real HTTP origin on loopback serves the real files
+//! of `shared/data` with ETags; `greenlight sync` imports them, then transfers nothing (304s);
+//! a Top 10 file with one more week (built here from the real one) adds only that week, and
+//! the followers' webhooks (a real loopback receiver that checks the signature) get every
+//! event exactly once, in order, after being down for several rounds. A source that fails
+//! (500, a timeout, a truncated body) leaves the store unchanged and shows its error in
+//! `greenlight sources`; the next sync recovers.
+
+mod common;
+
+use common::{greenlight, ok};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the origin answers for a path.
+#[derive(Clone)]
+enum Answer {
+    /// 200 with an ETag (a hash of the bytes); 304 when the request names that ETag.
+    File(Vec<u8>),
+    Status(u16),
+    /// Declares the whole length, sends half, closes.
+    Truncated(Vec<u8>),
+    /// Answers after this long.
+    Slow(Duration),
+}
+
+#[derive(Clone, Default)]
+struct Origin {
+    base: String,
+    answers: Arc<Mutex<HashMap<String, Answer>>>,
+    /// (path, status, body bytes sent) of every request.
+    log: Arc<Mutex<Vec<(String, u16, usize)>>>,
+}
+
+fn etag(b: &[u8]) -> String {
+    format!("\"{}\"", &greenlight_store::hash::sha256_hex(b)[..16])
+}
+
+/// The request line's path and headers (lower-cased names), and the body by Content-Length.
+fn read_request(s: &mut TcpStream) -> Option<(String, HashMap<String, String>, Vec<u8>)> {
+    let mut r = BufReader::new(s.try_clone().ok()?);
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if r.read_line(&mut h).ok()? == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let n: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; n];
+    r.read_exact(&mut body).ok()?;
+    Some((path, headers, body))
+}
+
+impl Origin {
+    fn start() -> Origin {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let o = Origin {
+            base: format!("http://{}", listener.local_addr().unwrap()),
+            ..Default::default()
+        };
+        let shared = o.clone();
+        std::thread::spawn(move || {
+            for s in listener.incoming().flatten() {
+                let o = shared.clone();
+                std::thread::spawn(move || o.answer(s));
+            }
+        });
+        o
+    }
+
+    fn set(&self, path: &str, a: Answer) {
+        self.answers.lock().unwrap().insert(path.into(), a);
+    }
+
+    fn take_log(&self) -> Vec<(String, u16, usize)> {
+        std::mem::take(&mut *self.log.lock().unwrap())
+    }
+
+    fn answer(&self, mut s: TcpStream) {
+        let Some((path, headers, _)) = read_request(&mut s) else {
+            return;
+        };
+        let a = self.answers.lock().unwrap().get(&path).cloned();
+        let (status, sent) = match a {
+            Some(Answer::File(b)) => {
+                let tag = etag(&b);
+                if headers.get("if-none-match") == Some(&tag) {
+                    let _ = write!(
+                        s,
+                        "HTTP/1.1 304 Not Modified\r\nETag: {tag}\r\nConnection: close\r\n\r\n"
+                    );
+                    (304, 0)
+                } else {
+                    let _ = write!(s, "HTTP/1.1 200 OK\r\nETag: {tag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", b.len());
+                    let _ = s.write_all(&b);
+                    (200, b.len())
+                }
+            }
+            Some(Answer::Truncated(b)) => {
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    b.len()
+                );
+                let _ = s.write_all(&b[..b.len() / 2]);
+                (200, b.len() / 2)
+            }
+            Some(Answer::Slow(d)) => {
+                std::thread::sleep(d);
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                );
+                (200, 2)
+            }
+            Some(Answer::Status(c)) => {
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {c} Failing\r\nContent-Length: 4\r\nConnection: close\r\n\r\nfail"
+                );
+                (c, 4)
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                (404, 0)
+            }
+        };
+        let _ = s.flush();
+        self.log.lock().unwrap().push((path, status, sent));
+    }
+}
+
+/// One webhook request as the receiver saw it.
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    event_id: i64,
+    timestamp: String,
+    signature: String,
+    body: Vec<u8>,
+    accepted: bool,
+}
+
+/// A webhook receiver on loopback: while down it drops every connection unanswered; while
+/// up it checks the signature with the documented check and answers 200 (or 401).
+#[derive(Clone)]
+struct Receiver {
+    base: String,
+    up: Arc<AtomicBool>,
+    /// How long each answer takes (ms): a slow receiver keeps deliveries in flight.
+    delay_ms: Arc<std::sync::atomic::AtomicU64>,
+    got: Arc<Mutex<Vec<Received>>>,
+}
+
+const SECRET: &str = "test-secret-ぜ";
+
+impl Receiver {
+    fn start() -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let r = Receiver {
+            base: format!("http://{}", listener.local_addr().unwrap()),
+            up: Arc::new(AtomicBool::new(false)),
+            delay_ms: Arc::default(),
+            got: Arc::default(),
+        };
+        let shared = r.clone();
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                if !shared.up.load(Ordering::SeqCst) {
+                    drop(s);
+                    continue;
+                }
+                let Some((path, h, body)) = read_request(&mut s) else {
+                    continue;
+                };
+                let ts = h.get("greenlight-timestamp").cloned().unwrap_or_default();
+                let sig = h.get("greenlight-signature").cloned().unwrap_or_default();
+                let ok = greenlight_sync::deliver::verify(
+                    SECRET,
+                    &ts,
+                    &body,
+                    &sig,
+                    chrono::Utc::now().timestamp(),
+                )
+                .is_ok();
+                std::thread::sleep(Duration::from_millis(
+                    shared.delay_ms.load(Ordering::SeqCst),
+                ));
+                let code = if ok { "200 OK" } else { "401 Unauthorized" };
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {code}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                shared.got.lock().unwrap().push(Received {
+                    path,
+                    event_id: h
+                        .get("greenlight-event-id")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(-1),
+                    timestamp: ts,
+                    signature: sig,
+                    body,
+                    accepted: ok,
+                });
+            }
+        });
+        r
+    }
+}
+
+/// A sources file for `origin` with every wait shortened (milliseconds, never minutes).
+fn sources_file(dir: &Path, origin: &Origin, with_claims: bool) -> PathBuf {
+    let p = dir.join("sources.toml");
+    std::fs::write(
+        &p,
+        format!(
+            r#"[fetch]
+retries = 2
+backoff_ms = 1
+max_backoff_ms = 5
+host_interval_ms = 0
+timeout_secs = 2
+connect_timeout_secs = 2
+
+[delivery]
+max_attempts = 50
+backoff_ms = 1
+max_backoff_ms = 5
+settle_secs = 0
+timeout_secs = 5
+
+[[source]]
+name = "top10-global"
+kind = "data"
+url = "{0}/top10/all-weeks-global.tsv"
+{1}"#,
+            origin.base,
+            if with_claims {
+                format!(
+                    "\n[[source]]\nname = \"announcements\"\nkind = \"claims\"\nurl = \"{}/announcements/netflix-announcements.toml\"\n",
+                    origin.base
+                )
+            } else {
+                String::new()
+            }
+        ),
+    )
+    .unwrap();
+    p
+}
+
+fn sync(db: &Path, sources: &Path) -> (bool, Value) {
+    let out = greenlight(
+        db,
+        &["sync", "--json", "--sources", sources.to_str().unwrap()],
+    );
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("sync --json: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.success(), v)
+}
+
+fn outcomes(v: &Value) -> BTreeMap<String, String> {
+    v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn table_rows(db: &Path, table: &str) -> i64 {
+    let v = common::json(db, &["stats", "--json"]);
+    v["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == table)
+        .map(|t| t["rows"].as_i64().unwrap())
+        .unwrap_or(0)
+}
+
+/// The real Top 10 file with one more week: every row of its newest week again, a week later,
+/// with one more cumulative week (the file lists newest weeks first, so it goes on top).
+fn with_one_more_week(real: &str) -> (String, String, usize) {
+    let mut lines = real.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let newest = rows[0].split('\t').next().unwrap().to_string();
+    let next = (chrono::NaiveDate::parse_from_str(&newest, "%Y-%m-%d").unwrap()
+        + chrono::Days::new(7))
+    .to_string();
+    let mut added = Vec::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.starts_with(&format!("{newest}\t")))
+    {
+        let mut f: Vec<String> = r.split('\t').map(str::to_string).collect();
+        f[0] = next.clone();
+        let last = f.len() - 1;
+        f[last] = (f[last].parse::<u32>().unwrap() + 1).to_string();
+        added.push(f.join("\t"));
+    }
+    let n = added.len();
+    let mut out = String::from(header);
+    out.push('\n');
+    for l in added.iter().map(String::as_str).chain(rows.iter().copied()) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    (out, next, n)
+}
+
+#[test]
+fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_event_once_in_order() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    let claims = std::fs::read(greenlight_testkit::data_file(
+        "announcements/netflix-announcements.toml",
+    ))
+    .unwrap();
+    let top10_rows = String::from_utf8_lossy(&top10).lines().count() as i64 - 1;
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    origin.set(
+        "/announcements/netflix-announcements.toml",
+        Answer::File(claims),
+    );
+    let sources = sources_file(&dir, &origin, true);
+
+    // First sync: both imported.
+    let (good, first) = sync(&db, &sources);
+    assert!(good, "{first}");
+    // The same files through `greenlight import`: the ledger the sync must have built.
+    let imported = greenlight_testkit::fresh_store_path();
+    let file = |p: &str| greenlight_testkit::data_file(p).display().to_string();
+    ok(
+        &imported,
+        &[
+            "import",
+            &file("netflix-top10/all-weeks-global.tsv"),
+            &file("announcements/netflix-announcements.toml"),
+        ],
+    );
+    let claim_count = |db: &Path| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM ledger_claims WHERE origin != 'starter'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let first_claims = claim_count(&imported);
+    assert!(first_claims > 0);
+    assert_eq!(
+        outcomes(&first),
+        BTreeMap::from([
+            ("announcements".into(), "imported".into()),
+            ("top10-global".into(), "imported".into())
+        ])
+    );
+    assert_eq!(table_rows(&db, "chart_weeks"), top10_rows);
+    // Every claim of the file is in the ledger (the ledger's own table; `stats` counts data).
+    assert_eq!(claim_count(&db), first_claims, "{first}");
+    assert!(origin.take_log().iter().all(|(_, s, _)| *s == 200));
+
+    // Second sync: every request a 304, not one body byte.
+    let before = greenlight_testkit::dump_except(
+        &db,
+        &[
+            ("sync_sources", "last_attempt"),
+            ("sync_sources", "last_success"),
+            ("sync_sources", "next_run"),
+            ("sync_sources", "last_outcome"),
+            ("sync_sources", "bytes"),
+        ],
+    );
+    let (good, second) = sync(&db, &sources);
+    assert!(good, "{second}");
+    assert!(
+        outcomes(&second).values().all(|o| o == "not_modified"),
+        "{second}"
+    );
+    let log = origin.take_log();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log.iter().all(|(_, s, n)| *s == 304 && *n == 0), "{log:?}");
+    assert_eq!(
+        before,
+        greenlight_testkit::dump_except(
+            &db,
+            &[
+                ("sync_sources", "last_attempt"),
+                ("sync_sources", "last_success"),
+                ("sync_sources", "next_run"),
+                ("sync_sources", "last_outcome"),
+                ("sync_sources", "bytes")
+            ]
+        ),
+        "a sync of unchanged sources changed the store"
+    );
+
+    // Follow every TV series of the newest chart week, each on its own webhook path.
+    let text = String::from_utf8(top10.clone()).unwrap();
+    let newest = text.lines().nth(1).unwrap().split('\t').next().unwrap();
+    let mut shows = BTreeSet::new();
+    for l in text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{newest}\tTV")))
+    {
+        shows.insert(l.split('\t').nth(3).unwrap().to_string());
+    }
+    assert!(shows.len() >= 10, "{shows:?}");
+    let receiver = Receiver::start();
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let mut followed = BTreeSet::new();
+    for show in &shows {
+        let slug = store.series(show).unwrap().slug;
+        if followed.insert(slug.clone()) {
+            ok(
+                &db,
+                &[
+                    "follow",
+                    show,
+                    "--webhook",
+                    &format!("{}/hook/{slug}", receiver.base),
+                    "--secret",
+                    SECRET,
+                ],
+            );
+        }
+    }
+    drop(store);
+
+    // One more week: only it is added, and each followed series gets one event per row of it.
+    let (bigger, next_week, added) = with_one_more_week(&text);
+    origin.set(
+        "/top10/all-weeks-global.tsv",
+        Answer::File(bigger.into_bytes()),
+    );
+    let (good, third) = sync(&db, &sources);
+    assert!(good, "{third}");
+    assert_eq!(outcomes(&third)["top10-global"], "imported");
+    assert_eq!(outcomes(&third)["announcements"], "not_modified");
+    assert_eq!(table_rows(&db, "chart_weeks"), top10_rows + added as i64);
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+    for slug in &followed {
+        let s = store.series_by_slug(slug).unwrap().unwrap();
+        let n = store
+            .chart_weeks(&s)
+            .unwrap()
+            .iter()
+            .filter(|w| w.week_end.to_string() == next_week)
+            .count();
+        assert!(
+            n > 0,
+            "{slug} charted in {newest} and so in the copied week"
+        );
+        expected.insert(slug.clone(), n);
+    }
+    drop(store);
+    let events = third["events"].as_array().unwrap();
+    let mut per_series: BTreeMap<String, usize> = BTreeMap::new();
+    for e in events {
+        let body: Value = serde_json::from_str(e["body"].as_str().unwrap()).unwrap();
+        assert_eq!(e["kind"], "chart_week", "{e}");
+        assert_eq!(body["week"], next_week.as_str(), "{e}");
+        *per_series
+            .entry(e["series"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    assert_eq!(
+        per_series, expected,
+        "one chart_week event per new row of each followed series"
+    );
+    // The receiver was down: nothing delivered yet, every delivery waiting with its error.
+    let pending = common::json(&db, &["deliveries", "--json"]);
+    let rows = pending["deliveries"].as_array().unwrap();
+    assert_eq!(rows.len(), events.len());
+    // Each follower's first event was tried and failed; its later ones wait behind it (in
+    // order), untried.
+    let mut heads: BTreeMap<i64, i64> = BTreeMap::new();
+    for d in rows {
+        assert_eq!(d["state"], "pending", "{d}");
+        let f = d["follow_id"].as_i64().unwrap();
+        let id = d["id"].as_i64().unwrap();
+        heads
+            .entry(f)
+            .and_modify(|h| *h = (*h).min(id))
+            .or_insert(id);
+    }
+    for d in rows {
+        let head = heads[&d["follow_id"].as_i64().unwrap()] == d["id"].as_i64().unwrap();
+        if head {
+            assert!(
+                d["attempts"].as_i64().unwrap() >= 1 && !d["last_error"].is_null(),
+                "{d}"
+            );
+        } else {
+            assert_eq!(d["attempts"], 0, "{d}");
+        }
+    }
+
+    // Down for a few more rounds, then up: everything arrives.
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(20));
+        sync(&db, &sources);
+    }
+    receiver.up.store(true, Ordering::SeqCst);
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(20));
+        sync(&db, &sources);
+        let d = common::json(&db, &["deliveries", "--json"]);
+        if d["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["state"] == "delivered")
+        {
+            break;
+        }
+    }
+    let d = common::json(&db, &["deliveries", "--json"]);
+    assert!(
+        d["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["state"] == "delivered"),
+        "{d}"
+    );
+    let got = receiver.got.lock().unwrap().clone();
+    assert!(got.iter().all(|r| r.accepted), "every delivery verifies");
+    let ids: Vec<i64> = got.iter().map(|r| r.event_id).collect();
+    let want: BTreeSet<i64> = events.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), want.len(), "each event exactly once: {ids:?}");
+    assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), want);
+    let mut by_path: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for r in &got {
+        by_path.entry(r.path.as_str()).or_default().push(r.event_id);
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(body["id"], r.event_id);
+        assert_eq!(
+            format!("/hook/{}", body["event"]["series"].as_str().unwrap()),
+            r.path
+        );
+    }
+    for (path, ids) in &by_path {
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "{path}: out of order {ids:?}"
+        );
+    }
+    // The documented check refuses a tampered body and a replay of a captured request.
+    let r = &got[0];
+    let mut tampered = r.body.clone();
+    let at = tampered.iter().position(|&b| b.is_ascii_digit()).unwrap();
+    tampered[at] = if tampered[at] == b'9' {
+        b'1'
+    } else {
+        tampered[at] + 1
+    };
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        greenlight_sync::deliver::verify(SECRET, &r.timestamp, &tampered, &r.signature, now),
+        Err(greenlight_sync::deliver::Refused::BadSignature)
+    );
+    let ts: i64 = r.timestamp.parse().unwrap();
+    assert_eq!(
+        greenlight_sync::deliver::verify(SECRET, &r.timestamp, &r.body, &r.signature, ts + 3600),
+        Err(greenlight_sync::deliver::Refused::Stale)
+    );
+
+    // The change feed pages through the same events, by cursor, oldest first.
+    let served = common::serve(&db);
+    let mut cursor = 0;
+    let mut feed = Vec::new();
+    for _ in 0..100 {
+        let page: Value = ureq::get(format!(
+            "{}/api/v1/changes?since={cursor}&limit=7",
+            served.1
+        ))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+        let changes = page["changes"].as_array().unwrap();
+        assert!(changes.len() <= 7);
+        feed.extend(changes.iter().map(|c| c["id"].as_i64().unwrap()));
+        if changes.is_empty() {
+            assert_eq!(page["next"], cursor);
+            break;
+        }
+        cursor = page["next"].as_i64().unwrap();
+    }
+    assert_eq!(
+        feed,
+        want.iter().copied().collect::<Vec<_>>(),
+        "the feed lists every event once, in order"
+    );
+    let bad = ureq::get(format!("{}/api/v1/changes?limit=0", served.1))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+    drop(served);
+
+    // A replay sends that one delivery again, with the same event id.
+    let one = d["deliveries"].as_array().unwrap()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let event = d["deliveries"].as_array().unwrap()[0]["event_id"]
+        .as_i64()
+        .unwrap();
+    ok(
+        &db,
+        &[
+            "deliveries",
+            "--replay",
+            &one.to_string(),
+            "--sources",
+            sources.to_str().unwrap(),
+        ],
+    );
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), ids.len() + 1);
+    assert_eq!(got.last().unwrap().event_id, event);
+
+    // A news source announces a renewal of a followed series awaiting a decision: the sync
+    // records one `renewed` status event (from the ledger's status before and after, in the
+    // import's transaction) and its follower receives it.
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let (slug, next) = followed
+        .iter()
+        .find_map(|slug| {
+            let r = greenlight_ledger::status(&store, slug, None).ok()?;
+            (r.status == greenlight_ledger::Status::AwaitingDecision)
+                .then(|| (slug.clone(), r.next_season))
+        })
+        .expect("a followed series awaiting a decision");
+    drop(store);
+    let today = chrono::Utc::now().date_naive();
+    let news = format!(
+        "version = 1\n\n[[claims]]\nkind = \"season_renewed\"\nseries = \"{slug}\"\nseason = {next}\nevent_date = {today}\npublished = {today}\nentered_by = \"tests/sync.rs\"\nsource = {{ name = \"Test Trade\", url = \"https://example.org/{slug}-renewed\", kind = \"trade_press\" }}\n"
+    );
+    origin.set("/news/renewals.toml", Answer::File(news.into_bytes()));
+    let mut text = std::fs::read_to_string(&sources).unwrap();
+    text.push_str(&format!(
+        "\n[[source]]\nname = \"renewals\"\nkind = \"claims\"\nurl = \"{}/news/renewals.toml\"\n",
+        origin.base
+    ));
+    std::fs::write(&sources, text).unwrap();
+    let before = receiver.got.lock().unwrap().len();
+    let (good, fourth) = sync(&db, &sources);
+    assert!(good, "{fourth}");
+    assert_eq!(outcomes(&fourth)["renewals"], "imported");
+    let events = fourth["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{fourth}");
+    let body: Value = serde_json::from_str(events[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["kind"], "renewed");
+    assert_eq!(body["series"], slug.as_str());
+    assert_eq!(body["from"], "awaiting_decision");
+    assert_eq!(body["to"], "renewed");
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), before + 1, "delivered in the same sync");
+    assert_eq!(got[before].event_id, events[0]["id"].as_i64().unwrap());
+    assert_eq!(got[before].path, format!("/hook/{slug}"));
+    assert!(got[before].accepted);
+}
+
+/// The file cut two bytes into the title of a row a third of the way down.
+fn cut_mid_row(file: &[u8]) -> Vec<u8> {
+    let start = file[file.len() / 3..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap()
+        + file.len() / 3
+        + 1;
+    let mut tabs = 0;
+    let mut at = start;
+    while tabs < 3 {
+        if file[at] == b'\t' {
+            tabs += 1;
+        }
+        at += 1;
+    }
+    file[..at + 2].to_vec()
+}
+
+#[test]
+fn a_failing_source_changes_nothing_shows_its_error_and_the_next_sync_recovers() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    let sources = sources_file(&dir, &origin, false);
+    let state = |name: &str| -> Value {
+        let v = common::json(&db, &["sources", "--json"]);
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let text = |name: &str| {
+        ok(&db, &["sources"])
+            .lines()
+            .skip_while(|l| !l.starts_with(name))
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    origin.set("/top10/all-weeks-global.tsv", Answer::Status(500));
+    let (good, v) = sync(&db, &sources);
+    assert!(!good);
+    assert_eq!(outcomes(&v)["top10-global"], "failed");
+    // Retried (2 retries configured) then given up on.
+    let log = origin.take_log();
+    assert_eq!(
+        log.iter()
+            .filter(|(p, _, _)| p.starts_with("/top10"))
+            .count(),
+        3,
+        "{log:?}"
+    );
+    let err = state("top10-global")["last_error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("500"), "{err}");
+    assert!(text("top10-global").contains("500"));
+    let mask: &[(&str, &str)] = &[
+        ("sync_sources", "last_attempt"),
+        ("sync_sources", "last_success"),
+        ("sync_sources", "next_run"),
+        ("sync_sources", "last_outcome"),
+        ("sync_sources", "last_error"),
+        ("sync_sources", "failures"),
+        ("sync_sources", "bytes"),
+    ];
+    let before = greenlight_testkit::dump_except(&db, mask);
+    for (answer, says) in [
+        (Answer::Truncated(top10.clone()), "truncated"),
+        (Answer::Slow(Duration::from_secs(4)), "timed out"),
+        // A file cut inside a row's title, served whole-looking (its own Content-Length): the
+        // importer refuses it, and the call changes nothing.
+        (Answer::File(cut_mid_row(&top10)), "import failed"),
+    ] {
+        origin.set("/top10/all-weeks-global.tsv", answer);
+        let (good, v) = sync(&db, &sources);
+        assert!(!good, "{v}");
+        assert_eq!(outcomes(&v)["top10-global"], "failed");
+        let err = state("top10-global")["last_error"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(err.contains(says), "{says}: {err}");
+        assert_eq!(
+            before,
+            greenlight_testkit::dump_except(&db, mask),
+            "{says}: the store changed"
+        );
+    }
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["top10-global"], "imported");
+    let s = state("top10-global");
+    assert!(s["last_error"].is_null() && s["failures"] == 0, "{s}");
+    assert_eq!(
+        table_rows(&db, "chart_weeks"),
+        String::from_utf8_lossy(&top10).lines().count() as i64 - 1
+    );
+}
+
+/// `greenlight serve --sync` killed with SIGKILL at seeded random moments while it delivers:
+/// after the last restart every event has arrived, each id at least once (a repeat is only
+/// ever a retry of the same id, when the kill fell between the receiver's answer and the
+/// outbox's commit), and each follower's first arrivals in order.
+#[test]
+fn kill_9_of_the_server_during_deliveries_loses_no_event() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let sources = sources_file(&dir, &origin, false);
+    // The worker wakes every 20 ms.
+    let text = std::fs::read_to_string(&sources)
+        .unwrap()
+        .replace("[delivery]\n", "[delivery]\npoll_ms = 20\n");
+    std::fs::write(&sources, text).unwrap();
+    assert!(sync(&db, &sources).0);
+    let text = String::from_utf8(top10).unwrap();
+    let newest = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let receiver = Receiver::start();
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let mut followed = BTreeSet::new();
+    for l in text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{newest}\tTV")))
+    {
+        let show = l.split('\t').nth(3).unwrap();
+        let slug = store.series(show).unwrap().slug;
+        if followed.insert(slug.clone()) {
+            ok(
+                &db,
+                &[
+                    "follow",
+                    show,
+                    "--webhook",
+                    &format!("{}/hook/{slug}", receiver.base),
+                    "--secret",
+                    SECRET,
+                ],
+            );
+        }
+    }
+    drop(store);
+    // Two more weeks, synced without delivering: every event waits in the outbox.
+    let (one, _, _) = with_one_more_week(&text);
+    let (two, _, _) = with_one_more_week(&one);
+    let (three, _, _) = with_one_more_week(&two);
+    let mut want = BTreeSet::new();
+    for file in [one, two, three] {
+        origin.set(
+            "/top10/all-weeks-global.tsv",
+            Answer::File(file.into_bytes()),
+        );
+        let out = greenlight(
+            &db,
+            &[
+                "sync",
+                "--json",
+                "--no-deliver",
+                "--sources",
+                sources.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        want.extend(
+            v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_i64().unwrap()),
+        );
+    }
+    assert!(want.len() >= 3 * followed.len(), "{want:?}");
+    receiver.up.store(true, Ordering::SeqCst);
+    receiver.delay_ms.store(30, Ordering::SeqCst);
+    let seed: u64 = std::env::var("GREENLIGHT_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("kill -9 seed: {seed} (GREENLIGHT_CRASH_SEED repeats it)");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let start = |db: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+            .arg("--db")
+            .arg(db)
+            .args([
+                "--quiet",
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--sync",
+                "--sources",
+                sources.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let delivered = || {
+        receiver
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.accepted)
+            .map(|r| r.event_id)
+            .collect::<BTreeSet<_>>()
+    };
+    let mut kills = 0;
+    while kills < 10 {
+        let before = receiver.got.lock().unwrap().len();
+        let mut child = start(&db);
+        // Kill only once this run has delivered something (so each kill lands mid-delivery),
+        // a random moment after its first delivery; give up waiting after 30 s.
+        let t = std::time::Instant::now();
+        while receiver.got.lock().unwrap().len() == before && t.elapsed() < Duration::from_secs(30)
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(rng.u64(0..40)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills += 1;
+        assert!(
+            delivered().len() < want.len(),
+            "seed {seed}: the queue emptied after {kills} kills; slow the receiver"
+        );
+    }
+    // The last run finishes the queue.
+    let mut child = start(&db);
+    let t = std::time::Instant::now();
+    while delivered().len() < want.len() && t.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let got = receiver.got.lock().unwrap().clone();
+    assert!(
+        got.iter().all(|r| r.accepted && want.contains(&r.event_id)),
+        "only signed deliveries of recorded events"
+    );
+    assert_eq!(
+        delivered(),
+        want,
+        "seed {seed}: every event arrived ({kills} kills)"
+    );
+    let mut first_seen: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for r in &got {
+        if seen.insert(r.event_id) {
+            first_seen
+                .entry(r.path.as_str())
+                .or_default()
+                .push(r.event_id);
+        }
+    }
+    for (path, ids) in &first_seen {
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "seed {seed}: {path} out of order: {ids:?}"
+        );
+    }
+    eprintln!(
+        "{kills} kills; {} requests for {} events",
+        got.len(),
+        want.len()
+    );
+}
+
+/// The VEVENTs of an iCalendar text as (property name → value) maps (unfolded lines).
+fn vevents(ics: &str) -> Vec<BTreeMap<String, String>> {
+    let unfolded = ics.replace("\r\n ", "").replace("\n ", "");
+    let mut out = Vec::new();
+    let mut cur: Option<BTreeMap<String, String>> = None;
+    for line in unfolded.lines() {
+        match line.trim_end() {
+            "BEGIN:VEVENT" => cur = Some(BTreeMap::new()),
+            "END:VEVENT" => out.extend(cur.take()),
+            l => {
+                if let (Some(c), Some((k, v))) = (cur.as_mut(), l.split_once(':')) {
+                    c.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn calendar_lists_every_announced_release_date_as_all_day_events_with_stable_uids() {
+    let db = common::store();
+    let served = common::serve(&db);
+    let get = |path: &str| -> String {
+        ureq::get(format!("{}{path}", served.1))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    };
+    let text = get("/calendar.ics?kind=release_dates");
+    assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    let events = vevents(&text);
+    // Every (season, date) a release_date_announced claim of the announcements file states.
+    let file: toml::Value = toml::from_str(
+        &std::fs::read_to_string(greenlight_testkit::data_file(
+            "announcements/netflix-announcements.toml",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut want = BTreeSet::new();
+    for c in file["claims"].as_array().unwrap() {
+        if c["kind"].as_str() == Some("release_date_announced") {
+            let date = c["release_date"].as_datetime().unwrap().to_string();
+            want.insert((c["season"].as_integer().unwrap(), date.replace('-', "")));
+        }
+    }
+    assert!(!want.is_empty());
+    let mut got = BTreeSet::new();
+    let mut uids = BTreeSet::new();
+    for e in &events {
+        let start = &e["DTSTART;VALUE=DATE"];
+        let end = &e["DTEND;VALUE=DATE"];
+        let next =
+            chrono::NaiveDate::parse_from_str(start, "%Y%m%d").unwrap() + chrono::Days::new(1);
+        assert_eq!(
+            end,
+            &next.format("%Y%m%d").to_string(),
+            "all-day: ends the next day {e:?}"
+        );
+        assert_eq!(e["CATEGORIES"], "release_dates");
+        assert!(uids.insert(e["UID"].clone()), "UIDs are unique: {e:?}");
+        let season: i64 = e["SUMMARY"]
+            .split("season ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        got.insert((season, start.clone()));
+    }
+    for w in &want {
+        assert!(
+            got.contains(w),
+            "announced release date {w:?} missing from the calendar"
+        );
+    }
+    // Stable: the same request again gives the same UIDs; the unfiltered calendar holds them.
+    let again: BTreeSet<String> = vevents(&get("/calendar.ics?kind=release_dates"))
+        .into_iter()
+        .map(|e| e["UID"].clone())
+        .collect();
+    assert_eq!(again, uids);
+    let all: BTreeSet<String> = vevents(&get("/calendar.ics"))
+        .into_iter()
+        .map(|e| e["UID"].clone())
+        .collect();
+    assert!(uids.is_subset(&all));
+    // One series' calendar is the series' part of the whole.
+    let wed = vevents(&get("/series/wednesday/calendar.ics"));
+    assert!(!wed.is_empty());
+    assert!(wed
+        .iter()
+        .all(|e| all.contains(&e["UID"]) && e["URL"].ends_with("/series/wednesday")));
+    let bad = ureq::get(format!("{}/calendar.ics?kind=nope", served.1))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .call()
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+}
+
+#[test]
+fn a_feed_source_commits_what_read_commit_commits_and_then_transfers_nothing() {
+    let feed = std::fs::read(common::fixture("feed.rss")).unwrap();
+    let origin = Origin::start();
+    origin.set("/feed.rss", Answer::File(feed));
+    let hashes = |db: &Path| -> BTreeSet<String> {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let mut st = c.prepare("SELECT hash FROM ledger_claims").unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    // `read --commit` of the same feed, on a copy of the same store: what the sync must store.
+    let by_read = common::store();
+    let before = hashes(&by_read);
+    ok(
+        &by_read,
+        &["read", &format!("{}/feed.rss", origin.base), "--commit"],
+    );
+    let want = hashes(&by_read);
+    assert!(want.len() > before.len());
+    let db = common::store();
+    let sources = db.with_file_name("feed-sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "[fetch]\nhost_interval_ms = 0\nretries = 0\n\n[[source]]\nname = \"news\"\nkind = \"feed\"\nurl = \"{}/feed.rss\"\n",
+            origin.base
+        ),
+    )
+    .unwrap();
+    origin.take_log();
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["news"], "imported");
+    assert_eq!(
+        hashes(&db),
+        want,
+        "the sync stored exactly what read --commit stores"
+    );
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["news"], "not_modified");
+    assert_eq!(hashes(&db), want);
+    let log = origin.take_log();
+    assert_eq!(log.iter().map(|l| l.1).collect::<Vec<_>>(), vec![200, 304]);
+}
