@@ -345,3 +345,15 @@ fn current_model(
     keep(store, MODEL_KEY, stamp, &encode(&k)?);
     Ok((k, model, Source::Trained))
 }
+
+/// The version of the model the latest odds come from, as predictions are kept under it
+/// (`/accuracy`): [`VERSION`] and the first 12 hex digits of the kept model's training hash,
+/// so a retrained model is a new version. `None` when no model is kept yet.
+pub fn model_version(store: &Store) -> Option<String> {
+    let d = store.derived(MODEL_KEY).ok().flatten()?;
+    let k = decode::<KeptModel>(&d.body)?;
+    Some(format!(
+        "{VERSION}:{}",
+        k.training_hash.get(..12).unwrap_or(&k.training_hash)
+    ))
+}

@@ -15,6 +15,7 @@ use greenlight_store::Store;
 use serde::Serialize;
 
 mod outlook;
+pub mod tracker;
 pub use outlook::{
     no_further_season, outlook, ExpectedEpisodes, OpenStoryline, Outlook, OutlookSource,
     ReturningCast, Trailer,
@@ -63,7 +64,11 @@ pub fn status(
     let status = ledger::status(store, spelling, as_of)?;
     let odds = odds_asked(&status)
         .map(|season| greenlight_odds::status_odds(store, &status.series.slug, season, as_of));
-    view(store, status, odds, as_of)
+    let v = view(store, status, odds, as_of)?;
+    if as_of.is_none() {
+        tracker::keep_predictions(store, &[&v]);
+    }
+    Ok(v)
 }
 
 /// The season whose renewal odds a status shows: the one before the next, while it awaits a
@@ -127,6 +132,14 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
         };
         out.push(view(store, st, o, None)?);
     }
+    // The track record (`/accuracy`): every odds shown is a prediction kept, and every kept
+    // prediction the ledger can now decide gets its outcome. Neither changes a row.
+    tracker::keep_predictions(store, &out.iter().collect::<Vec<_>>());
+    let by_slug: std::collections::HashMap<&str, &ledger::StatusReport> = out
+        .iter()
+        .map(|v| (v.status.series.slug.as_str(), &v.status))
+        .collect();
+    let _ = tracker::fill_outcomes(store, &by_slug);
     Ok(out)
 }
 

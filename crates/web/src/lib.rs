@@ -21,6 +21,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod state;
 pub mod tokens;
+pub mod tracker_pages;
 
 pub use error::{Problem, WebError};
 pub use state::AppState;

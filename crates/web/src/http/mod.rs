@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod home;
 pub mod search;
 pub mod series;
+pub mod tracker;
 
 use crate::error::{Problem, WebError, PROBLEM_JSON};
 use crate::state::AppState;
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(feeds::router())
         .merge(claims::router())
         .merge(check::router())
+        .merge(tracker::router())
         .merge(docs::router())
 }
 

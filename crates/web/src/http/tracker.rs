@@ -1,0 +1,152 @@
+//! The tracker (issue 13): `/tracker` (the scorecard), `/calendar` and `/accuracy` with its
+//! calibration plot. Pages, documented under the `pages` tag like the others; each body is
+//! cached per store stamp by [`cached`], so a repeated request is served from memory (and a
+//! conditional one with a 304) until the store changes.
+
+use crate::error::WebError;
+use crate::http::{cached, key, HTML, Q, SVG};
+use crate::pages;
+use crate::state::AppState;
+use crate::tracker_pages::{self, CalendarSort};
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use greenlight_report::tracker::{self, Group, Sort};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(tracker_page))
+        .routes(routes!(calendar_page))
+        .routes(routes!(accuracy_page))
+        .routes(routes!(calibration_svg))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrackerQuery {
+    /// One group only: `renewed`, `final_season`, `canceled`, `awaiting`, `limited`.
+    pub status: Option<String>,
+    /// Order within each group: `title` (default), `odds`, `waiting`, `decided`.
+    pub sort: Option<String>,
+}
+
+fn parse_tracker(q: &TrackerQuery) -> Result<(Option<Group>, Sort), WebError> {
+    let status = match q.status.as_deref() {
+        None | Some("") | Some("all") => None,
+        Some(s) => Some(Group::from_name(s).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "`status` must be one of renewed, final_season, canceled, awaiting, limited, not \"{s}\""
+            ))
+        })?),
+    };
+    let sort = match q.sort.as_deref() {
+        None | Some("") => Sort::Title,
+        Some(s) => Sort::from_name(s).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "`sort` must be one of title, odds, waiting, decided, not \"{s}\""
+            ))
+        })?,
+    };
+    Ok((status, sort))
+}
+
+/// The renewal scorecard: every TV series, grouped by status, linked to its deciding source.
+#[utoipa::path(get, path = "/tracker", tag = "pages", params(TrackerQuery),
+    responses((status = 200, description = "The scorecard page", body = String, content_type = "text/html"),
+              (status = 400, description = "Bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn tracker_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    q: Result<Q<TrackerQuery>, WebError>,
+) -> Response {
+    let (filter, sort) = match q.and_then(|Q(q)| parse_tracker(&q)) {
+        Ok(v) => v,
+        Err(e) => return pages::page_error(e),
+    };
+    cached(&st, &headers, key(&uri), HTML, move |s| {
+        let mut card = tracker::scorecard(s)?;
+        card.sort(sort);
+        Ok(tracker_pages::tracker_page(&card, filter, sort)
+            .into_string()
+            .into_bytes())
+    })
+    .await
+    .unwrap_or_else(pages::page_error)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CalendarQuery {
+    /// `date` (default) or `title`.
+    pub sort: Option<String>,
+}
+
+/// Announced release dates and premieres ahead, and decisions expected (estimates).
+#[utoipa::path(get, path = "/calendar", tag = "pages", params(CalendarQuery),
+    responses((status = 200, description = "The calendar page", body = String, content_type = "text/html"),
+              (status = 400, description = "Bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn calendar_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    q: Result<Q<CalendarQuery>, WebError>,
+) -> Response {
+    let sort = match q {
+        Ok(Q(q)) => match q.sort.as_deref() {
+            None | Some("") => CalendarSort::Date,
+            Some(s) => match CalendarSort::from_name(s) {
+                Some(v) => v,
+                None => {
+                    return pages::page_error(WebError::BadRequest(format!(
+                        "`sort` must be date or title, not \"{s}\""
+                    )))
+                }
+            },
+        },
+        Err(e) => return pages::page_error(e),
+    };
+    cached(&st, &headers, key(&uri), HTML, move |s| {
+        let cal = tracker::calendar(s)?;
+        Ok(tracker_pages::calendar_page(&cal, sort)
+            .into_string()
+            .into_bytes())
+    })
+    .await
+    .unwrap_or_else(pages::page_error)
+}
+
+/// The model's backtest and its track record of predictions kept when made.
+#[utoipa::path(get, path = "/accuracy", tag = "pages",
+    responses((status = 200, description = "The accuracy page", body = String, content_type = "text/html")))]
+pub async fn accuracy_page(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    cached(&st, &headers, key(&uri), HTML, |s| {
+        let a = tracker::accuracy(s)?;
+        Ok(tracker_pages::accuracy_page(&a).into_string().into_bytes())
+    })
+    .await
+    .unwrap_or_else(pages::page_error)
+}
+
+/// The calibration plot of `/accuracy` (SVG): backtest and track record.
+#[utoipa::path(get, path = "/accuracy/calibration.svg", tag = "pages",
+    responses((status = 200, description = "The calibration plot", body = String, content_type = "image/svg+xml")))]
+pub async fn calibration_svg(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    cached(&st, &headers, key(&uri), SVG, |s| {
+        let a = tracker::accuracy(s)?;
+        let backtest = a
+            .backtest
+            .as_ref()
+            .map(|b| b.calibration.as_slice())
+            .unwrap_or(&[]);
+        Ok(crate::chart::calibration(backtest, &a.calibration).into_bytes())
+    })
+    .await
+}
