@@ -8,4 +8,5 @@ mod check;
 mod check_extracted;
 mod common;
 mod openapi;
+mod tracker;
 mod web;
