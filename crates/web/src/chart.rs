@@ -193,42 +193,6 @@ fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn week(d: &str, rank: u32) -> ChartWeek {
-        ChartWeek {
-            week_end: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
-            category: "TV (English)".into(),
-            rank,
-            hours: 1_000_000,
-            views: None,
-            runtime: None,
-            cumulative_weeks: 1,
-            season: Some("Season 1".into()),
-        }
-    }
-
-    #[test]
-    fn a_gap_breaks_the_line() {
-        let w = [
-            week("2021-07-04", 3),
-            week("2021-07-11", 5),
-            week("2023-01-01", 9),
-            week("2023-01-08", 8),
-            week("2023-01-22", 7),
-        ];
-        let pts: Vec<&ChartWeek> = w.iter().collect();
-        let r = runs(&pts);
-        assert_eq!(r.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
-        // Each run is a polyline in each of the two panels; the unbroken run of one week is a
-        // dot only (plotters draws a one-point line as nothing or a point, never a path across).
-        let svg = render(&w);
-        assert!(svg.matches("<polyline").count() >= 4, "{svg}");
-    }
-}
-
 /// The calibration plot of `/accuracy`: each bin's mean predicted probability against its
 /// observed renewal rate, for the backtest's test seasons and for the kept predictions decided
 /// since (the track record), beside the diagonal of perfect calibration. Empty bins are not
@@ -329,4 +293,40 @@ fn draw_calibration(
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(d: &str, rank: u32) -> ChartWeek {
+        ChartWeek {
+            week_end: NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap(),
+            category: "TV (English)".into(),
+            rank,
+            hours: 1_000_000,
+            views: None,
+            runtime: None,
+            cumulative_weeks: 1,
+            season: Some("Season 1".into()),
+        }
+    }
+
+    #[test]
+    fn a_gap_breaks_the_line() {
+        let w = [
+            week("2021-07-04", 3),
+            week("2021-07-11", 5),
+            week("2023-01-01", 9),
+            week("2023-01-08", 8),
+            week("2023-01-22", 7),
+        ];
+        let pts: Vec<&ChartWeek> = w.iter().collect();
+        let r = runs(&pts);
+        assert_eq!(r.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
+        // Each run is a polyline in each of the two panels; the unbroken run of one week is a
+        // dot only (plotters draws a one-point line as nothing or a point, never a path across).
+        let svg = render(&w);
+        assert!(svg.matches("<polyline").count() >= 4, "{svg}");
+    }
 }

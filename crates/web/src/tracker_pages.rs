@@ -190,7 +190,7 @@ pub fn calendar_page(cal: &Calendar, sort: CalendarSort) -> Markup {
         events.sort_by(|a, b| {
             (a.title.to_lowercase(), a.season).cmp(&(b.title.to_lowercase(), b.season))
         });
-        expected.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        expected.sort_by_key(|e| e.title.to_lowercase());
     }
     let body = html! {
         h1 { "Calendar" }
