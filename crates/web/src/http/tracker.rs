@@ -7,14 +7,40 @@ use crate::error::WebError;
 use crate::http::{cached, key, HTML, Q, SVG};
 use crate::pages;
 use crate::state::AppState;
+use crate::state::Stamp;
 use crate::tracker_pages::{self, CalendarSort};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use greenlight_report::tracker::{self, Group, Sort};
+use greenlight_report::StatusView;
+use greenlight_store::Store;
 use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+/// The last `report::list` computed, per store file and stamp: the three pages and every sort
+/// and filter of `/tracker` render from one list, computed once per change of the store (the
+/// lock makes concurrent first requests wait for the one computing, instead of each deriving
+/// every series' status).
+#[allow(clippy::type_complexity)]
+static LIST: Mutex<Option<(PathBuf, Stamp, Arc<Vec<StatusView>>)>> = Mutex::new(None);
+
+fn shared_list(db: &Path, stamp: Stamp, store: &Store) -> Result<Arc<Vec<StatusView>>, WebError> {
+    let mut slot = LIST
+        .lock()
+        .map_err(|_| WebError::Internal("the list cache lock was poisoned".into()))?;
+    if let Some((p, st, v)) = slot.as_ref() {
+        if p == db && *st == stamp {
+            return Ok(v.clone());
+        }
+    }
+    let v = Arc::new(greenlight_report::list(store)?);
+    *slot = Some((db.to_path_buf(), stamp, v.clone()));
+    Ok(v)
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -67,8 +93,10 @@ pub async fn tracker_page(
         Ok(v) => v,
         Err(e) => return pages::page_error(e),
     };
+    let (db, stamp) = (st.db().to_path_buf(), st.stamp());
     cached(&st, &headers, key(&uri), HTML, move |s| {
-        let mut card = tracker::scorecard(s)?;
+        let views = shared_list(&db, stamp, s)?;
+        let mut card = tracker::scorecard_of(&views, tracker::today());
         card.sort(sort);
         Ok(tracker_pages::tracker_page(&card, filter, sort)
             .into_string()
@@ -109,8 +137,10 @@ pub async fn calendar_page(
         },
         Err(e) => return pages::page_error(e),
     };
+    let (db, stamp) = (st.db().to_path_buf(), st.stamp());
     cached(&st, &headers, key(&uri), HTML, move |s| {
-        let cal = tracker::calendar(s)?;
+        let views = shared_list(&db, stamp, s)?;
+        let cal = tracker::calendar_of(&views, tracker::today());
         Ok(tracker_pages::calendar_page(&cal, sort)
             .into_string()
             .into_bytes())
