@@ -5,7 +5,9 @@
 # each. greenlight serves the page from its response cache keyed by the store's stamp (the
 # ETag's); the first request renders it (report::list over every TV series) and is timed
 # apart. Also timed: a conditional GET (If-None-Match) answered 304 by greenlight.
-# usage: [DURATION=10s] [CONNECTIONS=8] [THREADS=2] bash bench/tracker_web.sh   (from the repo root;
+# STORE=path: start from a copy of that store instead of importing (e.g. one whose odds are
+# already kept; the first list after an import trains the model and takes minutes on a loaded machine).
+# usage: [STORE=g.db] [DURATION=10s] [CONNECTIONS=8] [THREADS=2] bash bench/tracker_web.sh   (from the repo root;
 #   needs nginx and wrk: apt-get install -y nginx wrk)
 set -euo pipefail
 dur=${DURATION:-10s}
@@ -23,7 +25,11 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-"$bin" --db "$tmp/g.db" --quiet import "$data"
+if [ -n "${STORE:-}" ]; then
+  sqlite3 "$STORE" "VACUUM INTO '$tmp/g.db'"
+else
+  "$bin" --db "$tmp/g.db" --quiet import "$data" > /dev/null
+fi
 gl_port=$(free_port)
 "$bin" --db "$tmp/g.db" serve --addr "127.0.0.1:$gl_port" 2> "$tmp/serve.log" &
 gl_pid=$!
@@ -44,7 +50,9 @@ rows=$(grep -o '<tr data-slug=' "$tmp/tracker.html" | wc -l)
 echo "page: $bytes bytes, $rows series rows; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 
 mkdir -p "$tmp/www" "$tmp/ng"
-cp "$tmp/tracker.html" "$tmp/www/tracker"
+# nginx's workers run as nobody: they must be able to read the page.
+chmod 755 "$tmp" "$tmp/www"
+cp "$tmp/tracker.html" "$tmp/www/tracker"; chmod 644 "$tmp/www/tracker"
 ng_port=$(free_port)
 cat > "$tmp/ng/nginx.conf" <<CONF
 worker_processes auto;
@@ -66,7 +74,7 @@ CONF
 nginx -c "$tmp/ng/nginx.conf" &
 ng_pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$ng_port/tracker" -o "$tmp/ng.html" && break; sleep 0.1; done
-cmp -s "$tmp/tracker.html" "$tmp/ng.html" || { echo "nginx does not serve the same bytes"; exit 1; }
+cmp -s "$tmp/tracker.html" "$tmp/ng.html" || { echo "nginx does not serve the same bytes"; cat "$tmp/ng/error.log"; exit 1; }
 
 # requests/s and p99 (ms) of one wrk run against URL ($1), extra wrk args after it
 measure() {
