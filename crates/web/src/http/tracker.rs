@@ -1,5 +1,5 @@
 //! The tracker (issue 13): `/tracker` (the scorecard), `/calendar` and `/accuracy` with its
-//! calibration plot. Pages, documented under the `pages` tag like the others; each body is
+//! calibration plot. Pages, left out of the OpenAPI document (it is the JSON API's); each body is
 //! cached per store stamp by [`cached`], so a repeated request is served from memory (and a
 //! conditional one with a 304) until the store changes.
 
@@ -12,6 +12,7 @@ use crate::tracker_pages::{self, CalendarSort};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
+use axum::routing::get;
 use greenlight_report::tracker::{self, Group, Sort};
 use greenlight_report::StatusView;
 use greenlight_store::Store;
@@ -19,7 +20,6 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 /// The last `report::list` computed, per store file and stamp: the three pages and every sort
 /// and filter of `/tracker` render from one list, computed once per change of the store (the
@@ -43,15 +43,16 @@ fn shared_list(db: &Path, stamp: Stamp, store: &Store) -> Result<Arc<Vec<StatusV
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Plain routes, not in the OpenAPI document: it describes the JSON API, and these are
+    // pages (the issue 13 brief: only JSON routes are added to it).
     OpenApiRouter::new()
-        .routes(routes!(tracker_page))
-        .routes(routes!(calendar_page))
-        .routes(routes!(accuracy_page))
-        .routes(routes!(calibration_svg))
+        .route("/tracker", get(tracker_page))
+        .route("/calendar", get(calendar_page))
+        .route("/accuracy", get(accuracy_page))
+        .route("/accuracy/calibration.svg", get(calibration_svg))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct TrackerQuery {
     /// One group only: `renewed`, `final_season`, `canceled`, `awaiting`, `limited`.
     pub status: Option<String>,
@@ -80,9 +81,6 @@ fn parse_tracker(q: &TrackerQuery) -> Result<(Option<Group>, Sort), WebError> {
 }
 
 /// The renewal scorecard: every TV series, grouped by status, linked to its deciding source.
-#[utoipa::path(get, path = "/tracker", tag = "pages", params(TrackerQuery),
-    responses((status = 200, description = "The scorecard page", body = String, content_type = "text/html"),
-              (status = 400, description = "Bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn tracker_page(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -106,17 +104,13 @@ pub async fn tracker_page(
     .unwrap_or_else(pages::page_error)
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct CalendarQuery {
     /// `date` (default) or `title`.
     pub sort: Option<String>,
 }
 
 /// Announced release dates and premieres ahead, and decisions expected (estimates).
-#[utoipa::path(get, path = "/calendar", tag = "pages", params(CalendarQuery),
-    responses((status = 200, description = "The calendar page", body = String, content_type = "text/html"),
-              (status = 400, description = "Bad query string", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn calendar_page(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -150,8 +144,6 @@ pub async fn calendar_page(
 }
 
 /// The model's backtest and its track record of predictions kept when made.
-#[utoipa::path(get, path = "/accuracy", tag = "pages",
-    responses((status = 200, description = "The accuracy page", body = String, content_type = "text/html")))]
 pub async fn accuracy_page(State(st): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     cached(&st, &headers, key(&uri), HTML, |s| {
         let a = tracker::accuracy(s)?;
@@ -162,8 +154,6 @@ pub async fn accuracy_page(State(st): State<AppState>, headers: HeaderMap, uri: 
 }
 
 /// The calibration plot of `/accuracy` (SVG): backtest and track record.
-#[utoipa::path(get, path = "/accuracy/calibration.svg", tag = "pages",
-    responses((status = 200, description = "The calibration plot", body = String, content_type = "image/svg+xml")))]
 pub async fn calibration_svg(
     State(st): State<AppState>,
     headers: HeaderMap,
