@@ -368,3 +368,14 @@ pub fn survival(store: &Store) -> Result<crate::when::Survival, OddsError> {
     keep(store, WHEN_KEY, &stamp, &encode(&s)?);
     Ok(s)
 }
+
+/// The version of the model a status's odds come from, as predictions are kept under it
+/// (`/accuracy`): [`VERSION`], the frozen model's training cut-off (issue 16: one model per
+/// cut-off) and its chosen candidate, so odds from another cut-off's or another version's model
+/// are another version.
+pub fn model_version(odds: &crate::StatusOdds) -> String {
+    let cutoff = odds
+        .cutoff
+        .map_or_else(|| "-".to_string(), |d| d.to_string());
+    format!("{VERSION}:{cutoff}:{}", odds.model)
+}

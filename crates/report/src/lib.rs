@@ -15,6 +15,7 @@ use greenlight_store::Store;
 use serde::Serialize;
 
 mod outlook;
+pub mod scorecard;
 pub mod tracker;
 pub use outlook::{
     no_further_season, outlook, ExpectedEpisodes, OpenStoryline, Outlook, OutlookSource,
@@ -78,7 +79,11 @@ pub fn status(
         Some(_) => Some(greenlight_odds::survival(store, as_of)?),
         None => None,
     };
-    view(store, status, odds, as_of, survival.as_ref())
+    let v = view(store, status, odds, as_of, survival.as_ref())?;
+    if as_of.is_none() {
+        scorecard::keep_predictions(store, &[&v]);
+    }
+    Ok(v)
 }
 
 /// The renewal a premiere window is asked for: the next season renewed or ordered, with the
@@ -159,6 +164,14 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
         };
         out.push(view(store, st, o, None, survival.as_ref())?);
     }
+    // The track record (`/accuracy`): every odds shown is a prediction kept, and every kept
+    // prediction the ledger can now decide gets its outcome. Neither changes a row.
+    scorecard::keep_predictions(store, &out.iter().collect::<Vec<_>>());
+    let by_slug: std::collections::HashMap<&str, &ledger::StatusReport> = out
+        .iter()
+        .map(|v| (v.status.series.slug.as_str(), &v.status))
+        .collect();
+    let _ = scorecard::fill_outcomes(store, &by_slug);
     Ok(out)
 }
 

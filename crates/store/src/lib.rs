@@ -21,6 +21,7 @@ pub mod error;
 pub mod hash;
 pub mod import;
 pub mod manifest;
+pub mod predictions;
 pub mod published;
 pub mod query;
 pub mod resolve;
@@ -113,6 +114,7 @@ impl Store {
         store.migrate_component("store", schema::MIGRATIONS)?;
         store.migrate_component("derived", derived::MIGRATIONS)?;
         store.migrate_component("tracker2", statuses::MIGRATIONS)?;
+        store.migrate_component("predictions", predictions::MIGRATIONS)?;
         Ok(store)
     }
 

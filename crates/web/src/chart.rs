@@ -193,6 +193,108 @@ fn draw(weeks: &[ChartWeek], out: &mut String) -> DrawResult {
     Ok(())
 }
 
+/// The calibration plot of `/accuracy`: each bin's mean predicted probability against its
+/// observed renewal rate, for the backtest's test seasons and for the kept predictions decided
+/// since (the track record), beside the diagonal of perfect calibration. Empty bins are not
+/// drawn; a point's label is its bin's count, so a reader sees how little some points rest on.
+pub fn calibration(
+    backtest: &[greenlight_odds::eval::CalibrationBin],
+    record: &[greenlight_odds::eval::CalibrationBin],
+) -> String {
+    let mut svg = String::new();
+    if let Err(e) = draw_calibration(backtest, record, &mut svg) {
+        eprintln!("greenlight-web: calibration chart failed: {e}");
+        svg.clear();
+    }
+    if svg.is_empty() {
+        return format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="60" viewBox="0 0 {W} 60"><text x="10" y="35" font-family="sans-serif" font-size="16">No calibration to draw.</text></svg>"#
+        );
+    }
+    svg
+}
+
+fn draw_calibration(
+    backtest: &[greenlight_odds::eval::CalibrationBin],
+    record: &[greenlight_odds::eval::CalibrationBin],
+    out: &mut String,
+) -> DrawResult {
+    let root = SVGBackend::with_string(out, (W, H)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut c = ChartBuilder::on(&root)
+        .caption(
+            "Predicted renewal probability vs observed renewal rate",
+            ("sans-serif", 17),
+        )
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+    c.configure_mesh()
+        .x_desc("predicted (bin mean)")
+        .y_desc("observed rate")
+        .x_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+        .label_style(("sans-serif", 13))
+        .light_line_style(WHITE)
+        .draw()?;
+    c.draw_series(LineSeries::new(
+        vec![(0.0, 0.0), (1.0, 1.0)],
+        BLACK.mix(0.4).stroke_width(1),
+    ))?
+    .label("perfect calibration")
+    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.mix(0.4)));
+    let sets = [
+        (
+            "backtest (test seasons)",
+            backtest,
+            Palette99::pick(0).to_rgba(),
+        ),
+        (
+            "track record (decided since)",
+            record,
+            Palette99::pick(1).to_rgba(),
+        ),
+    ];
+    for (name, bins, color) in sets {
+        let pts: Vec<(f64, f64, u32)> = bins
+            .iter()
+            .filter_map(|b| Some((b.mean_predicted?, b.observed_rate?, b.count)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        c.draw_series(LineSeries::new(
+            pts.iter().map(|p| (p.0, p.1)),
+            color.stroke_width(2),
+        ))?
+        .label(format!(
+            "{name}, {} seasons",
+            pts.iter().map(|p| p.2).sum::<u32>()
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        c.draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p.0, p.1), 5, color.filled())),
+        )?;
+        c.draw_series(pts.iter().map(|p| {
+            Text::new(
+                format!("{}", p.2),
+                (p.0 + 0.012, p.1 + 0.03),
+                ("sans-serif", 11),
+            )
+        }))?;
+    }
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(("sans-serif", 13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub mod pages;
 pub mod ratelimit;
 pub mod state;
 pub mod tokens;
+pub mod tracker_pages;
 
 pub use conn::serve_listener;
 pub use error::{Problem, WebError};

@@ -85,6 +85,7 @@ pub(crate) fn layout(title: &str, extra_head: Markup, body: Markup) -> Markup {
                     p {
                         "Data: Netflix Top 10 and engagement reports, TMDB and JustWatch catalogue snapshots; "
                         "claims as entered in the ledger, each with its source. "
+                        a href="/tracker" { "Scorecard" } " · " a href="/calendar" { "Calendar" } " · " a href="/accuracy" { "Accuracy" } " · "
                         a href="/api/v1/openapi.json" { "API" } " · " a href="/feeds/status.atom" { "Status feed" }
                         " · " a href="/check" { "Check an article" }
                     }

@@ -20,6 +20,7 @@ pub mod home;
 pub mod search;
 pub mod series;
 pub mod series_list;
+pub mod tracker;
 
 use crate::error::{Problem, WebError, PROBLEM_JSON};
 use crate::state::AppState;
@@ -48,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(follows::router())
         .merge(check::router())
+        .merge(tracker::router())
         .merge(docs::router())
 }
 

@@ -9,4 +9,5 @@ mod check_extracted;
 mod common;
 mod follows;
 mod openapi;
+mod tracker;
 mod web;

@@ -1,0 +1,693 @@
+//! The tracker's pages' reports (issue 13; the kept board itself is [`crate::tracker`]): the scorecard (`/tracker`), the calendar (`/calendar`) and
+//! the model's accuracy in public (`/accuracy`). Each is built from [`crate::list`], the one
+//! report of every TV series' status, so the pages, `greenlight list` and the API cannot
+//! disagree about a series: they render the same [`StatusView`]s.
+//!
+//! Predictions are kept when made: [`crate::list`] and [`crate::status`] (on the latest data,
+//! never `--as-of`) store the probability of every season they show odds for, once per series,
+//! season, model version and day ([`keep_predictions`]). Outcomes are filled in when the ledger
+//! has learned the decision: by every `list` (which has every series' status at hand) and by
+//! [`accuracy`] before it reads the record ([`fill_outcomes`]). A prediction counts towards
+//! the track record only when its decision was published on or after the day it was made.
+
+use crate::{list, OddsOrWhy, ReportError, StatusView};
+use chrono::NaiveDate;
+use greenlight_ledger::{self as ledger, DatePrecision, LedgerError, Role, Status, StatusReport};
+use greenlight_odds::eval::{self, CalibrationBin};
+use greenlight_store::predictions::{NewPrediction, PredictionOutcome};
+use greenlight_store::Store;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// Today, as the reports date "days waiting" and the calendar (UTC).
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The scorecard's groups, in the order the page shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// Another season is coming: ordered, renewed, or with a release date.
+    Renewed,
+    /// The next season is coming and is the last.
+    FinalSeason,
+    /// No further season: canceled or ended.
+    Canceled,
+    /// The latest season is out and nothing says whether another comes.
+    Awaiting,
+    /// A limited series: one season by design.
+    Limited,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Renewed,
+        Group::FinalSeason,
+        Group::Canceled,
+        Group::Awaiting,
+        Group::Limited,
+    ];
+
+    pub fn of(s: Status) -> Group {
+        match s {
+            Status::Ordered | Status::Renewed | Status::ReleaseDateAnnounced => Group::Renewed,
+            Status::FinalSeasonAnnounced => Group::FinalSeason,
+            Status::Canceled | Status::Ended => Group::Canceled,
+            Status::AwaitingDecision => Group::Awaiting,
+            Status::LimitedSeries => Group::Limited,
+        }
+    }
+
+    /// The query value (`?status=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Renewed => "renewed",
+            Group::FinalSeason => "final_season",
+            Group::Canceled => "canceled",
+            Group::Awaiting => "awaiting",
+            Group::Limited => "limited",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.name() == s)
+    }
+
+    pub fn heading(self) -> &'static str {
+        match self {
+            Group::Renewed => "Renewed",
+            Group::FinalSeason => "Final season announced",
+            Group::Canceled => "Canceled or ended",
+            Group::Awaiting => "Awaiting a decision",
+            Group::Limited => "Limited series",
+        }
+    }
+}
+
+/// A source a row links: who said it, where, when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceLink {
+    pub name: String,
+    pub url: Option<String>,
+    pub published: NaiveDate,
+}
+
+/// One series on the scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackerRow {
+    pub slug: String,
+    pub title: String,
+    pub status: Status,
+    pub group: Group,
+    pub next_season: u32,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    pub release_date: Option<NaiveDate>,
+    /// The deciding source (the latest deciding claim, preferring one with a URL); for a
+    /// season awaiting a decision, the source of its premiere (what it waits after).
+    pub source: Option<SourceLink>,
+    /// The latest premiered season and when it premiered.
+    pub premiered_season: Option<u32>,
+    pub premiered_on: Option<NaiveDate>,
+    pub premiered_on_precision: Option<DatePrecision>,
+    /// Awaiting only: days from the premiere to today.
+    pub waiting_days: Option<i64>,
+    /// Awaiting only: the renewal probability of the premiered season, or why there is none.
+    pub probability: Option<f64>,
+    pub odds_unavailable: Option<String>,
+    pub confidence: f64,
+}
+
+/// The scorecard: every TV series of [`crate::list`], once, grouped by [`Group`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scorecard {
+    pub as_of: NaiveDate,
+    pub rows: Vec<TrackerRow>,
+}
+
+impl Scorecard {
+    pub fn count(&self, g: Group) -> usize {
+        self.rows.iter().filter(|r| r.group == g).count()
+    }
+}
+
+/// How the scorecard's rows are ordered within each group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Title,
+    /// Highest renewal probability first (rows without odds last).
+    Odds,
+    /// Longest wait first.
+    Waiting,
+    /// Most recent decision first.
+    Decided,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Title, Sort::Odds, Sort::Waiting, Sort::Decided];
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Title => "title",
+            Sort::Odds => "odds",
+            Sort::Waiting => "waiting",
+            Sort::Decided => "decided",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.name() == s)
+    }
+}
+
+impl Scorecard {
+    /// The rows in `sort` order (ties by title, then slug, so the order is total).
+    pub fn sort(&mut self, sort: Sort) {
+        let key = |r: &TrackerRow| (r.title.to_lowercase(), r.slug.clone());
+        self.rows.sort_by(|a, b| {
+            let primary = match sort {
+                Sort::Title => std::cmp::Ordering::Equal,
+                Sort::Odds => b
+                    .probability
+                    .unwrap_or(-1.0)
+                    .total_cmp(&a.probability.unwrap_or(-1.0)),
+                Sort::Waiting => b.waiting_days.cmp(&a.waiting_days),
+                Sort::Decided => b.decided_on.cmp(&a.decided_on),
+            };
+            primary.then_with(|| key(a).cmp(&key(b)))
+        });
+    }
+}
+
+/// The claim a row links as its source.
+fn row_source(s: &StatusReport) -> Option<SourceLink> {
+    let role = if s.status == Status::AwaitingDecision {
+        Role::Context
+    } else {
+        Role::Deciding
+    };
+    let of_role: Vec<_> = s.evidence.iter().filter(|e| e.role == role).collect();
+    let pick = of_role
+        .iter()
+        .rev()
+        .find(|e| e.claim.claim.source.url.is_some())
+        .or_else(|| of_role.last())?;
+    let c = &pick.claim.claim;
+    Some(SourceLink {
+        name: c.source.name.clone(),
+        url: c.source.url.clone(),
+        published: c.published,
+    })
+}
+
+/// The scorecard row of one status view.
+pub fn row(v: &StatusView, today: NaiveDate) -> TrackerRow {
+    let s = &v.status;
+    let latest = s
+        .seasons
+        .iter()
+        .filter(|o| o.premiered)
+        .max_by_key(|o| o.season);
+    let awaiting = s.status == Status::AwaitingDecision;
+    let premiered_on = latest.and_then(|o| o.premiered_on);
+    let (probability, odds_unavailable) = match &v.odds {
+        Some(OddsOrWhy::Odds(o)) => (Some(o.probability), None),
+        Some(OddsOrWhy::Unavailable { unavailable }) => (None, Some(unavailable.clone())),
+        None => (None, None),
+    };
+    TrackerRow {
+        slug: s.series.slug.clone(),
+        title: s.series.title.clone(),
+        status: s.status,
+        group: Group::of(s.status),
+        next_season: s.next_season,
+        decided_on: s.decided_on,
+        decided_on_precision: s.decided_on_precision,
+        release_date: s.release_date,
+        source: row_source(s),
+        premiered_season: latest.map(|o| o.season),
+        premiered_on,
+        premiered_on_precision: latest.and_then(|o| o.premiered_on_precision),
+        waiting_days: premiered_on
+            .filter(|_| awaiting)
+            .map(|d| (today - d).num_days()),
+        probability,
+        odds_unavailable,
+        confidence: s.confidence,
+    }
+}
+
+/// The scorecard of `views` (one row each, by title).
+pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
+    let mut c = Scorecard {
+        as_of: today,
+        rows: views.iter().map(|v| row(v, today)).collect(),
+    };
+    c.sort(Sort::Title);
+    c
+}
+
+/// `/tracker`: the scorecard of every TV series, from [`crate::list`].
+pub fn scorecard(store: &Store) -> Result<Scorecard, ReportError> {
+    Ok(scorecard_of(&list(store)?, today()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Predictions kept when made
+
+/// What the ledger decided about the season after `season`: the outcome of that next season,
+/// or, past where the walk stopped, a final decision on `season` itself (no season after a
+/// canceled or ended one). `None` while undecided.
+pub fn decision_after(s: &StatusReport, season: u32) -> Option<&ledger::SeasonOutcome> {
+    let next = season.saturating_add(1);
+    match s.seasons.iter().find(|o| o.season == next) {
+        Some(o) => (o.decision != Status::AwaitingDecision).then_some(o),
+        None => s
+            .seasons
+            .last()
+            .filter(|last| last.season < next && last.decision.is_final()),
+    }
+}
+
+/// The outcome a decided season gives a prediction: renewed or not, with the decision's date
+/// and the earliest-published deciding claim's source.
+fn outcome_of(o: &ledger::SeasonOutcome) -> PredictionOutcome {
+    let deciding = o
+        .evidence
+        .iter()
+        .filter(|e| e.role == Role::Deciding)
+        .min_by_key(|e| e.claim.claim.published);
+    PredictionOutcome {
+        outcome: if o.decision.is_continuing() {
+            "renewed".into()
+        } else {
+            "not_renewed".into()
+        },
+        status: o.decision.as_str().into(),
+        date: o.decided_on,
+        precision: o.decided_on_precision.map(|p| match p {
+            DatePrecision::Exact => "exact".to_string(),
+            DatePrecision::NoLaterThan => "no_later_than".to_string(),
+            DatePrecision::ReportedBy => "reported_by".to_string(),
+        }),
+        published: deciding.map(|e| e.claim.claim.published),
+        source: deciding.map(|e| e.claim.claim.source.name.clone()),
+        url: deciding.and_then(|e| e.claim.claim.source.url.clone()),
+    }
+}
+
+/// Keeps a prediction for every view showing odds (the latest data only: callers never pass
+/// `--as-of` views). A store that cannot be written still answers: the record is what is lost,
+/// never the answer.
+pub(crate) fn keep_predictions(store: &Store, views: &[&StatusView]) {
+    let made_at = today();
+    let rows: Vec<NewPrediction> = views
+        .iter()
+        .filter_map(|v| match &v.odds {
+            Some(OddsOrWhy::Odds(o)) if o.probability.is_finite() => Some(NewPrediction {
+                series: v.status.series.slug.clone(),
+                season: o.season,
+                probability: o.probability,
+                model_version: greenlight_odds::kept::model_version(o),
+                made_at,
+            }),
+            _ => None,
+        })
+        .collect();
+    let _ = store.record_predictions(&rows);
+}
+
+/// Fills in the outcome of every pending prediction whose series' status (`statuses`, by
+/// slug; others are derived here) now has the decision. Returns how many were filled.
+pub fn fill_outcomes(
+    store: &Store,
+    statuses: &HashMap<&str, &StatusReport>,
+) -> Result<usize, ReportError> {
+    let pending = store.predictions(true).map_err(LedgerError::from)?;
+    let mut by_season: HashMap<(String, u32), Vec<i64>> = HashMap::new();
+    for p in pending {
+        by_season
+            .entry((p.series, p.season))
+            .or_default()
+            .push(p.id);
+    }
+    let mut derived: HashMap<String, Option<StatusReport>> = HashMap::new();
+    let mut n = 0;
+    for ((slug, season), ids) in by_season {
+        let report = match statuses.get(slug.as_str()) {
+            Some(r) => Some(*r),
+            None => derived
+                .entry(slug.clone())
+                .or_insert_with(|| ledger::status(store, &slug, None).ok())
+                .as_ref(),
+        };
+        if let Some(o) = report.and_then(|r| decision_after(r, season)) {
+            n += store
+                .set_prediction_outcome(&ids, &outcome_of(o))
+                .map_err(LedgerError::from)?;
+        }
+    }
+    Ok(n)
+}
+
+/// One kept prediction as `/accuracy` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordRow {
+    pub slug: String,
+    pub title: String,
+    pub season: u32,
+    pub probability: f64,
+    pub model_version: String,
+    pub made_at: NaiveDate,
+    /// `renewed` / `not_renewed`; `None` while pending.
+    pub outcome: Option<String>,
+    pub outcome_status: Option<String>,
+    pub outcome_date: Option<NaiveDate>,
+    pub outcome_precision: Option<String>,
+    pub outcome_published: Option<NaiveDate>,
+    pub outcome_source: Option<String>,
+    pub outcome_url: Option<String>,
+    /// Whether the decision was published on or after the day of the prediction, so the
+    /// prediction could not have known it; only these are scored.
+    pub counted: bool,
+}
+
+/// The backtest summary `/accuracy` shows beside the record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestSummary {
+    pub model: String,
+    pub auc: Option<f64>,
+    pub brier: f64,
+    pub cutoff: NaiveDate,
+    pub train: u32,
+    pub test: u32,
+    pub baselines: Vec<(String, Option<f64>, f64)>,
+    pub calibration: Vec<CalibrationBin>,
+}
+
+/// `/accuracy`: the kept model's backtest and its track record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accuracy {
+    pub model_version: Option<String>,
+    pub backtest: Option<BacktestSummary>,
+    /// Why there is no backtest (too little data), when there is none.
+    pub backtest_unavailable: Option<String>,
+    pub predictions: usize,
+    pub pending: usize,
+    /// Scored: decided, and decided after the prediction was made.
+    pub counted: usize,
+    pub brier: Option<f64>,
+    pub calibration: Vec<CalibrationBin>,
+    pub rows: Vec<RecordRow>,
+}
+
+/// Bins of the calibration plots (the backtest's own count).
+pub const CALIBRATION_BINS: usize = 10;
+
+/// `/accuracy`: fills the outcomes the ledger now knows, then reports the record, with the
+/// backtest of the current data.
+pub fn accuracy(store: &Store) -> Result<Accuracy, ReportError> {
+    fill_outcomes(store, &HashMap::new())?;
+    let titles: HashMap<String, String> = store
+        .all_series()
+        .map_err(LedgerError::from)?
+        .into_iter()
+        .map(|s| (s.slug, s.title))
+        .collect();
+    let rows: Vec<RecordRow> = store
+        .predictions(false)
+        .map_err(LedgerError::from)?
+        .into_iter()
+        .map(|p| {
+            let o = p.outcome.as_ref();
+            let counted = o
+                .and_then(|o| o.published)
+                .is_some_and(|pubd| pubd >= p.made_at);
+            RecordRow {
+                title: titles
+                    .get(&p.series)
+                    .cloned()
+                    .unwrap_or_else(|| p.series.clone()),
+                slug: p.series,
+                season: p.season,
+                probability: p.probability,
+                model_version: p.model_version,
+                made_at: p.made_at,
+                outcome: o.map(|o| o.outcome.clone()),
+                outcome_status: o.map(|o| o.status.clone()),
+                outcome_date: o.and_then(|o| o.date),
+                outcome_precision: o.and_then(|o| o.precision.clone()),
+                outcome_published: o.and_then(|o| o.published),
+                outcome_source: o.and_then(|o| o.source.clone()),
+                outcome_url: o.and_then(|o| o.url.clone()),
+                counted,
+            }
+        })
+        .collect();
+    let scored: Vec<&RecordRow> = rows.iter().filter(|r| r.counted).collect();
+    let p: Vec<f64> = scored.iter().map(|r| r.probability).collect();
+    let y: Vec<f64> = scored
+        .iter()
+        .map(|r| f64::from(u8::from(r.outcome.as_deref() == Some("renewed"))))
+        .collect();
+    let (backtest, backtest_unavailable) = match greenlight_odds::backtest(store, None) {
+        Ok(b) => (
+            Some(BacktestSummary {
+                model: b.model.name.clone(),
+                auc: b.model.auc,
+                brier: b.model.brier,
+                cutoff: b.split.cutoff,
+                train: b.split.train,
+                test: b.split.test,
+                baselines: b
+                    .baselines
+                    .iter()
+                    .map(|s| (s.name.clone(), s.auc, s.brier))
+                    .collect(),
+                calibration: b.calibration.clone(),
+            }),
+            None,
+        ),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Ok(Accuracy {
+        model_version: Some(greenlight_odds::kept::VERSION.to_string()),
+        backtest,
+        backtest_unavailable,
+        predictions: rows.len(),
+        pending: rows.iter().filter(|r| r.outcome.is_none()).count(),
+        counted: scored.len(),
+        brier: (!p.is_empty()).then(|| eval::brier(&p, &y)),
+        calibration: if p.is_empty() {
+            Vec::new()
+        } else {
+            eval::calibration(&p, &y, CALIBRATION_BINS)
+        },
+        rows,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar
+
+/// The observed gaps from a season's premiere to the decision about the next one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapStats {
+    /// How many (series, season) pairs with an exact premiere and an exact decision date.
+    pub sample: usize,
+    pub p25_days: i64,
+    pub median_days: i64,
+    pub p75_days: i64,
+}
+
+/// A dated event ahead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarEvent {
+    pub date: NaiveDate,
+    pub precision: Option<DatePrecision>,
+    /// `release_date` (an announced date for the next season) or `premiere` (a season not
+    /// out yet with a known premiere).
+    pub kind: &'static str,
+    pub slug: String,
+    pub title: String,
+    pub season: u32,
+    pub source: Option<SourceLink>,
+}
+
+/// A decision expected: an estimate from the observed gaps, never an announcement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpectedDecision {
+    pub slug: String,
+    pub title: String,
+    /// The premiered season whose renewal is awaited.
+    pub season: u32,
+    pub premiered_on: NaiveDate,
+    pub premiered_on_precision: Option<DatePrecision>,
+    /// Premiere + the 25th percentile, the median and the 75th percentile gap.
+    pub earliest: NaiveDate,
+    pub expected: NaiveDate,
+    pub latest: NaiveDate,
+    pub probability: Option<f64>,
+}
+
+/// `/calendar`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    pub as_of: NaiveDate,
+    pub events: Vec<CalendarEvent>,
+    pub gaps: Option<GapStats>,
+    /// Awaiting seasons whose estimated window has not closed yet, by expected date.
+    pub expected: Vec<ExpectedDecision>,
+    /// Awaiting seasons whose window closed before today with no decision known.
+    pub overdue: usize,
+    /// Awaiting seasons with no premiere date to estimate from.
+    pub undated: usize,
+}
+
+/// The `q`-quantile of sorted `v` (nearest rank).
+fn quantile(v: &[i64], q: f64) -> i64 {
+    let i = ((v.len() as f64 - 1.0) * q).round() as usize;
+    v[i.min(v.len() - 1)]
+}
+
+/// Every observed premiere-to-decision gap (days) in `views`: a premiered season with an exact
+/// premiere date, and the decision about the next season with an exact date on or after it.
+pub fn decision_gaps(views: &[StatusView]) -> Vec<i64> {
+    let mut out = Vec::new();
+    for v in views {
+        for o in v.status.seasons.iter().filter(|o| o.premiered) {
+            let Some(p) = o
+                .premiered_on
+                .filter(|_| o.premiered_on_precision == Some(DatePrecision::Exact))
+            else {
+                continue;
+            };
+            let Some(d) = decision_after(&v.status, o.season) else {
+                continue;
+            };
+            if d.decided_on_precision != Some(DatePrecision::Exact) {
+                continue;
+            }
+            if let Some(gap) = d.decided_on.map(|d| (d - p).num_days()) {
+                // Decisions before the premiere (an early renewal) say nothing of the wait.
+                if gap >= 0 {
+                    out.push(gap);
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The calendar of `views` as of `today`, by date.
+pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
+    let gaps = decision_gaps(views);
+    let stats = (!gaps.is_empty()).then(|| GapStats {
+        sample: gaps.len(),
+        p25_days: quantile(&gaps, 0.25),
+        median_days: quantile(&gaps, 0.5),
+        p75_days: quantile(&gaps, 0.75),
+    });
+    let mut events = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut expected = Vec::new();
+    let (mut overdue, mut undated) = (0, 0);
+    for v in views {
+        let s = &v.status;
+        let source = row_source(s);
+        if let Some(d) = s.release_date.filter(|d| *d >= today) {
+            if seen.insert((s.series.slug.clone(), s.next_season)) {
+                events.push(CalendarEvent {
+                    date: d,
+                    precision: Some(DatePrecision::Exact),
+                    kind: "release_date",
+                    slug: s.series.slug.clone(),
+                    title: s.series.title.clone(),
+                    season: s.next_season,
+                    source: source.clone(),
+                });
+            }
+        }
+        for o in s.seasons.iter().filter(|o| !o.premiered) {
+            if let Some(d) = o.premiered_on.filter(|d| *d >= today) {
+                if seen.insert((s.series.slug.clone(), o.season)) {
+                    events.push(CalendarEvent {
+                        date: d,
+                        precision: o.premiered_on_precision,
+                        kind: "premiere",
+                        slug: s.series.slug.clone(),
+                        title: s.series.title.clone(),
+                        season: o.season,
+                        source: source.clone(),
+                    });
+                }
+            }
+        }
+        if s.status == Status::AwaitingDecision {
+            let r = row(v, today);
+            match (r.premiered_on, r.premiered_season, &stats) {
+                (Some(p), Some(season), Some(g)) => {
+                    let at = |days: i64| p + chrono::Duration::days(days);
+                    let e = ExpectedDecision {
+                        slug: r.slug,
+                        title: r.title,
+                        season,
+                        premiered_on: p,
+                        premiered_on_precision: r.premiered_on_precision,
+                        earliest: at(g.p25_days),
+                        expected: at(g.median_days),
+                        latest: at(g.p75_days),
+                        probability: r.probability,
+                    };
+                    if e.latest < today {
+                        overdue += 1;
+                    } else {
+                        expected.push(e);
+                    }
+                }
+                _ => undated += 1,
+            }
+        }
+    }
+    events.sort_by(|a, b| (a.date, &a.title, a.season).cmp(&(b.date, &b.title, b.season)));
+    expected.sort_by(|a, b| (a.expected, &a.title).cmp(&(b.expected, &b.title)));
+    Calendar {
+        as_of: today,
+        events,
+        gaps: stats,
+        expected,
+        overdue,
+        undated,
+    }
+}
+
+/// `/calendar`: from [`crate::list`].
+pub fn calendar(store: &Store) -> Result<Calendar, ReportError> {
+    Ok(calendar_of(&list(store)?, today()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_are_nearest_rank() {
+        let v = [1, 2, 3, 4, 100];
+        assert_eq!(quantile(&v, 0.5), 3);
+        assert_eq!(quantile(&v, 0.25), 2);
+        assert_eq!(quantile(&v, 0.75), 4);
+        assert_eq!(quantile(&[7], 0.75), 7);
+    }
+
+    #[test]
+    fn every_status_has_a_group_and_names_round_trip() {
+        for g in Group::ALL {
+            assert_eq!(Group::from_name(g.name()), Some(g));
+        }
+        for s in Sort::ALL {
+            assert_eq!(Sort::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Group::of(Status::Ended), Group::Canceled);
+        assert_eq!(Group::of(Status::ReleaseDateAnnounced), Group::Renewed);
+    }
+}
