@@ -138,6 +138,12 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
 /// Serves the body `make` builds for `key` (the request's path and query, and whatever else the
 /// body depends on), with an ETag derived from the store's stamp: 304 when the client has it,
 /// the cached body when the store hasn't changed, else a freshly built one.
+///
+/// A build may write: answers derived on first use are kept in the store (the odds, the board,
+/// a prediction of the day), which moves the stamp. A body is served and cached only under a
+/// stamp that held from before its build to after it, so body and ETag name the same state:
+/// when the stamp moved, the body is built once more (finding what the first build kept, so
+/// writing nothing), and if it moved again (another writer), served without caching or ETag.
 pub async fn cached<F>(
     state: &AppState,
     headers: &HeaderMap,
@@ -146,28 +152,45 @@ pub async fn cached<F>(
     make: F,
 ) -> Result<Response, WebError>
 where
-    F: FnOnce(&Store) -> Result<Vec<u8>, WebError> + Send + 'static,
+    F: Fn(&Store) -> Result<Vec<u8>, WebError> + Clone + Send + 'static,
 {
     let stamp = state.stamp();
-    let etag = format!("\"{}\"", stamp.digest(&key));
-    let etag_value = HeaderValue::from_str(&etag).map_err(|e| WebError::Internal(e.to_string()))?;
-    if etag_matches(headers, &etag) {
+    let etag_of = |s: &crate::state::Stamp| -> Result<HeaderValue, WebError> {
+        HeaderValue::from_str(&format!("\"{}\"", s.digest(&key)))
+            .map_err(|e| WebError::Internal(e.to_string()))
+    };
+    let etag = etag_of(&stamp)?;
+    if etag_matches(headers, etag.to_str().unwrap_or_default()) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, etag_value);
+        r.headers_mut().insert(header::ETAG, etag);
         return Ok(r);
     }
-    let body = match state.cached(&key, &stamp) {
-        Some(b) => b,
+    let (body, etag) = match state.cached(&key, &stamp) {
+        Some(b) => (b, Some(etag)),
         None => {
-            let b = Bytes::from(state.read(make).await?);
-            state.remember(key, stamp, b.clone());
-            b
+            let mut b = Bytes::from(state.read(make.clone()).await?);
+            let mut held = stamp;
+            let mut after = state.stamp();
+            if after != held {
+                held = after;
+                b = Bytes::from(state.read(make).await?);
+                after = state.stamp();
+            }
+            if after == held {
+                let etag = etag_of(&held)?;
+                state.remember(key.clone(), held, b.clone());
+                (b, Some(etag))
+            } else {
+                (b, None)
+            }
         }
     };
     let mut r = Response::new(Body::from(body));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::ETAG, etag_value);
+    if let Some(etag) = etag {
+        h.insert(header::ETAG, etag);
+    }
     // Revalidate every time: the ETag makes that a cheap 304.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(r)
