@@ -460,12 +460,14 @@ fn apply(
         Some(greenlight_news::Outlets::load(None).map_err(news)?)
     };
     let source_names: Vec<&str> = staged.iter().map(|s| s.source.name.as_str()).collect();
-    let before = events::Snapshot::take(store)?;
     let mut w = if data.is_empty() {
         store.begin()?
     } else {
         store.begin_bulk()?
     };
+    // Inside the transaction: a claim another process commits just before it is not taken
+    // for a change this sync made.
+    let before = events::Snapshot::take(w.store())?;
     let mut files = Vec::new();
     if !data.is_empty() {
         let opts = greenlight_store::import::ImportOptions::default();
@@ -487,6 +489,10 @@ fn apply(
         s.put_sync_source(&st.state)?;
     }
     w.commit()?;
+    // The kept board follows the committed change (readers would derive the stale rows
+    // themselves; refreshing here spares the first readers that work). A failure is not the
+    // sync's: the board heals on the next read.
+    let _ = greenlight_report::tracker::refresh_if_kept(store);
     Ok((recorded, files))
 }
 
