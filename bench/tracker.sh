@@ -57,7 +57,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 # 4 first: the board kept over the starter catalog, then the full import refreshes it all.
 "$AFTER" --db "$tmp/g.db" list --json > /dev/null
 t0=$(date +%s%N)
-GREENLIGHT_TIMING=1 "$AFTER" --db "$tmp/g.db" --quiet import "$data" 2> "$tmp/import.err"
+GREENLIGHT_TIMING=1 "$AFTER" --db "$tmp/g.db" --quiet import "$data" > /dev/null 2> "$tmp/import.err"
 t1=$(date +%s%N)
 echo "4. full import with the board kept (after): $(( (t1 - t0) / 1000000 )) ms in all; $(refresh_line "$tmp/import.err")"
 grep -E 'timing: commit' "$tmp/import.err" | sed 's/^/     /' || true

@@ -111,7 +111,6 @@ fn import(
         .map(|a| greenlight_store::aliases::AliasFile::read(a))
         .collect::<Result<Vec<_>, _>>()
         .context(NOTHING)?;
-    super::refresh_board(store);
     let claims_files = claims
         .iter()
         .map(|c| greenlight_ledger::ClaimsFile::read(c))
@@ -182,6 +181,8 @@ fn import(
         Ok((summary, reports, alias_count, counts))
     })()
     .context(NOTHING)?;
+    // The call is committed; the kept board follows (the series whose evidence changed).
+    super::refresh_board(store);
     bar.finish_and_clear();
     let files = summary.as_ref().map(|s| s.files.as_slice()).unwrap_or(&[]);
     if json {
