@@ -118,7 +118,7 @@ rm -f "$f" "$g"
 # A claim the board has not seen (the before binary's, or another process mid-write): the next
 # list derives that one row.
 "$AFTER" --db "$tmp/g.db" --quiet claim add --kind trailer_released --series beef --season 2 \
-  --field "url=https://example.org/bench/unseen" --published 2026-02-01 --source-name bench \
+  --field "url=https://example.org/bench/unseen" --event-date 2026-02-01 --published 2026-02-01 --source-name bench \
   --source-kind fan_site > /dev/null
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE kept_status SET evidence='stale' WHERE slug='beef'\"); c.commit()" "$tmp/g.db"
 echo "3b. list --json with one row stale (derives that row): $(once "$AFTER" --db "$tmp/g.db" list --json) ms"
