@@ -583,3 +583,68 @@ pub fn rows_json(rows: &[Row]) -> String {
     out.push(']');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_parse_as_days_or_weeks_and_bad_ones_are_refused() {
+        assert_eq!("90d".parse::<Wait>(), Ok(Wait { days: 90 }));
+        assert_eq!("12w".parse::<Wait>(), Ok(Wait { days: 84 }));
+        assert_eq!(
+            "36500d".parse::<Wait>(),
+            Ok(Wait {
+                days: MAX_WAIT_DAYS
+            })
+        );
+        for bad in ["90", "d", "90 d", "-1d", "3m", "36501d", "9999999999w", ""] {
+            assert!(bad.parse::<Wait>().is_err(), "{bad}");
+        }
+    }
+
+    fn row(slug: &str, status: Status, p: Option<f64>, premiere: Option<&str>, hours: i64) -> Row {
+        Row {
+            slug: slug.into(),
+            status: status.as_str().into(),
+            probability: p,
+            latest_premiere: premiere.map(|d| d.parse().unwrap()),
+            hours,
+            platform: None,
+            language: None,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn every_order_is_total_with_ties_by_slug() {
+        let rows = [
+            row(
+                "b",
+                Status::AwaitingDecision,
+                Some(0.5),
+                Some("2024-01-01"),
+                10,
+            ),
+            row(
+                "a",
+                Status::AwaitingDecision,
+                Some(0.5),
+                Some("2023-01-01"),
+                10,
+            ),
+            row("c", Status::Canceled, None, None, 30),
+            row("d", Status::AwaitingDecision, Some(0.9), None, 0),
+        ];
+        let order = |sort: Sort| -> Vec<&str> {
+            let mut v: Vec<&Row> = rows.iter().collect();
+            v.sort_by_key(|r| r.sort_key(sort));
+            v.iter().map(|r| r.slug.as_str()).collect()
+        };
+        assert_eq!(order(Sort::Slug), ["a", "b", "c", "d"]);
+        assert_eq!(order(Sort::Odds), ["d", "a", "b", "c"]);
+        assert_eq!(order(Sort::Waiting), ["a", "b", "d", "c"]);
+        assert_eq!(order(Sort::Hours), ["c", "a", "b", "d"]);
+        assert_eq!(order(Sort::Premiere), ["b", "a", "c", "d"]);
+    }
+}

@@ -181,8 +181,7 @@ fn import(
         Ok((summary, reports, alias_count, counts))
     })()
     .context(NOTHING)?;
-    // After the commit: the kept board follows the call's data and claims (only the series whose
-    // evidence changed are derived again).
+    // The call is committed; the kept board follows (the series whose evidence changed).
     super::refresh_board(store);
     bar.finish_and_clear();
     let files = summary.as_ref().map(|s| s.files.as_slice()).unwrap_or(&[]);

@@ -80,6 +80,12 @@ pub fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
     S.get_or_init(|| {
         let db = imported().to_path_buf();
+        // The tracker's board kept, as after a user's first `list`: `GET /api/v1/series` then
+        // reads it instead of deriving every series inside one request (minutes in a debug
+        // build, past the 30 s request timeout). Private copies are made from this store.
+        let store = Store::open(&db).expect("open");
+        greenlight_report::tracker::refresh(&store).expect("the board derived");
+        drop(store);
         Server {
             base: start(&db),
             db,
@@ -90,6 +96,8 @@ pub fn server() -> &'static Server {
 
 /// A private copy of the imported store (for tests that write), served by its own server.
 pub fn private_server() -> Server {
+    // Copies of the shared store, board included.
+    let _ = server();
     let dir = leak_tempdir();
     let db = dir.path().join("copy.db");
     let src = Store::open(imported()).expect("open");
