@@ -25,6 +25,7 @@
 use crate::{odds_asked, view, ReportError, StatusView};
 use chrono::{Datelike, NaiveDate};
 use greenlight_ledger::{self as ledger, LedgerError, Status};
+use greenlight_odds::OddsError;
 use greenlight_store::query::SeriesForm;
 use greenlight_store::statuses::{Facets, KeptStatus};
 use greenlight_store::{SeriesRef, Store};
@@ -353,12 +354,15 @@ impl Evidence {
 }
 
 /// Derives the rows of `series` (all TV series), as [`crate::list`] assembles them: the ledger's
-/// status, the odds of the awaiting ones in one pass over the kept odds, the outlook.
+/// status, the odds of the awaiting ones in one pass over the kept odds, the outlook. Each row
+/// comes with whether it may be kept: one whose odds failed for the store's or the model's
+/// sake (a lock held too long, say), not the data's, is the answer now but is not kept, as the
+/// kept odds themselves never keep such an error, so the next reader tries again.
 fn derive_rows(
     store: &Store,
     series: &[SeriesRef],
     ev: &Evidence,
-) -> Result<Vec<KeptStatus>, ReportError> {
+) -> Result<Vec<(KeptStatus, bool)>, ReportError> {
     if series.is_empty() {
         return Ok(Vec::new());
     }
@@ -383,8 +387,14 @@ fn derive_rows(
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
+        let transient = matches!(
+            o,
+            Some(Err(OddsError::Store(_)
+                | OddsError::Model(_)
+                | OddsError::Data(_)))
+        );
         let v = view(store, st, o, None, survival.as_ref())?;
-        out.push(kept_row(&v, ev, &facets, &hours)?);
+        out.push((kept_row(&v, ev, &facets, &hours)?, !transient));
     }
     Ok(out)
 }
@@ -471,13 +481,19 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
                 .collect();
             (stale, gone)
         };
-    let derived = derive_rows(store, &board, &ev)?;
+    let rows = derive_rows(store, &board, &ev)?;
+    let keep: Vec<KeptStatus> = rows
+        .iter()
+        .filter(|(_, keep)| *keep)
+        .map(|(r, _)| r.clone())
+        .collect();
+    let derived: Vec<KeptStatus> = rows.into_iter().map(|(r, _)| r).collect();
     // Keep the generation beside the rows: the next reader lists the kept series. Nothing is
     // written when nothing changed, so a reader of a current board leaves the file untouched
     // (the web's ETag is a stamp of the file).
     let unchanged =
         derived.is_empty() && gone.is_empty() && generation.as_deref() == Some(ev.base.as_str());
-    if !unchanged && store.put_kept_statuses(&derived, &gone, &ev.base).is_err() {
+    if !unchanged && store.put_kept_statuses(&keep, &gone, &ev.base).is_err() {
         // A store that cannot be written (read-only, full disk) still answers: the rows just
         // derived are the answer, only not kept.
     }
