@@ -54,6 +54,9 @@ pub async fn serve_listener(
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
     let mut shutdown = std::pin::pin!(shutdown);
+    // Told to connections still reading their first line, which hyper's graceful shutdown does
+    // not reach: they close at once instead of holding the shutdown for up to the head timeout.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     loop {
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -76,8 +79,13 @@ pub async fn serve_listener(
                 });
         let builder = builder.clone();
         let watcher = graceful.watcher();
+        let mut stop = stop_rx.clone();
         tokio::spawn(async move {
-            let Some(io) = first_line(stream).await else {
+            let io = tokio::select! {
+                io = first_line(stream) => io,
+                _ = stop.changed() => None,
+            };
+            let Some(io) = io else {
                 return;
             };
             // No upgrades: the site has no websockets.
@@ -91,6 +99,7 @@ pub async fn serve_listener(
         });
     }
     drop(listener);
+    let _ = stop_tx.send(true);
     graceful.shutdown().await;
     Ok(())
 }
