@@ -134,19 +134,15 @@ fn view(
     })
 }
 
-/// `greenlight list`: the [`status`] of every TV series (the store's `SeriesForm::Series`: no
-/// films, no one-off specials) on the latest data, by slug. Each row is exactly what `status`
-/// gives for that series; the odds of all awaiting series are read (or computed) in one pass
-/// over the kept odds, so the store's rows are loaded at most once.
-pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
-    let forms = store.series_forms().map_err(LedgerError::from)?;
-    let mut statuses = Vec::new();
-    for s in store.all_series().map_err(LedgerError::from)? {
-        if forms.get(&s.slug) != Some(&SeriesForm::Series) {
-            continue;
-        }
-        statuses.push(ledger::status_for(store, &s, None)?);
-    }
+/// The views of many statuses on the latest data, as [`list`] and the kept board
+/// ([`tracker`]) assemble them: the odds of every awaiting one in one pass over the kept odds,
+/// the premiere windows from one fit of the "when" curves. Each view comes with whether its
+/// odds failed for the store's or the model's sake rather than the data's (an answer for now,
+/// not one to keep: the kept odds never keep such an error either).
+pub(crate) fn views_of(
+    store: &Store,
+    statuses: Vec<ledger::StatusReport>,
+) -> Result<Vec<(StatusView, bool)>, ReportError> {
     let asked: Vec<(String, u32)> = statuses
         .iter()
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
@@ -162,8 +158,34 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
-        out.push(view(store, st, o, None, survival.as_ref())?);
+        let transient = matches!(
+            o,
+            Some(Err(OddsError::Store(_)
+                | OddsError::Model(_)
+                | OddsError::Data(_)))
+        );
+        out.push((view(store, st, o, None, survival.as_ref())?, transient));
     }
+    Ok(out)
+}
+
+/// `greenlight list`: the [`status`] of every TV series (the store's `SeriesForm::Series`: no
+/// films, no one-off specials) on the latest data, by slug. Each row is exactly what `status`
+/// gives for that series; the odds of all awaiting series are read (or computed) in one pass
+/// over the kept odds, so the store's rows are loaded at most once.
+pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
+    let forms = store.series_forms().map_err(LedgerError::from)?;
+    let mut statuses = Vec::new();
+    for s in store.all_series().map_err(LedgerError::from)? {
+        if forms.get(&s.slug) != Some(&SeriesForm::Series) {
+            continue;
+        }
+        statuses.push(ledger::status_for(store, &s, None)?);
+    }
+    let out: Vec<StatusView> = views_of(store, statuses)?
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
     // The track record (`/accuracy`): every odds shown is a prediction kept, and every kept
     // prediction the ledger can now decide gets its outcome. Neither changes a row.
     scorecard::keep_predictions(store, &out.iter().collect::<Vec<_>>());

@@ -22,10 +22,9 @@
 //! claim's commit and the refresh) is never shown as current. `--as-of` a past date is not kept:
 //! it derives from scratch, point in time ([`crate::status`]).
 
-use crate::{odds_asked, view, ReportError, StatusView};
+use crate::{ReportError, StatusView};
 use chrono::{Datelike, NaiveDate};
 use greenlight_ledger::{self as ledger, LedgerError, Status};
-use greenlight_odds::OddsError;
 use greenlight_store::query::SeriesForm;
 use greenlight_store::statuses::{Facets, KeptStatus};
 use greenlight_store::{SeriesRef, Store};
@@ -370,30 +369,10 @@ fn derive_rows(
     for s in series {
         statuses.push(ledger::status_for(store, s, None)?);
     }
-    let asked: Vec<(String, u32)> = statuses
-        .iter()
-        .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
-        .collect();
-    let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
-    let survival = match statuses.iter().any(|s| crate::window_asked(s).is_some()) {
-        true => Some(greenlight_odds::survival(store, None)?),
-        false => None,
-    };
     let mut out = Vec::with_capacity(statuses.len());
-    for st in statuses {
-        let o = match odds_asked(&st) {
-            Some(_) => odds.next().map(|(r, _)| r),
-            None => None,
-        };
-        let transient = matches!(
-            o,
-            Some(Err(OddsError::Store(_)
-                | OddsError::Model(_)
-                | OddsError::Data(_)))
-        );
-        let v = view(store, st, o, None, survival.as_ref())?;
+    for (v, transient) in crate::views_of(store, statuses)? {
         out.push((kept_row(&v, ev, &facets, &hours)?, !transient));
     }
     Ok(out)
