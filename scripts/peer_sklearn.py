@@ -153,8 +153,13 @@ def main():
         )
         if rust.get("split", {}).get("test") != n:
             out["warning"] = "the backtest JSON and the features CSV disagree on the test set size"
+        out["model_beats_every_baseline"] = bool(rust.get("beats_baselines"))
     json.dump(out, sys.stdout, indent=2)
     print()
+    # Issue 16's acceptance, held in CI: on the pooled forward chain the model beats every
+    # baseline and matches or beats the peer, on AUC and Brier both.
+    if args.rust and not (out["model_matches_or_beats_peer"] and out["model_beats_every_baseline"]):
+        sys.exit("the model does not beat every baseline and match or beat the peer (see above)")
 
 
 if __name__ == "__main__":
