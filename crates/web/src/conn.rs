@@ -136,7 +136,7 @@ async fn first_line(mut stream: TcpStream) -> Option<Rewind> {
         Ok(Ok(true)) => Some(Rewind {
             prefix: head,
             at: 0,
-            inner: stream,
+            inner: Some(stream),
         }),
         Ok(Ok(false)) if head.len() > MAX_REQUEST_LINE => {
             refuse_long_line(stream).await;
@@ -178,6 +178,15 @@ async fn refuse_long_line(mut stream: TcpStream) {
     if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
         return;
     }
+    linger(stream).await;
+}
+
+/// Closes a connection whose client may still be sending (a body refused before it was read,
+/// a line too long): our write half first, then what still arrives read and dropped (at most
+/// [`DRAIN_LIMIT`] bytes, for [`DRAIN_TIME`]), so the kernel does not answer the unread bytes
+/// with a reset that destroys the response the client has not read yet (nginx's "lingering
+/// close").
+async fn linger(mut stream: TcpStream) {
     let _ = stream.shutdown().await;
     let mut sink = [0u8; 8192];
     let _ = tokio::time::timeout(DRAIN_TIME, async {
@@ -197,7 +206,27 @@ async fn refuse_long_line(mut stream: TcpStream) {
 pub struct Rewind {
     prefix: Vec<u8>,
     at: usize,
-    inner: TcpStream,
+    /// `None` only once dropped (the socket handed to [`linger`]).
+    inner: Option<TcpStream>,
+}
+
+impl Rewind {
+    fn inner(&mut self) -> io::Result<&mut TcpStream> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotConnected))
+    }
+}
+
+/// hyper drops the connection's IO when it is done with it, perhaps with a request body left
+/// unread (a 413 answered from the Content-Length): the socket then lingers in a task of its
+/// own rather than closing with unread bytes, which resets the connection.
+impl Drop for Rewind {
+    fn drop(&mut self) {
+        if let (Some(stream), Ok(rt)) = (self.inner.take(), tokio::runtime::Handle::try_current()) {
+            rt.spawn(linger(stream));
+        }
+    }
 }
 
 impl AsyncRead for Rewind {
@@ -217,7 +246,10 @@ impl AsyncRead for Rewind {
             }
             return Poll::Ready(Ok(()));
         }
-        Pin::new(&mut this.inner).poll_read(cx, buf)
+        match this.inner() {
+            Ok(inner) => Pin::new(inner).poll_read(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
 }
 
@@ -227,22 +259,34 @@ impl AsyncWrite for Rewind {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        match self.inner() {
+            Ok(inner) => Pin::new(inner).poll_write(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        match self.inner() {
+            Ok(inner) => Pin::new(inner).poll_flush(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        match self.inner() {
+            Ok(inner) => Pin::new(inner).poll_shutdown(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        match self.inner() {
+            Ok(inner) => Pin::new(inner).poll_write_vectored(cx, bufs),
+            Err(e) => Poll::Ready(Err(e)),
+        }
     }
     fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
+        self.inner.as_ref().is_some_and(|i| i.is_write_vectored())
     }
 }
