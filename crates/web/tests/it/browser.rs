@@ -143,10 +143,11 @@ pub(crate) fn screenshots_dir() -> PathBuf {
     dir
 }
 
-/// A headless Chromium session with its own empty profile and a desktop-sized window.
-pub(crate) fn new_session(d: &Driver, profile: &Path) -> Value {
+/// A headless Chromium session with its own empty profile and a desktop-sized window; its id,
+/// which every later WebDriver call names.
+pub(crate) fn new_session(d: &Driver, profile: &Path) -> String {
     let chromium = find(&["chromium", "chromium-browser"]).unwrap();
-    d.call(
+    let session = d.call(
         "POST",
         "/session",
         Some(json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
@@ -155,7 +156,11 @@ pub(crate) fn new_session(d: &Driver, profile: &Path) -> Value {
                      "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()),
                      "--window-size=1100,1700"]
         }}}})),
-    )
+    );
+    session["sessionId"]
+        .as_str()
+        .expect("session id")
+        .to_string()
 }
 
 #[test]
@@ -163,11 +168,7 @@ fn partner_track_renders_in_headless_chromium() {
     let server = common::server();
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
-    let session = new_session(&d, profile.path());
-    let id = session["sessionId"]
-        .as_str()
-        .expect("session id")
-        .to_string();
+    let id = new_session(&d, profile.path());
     let s = |p: &str| format!("/session/{id}{p}");
 
     d.call(
@@ -277,11 +278,7 @@ fn famous_series_show_their_status_and_a_clickable_source() {
     let server = common::server();
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
-    let session = new_session(&d, profile.path());
-    let id = session["sessionId"]
-        .as_str()
-        .expect("session id")
-        .to_string();
+    let id = new_session(&d, profile.path());
     let s = |p: &str| format!("/session/{id}{p}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -44,8 +44,7 @@ fn the_seed_article_shows_highlighted_verdicts_in_headless_chromium() {
 
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
-    let session = new_session(&d, profile.path());
-    let id = session["sessionId"].as_str().unwrap().to_string();
+    let id = new_session(&d, profile.path());
     let s = |p: &str| format!("/session/{id}{p}");
     // A form's submission is a navigation the click does not wait for: element lookups wait
     // (up to 30 s) for the result page instead of failing on the form page still shown.

@@ -310,11 +310,7 @@ fn tracker_sort_links_work_in_headless_chromium() {
     let mut card = scorecard::scorecard(&store).unwrap();
     let d = start_driver();
     let profile = tempfile::tempdir().unwrap();
-    let session = new_session(&d, profile.path());
-    let id = session["sessionId"]
-        .as_str()
-        .expect("session id")
-        .to_string();
+    let id = new_session(&d, profile.path());
     let s = |p: &str| format!("/session/{id}{p}");
     d.call(
         "POST",
