@@ -34,6 +34,22 @@ pub struct CalendarQuery {
     pub kind: Option<String>,
 }
 
+/// One series' events of `kinds`, from its status and every claim the ledger has for it (none
+/// for a series with no status: a film); the site calendar and the series' own both use it.
+fn series_entries(
+    s: &greenlight_store::Store,
+    series: &greenlight_store::SeriesRef,
+    kinds: &[Kind],
+) -> Result<Vec<calendar::Entry>, WebError> {
+    Ok(match feeds::series_status(s, series)? {
+        Some(r) => {
+            let facts = greenlight_ledger::claims_as_of(s, &series.slug, far_future())?;
+            calendar::entries(&r, &facts, kinds)
+        }
+        None => Vec::new(),
+    })
+}
+
 /// Premieres, announced release dates and decisions of every series with announcements in
 /// the ledger, as all-day events.
 #[utoipa::path(get, path = "/calendar.ics", tag = "feeds", params(CalendarQuery),
@@ -61,10 +77,7 @@ pub async fn all(
                 let Some(series) = s.series_by_slug(&slug)? else {
                     continue;
                 };
-                if let Some(r) = feeds::series_status(s, &series)? {
-                    let facts = greenlight_ledger::claims_as_of(s, &slug, far_future())?;
-                    entries.extend(calendar::entries(&r, &facts, &kinds));
-                }
+                entries.extend(series_entries(s, &series, &kinds)?);
             }
             entries.sort_by(|a, b| (a.date, &a.slug).cmp(&(b.date, &b.slug)));
             Ok(calendar::render("greenlight: series calendar", &base, &entries).into_bytes())
@@ -99,13 +112,7 @@ pub async fn one(
         ICS,
         move |s| {
             let series = pages::resolve(s, &slug)?;
-            let entries = match feeds::series_status(s, &series)? {
-                Some(r) => {
-                    let facts = greenlight_ledger::claims_as_of(s, &series.slug, far_future())?;
-                    calendar::entries(&r, &facts, &kinds)
-                }
-                None => Vec::new(),
-            };
+            let entries = series_entries(s, &series, &kinds)?;
             Ok(
                 calendar::render(&format!("{}: greenlight", series.title), &base, &entries)
                     .into_bytes(),
