@@ -57,13 +57,8 @@ pub async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    // Order matters: who you are first (so strangers learn nothing about validation), then what
-    // you sent. Nothing is written until the claim has passed every check.
-    let secret = bearer(&headers)?;
-    let owner = st
-        .read(move |s| crate::tokens::authenticate(s, &secret))
-        .await?;
-    super::require_json(&headers)?;
+    // Nothing is written until the claim has passed every check.
+    let owner = json_writer(&st, &headers).await?;
     let mut raw: RawClaim = serde_json::from_slice(&body).map_err(|e| WebError::Invalid {
         message: format!("the body is not a claim: {e}"),
         errors: vec![FieldError {
@@ -97,4 +92,18 @@ pub async fn add(
         StatusCode::OK
     };
     Ok((code, [(header::CONTENT_TYPE, JSON)], json(&report)?).into_response())
+}
+
+/// The token owner of a token-guarded JSON write (claims, follows). Order matters: who you are
+/// first (so strangers learn nothing about validation), then that the body is JSON.
+pub(crate) async fn json_writer(
+    st: &AppState,
+    headers: &HeaderMap,
+) -> Result<crate::tokens::TokenOwner, WebError> {
+    let secret = bearer(headers)?;
+    let owner = st
+        .read(move |s| crate::tokens::authenticate(s, &secret))
+        .await?;
+    super::require_json(headers)?;
+    Ok(owner)
 }

@@ -2,7 +2,7 @@
 //! 15). Needs a bearer token, as every write does.
 
 use crate::error::{FieldError, WebError};
-use crate::http::claims::bearer;
+use crate::http::claims::json_writer;
 use crate::http::{json, JSON};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -78,11 +78,7 @@ pub async fn follow(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let secret = bearer(&headers)?;
-    let owner = st
-        .read(move |s| crate::tokens::authenticate(s, &secret))
-        .await?;
-    super::require_json(&headers)?;
+    let owner = json_writer(&st, &headers).await?;
     let invalid = |field: &str, message: String| WebError::Invalid {
         message: message.clone(),
         errors: vec![FieldError {
