@@ -334,6 +334,37 @@ fn with_one_more_week(real: &str) -> (String, String, usize) {
     (out, next, n)
 }
 
+/// Every chart row by id: (dataset, line, week, category, rank, title, hours, runtime,
+/// views, weeks), as text.
+fn chart_rows(db: &Path) -> BTreeMap<i64, Vec<String>> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare("SELECT id, dataset_id, line, week, category, rank, title_id, hours, quote(runtime), quote(views), cumulative_weeks FROM chart_weeks")
+        .unwrap();
+    st.query_map([], |r| {
+        let mut v = Vec::new();
+        for i in 1..11 {
+            v.push(match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                other => format!("{other:?}"),
+            });
+        }
+        Ok((r.get(0)?, v))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// What resolution writes: spellings with their links, series, seasons, unresolved.
+fn resolution(db: &Path) -> BTreeMap<String, Vec<String>> {
+    let all = greenlight_testkit::dump(db);
+    all.into_iter()
+        .filter(|(t, _)| ["titles", "series", "seasons", "unresolved"].contains(&t.as_str()))
+        .collect()
+}
+
 #[test]
 fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_event_once_in_order() {
     let db = greenlight_testkit::fresh_store_path();
@@ -467,11 +498,44 @@ fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_eve
         "/top10/all-weeks-global.tsv",
         Answer::File(bigger.into_bytes()),
     );
+    let rows_before = chart_rows(&db);
+    let resolution_before = resolution(&db);
     let (good, third) = sync(&db, &sources);
     assert!(good, "{third}");
     assert_eq!(outcomes(&third)["top10-global"], "imported");
     assert_eq!(outcomes(&third)["announcements"], "not_modified");
     assert_eq!(table_rows(&db, "chart_weeks"), top10_rows + added as i64);
+    // Only that week was written: every stored row is still there under its own id, unchanged
+    // (its line too, though the new week went on top of the file), and every new row is of
+    // the new week. Its titles were all known, so nothing was resolved: spellings, series and
+    // seasons are exactly as they were.
+    let rows_after = chart_rows(&db);
+    for (id, row) in &rows_before {
+        assert_eq!(rows_after.get(id), Some(row), "row {id} was rewritten");
+    }
+    let new: Vec<_> = rows_after
+        .iter()
+        .filter(|(id, _)| !rows_before.contains_key(*id))
+        .collect();
+    assert_eq!(new.len(), added);
+    assert!(new.iter().all(|(_, r)| r[2] == next_week), "{new:?}");
+    assert_eq!(resolution(&db), resolution_before, "resolution ran");
+    let note = third["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "top10-global")
+        .unwrap()["note"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        note.starts_with(&format!(
+            "1 week(s) added ({next_week}); {added} row(s) written"
+        )),
+        "{note}"
+    );
+    assert!(ok(&db, &["sources"]).contains(&note));
     let store = greenlight_store::Store::open(&db).unwrap();
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
     for slug in &followed {
@@ -699,6 +763,136 @@ fn sync_imports_then_transfers_nothing_then_adds_one_week_and_delivers_every_eve
     assert_eq!(got[before].event_id, events[0]["id"].as_i64().unwrap());
     assert_eq!(got[before].path, format!("/hook/{slug}"));
     assert!(got[before].accepted);
+}
+
+/// Every chart row as content (week, category, rank, spelling, its series, hours, runtime,
+/// views, weeks), ids left out: two stores agree on the chart exactly when these sets agree.
+fn chart_content(db: &Path) -> BTreeSet<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT c.week, c.category, c.rank, t.show_title, t.season_title, s.slug, c.hours, quote(c.runtime), quote(c.views), c.cumulative_weeks
+             FROM chart_weeks c JOIN titles t ON t.id = c.title_id LEFT JOIN series s ON s.id = t.series_id",
+        )
+        .unwrap();
+    st.query_map([], |r| {
+        let mut v = Vec::new();
+        for i in 0..10 {
+            v.push(format!("{:?}", r.get_ref(i)?));
+        }
+        Ok(v.join("|"))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// A re-published Top 10 that corrects one past week and adds a week naming a title never
+/// seen: exactly that past week's rows are replaced, the new week's rows added, every other
+/// row keeps its id untouched, `sources` says which weeks; the new title is resolved, and the
+/// chart and series come out exactly as a full import of the same file gives them.
+#[test]
+fn a_corrected_past_week_replaces_exactly_that_week_and_a_new_title_is_resolved() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let sources = sources_file(&dir, &origin, false);
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    let text = String::from_utf8(top10).unwrap();
+    let (bigger, next_week, _) = with_one_more_week(&text);
+    // The tenth week from the top gets one row's hours corrected; the new week's first TV row
+    // names a show no file has.
+    let mut weeks: Vec<&str> = Vec::new();
+    for l in text.lines().skip(1) {
+        let w = l.split('\t').next().unwrap();
+        if weeks.last() != Some(&w) {
+            weeks.push(w);
+        }
+    }
+    let corrected = weeks[9].to_string();
+    let new_show = "Greenlight Appended Show";
+    let (mut fixed_one, mut renamed_one) = (false, false);
+    let mut out = Vec::new();
+    for (i, l) in bigger.lines().enumerate() {
+        let mut f: Vec<String> = l.split('\t').map(str::to_string).collect();
+        if i > 0 && !fixed_one && f[0] == corrected {
+            f[5] = (f[5].parse::<i64>().unwrap() + 100_000).to_string();
+            fixed_one = true;
+        }
+        if i > 0 && !renamed_one && f[0] == next_week && f[1].starts_with("TV") {
+            f[3] = new_show.into();
+            f[4] = format!("{new_show}: Season 1");
+            renamed_one = true;
+        }
+        out.push(f.join("\t"));
+    }
+    assert!(fixed_one && renamed_one);
+    let file = out.join("\n") + "\n";
+    let week_rows = |w: &str| {
+        file.lines()
+            .filter(|l| l.starts_with(&format!("{w}\t")))
+            .count()
+    };
+    let before = chart_rows(&db);
+    origin.set(
+        "/top10/all-weeks-global.tsv",
+        Answer::File(file.clone().into_bytes()),
+    );
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    let note = v["sources"][0]["note"].as_str().unwrap().to_string();
+    assert!(
+        note.contains(&format!("1 week(s) added ({next_week})"))
+            && note.contains(&format!(
+                "1 week(s) corrected, each replaced whole ({corrected})"
+            ))
+            && note.contains(&format!(
+                "{} row(s) written",
+                week_rows(&next_week) + week_rows(&corrected)
+            ))
+            && note.ends_with("titles re-resolved"),
+        "{note}"
+    );
+    let listed = common::json(&db, &["sources", "--json"]);
+    assert_eq!(listed["sources"][0]["last_note"], note.as_str());
+    let after = chart_rows(&db);
+    for (id, row) in &before {
+        if row[2] == corrected {
+            assert!(
+                !after.contains_key(id),
+                "row {id} of the corrected week kept"
+            );
+        } else {
+            assert_eq!(after.get(id), Some(row), "row {id} was rewritten");
+        }
+    }
+    let written: Vec<&Vec<String>> = after
+        .iter()
+        .filter(|(id, _)| !before.contains_key(*id))
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(written.len(), week_rows(&next_week) + week_rows(&corrected));
+    assert!(written
+        .iter()
+        .all(|r| r[2] == next_week || r[2] == corrected));
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let series = store.series(new_show).unwrap();
+    assert_eq!(store.chart_weeks(&series).unwrap().len(), 1);
+    drop(store);
+    // The same file imported whole into a fresh store: the same chart, the same series.
+    let path = dir.join("all-weeks-global.tsv");
+    std::fs::write(&path, &file).unwrap();
+    let whole = greenlight_testkit::fresh_store_path();
+    ok(&whole, &["import", path.to_str().unwrap()]);
+    assert_eq!(chart_content(&db), chart_content(&whole));
+    let series_of = |db: &Path| greenlight_testkit::dump(db).remove("series").unwrap();
+    assert_eq!(series_of(&db), series_of(&whole));
 }
 
 /// The file cut two bytes into the title of a row a third of the way down.

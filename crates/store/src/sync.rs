@@ -64,6 +64,10 @@ CREATE TABLE sync_outbox (
 CREATE INDEX sync_outbox_due ON sync_outbox(state, follow_id, event_id);
 "#];
 
+/// Component `sync2`'s migrations (issue 15, second pass): a note on what the last import of a
+/// source did (which chart weeks it added or corrected).
+const MIGRATIONS_2: &[&str] = &["ALTER TABLE sync_sources ADD COLUMN last_note TEXT;"];
+
 /// One synced source's state, as `greenlight sources` shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -81,6 +85,9 @@ pub struct SourceState {
     pub failures: i64,
     pub next_run: Option<i64>,
     pub bytes: Option<i64>,
+    /// What the last import of it did, when it says more than `last_outcome` (a Top 10 stored
+    /// week by week: the weeks added, the weeks corrected).
+    pub last_note: Option<String>,
 }
 
 /// An event as recorded.
@@ -132,6 +139,20 @@ pub struct DeliveryRow {
 
 const SOURCE_COLS: &str = "name, url, kind, etag, last_modified, sha256, last_attempt, last_success, last_outcome, last_error, failures, next_run, bytes";
 
+/// [`SOURCE_COLS`] and the note: a store not yet migrated to `sync2` (written by an older
+/// binary, read without a write) reads a NULL note.
+fn source_cols(store: &Store) -> Result<String, StoreError> {
+    let has: bool = store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_sources') WHERE name = 'last_note')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(format!(
+        "{SOURCE_COLS}, {}",
+        if has { "last_note" } else { "NULL" }
+    ))
+}
+
 fn source_row(r: &rusqlite::Row) -> rusqlite::Result<SourceState> {
     Ok(SourceState {
         name: r.get(0)?,
@@ -147,6 +168,7 @@ fn source_row(r: &rusqlite::Row) -> rusqlite::Result<SourceState> {
         failures: r.get(10)?,
         next_run: r.get(11)?,
         bytes: r.get(12)?,
+        last_note: r.get(13)?,
     })
 }
 
@@ -250,7 +272,8 @@ impl Store {
 
     /// Creates (or upgrades) the sync tables.
     pub fn ensure_sync_schema(&mut self) -> Result<(), StoreError> {
-        self.migrate_component("sync", MIGRATIONS)
+        self.migrate_component("sync", MIGRATIONS)?;
+        self.migrate_component("sync2", MIGRATIONS_2)
     }
 
     /// Whether the sync tables exist (a store never synced has none; reads then list nothing).
@@ -267,7 +290,10 @@ impl Store {
         Ok(self
             .conn()
             .query_row(
-                &format!("SELECT {SOURCE_COLS} FROM sync_sources WHERE name = ?1"),
+                &format!(
+                    "SELECT {} FROM sync_sources WHERE name = ?1",
+                    source_cols(self)?
+                ),
                 [name],
                 source_row,
             )
@@ -279,7 +305,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut st = self.conn().prepare(&format!(
-            "SELECT {SOURCE_COLS} FROM sync_sources ORDER BY name"
+            "SELECT {} FROM sync_sources ORDER BY name",
+            source_cols(self)?
         ))?;
         let v = st.query_map([], source_row)?.collect::<Result<_, _>>()?;
         Ok(v)
@@ -289,7 +316,7 @@ impl Store {
     pub fn put_sync_source(&self, s: &SourceState) -> Result<(), StoreError> {
         self.conn().execute(
             &format!(
-                "INSERT OR REPLACE INTO sync_sources ({SOURCE_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                "INSERT OR REPLACE INTO sync_sources ({SOURCE_COLS}, last_note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
             ),
             params![
                 s.name,
@@ -304,7 +331,8 @@ impl Store {
                 s.last_error,
                 s.failures,
                 s.next_run,
-                s.bytes
+                s.bytes,
+                s.last_note
             ],
         )?;
         Ok(())

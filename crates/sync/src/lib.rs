@@ -51,6 +51,10 @@ pub struct SourceOutcome {
     pub outcome: String,
     pub bytes: u64,
     pub error: Option<String>,
+    /// What its import did, when it says more than `imported` (a Top 10 stored week by week:
+    /// the weeks added and corrected); kept as the source's `last_note`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What one `sync` call did.
@@ -210,6 +214,7 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                 outcome: "skipped".into(),
                 bytes: 0,
                 error: None,
+                note: None,
             });
             continue;
         }
@@ -228,6 +233,7 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                     outcome: "failed".into(),
                     bytes: 0,
                     error: Some(e),
+                    note: None,
                 });
             }
             Ok(Fetched::NotModified) => {
@@ -238,6 +244,7 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                     outcome: "not_modified".into(),
                     bytes: 0,
                     error: None,
+                    note: None,
                 });
             }
             Ok(Fetched::Body {
@@ -261,6 +268,7 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                         outcome: what.into(),
                         bytes: n,
                         error: None,
+                        note: None,
                     });
                     continue;
                 }
@@ -276,6 +284,7 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                         outcome: "failed".into(),
                         bytes: n,
                         error: Some(e),
+                        note: None,
                     });
                     continue;
                 }
@@ -297,8 +306,8 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
         match apply(store, cfg, &staged) {
             Ok((ev, fs)) => {
                 events.extend(ev);
+                outcomes.extend(staged.iter().map(|s| imported(s, &fs)));
                 files.extend(fs);
-                outcomes.extend(staged.iter().map(imported));
             }
             Err(first) if staged.len() == 1 => {
                 outcomes.push(import_failed(store, cfg, &staged[0], &first)?);
@@ -308,8 +317,8 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                     match apply(store, cfg, std::slice::from_ref(one)) {
                         Ok((ev, fs)) => {
                             events.extend(ev);
+                            outcomes.push(imported(one, &fs));
                             files.extend(fs);
-                            outcomes.push(imported(one));
                         }
                         Err(e) => outcomes.push(import_failed(store, cfg, one, &e)?),
                     }
@@ -355,16 +364,24 @@ fn import_failed(
         outcome: "failed".into(),
         bytes: one.state.bytes.unwrap_or(0) as u64,
         error: Some(msg),
+        note: None,
     })
 }
 
-fn imported(s: &Staged) -> SourceOutcome {
+fn imported(s: &Staged, files: &[greenlight_store::import::FileSummary]) -> SourceOutcome {
     SourceOutcome {
         name: s.source.name.clone(),
         outcome: "imported".into(),
         bytes: s.state.bytes.unwrap_or(0) as u64,
         error: None,
+        note: note_of(s, files),
     }
+}
+
+/// The import's note on a staged body's file (a Top 10 stored week by week).
+fn note_of(s: &Staged, files: &[greenlight_store::import::FileSummary]) -> Option<String> {
+    let path = s.path.display().to_string();
+    files.iter().find(|f| f.file == path).and_then(|f| f.note())
 }
 
 fn succeed(state: &mut SourceState, outcome: &str, bytes: u64, interval_ms: i64) {
@@ -372,6 +389,7 @@ fn succeed(state: &mut SourceState, outcome: &str, bytes: u64, interval_ms: i64)
     state.last_success = Some(now);
     state.last_outcome = Some(outcome.into());
     state.last_error = None;
+    state.last_note = None;
     state.failures = 0;
     state.bytes = Some(bytes as i64);
     state.next_run = Some(now + interval_ms);
@@ -486,7 +504,9 @@ fn apply(
         (cfg.delivery.settle_secs as i64).saturating_mul(1000),
     )?;
     for st in staged {
-        s.put_sync_source(&st.state)?;
+        let mut state = st.state.clone();
+        state.last_note = note_of(st, &files);
+        s.put_sync_source(&state)?;
     }
     w.commit()?;
     // The kept board follows the committed change (readers would derive the stale rows

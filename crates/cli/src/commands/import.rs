@@ -211,6 +211,13 @@ fn import(
             greenlight_store::ImportOutcome::Replaced { previous_as_of } => {
                 format!("replaced snapshot of {previous_as_of}")
             }
+            greenlight_store::ImportOutcome::Appended {
+                previous_as_of,
+                weeks,
+            } => format!(
+                "appended to the snapshot of {previous_as_of}: {}",
+                weeks.describe()
+            ),
             greenlight_store::ImportOutcome::Unchanged => "unchanged".to_string(),
             greenlight_store::ImportOutcome::Redated {
                 previous_published,

@@ -39,6 +39,9 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
             when(s.last_success),
             when(s.next_run)
         );
+        if let Some(n) = &s.last_note {
+            outln!("  {n}");
+        }
         if let Some(e) = &s.last_error {
             outln!("  error ({} in a row): {e}", s.failures);
         }

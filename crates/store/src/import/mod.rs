@@ -18,11 +18,13 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod append;
 mod bulk;
 mod intern;
 mod parse;
 mod plan;
 
+pub use append::Appended;
 use bulk::*;
 use intern::*;
 use parse::*;
@@ -63,6 +65,13 @@ pub enum ImportOutcome {
     Imported,
     /// A same-or-newer snapshot replaced the stored one.
     Replaced { previous_as_of: String },
+    /// A re-published weekly chart stored week by week: only the weeks it adds and the weeks
+    /// it corrects were written; every other stored row was left as it was (`append`).
+    Appended {
+        previous_as_of: String,
+        #[serde(flatten)]
+        weeks: Appended,
+    },
     /// Byte-identical to what is stored.
     Unchanged,
     /// Byte-identical to what is stored, but its manifest dates it differently: only its
@@ -73,6 +82,16 @@ pub enum ImportOutcome {
     },
     /// Older than the stored snapshot; nothing changed.
     SkippedOlder { stored_as_of: String },
+}
+
+impl FileSummary {
+    /// What a week-wise store of it did, in one line (`None` for every other outcome).
+    pub fn note(&self) -> Option<String> {
+        match &self.outcome {
+            ImportOutcome::Appended { weeks, .. } => Some(weeks.describe()),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -224,6 +243,38 @@ fn store_parsed(
             }
         }
         summaries.push(summary);
+    }
+    // One re-published chart alone: stored week by week when it can be (`append`).
+    // `--replace` (allow_shrink) asks for the whole dataset to be replaced: no week-wise path.
+    if let ([(f, Some(id))], false) = (&to_store[..], opts.allow_shrink) {
+        let (f, id) = (*f, *id);
+        if let Some(weeks) = append::try_append(tx, f, id, declared)? {
+            let resolved = weeks.resolved;
+            for s in summaries
+                .iter_mut()
+                .filter(|s| s.file == f.path.display().to_string())
+            {
+                if let ImportOutcome::Replaced { previous_as_of } = &s.outcome {
+                    s.outcome = ImportOutcome::Appended {
+                        previous_as_of: previous_as_of.clone(),
+                        weeks: weeks.clone(),
+                    };
+                }
+            }
+            if let Some(cb) = opts.progress {
+                cb(ImportProgress::Stored(f.path.clone()));
+            }
+            let c = counts(tx)?;
+            return Ok((
+                ImportSummary {
+                    files: summaries,
+                    series: c.series,
+                    seasons: c.seasons,
+                    unresolved: c.unresolved,
+                },
+                resolved,
+            ));
+        }
     }
     // Nothing new (every file unchanged or older): the raw rows are exactly as they were, so
     // nothing has been dropped or written but a new publication date; skip rebuilding indexes and
