@@ -66,7 +66,13 @@ CREATE INDEX sync_outbox_due ON sync_outbox(state, follow_id, event_id);
 
 /// Component `sync2`'s migrations (issue 15, second pass): a note on what the last import of a
 /// source did (which chart weeks it added or corrected).
-const MIGRATIONS_2: &[&str] = &["ALTER TABLE sync_sources ADD COLUMN last_note TEXT;"];
+/// And a follow's allowance to post to a loopback, private or link-local address (made with
+/// `follow --allow-private`, or over the API of a server that allows private fetches: tests);
+/// every follow stored before it is public-only, as the API's were.
+const MIGRATIONS_2: &[&str] = &[
+    "ALTER TABLE sync_sources ADD COLUMN last_note TEXT;",
+    "ALTER TABLE sync_follows ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;",
+];
 
 /// One synced source's state, as `greenlight sources` shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -135,6 +141,9 @@ pub struct DeliveryRow {
     pub secret: Option<String>,
     #[serde(skip)]
     pub body: String,
+    /// Whether its follow may post to a loopback, private or link-local address.
+    #[serde(skip)]
+    pub allow_private: bool,
 }
 
 const SOURCE_COLS: &str = "name, url, kind, etag, last_modified, sha256, last_attempt, last_success, last_outcome, last_error, failures, next_run, bytes";
@@ -142,14 +151,34 @@ const SOURCE_COLS: &str = "name, url, kind, etag, last_modified, sha256, last_at
 /// [`SOURCE_COLS`] and the note: a store not yet migrated to `sync2` (written by an older
 /// binary, read without a write) reads a NULL note.
 fn source_cols(store: &Store) -> Result<String, StoreError> {
-    let has: bool = store.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('sync_sources') WHERE name = 'last_note')",
-        [],
-        |r| r.get(0),
-    )?;
     Ok(format!(
         "{SOURCE_COLS}, {}",
-        if has { "last_note" } else { "NULL" }
+        if has_column(store, "sync_sources", "last_note")? {
+            "last_note"
+        } else {
+            "NULL"
+        }
+    ))
+}
+
+/// Whether `table` has `column` (a `sync2` column, on a store an older binary wrote).
+fn has_column(store: &Store, table: &str, column: &str) -> Result<bool, StoreError> {
+    Ok(store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
+        |r| r.get(0),
+    )?)
+}
+
+/// [`DELIVERY_COLS`] and the follow's allowance (`0` before `sync2`: public only).
+fn delivery_cols(store: &Store) -> Result<String, StoreError> {
+    Ok(format!(
+        "{DELIVERY_COLS}, {}",
+        if has_column(store, "sync_follows", "allow_private")? {
+            "f.allow_private"
+        } else {
+            "0"
+        }
     ))
 }
 
@@ -203,6 +232,7 @@ fn delivery_row(r: &rusqlite::Row) -> rusqlite::Result<DeliveryRow> {
         delivered_at: r.get(10)?,
         secret: r.get(11)?,
         body: r.get(12)?,
+        allow_private: r.get(13)?,
     })
 }
 
@@ -406,11 +436,12 @@ impl Store {
         secret: Option<&str>,
         events: &str,
         now: i64,
+        allow_private: bool,
     ) -> Result<i64, StoreError> {
         self.conn().execute(
-            "INSERT INTO sync_follows (series, url, secret, events, created) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (series, url) DO UPDATE SET secret = excluded.secret, events = excluded.events",
-            params![series, url, secret, events, now],
+            "INSERT INTO sync_follows (series, url, secret, events, created, allow_private) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (series, url) DO UPDATE SET secret = excluded.secret, events = excluded.events, allow_private = excluded.allow_private",
+            params![series, url, secret, events, now, allow_private],
         )?;
         Ok(self.conn().query_row(
             "SELECT id FROM sync_follows WHERE series = ?1 AND url = ?2",
@@ -481,11 +512,12 @@ impl Store {
     /// (a parked row no longer holds the queue; `--replay` sends it again).
     pub fn due_deliveries(&self, now: i64, limit: usize) -> Result<Vec<DeliveryRow>, StoreError> {
         let mut st = self.conn().prepare_cached(&format!(
-            "SELECT {DELIVERY_COLS} FROM sync_outbox o
+            "SELECT {} FROM sync_outbox o
              JOIN sync_events e ON e.id = o.event_id JOIN sync_follows f ON f.id = o.follow_id
              WHERE o.id IN (SELECT min(id) FROM sync_outbox WHERE state = 'pending' GROUP BY follow_id)
                AND o.next_attempt <= ?1
-             ORDER BY o.id LIMIT ?2"
+             ORDER BY o.id LIMIT ?2",
+            delivery_cols(self)?
         ))?;
         let v = st
             .query_map(params![now, limit as i64], delivery_row)?
@@ -546,9 +578,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut st = self.conn().prepare(&format!(
-            "SELECT {DELIVERY_COLS} FROM sync_outbox o
+            "SELECT {} FROM sync_outbox o
              JOIN sync_events e ON e.id = o.event_id JOIN sync_follows f ON f.id = o.follow_id
-             ORDER BY o.id DESC LIMIT ?1"
+             ORDER BY o.id DESC LIMIT ?1",
+            delivery_cols(self)?
         ))?;
         let v = st
             .query_map([limit as i64], delivery_row)?
@@ -585,9 +618,9 @@ mod tests {
     #[test]
     fn a_status_that_flips_back_within_the_settle_window_is_sent_not_at_all() {
         let (_d, s) = store();
-        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0)
+        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0, false)
             .unwrap();
-        s.put_follow("x", "http://127.0.0.1:1/b", Some("k"), "renewed", 0)
+        s.put_follow("x", "http://127.0.0.1:1/b", Some("k"), "renewed", 0, false)
             .unwrap();
         let a = status(&s, 1000, "awaiting_decision", "canceled", 3_600_000);
         assert_eq!(
@@ -622,7 +655,7 @@ mod tests {
     #[test]
     fn only_the_head_of_each_queue_is_due_and_parking_frees_it() {
         let (_d, s) = store();
-        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0)
+        s.put_follow("x", "http://127.0.0.1:1/a", None, "*", 0, false)
             .unwrap();
         let ids: Vec<i64> = (0..3)
             .map(|i| {

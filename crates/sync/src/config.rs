@@ -76,7 +76,7 @@ pub struct DeliveryConfig {
 impl Default for DeliveryConfig {
     fn default() -> Self {
         DeliveryConfig {
-            max_attempts: 10,
+            max_attempts: 40,
             backoff_ms: 30_000,
             max_backoff_ms: 3_600_000,
             settle_secs: 6 * 3600,
@@ -228,6 +228,23 @@ fn read_capped(p: &Path) -> Result<String, SyncError> {
     std::fs::read_to_string(p).map_err(|e| SyncError::Config(format!("{}: {e}", p.display())))
 }
 
+/// The shortest time a delivery can be retried for before it is parked: the sum of the
+/// backoffs before attempts `2..=max_attempts` at their smallest jitter (half of each). The
+/// documented default (40 attempts, 30 s doubling to an hour) gives about 16.5 h, so an outage
+/// of a receiver (a restart, a deploy, a night) is outlasted, never parked (about 33 h at
+/// the largest jitter).
+pub fn shortest_patience(d: &DeliveryConfig) -> Duration {
+    let ms: u64 = (0..d.max_attempts.saturating_sub(1))
+        .map(|k| {
+            d.backoff_ms
+                .saturating_mul(1u64 << k.min(30))
+                .min(d.max_backoff_ms)
+                / 2
+        })
+        .fold(0u64, u64::saturating_add);
+    Duration::from_millis(ms)
+}
+
 /// Exponential backoff with jitter: `base * 2^attempt`, capped at `max`, then scaled by a
 /// random factor in [0.5, 1.0) so many clients that failed together do not retry together.
 pub fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
@@ -261,6 +278,30 @@ mod tests {
         assert!(e.to_string().contains("field `name`"), "{e}");
         let e = Config::parse("[fetch]\nretries = 1000\n", "f").unwrap_err();
         assert!(e.to_string().contains("retries"), "{e}");
+    }
+
+    /// The documented schedule parks a delivery only after an outage far longer than an
+    /// ordinary one (the built-in file's values are the defaults).
+    #[test]
+    fn the_documented_delivery_schedule_outlasts_a_long_outage() {
+        let c = Config::parse(DEFAULT_SOURCES, "default").unwrap();
+        let d = DeliveryConfig::default();
+        assert_eq!(
+            (
+                c.delivery.max_attempts,
+                c.delivery.backoff_ms,
+                c.delivery.max_backoff_ms
+            ),
+            (d.max_attempts, d.backoff_ms, d.max_backoff_ms)
+        );
+        let p = shortest_patience(&c.delivery);
+        assert!(p >= Duration::from_secs(12 * 3600), "{p:?}");
+        // One attempt parks at once: no patience at all.
+        let one = DeliveryConfig {
+            max_attempts: 1,
+            ..DeliveryConfig::default()
+        };
+        assert_eq!(shortest_patience(&one), Duration::ZERO);
     }
 
     #[test]

@@ -16,6 +16,14 @@
 //! receiver's clock, so a captured request cannot be replayed later; an event id already
 //! processed is a retry (or a replay) and is acknowledged without acting twice. A follow
 //! without a secret is sent unsigned (no signature header).
+//!
+//! **Where it is sent.** A follow's host is resolved at every attempt, by the connection's own
+//! resolver ([`PublicOnly`]): if any address it resolves to is loopback, private, link-local
+//! or otherwise not public (`news::input::is_private`), the delivery is parked at once with
+//! that reason, and otherwise the connection goes to exactly the addresses checked (no second
+//! lookup a DNS rebinding could answer differently). No proxy is used (a proxy would be
+//! resolved instead of the host). Only a follow made with the allowance (`follow
+//! --allow-private`, or the API of a server that allows private fetches: tests) skips this.
 
 use crate::config::{backoff, Config};
 use crate::{now_ms, SyncError};
@@ -102,6 +110,74 @@ pub struct DeliverReport {
     pub parked: usize,
 }
 
+/// The prefix of a refusal's error, as `deliveries` lists it.
+pub const REFUSED_PREFIX: &str = "refused, not sent:";
+
+/// A resolver that refuses a host with any non-public address. ureq connects to the addresses
+/// it returns, so the check and the connection see the same answer.
+#[derive(Debug, Default)]
+pub struct PublicOnly(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for PublicOnly {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let addrs = self.0.resolve(uri, config, timeout)?;
+        if let Some(a) = addrs
+            .iter()
+            .find(|a| greenlight_news::input::is_private(a.ip()))
+        {
+            return Err(ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "{REFUSED_PREFIX} the webhook's host {} resolves to {}, a loopback, private or link-local address (follow with --allow-private to allow it)",
+                    uri.host().unwrap_or(""),
+                    a.ip()
+                ),
+            )));
+        }
+        Ok(addrs)
+    }
+}
+
+/// The two agents of a pass: public-only (every follow without the allowance) and open.
+struct Agents {
+    public: ureq::Agent,
+    open: ureq::Agent,
+}
+
+impl Agents {
+    fn new(cfg: &Config) -> Agents {
+        let config = |proxy: bool| {
+            let b = ureq::Agent::config_builder();
+            let b = if proxy { b } else { b.proxy(None) };
+            b.http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(cfg.delivery.timeout_secs)))
+                .max_redirects(0)
+                .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
+                .build()
+        };
+        Agents {
+            public: ureq::Agent::with_parts(
+                config(false),
+                ureq::unversioned::transport::DefaultConnector::default(),
+                PublicOnly::default(),
+            ),
+            open: config(true).into(),
+        }
+    }
+    fn of(&self, d: &DeliveryRow) -> &ureq::Agent {
+        if d.allow_private {
+            &self.open
+        } else {
+            &self.public
+        }
+    }
+}
+
 /// Sends every due delivery, head of each follower's queue first, until none is due or
 /// `[delivery] max_per_run` attempts were made. A follower whose attempt failed is not tried
 /// again in this pass (its next attempt is backed off), so its later events wait behind it.
@@ -110,13 +186,7 @@ pub fn deliver_due(store: &Store, cfg: &Config) -> Result<DeliverReport, SyncErr
     if !store.has_sync_schema()? {
         return Ok(report);
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(cfg.delivery.timeout_secs)))
-        .max_redirects(0)
-        .user_agent(concat!("greenlight/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    let agents = Agents::new(cfg);
     let mut attempts = 0;
     let mut failed_now = std::collections::HashSet::new();
     while attempts < cfg.delivery.max_per_run {
@@ -131,7 +201,7 @@ pub fn deliver_due(store: &Store, cfg: &Config) -> Result<DeliverReport, SyncErr
         }
         for d in due {
             attempts += 1;
-            match send(&agent, &d) {
+            match send(agents.of(&d), &d) {
                 Ok(()) => {
                     store.mark_delivered(d.id, now_ms())?;
                     report.delivered += 1;
@@ -139,7 +209,9 @@ pub fn deliver_due(store: &Store, cfg: &Config) -> Result<DeliverReport, SyncErr
                 Err(e) => {
                     failed_now.insert(d.follow_id);
                     let tried = d.attempts + 1;
-                    if tried >= cfg.delivery.max_attempts as i64 {
+                    // A refused address is parked at once: the follow must change, not the
+                    // moment (a retry would only ask the same resolver again).
+                    if tried >= cfg.delivery.max_attempts as i64 || e.starts_with(REFUSED_PREFIX) {
                         store.mark_failed(d.id, &e, None)?;
                         report.parked += 1;
                     } else {
@@ -196,6 +268,9 @@ fn send(agent: &ureq::Agent, d: &DeliveryRow) -> Result<(), String> {
             }
             Err(m.chars().take(MAX_ERROR_CHARS).collect())
         }
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Err(e.to_string().chars().take(MAX_ERROR_CHARS).collect())
+        }
         Err(e) => Err(e.to_string().chars().take(MAX_ERROR_CHARS).collect()),
     }
 }
@@ -203,6 +278,72 @@ fn send(agent: &ureq::Agent, d: &DeliveryRow) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The send-time check refuses a loopback host (by name and as a literal), parks it with
+    /// the reason, and is skipped only with the allowance; no connection is attempted.
+    #[test]
+    fn a_private_webhook_is_refused_at_send_time_unless_allowed() {
+        let cfg = crate::config::Config::parse(crate::DEFAULT_SOURCES, "default").unwrap();
+        let agents = Agents::new(&cfg);
+        // A listener that counts connections: a refused delivery must never reach it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let row = |url: String, allow_private: bool| DeliveryRow {
+            id: 1,
+            follow_id: 1,
+            event_id: 1,
+            url,
+            series: "s".into(),
+            kind: "chart_week".into(),
+            state: "pending".into(),
+            attempts: 0,
+            next_attempt: 0,
+            last_error: None,
+            delivered_at: None,
+            secret: None,
+            body: "{}".into(),
+            allow_private,
+        };
+        for host in ["127.0.0.1", "localhost", "[::1]"] {
+            let d = row(format!("http://{host}:{port}/hook"), false);
+            let e = send(agents.of(&d), &d).unwrap_err();
+            assert!(e.starts_with(REFUSED_PREFIX), "{host}: {e}");
+            assert!(e.contains("loopback, private or link-local"), "{host}: {e}");
+        }
+        for (url, what) in [
+            ("http://10.1.2.3:9/x", "private"),
+            (
+                "http://169.254.169.254/latest/meta-data",
+                "link-local (cloud metadata)",
+            ),
+            ("http://[fd00::1]:9/x", "unique-local"),
+        ] {
+            let d = row(url.into(), false);
+            let e = send(agents.of(&d), &d).unwrap_err();
+            assert!(e.starts_with(REFUSED_PREFIX), "{what}: {e}");
+        }
+        assert!(
+            listener.accept().is_err(),
+            "a refused delivery connected anyway"
+        );
+        // With the allowance the same loopback URL is connected to, and its answer taken.
+        let d = row(format!("http://127.0.0.1:{port}/hook"), true);
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = loop {
+                match listener.accept() {
+                    Ok(c) => break c,
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            };
+            let _ = std::io::Write::write_all(
+                &mut s,
+                b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n",
+            );
+        });
+        assert_eq!(send(agents.of(&d), &d), Ok(()));
+        t.join().unwrap();
+    }
 
     #[test]
     fn a_signature_verifies_and_tampering_or_age_is_refused() {

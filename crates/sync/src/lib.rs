@@ -521,13 +521,17 @@ pub const MAX_URL_BYTES: usize = 2048;
 pub const MAX_SECRET_BYTES: usize = 256;
 
 /// Follows a series (any spelling or its slug) with a webhook for `events` (every kind when
-/// empty); the same follow again updates its secret and kinds. Returns the follow as listed.
+/// empty); the same follow again updates its secret, kinds and allowance. Returns the follow
+/// as listed. `allow_private` lets its deliveries reach a loopback, private or link-local
+/// address (a receiver on this machine or network: `follow --allow-private`, the tests');
+/// without it each delivery resolves the host and refuses such an address (`deliver`).
 pub fn follow(
     store: &mut Store,
     series: &str,
     url: &str,
     secret: Option<&str>,
     events: &[String],
+    allow_private: bool,
 ) -> Result<greenlight_store::sync::FollowRow, SyncError> {
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() > MAX_URL_BYTES
@@ -557,7 +561,7 @@ pub fn follow(
     } else {
         events.join(",")
     };
-    let id = store.put_follow(&s.slug, url, secret, &kinds, now_ms())?;
+    let id = store.put_follow(&s.slug, url, secret, &kinds, now_ms(), allow_private)?;
     store
         .follows()?
         .into_iter()

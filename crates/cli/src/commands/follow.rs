@@ -17,6 +17,11 @@ pub struct Args {
     /// chart_week); every kind without it.
     #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(greenlight_sync::events::KINDS))]
     pub events: Vec<String>,
+    /// Let the deliveries reach a loopback, private or link-local address (a receiver on this
+    /// machine or the local network, as in the tests). Without it, every delivery resolves the
+    /// webhook's host and refuses (parks, with the reason) such an address.
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +39,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
         &a.webhook,
         a.secret.as_deref(),
         &a.events,
+        a.allow_private,
     )?;
     outln!(
         "following {} (#{}): {} events to {}{}",

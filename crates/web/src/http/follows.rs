@@ -95,7 +95,10 @@ pub async fn follow(
             message: e.to_string(),
         }],
     })?;
-    if !st.private_fetch_allowed() {
+    // The same allowance at send time: a follow made here may reach a private address only
+    // on a server that allows private fetches (tests); every delivery re-checks.
+    let allow_private = st.private_fetch_allowed();
+    if !allow_private {
         let url = req.webhook.clone();
         tokio::task::spawn_blocking(move || public_webhook(&url))
             .await
@@ -110,6 +113,7 @@ pub async fn follow(
                 &req.webhook,
                 req.secret.as_deref(),
                 &req.events,
+                allow_private,
             )
             .map_err(|e| match e {
                 greenlight_sync::SyncError::Store(e) => WebError::Store(e),
