@@ -69,10 +69,36 @@ CREATE INDEX sync_outbox_due ON sync_outbox(state, follow_id, event_id);
 /// And a follow's allowance to post to a loopback, private or link-local address (made with
 /// `follow --allow-private`, or over the API of a server that allows private fetches: tests);
 /// every follow stored before it is public-only, as the API's were.
+/// And the **baseline** of each followed series: the status (and latest chart week) its
+/// followers were last told of. Every write path reconciles it with the status derived now
+/// (`greenlight_sync::events::reconcile`): a difference is an event, recorded with its outbox
+/// rows and the new baseline in one transaction, so a change committed by a process that died
+/// before reconciling is found by the next reconcile, never lost.
 const MIGRATIONS_2: &[&str] = &[
     "ALTER TABLE sync_sources ADD COLUMN last_note TEXT;",
     "ALTER TABLE sync_follows ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;",
+    r#"CREATE TABLE sync_baselines (
+    series TEXT PRIMARY KEY,     -- slug
+    status TEXT NOT NULL,        -- the ledger status last notified (Status::as_str)
+    next_season INTEGER NOT NULL,
+    release_date TEXT,
+    decided_on TEXT,
+    last_week TEXT,              -- the latest chart week of the series notified (or seen at follow)
+    at INTEGER NOT NULL
+);"#,
 ];
+
+/// A followed series' baseline (see [`MIGRATIONS_2`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub series: String,
+    pub status: String,
+    pub next_season: u32,
+    pub release_date: Option<String>,
+    pub decided_on: Option<String>,
+    pub last_week: Option<String>,
+    pub at: i64,
+}
 
 /// One synced source's state, as `greenlight sources` shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -505,6 +531,50 @@ impl Store {
             .prepare("SELECT DISTINCT series FROM sync_follows ORDER BY series")?;
         let v = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(v)
+    }
+
+    /// The baseline of a followed series, if one was taken (`None` also before `sync2`).
+    pub fn sync_baseline(&self, series: &str) -> Result<Option<Baseline>, StoreError> {
+        if !has_column(self, "sync_baselines", "series")? {
+            return Ok(None);
+        }
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT series, status, next_season, release_date, decided_on, last_week, at FROM sync_baselines WHERE series = ?1",
+                [series],
+                |r| {
+                    Ok(Baseline {
+                        series: r.get(0)?,
+                        status: r.get(1)?,
+                        next_season: r.get(2)?,
+                        release_date: r.get(3)?,
+                        decided_on: r.get(4)?,
+                        last_week: r.get(5)?,
+                        at: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Writes a followed series' baseline (insert or replace); inside the caller's
+    /// transaction, with the events it accounts for.
+    pub fn put_sync_baseline(&self, b: &Baseline) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO sync_baselines (series, status, next_season, release_date, decided_on, last_week, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                b.series,
+                b.status,
+                b.next_season,
+                b.release_date,
+                b.decided_on,
+                b.last_week,
+                b.at
+            ],
+        )?;
+        Ok(())
     }
 
     /// The deliveries to send now: for each follow, its oldest pending row, if due. Only the

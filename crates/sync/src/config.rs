@@ -138,6 +138,14 @@ impl Config {
         Config::parse(&text, &name)
     }
 
+    /// [`Config::load`] of `$GREENLIGHT_SOURCES` when set (as `serve --sources` reads it),
+    /// else ./sources.toml, else the built-in file: what a write outside `sync` (a claim, an
+    /// import) takes its settle window from.
+    pub fn load_default() -> Result<Config, SyncError> {
+        let env = std::env::var_os("GREENLIGHT_SOURCES").map(std::path::PathBuf::from);
+        Config::load(env.as_deref())
+    }
+
     /// Parses and checks a sources file; errors name the file and what is wrong.
     pub fn parse(text: &str, name: &str) -> Result<Config, SyncError> {
         let c: Config = toml::from_str(text)

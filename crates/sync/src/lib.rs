@@ -300,7 +300,11 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
     }
     let mut events = Vec::new();
     let mut files = Vec::new();
-    if !staged.is_empty() {
+    if staged.is_empty() {
+        // Nothing imported: still record what other writes changed and did not reconcile
+        // (a writer that died after its commit), so `serve --sync` recovers them each round.
+        events.extend(record_events(store, "sync", settle_ms(cfg))?);
+    } else {
         // All changed sources in one transaction; if that fails, each alone, so one bad file
         // holds back only itself (and is named in its own state).
         match apply(store, cfg, &staged) {
@@ -483,9 +487,9 @@ fn apply(
     } else {
         store.begin_bulk()?
     };
-    // Inside the transaction: a claim another process commits just before it is not taken
-    // for a change this sync made.
-    let before = events::Snapshot::take(w.store())?;
+    // Inside the transaction, before the import: a follow stored before baselines existed
+    // gets one of the state before this change, so the change is reported.
+    events::ensure_baselines(w.store())?;
     let mut files = Vec::new();
     if !data.is_empty() {
         let opts = greenlight_store::import::ImportOptions::default();
@@ -497,12 +501,7 @@ fn apply(
         greenlight_news::commit::commit_in(&w, &articles, outlets).map_err(news)?;
     }
     let s = w.store();
-    let recorded = events::record_changes(
-        s,
-        &before,
-        &source_names.join(","),
-        (cfg.delivery.settle_secs as i64).saturating_mul(1000),
-    )?;
+    let recorded = events::reconcile(s, &source_names.join(","), settle_ms(cfg))?;
     for st in staged {
         let mut state = st.state.clone();
         state.last_note = note_of(st, &files);
@@ -514,6 +513,56 @@ fn apply(
     // sync's: the board heals on the next read.
     let _ = greenlight_report::tracker::refresh_if_kept(store);
     Ok((recorded, files))
+}
+
+/// The settle window of `cfg`, in milliseconds.
+pub fn settle_ms(cfg: &Config) -> i64 {
+    (cfg.delivery.settle_secs as i64).saturating_mul(1000)
+}
+
+/// After any write's commit (`import`, `claim add`, `read --commit`, `POST /api/v1/claims`, a
+/// committed check): the events it caused, their outbox rows and the followed series' new
+/// baselines, recorded in one transaction (`events::reconcile`). `source` names the write.
+/// Should the process die before this runs, nothing is lost: the baselines still hold the old
+/// state, and the next reconcile (any later write, `greenlight sync`, each `serve --sync`
+/// round) records the change. Nothing to do in a store nobody follows anything in.
+pub fn record_events(
+    store: &mut Store,
+    source: &str,
+    settle_ms: i64,
+) -> Result<Vec<greenlight_store::sync::EventRow>, SyncError> {
+    if !store.has_sync_schema()? || store.followed_series()?.is_empty() {
+        return Ok(Vec::new());
+    }
+    store.ensure_sync_schema()?;
+    let w = store.begin()?;
+    let recorded = events::reconcile(w.store(), source, settle_ms)?;
+    w.commit()?;
+    Ok(recorded)
+}
+
+/// [`record_events`] for a write path outside the sync (CLI, web): the settle window of the
+/// sources file (`$GREENLIGHT_SOURCES`, else ./sources.toml, else the built-in one), and a
+/// failure reported, not raised: the write itself is committed, and the next reconcile
+/// records what this one could not.
+pub fn record_events_after_write(
+    store: &mut Store,
+    source: &str,
+) -> Vec<greenlight_store::sync::EventRow> {
+    let cfg = config::Config::load_default();
+    let settle = cfg
+        .as_ref()
+        .map(settle_ms)
+        .unwrap_or_else(|_| (config::DeliveryConfig::default().settle_secs as i64) * 1000);
+    match record_events(store, source, settle) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!(
+                "greenlight: warning: the events of this write were not recorded yet ({e}); the next sync or write records them"
+            );
+            Vec::new()
+        }
+    }
 }
 
 /// The largest webhook URL and secret accepted.
@@ -556,12 +605,24 @@ pub fn follow(
     }
     let s = store.series(series)?;
     store.ensure_sync_schema()?;
+    // A series nobody followed gets a fresh baseline: its followers hear of changes from now.
+    let new_series = !store.followed_series()?.contains(&s.slug);
     let kinds = if events.is_empty() {
         "*".to_string()
     } else {
         events.join(",")
     };
-    let id = store.put_follow(&s.slug, url, secret, &kinds, now_ms(), allow_private)?;
+    let id = {
+        let w = store.begin()?;
+        let id = w
+            .store()
+            .put_follow(&s.slug, url, secret, &kinds, now_ms(), allow_private)?;
+        if new_series {
+            events::take_baseline(w.store(), &s.slug)?;
+        }
+        w.commit()?;
+        id
+    };
     store
         .follows()?
         .into_iter()

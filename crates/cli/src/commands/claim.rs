@@ -97,7 +97,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     let raw: greenlight_ledger::RawClaim =
         serde_json::from_value(serde_json::Value::Object(obj)).context("claim fields")?;
     let r = greenlight_ledger::add_raw_claim(&mut cx.store, raw)?;
-    super::refresh_board(&cx.store);
+    super::after_write(&mut cx.store, "claim add");
     if a.json.json {
         return output::json(&r);
     }

@@ -22,7 +22,8 @@ pub struct Args {
     #[arg(long, value_parser = crate::values::format())]
     pub format: Option<Format>,
     /// Let a newer snapshot with fewer rows than the stored one replace it (refused by
-    /// default, since a partial file would drop data).
+    /// default, since a partial file would drop data). Also replaces a re-published Top 10
+    /// whole, instead of storing only its new and corrected weeks.
     #[arg(long)]
     pub replace: bool,
     #[command(flatten)]
@@ -182,7 +183,7 @@ fn import(
     })()
     .context(NOTHING)?;
     // The call is committed; the kept board follows (the series whose evidence changed).
-    super::refresh_board(store);
+    super::after_write(store, "import");
     bar.finish_and_clear();
     let files = summary.as_ref().map(|s| s.files.as_slice()).unwrap_or(&[]);
     if json {

@@ -53,6 +53,15 @@ pub(crate) fn refresh_board(store: &Store) {
     }
 }
 
+/// After a write's commit: the kept board refreshed ([`refresh_board`]), then the events the
+/// write caused for followed series recorded with their outbox rows
+/// (`greenlight_sync::record_events_after_write`; a failure there is a warning, and the next
+/// sync or write records them). `source` names the write in each event.
+pub(crate) fn after_write(store: &mut Store, source: &str) {
+    refresh_board(store);
+    greenlight_sync::record_events_after_write(store, source);
+}
+
 /// What every command gets: the open store (starter catalog loaded) and the global flags.
 pub struct Ctx {
     pub store: Store,

@@ -81,7 +81,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
     let commit = match &outlets {
         Some(outlets) => {
             let c = greenlight_news::commit(&mut cx.store, &articles, outlets)?;
-            super::refresh_board(&cx.store);
+            super::after_write(&mut cx.store, "read --commit");
             Some(c)
         }
         None => None,

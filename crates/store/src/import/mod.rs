@@ -39,7 +39,8 @@ pub struct ImportOptions<'a> {
     /// Called as each file is parsed and as each is stored, for progress display.
     pub progress: Option<&'a (dyn Fn(ImportProgress) + Sync)>,
     /// Let a newer snapshot with fewer rows than the stored one replace it. Off by default: a
-    /// partial or truncated "newer" file must not silently drop the data it lacks.
+    /// partial or truncated "newer" file must not silently drop the data it lacks. On, a
+    /// re-published Top 10 replaces its dataset whole (no week-wise store, `append`).
     pub allow_shrink: bool,
     /// The manifest that dates the call's files, instead of the `MANIFEST.toml` at the root of
     /// each imported folder.

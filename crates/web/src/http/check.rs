@@ -297,6 +297,7 @@ pub async fn api(
                     .map_err(news_error)?;
             // As after every write: the kept board follows (readers derive it should this fail).
             let _ = greenlight_report::tracker::refresh_if_kept(s);
+            greenlight_sync::record_events_after_write(s, "POST /api/v1/check (commit)");
             json(&CheckResponse {
                 report,
                 committed: Some(committed),

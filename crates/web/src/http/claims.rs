@@ -83,6 +83,9 @@ pub async fn add(
             // The kept board follows at once (one series derived); should that fail, readers
             // still see the claim, deriving the row whose evidence hash no longer matches.
             let _ = greenlight_report::tracker::refresh_if_kept(s);
+            // Then the events it caused for followed series, with their outbox rows (a
+            // failure is reconciled by the next write or sync; the claim stands).
+            greenlight_sync::record_events_after_write(s, "POST /api/v1/claims");
             Ok(report)
         })
         .await?;
