@@ -929,8 +929,14 @@ fn a_corrected_past_week_replaces_exactly_that_week_and_a_new_title_is_resolved(
 #[test]
 #[ignore = "takes 2.5+ minutes of wall time; scripts/test runs it beside the workspace suite"]
 fn receivers_down_for_two_real_minutes_then_up_get_every_event_once_in_order() {
-    let db = greenlight_testkit::fresh_store_path();
-    let dir = db.parent().unwrap().to_path_buf();
+    // Its own directory, not the binary's scratch directory: `scripts/test` runs this test
+    // beside another run of this binary, whose first call clears that directory.
+    let tmp = tempfile::Builder::new()
+        .prefix("greenlight-outage-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path().to_path_buf();
+    let db = dir.join("greenlight.db");
     let origin = Origin::start();
     let top10 = std::fs::read(greenlight_testkit::data_file(
         "netflix-top10/all-weeks-global.tsv",
@@ -1226,6 +1232,298 @@ fn a_webhook_resolving_to_a_private_address_is_refused_when_sent() {
         "a refused webhook was reached"
     );
     assert_eq!(got.len(), allowed.len());
+}
+
+/// `greenlight` with `$GREENLIGHT_SOURCES` naming `sources` (the settle window a write outside
+/// `sync` takes).
+fn greenlight_with(db: &Path, sources: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(db)
+        .arg("--quiet")
+        .args(args)
+        .env("GREENLIGHT_SOURCES", sources)
+        .env_remove("GREENLIGHT_OUTLETS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Events come from every write path, not only `sync`: a claim entered with `claim add` and
+/// one posted to `POST /api/v1/claims` each reach their follower's webhook (delivered by
+/// `serve --sync`'s worker), signed, exactly once, as the status change the claim made. With a
+/// settle window, a status that flips and flips back (a cancellation, then a renewal that
+/// outranks it) is never sent: both events are settled.
+#[test]
+fn claims_from_the_cli_and_the_api_reach_the_followers_once_and_a_flip_back_settles() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let sources = sources_file(&dir, &origin, false);
+    let text = std::fs::read_to_string(&sources)
+        .unwrap()
+        .replace("[delivery]\n", "[delivery]\npoll_ms = 20\n");
+    std::fs::write(&sources, text).unwrap();
+    assert!(sync(&db, &sources).0);
+    // Two followed TV series awaiting a decision.
+    let text = String::from_utf8(top10).unwrap();
+    let newest = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let mut picked: Vec<(String, u32)> = Vec::new();
+    for l in text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{newest}\tTV (English)")))
+    {
+        let slug = store.series(l.split('\t').nth(3).unwrap()).unwrap().slug;
+        if let Ok(r) = greenlight_ledger::status(&store, &slug, None) {
+            if r.status == greenlight_ledger::Status::AwaitingDecision
+                && r.next_season >= 2
+                && !picked.iter().any(|(s, _)| *s == slug)
+            {
+                picked.push((slug, r.next_season));
+            }
+        }
+    }
+    drop(store);
+    assert!(picked.len() >= 2, "{picked:?}");
+    let (cli, api) = (picked[0].clone(), picked[1].clone());
+    let receiver = Receiver::start();
+    receiver.up.store(true, Ordering::SeqCst);
+    for (slug, _) in [&cli, &api] {
+        ok(
+            &db,
+            &[
+                "follow",
+                "--allow-private",
+                slug,
+                "--webhook",
+                &format!("{}/hook/{slug}", receiver.base),
+                "--secret",
+                SECRET,
+            ],
+        );
+    }
+    let token = ok(&db, &["token", "create", "tests"]).trim().to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_greenlight"))
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--quiet",
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--sync",
+        ])
+        .env("GREENLIGHT_SOURCES", &sources)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let served = common::Served(child, format!("http://127.0.0.1:{port}"));
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(t.elapsed() < Duration::from_secs(60), "serve did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = today - chrono::Days::new(1);
+    // Through the CLI.
+    let claim = |file: &Path,
+                 slug: &str,
+                 kind: &str,
+                 season: u32,
+                 date: chrono::NaiveDate,
+                 source: (&str, &str)| {
+        greenlight_with(
+            &db,
+            file,
+            &[
+                "claim",
+                "add",
+                "--kind",
+                kind,
+                "--series",
+                slug,
+                "--season",
+                &season.to_string(),
+                "--event-date",
+                &date.to_string(),
+                "--published",
+                &date.to_string(),
+                "--source-name",
+                source.0,
+                "--source-kind",
+                source.1,
+                "--source-url",
+                &format!("https://example.org/{slug}/{kind}/{date}"),
+            ],
+        )
+    };
+    claim(
+        &sources,
+        &cli.0,
+        "season_renewed",
+        cli.1,
+        yesterday,
+        ("Test Trade", "trade_press"),
+    );
+    // Through the API.
+    let body = serde_json::json!({
+        "kind": "season_renewed",
+        "series": api.0,
+        "season": api.1,
+        "event_date": yesterday.to_string(),
+        "published": yesterday.to_string(),
+        "source": {"name": "Test Trade", "kind": "trade_press", "url": format!("https://example.org/{}", api.0)},
+    });
+    let r = ureq::post(format!("{}/api/v1/claims", served.1))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let accepted = || -> Vec<Received> {
+        receiver
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.accepted)
+            .cloned()
+            .collect()
+    };
+    let t = std::time::Instant::now();
+    while accepted().len() < 2 && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A few more worker rounds: nothing else arrives.
+    std::thread::sleep(Duration::from_millis(500));
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "exactly one delivery per claim: {got:?}");
+    assert!(got.iter().all(|r| r.accepted), "every delivery verifies");
+    for (slug, next) in [&cli, &api] {
+        let r = got
+            .iter()
+            .find(|r| r.path == format!("/hook/{slug}"))
+            .unwrap_or_else(|| panic!("{slug}: nothing delivered"));
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(body["id"], r.event_id);
+        let e = &body["event"];
+        assert_eq!(e["kind"], "renewed", "{e}");
+        assert_eq!(e["series"], slug.as_str());
+        assert_eq!(e["from"], "awaiting_decision");
+        assert_eq!(e["to"], "renewed");
+        assert_eq!(e["next_season"], *next, "{e}");
+    }
+    let sources_of: BTreeSet<String> = common::json(&db, &["deliveries", "--json"])["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["state"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sources_of, BTreeSet::from(["delivered".to_string()]));
+    drop(served);
+
+    // A settle window of an hour: canceled (the platform outranks the trade press), then
+    // renewed again (the platform, a day later): the flip and its flip back are both settled,
+    // and nothing is sent.
+    let settling = dir.join("settle.toml");
+    std::fs::write(
+        &settling,
+        std::fs::read_to_string(&sources)
+            .unwrap()
+            .replace("settle_secs = 0", "settle_secs = 3600"),
+    )
+    .unwrap();
+    let events = |db: &Path| common::json(db, &["deliveries", "--json"]);
+    let before = events(&db)["deliveries"].as_array().unwrap().len();
+    claim(
+        &settling,
+        &cli.0,
+        "canceled",
+        cli.1 - 1,
+        yesterday,
+        ("Test Platform", "platform"),
+    );
+    let store = greenlight_store::Store::open(&db).unwrap();
+    assert_eq!(
+        greenlight_ledger::status(&store, &cli.0, None)
+            .unwrap()
+            .status,
+        greenlight_ledger::Status::Canceled
+    );
+    drop(store);
+    let d = events(&db);
+    let rows = d["deliveries"].as_array().unwrap();
+    assert_eq!(rows.len(), before + 1, "{d}");
+    let flip = rows
+        .iter()
+        .max_by_key(|r| r["id"].as_i64().unwrap())
+        .unwrap();
+    assert_eq!(flip["state"], "pending", "{flip}");
+    assert_eq!(flip["kind"], "canceled", "{flip}");
+    claim(
+        &settling,
+        &cli.0,
+        "season_renewed",
+        cli.1,
+        today,
+        ("Test Platform", "platform"),
+    );
+    let store = greenlight_store::Store::open(&db).unwrap();
+    assert_eq!(
+        greenlight_ledger::status(&store, &cli.0, None)
+            .unwrap()
+            .status,
+        greenlight_ledger::Status::Renewed
+    );
+    drop(store);
+    let d = events(&db);
+    let rows = d["deliveries"].as_array().unwrap();
+    let newer: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["id"].as_i64().unwrap() >= flip["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        newer.len(),
+        1,
+        "the flip back has no delivery of its own: {d}"
+    );
+    assert_eq!(newer[0]["state"], "settled", "{d}");
+    let changes = common::json(&db, &["deliveries", "--json"]);
+    assert!(changes["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["state"] == "delivered" || r["state"] == "settled"));
+    assert_eq!(
+        receiver.got.lock().unwrap().len(),
+        2,
+        "nothing more was sent"
+    );
 }
 
 /// The file cut two bytes into the title of a row a third of the way down.
