@@ -59,6 +59,9 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
                 None => String::new(),
             };
             outln!("{:<24} {}{detail}", s.name, s.outcome.replace('_', " "));
+            if let Some(n) = &s.note {
+                outln!("  {n}");
+            }
         }
         for f in &sync.files {
             outln!("  {} rows  {}  {}", f.rows, f.dataset, f.file);
