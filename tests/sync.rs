@@ -1526,6 +1526,96 @@ fn claims_from_the_cli_and_the_api_reach_the_followers_once_and_a_flip_back_sett
     );
 }
 
+/// A writer that dies between its commit and its events loses none: a claim committed with no
+/// reconcile after it (what a `claim add` killed right after its commit leaves) is recorded by
+/// the next reconcile (here `greenlight sync`, all 304s) and delivered once, and a second sync
+/// records nothing more.
+#[test]
+fn a_change_whose_writer_died_before_its_events_is_recorded_by_the_next_sync() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let top10 = std::fs::read(greenlight_testkit::data_file(
+        "netflix-top10/all-weeks-global.tsv",
+    ))
+    .unwrap();
+    origin.set("/top10/all-weeks-global.tsv", Answer::File(top10.clone()));
+    let sources = sources_file(&dir, &origin, false);
+    assert!(sync(&db, &sources).0);
+    let text = String::from_utf8(top10).unwrap();
+    let newest = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split('\t')
+        .next()
+        .unwrap()
+        .to_string();
+    let store = greenlight_store::Store::open(&db).unwrap();
+    let (slug, next) = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(&format!("{newest}\tTV (English)")))
+        .find_map(|l| {
+            let slug = store.series(l.split('\t').nth(3).unwrap()).ok()?.slug;
+            let r = greenlight_ledger::status(&store, &slug, None).ok()?;
+            (r.status == greenlight_ledger::Status::AwaitingDecision)
+                .then_some((slug, r.next_season))
+        })
+        .expect("a series awaiting a decision");
+    drop(store);
+    let receiver = Receiver::start();
+    receiver.up.store(true, Ordering::SeqCst);
+    ok(
+        &db,
+        &[
+            "follow",
+            "--allow-private",
+            &slug,
+            "--webhook",
+            &format!("{}/hook/{slug}", receiver.base),
+            "--secret",
+            SECRET,
+        ],
+    );
+    // The claim committed by the ledger alone: no reconcile ran after it.
+    let today = chrono::Utc::now().date_naive();
+    let raw: greenlight_ledger::RawClaim = serde_json::from_value(serde_json::json!({
+        "kind": "season_renewed", "series": slug, "season": next,
+        "event_date": today.to_string(), "published": today.to_string(), "entered_by": "tests",
+        "source": {"name": "Test Trade", "kind": "trade_press", "url": "https://example.org/died"},
+    }))
+    .unwrap();
+    let mut store = greenlight_store::Store::open(&db).unwrap();
+    greenlight_ledger::add_raw_claim(&mut store, raw).unwrap();
+    drop(store);
+    assert!(common::json(&db, &["deliveries", "--json"])["deliveries"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["top10-global"], "not_modified");
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{v}");
+    let body: Value = serde_json::from_str(events[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (body["from"].as_str(), body["to"].as_str()),
+        (Some("awaiting_decision"), Some("renewed"))
+    );
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].accepted);
+    assert_eq!(got[0].event_id, events[0]["id"].as_i64().unwrap());
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert!(
+        v["events"].as_array().unwrap().is_empty(),
+        "recorded twice: {v}"
+    );
+    assert_eq!(receiver.got.lock().unwrap().len(), 1);
+}
+
 /// The file cut two bytes into the title of a row a third of the way down.
 fn cut_mid_row(file: &[u8]) -> Vec<u8> {
     let start = file[file.len() / 3..]
