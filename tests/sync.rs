@@ -1616,6 +1616,111 @@ fn a_change_whose_writer_died_before_its_events_is_recorded_by_the_next_sync() {
     assert_eq!(receiver.got.lock().unwrap().len(), 1);
 }
 
+/// The engagement-report page is followed to its XLSX (`link = ".xlsx"`): the first sync
+/// imports the linked report (the rows `import` of the same file stores), the second transfers
+/// nothing (304s for the page and the file), and when the page links a new report, that report
+/// is imported in the sync's transaction beside the one already stored.
+#[test]
+fn the_engagement_page_is_followed_to_its_report_and_a_new_report_is_imported() {
+    let db = greenlight_testkit::fresh_store_path();
+    let dir = db.parent().unwrap().to_path_buf();
+    let origin = Origin::start();
+    let first = "What_We_Watched_A_Netflix_Engagement_Report_2025Jan-Jun.xlsx";
+    let second = "What_We_Watched_A_Netflix_Engagement_Report_2024Jul-Dec.xlsx";
+    let report = |name: &str| {
+        std::fs::read(greenlight_testkit::data_file(&format!(
+            "netflix-engagement/{name}"
+        )))
+        .unwrap()
+    };
+    let page = |name: &str| {
+        format!(
+            "<html><body><p>What we watched</p><a href=\"/press/guide.pdf\">guide</a> \
+             <a class=\"btn\" href=\"/files/{name}\">Download the report</a></body></html>"
+        )
+        .into_bytes()
+    };
+    origin.set("/news/engagement", Answer::File(page(first)));
+    origin.set(&format!("/files/{first}"), Answer::File(report(first)));
+    let sources = dir.join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "[fetch]\nretries = 0\nhost_interval_ms = 0\ntimeout_secs = 60\n\n[[source]]\nname = \"engagement-page\"\nkind = \"page\"\nurl = \"{}/news/engagement\"\nlink = \".xlsx\"\n",
+            origin.base
+        ),
+    )
+    .unwrap();
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(
+        outcomes(&v),
+        BTreeMap::from([
+            ("engagement-page".into(), "watched".into()),
+            ("engagement-page.link".into(), "imported".into())
+        ])
+    );
+    let whole = greenlight_testkit::fresh_store_path();
+    ok(
+        &whole,
+        &[
+            "import",
+            greenlight_testkit::data_file(&format!("netflix-engagement/{first}"))
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let one = table_rows(&whole, "engagement");
+    assert!(one > 1000);
+    assert_eq!(table_rows(&db, "engagement"), one);
+    let listed = common::json(&db, &["sources", "--json"]);
+    let link = listed["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "engagement-page.link")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        link["url"],
+        format!("{}/files/{first}", origin.base).as_str()
+    );
+    assert_eq!(link["kind"], "data");
+    origin.take_log();
+    // Nothing changed: two 304s, no body.
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert!(outcomes(&v).values().all(|o| o == "not_modified"), "{v}");
+    let log = origin.take_log();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log.iter().all(|(_, s, n)| *s == 304 && *n == 0), "{log:?}");
+    assert_eq!(table_rows(&db, "engagement"), one);
+    // The page now links a new report: it is imported, the first one kept.
+    origin.set("/news/engagement", Answer::File(page(second)));
+    origin.set(&format!("/files/{second}"), Answer::File(report(second)));
+    let (good, v) = sync(&db, &sources);
+    assert!(good, "{v}");
+    assert_eq!(outcomes(&v)["engagement-page.link"], "imported", "{v}");
+    let both = greenlight_testkit::fresh_store_path();
+    ok(
+        &both,
+        &[
+            "import",
+            greenlight_testkit::data_file(&format!("netflix-engagement/{first}"))
+                .to_str()
+                .unwrap(),
+            greenlight_testkit::data_file(&format!("netflix-engagement/{second}"))
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(table_rows(&both, "engagement") > one);
+    assert_eq!(
+        table_rows(&db, "engagement"),
+        table_rows(&both, "engagement")
+    );
+}
+
 /// The file cut two bytes into the title of a row a third of the way down.
 fn cut_mid_row(file: &[u8]) -> Vec<u8> {
     let start = file[file.len() / 3..]

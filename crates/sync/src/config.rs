@@ -119,6 +119,25 @@ pub struct SourceConfig {
     pub url: String,
     pub kind: Kind,
     pub interval_hours: Option<f64>,
+    /// For a `page`: follow the first link on it whose URL (its path, before `?` or `#`) ends
+    /// with this, case-insensitively (`.xlsx`: the engagement report's file), as a `data`
+    /// source of its own named `<name>.link` (its own conditional GET and state), imported in
+    /// the sync's transaction when it changed.
+    #[serde(default)]
+    pub link: Option<String>,
+}
+
+impl SourceConfig {
+    /// The data source a page's `link` names, once the page gave its URL.
+    pub fn linked(&self, url: String) -> SourceConfig {
+        SourceConfig {
+            name: format!("{}.link", self.name),
+            url,
+            kind: Kind::Data,
+            interval_hours: self.interval_hours,
+            link: None,
+        }
+    }
 }
 
 impl Config {
@@ -171,10 +190,23 @@ impl Config {
                     "{at}: field `name`: 1-100 characters of letters, digits, '-', '_' and '.', not starting with '.'"
                 )));
             }
-            if !seen.insert(&s.name) {
+            if !seen.insert(s.name.clone()) {
                 return Err(SyncError::Config(format!(
                     "{at}: field `name`: listed twice"
                 )));
+            }
+            if let Some(l) = &s.link {
+                if s.kind != Kind::Page || l.is_empty() || l.len() > 100 {
+                    return Err(SyncError::Config(format!(
+                        "{at}: field `link`: only for a `page`, 1-100 characters (the end of the linked file's URL, e.g. \".xlsx\")"
+                    )));
+                }
+                if !seen.insert(format!("{}.link", s.name)) {
+                    return Err(SyncError::Config(format!(
+                        "{at}: field `link`: its source `{}.link` is listed too",
+                        s.name
+                    )));
+                }
             }
             let lower = s.url.to_ascii_lowercase();
             if !(lower.starts_with("http://") || lower.starts_with("https://")) {

@@ -196,7 +196,13 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
     let mut outcomes = Vec::new();
     let mut staged = Vec::new();
     let now = now_ms();
-    for s in &cfg.sources {
+    // The listed sources, then the files their pages link to (`link`), each once: a linked
+    // source has no `link` of its own, so the list at most doubles.
+    let mut work: Vec<SourceConfig> = cfg.sources.clone();
+    let mut next = 0;
+    while next < work.len() {
+        let s = &work[next].clone();
+        next += 1;
         let mut state = store.sync_source(&s.name)?.unwrap_or_default();
         if state.url != s.url {
             // A new URL is a new resource: its validators and hash say nothing about it.
@@ -237,6 +243,12 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                 });
             }
             Ok(Fetched::NotModified) => {
+                // The page as it was: its link too, fetched again from where it led last time.
+                if s.link.is_some() {
+                    if let Some(l) = store.sync_source(&format!("{}.link", s.name))? {
+                        work.push(s.linked(l.url));
+                    }
+                }
                 succeed(&mut state, "not_modified", 0, interval);
                 store.put_sync_source(&state)?;
                 outcomes.push(SourceOutcome {
@@ -254,6 +266,26 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
                 let n = bytes.len() as u64;
                 state.etag = validators.etag;
                 state.last_modified = validators.last_modified;
+                if let Some(end) = &s.link {
+                    match link_in(&bytes, &s.url, end) {
+                        Some(url) => work.push(s.linked(url)),
+                        None => {
+                            let e = format!(
+                                "{}: no link on the page ends with `{end}`; nothing was followed",
+                                s.url
+                            );
+                            fail(store, cfg, &mut state, &e, interval)?;
+                            outcomes.push(SourceOutcome {
+                                name: s.name.clone(),
+                                outcome: "failed".into(),
+                                bytes: n,
+                                error: Some(e),
+                                note: None,
+                            });
+                            continue;
+                        }
+                    }
+                }
                 if state.sha256.as_deref() == Some(hash.as_str()) || !s.kind.imports() {
                     let what = if state.sha256.as_deref() == Some(hash.as_str()) {
                         "unchanged"
@@ -342,6 +374,98 @@ pub fn sync(store: &mut Store, cfg: &Config, opts: &SyncOptions) -> Result<SyncR
         events,
         files,
     })
+}
+
+/// The first link of an HTML page whose URL path ends with `end` (case-insensitively), made
+/// absolute against the page's URL. `href` attributes only; `&amp;` decoded; bounded by the
+/// page (already size-capped by the fetch).
+fn link_in(page: &[u8], base: &str, end: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(page);
+    let lower = text.to_ascii_lowercase();
+    let end = end.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("href") {
+        let at = from + i + 4;
+        from = at;
+        let rest = text[at..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let (quote, rest) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => (Some(q), &rest[1..]),
+            _ => (None, rest),
+        };
+        let stop = rest
+            .find(|c: char| match quote {
+                Some(q) => c == q,
+                None => c.is_whitespace() || c == '>',
+            })
+            .unwrap_or(rest.len());
+        let href = rest[..stop].trim().replace("&amp;", "&");
+        let href = href.split('#').next().unwrap_or("").to_string();
+        let path = href.split(['?', '#']).next().unwrap_or("");
+        if !path.to_ascii_lowercase().ends_with(&end) {
+            continue;
+        }
+        return Some(absolute(base, &href));
+    }
+    None
+}
+
+/// `href` against the page's URL `base`: absolute, scheme-relative, root-relative or relative.
+fn absolute(base: &str, href: &str) -> String {
+    let lower = href.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return href.to_string();
+    }
+    let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
+    if let Some(h) = href.strip_prefix("//") {
+        return format!("{scheme}://{h}");
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if href.starts_with('/') {
+        return format!("{scheme}://{host}{href}");
+    }
+    let path = rest[host.len()..].split(['?', '#']).next().unwrap_or("");
+    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+    let dir = if dir.is_empty() { "/" } else { dir };
+    format!("{scheme}://{host}{dir}{href}")
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn the_first_link_ending_so_is_made_absolute() {
+        let page = br#"<a href="/a.pdf">x</a> <A HREF='files/Report%202025.XLSX?dl=1'>r</A> <a href="/b.xlsx">"#;
+        assert_eq!(
+            link_in(page, "https://ex.org/news/page?x=1", ".xlsx").as_deref(),
+            Some("https://ex.org/news/files/Report%202025.XLSX?dl=1")
+        );
+        assert_eq!(
+            link_in(br#"<a href=/r.xlsx>"#, "http://h:8/p", ".xlsx").as_deref(),
+            Some("http://h:8/r.xlsx")
+        );
+        assert_eq!(
+            link_in(br#"<a href="//cdn.ex/r.xlsx">"#, "https://ex.org/", ".xlsx").as_deref(),
+            Some("https://cdn.ex/r.xlsx")
+        );
+        assert_eq!(
+            link_in(
+                br#"<a href="https://o.ex/a/r.xlsx#top">"#,
+                "https://ex.org/",
+                ".xlsx"
+            )
+            .as_deref(),
+            Some("https://o.ex/a/r.xlsx")
+        );
+        assert_eq!(
+            link_in(b"<p>no links; href</p>", "https://ex.org/", ".xlsx"),
+            None
+        );
+    }
 }
 
 /// A staged body the import refused: its source's state says so, and keeps no validators or
