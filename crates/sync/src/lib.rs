@@ -433,41 +433,6 @@ fn absolute(base: &str, href: &str) -> String {
     format!("{scheme}://{host}{dir}{href}")
 }
 
-#[cfg(test)]
-mod link_tests {
-    use super::*;
-
-    #[test]
-    fn the_first_link_ending_so_is_made_absolute() {
-        let page = br#"<a href="/a.pdf">x</a> <A HREF='files/Report%202025.XLSX?dl=1'>r</A> <a href="/b.xlsx">"#;
-        assert_eq!(
-            link_in(page, "https://ex.org/news/page?x=1", ".xlsx").as_deref(),
-            Some("https://ex.org/news/files/Report%202025.XLSX?dl=1")
-        );
-        assert_eq!(
-            link_in(br#"<a href=/r.xlsx>"#, "http://h:8/p", ".xlsx").as_deref(),
-            Some("http://h:8/r.xlsx")
-        );
-        assert_eq!(
-            link_in(br#"<a href="//cdn.ex/r.xlsx">"#, "https://ex.org/", ".xlsx").as_deref(),
-            Some("https://cdn.ex/r.xlsx")
-        );
-        assert_eq!(
-            link_in(
-                br#"<a href="https://o.ex/a/r.xlsx#top">"#,
-                "https://ex.org/",
-                ".xlsx"
-            )
-            .as_deref(),
-            Some("https://o.ex/a/r.xlsx")
-        );
-        assert_eq!(
-            link_in(b"<p>no links; href</p>", "https://ex.org/", ".xlsx"),
-            None
-        );
-    }
-}
-
 /// A staged body the import refused: its source's state says so, and keeps no validators or
 /// hash of that body, so the next sync fetches it whole and tries again.
 fn import_failed(
@@ -798,5 +763,40 @@ pub fn run_forever(db: PathBuf, cfg: Config, quiet: bool) -> ! {
             Err(e) => eprintln!("greenlight: sync: {e}"),
         }
         std::thread::sleep(Duration::from_millis(cfg.delivery.poll_ms.max(10)));
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn the_first_link_ending_so_is_made_absolute() {
+        let page = br#"<a href="/a.pdf">x</a> <A HREF='files/Report%202025.XLSX?dl=1'>r</A> <a href="/b.xlsx">"#;
+        assert_eq!(
+            link_in(page, "https://ex.org/news/page?x=1", ".xlsx").as_deref(),
+            Some("https://ex.org/news/files/Report%202025.XLSX?dl=1")
+        );
+        assert_eq!(
+            link_in(br#"<a href=/r.xlsx>"#, "http://h:8/p", ".xlsx").as_deref(),
+            Some("http://h:8/r.xlsx")
+        );
+        assert_eq!(
+            link_in(br#"<a href="//cdn.ex/r.xlsx">"#, "https://ex.org/", ".xlsx").as_deref(),
+            Some("https://cdn.ex/r.xlsx")
+        );
+        assert_eq!(
+            link_in(
+                br#"<a href="https://o.ex/a/r.xlsx#top">"#,
+                "https://ex.org/",
+                ".xlsx"
+            )
+            .as_deref(),
+            Some("https://o.ex/a/r.xlsx")
+        );
+        assert_eq!(
+            link_in(b"<p>no links; href</p>", "https://ex.org/", ".xlsx"),
+            None
+        );
     }
 }
