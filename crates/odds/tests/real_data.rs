@@ -160,10 +160,18 @@ fn later_chart_weeks_do_not_change_a_prediction() {
     );
     assert!(added > 40, "only {added} rows changed");
     let (_copy, store, outcomes) = with_imported(&[global]);
-    assert!(
-        matches!(outcomes[..], [ImportOutcome::Replaced { .. }]),
-        "{outcomes:?}"
-    );
+    // A re-published chart is stored week by week: exactly those four weeks were rewritten.
+    match &outcomes[..] {
+        [ImportOutcome::Appended { weeks, .. }] => {
+            assert!(weeks.weeks_added.is_empty(), "{outcomes:?}");
+            assert_eq!(
+                weeks.weeks_corrected,
+                ["2022-10-16", "2022-10-23", "2022-10-30", "2022-12-04"],
+                "{outcomes:?}"
+            );
+        }
+        other => panic!("expected the four weeks corrected: {other:?}"),
+    }
     let after = predict(&store, "Partner Track", Some(1), Some(as_of)).unwrap();
     assert_eq!(
         before.probability.to_bits(),
