@@ -180,6 +180,10 @@ pub(super) fn try_append(
         StoreError::Invalid(m) => StoreError::Invalid(format!("{}, {m}", f.path.display())),
         e => e,
     })?;
+    // The search index ranks by hours and weeks: rows written make it stale, resolved or not.
+    if !write.is_empty() {
+        crate::search::bump_generation(tx)?;
+    }
     // Resolution, only when the stored answer could change.
     let fresh = titles.iter().any(|t| t.stored.is_none());
     let earlier = write.iter().any(|&i| {
