@@ -14,6 +14,7 @@ use greenlight_store::query::SeriesForm;
 use greenlight_store::Store;
 use serde::Serialize;
 
+mod cores;
 mod outlook;
 pub mod scorecard;
 pub mod tracker;
@@ -152,21 +153,25 @@ pub(crate) fn views_of(
         true => Some(greenlight_odds::survival(store, None)?),
         false => None,
     };
-    let mut out = Vec::with_capacity(statuses.len());
+    let mut asked = Vec::with_capacity(statuses.len());
     for st in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
+        asked.push((st, o));
+    }
+    // Each view reads its series' timeline and cast: on every core, in order.
+    let survival = survival.as_ref();
+    cores::map(store, asked, |store, (st, o)| {
         let transient = matches!(
             o,
             Some(Err(OddsError::Store(_)
                 | OddsError::Model(_)
                 | OddsError::Data(_)))
         );
-        out.push((view(store, st, o, None, survival.as_ref())?, transient));
-    }
-    Ok(out)
+        Ok((view(store, st, o, None, survival)?, transient))
+    })
 }
 
 /// `greenlight list`: the [`status`] of every TV series (the store's `SeriesForm::Series`: no
@@ -175,13 +180,15 @@ pub(crate) fn views_of(
 /// over the kept odds, so the store's rows are loaded at most once.
 pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
     let forms = store.series_forms().map_err(LedgerError::from)?;
-    let mut statuses = Vec::new();
-    for s in store.all_series().map_err(LedgerError::from)? {
-        if forms.get(&s.slug) != Some(&SeriesForm::Series) {
-            continue;
-        }
-        statuses.push(ledger::status_for(store, &s, None)?);
-    }
+    let tv: Vec<_> = store
+        .all_series()
+        .map_err(LedgerError::from)?
+        .into_iter()
+        .filter(|s| forms.get(&s.slug) == Some(&SeriesForm::Series))
+        .collect();
+    let statuses = cores::map(store, tv, |store, s| {
+        Ok(ledger::status_for(store, &s, None)?)
+    })?;
     let out: Vec<StatusView> = views_of(store, statuses)?
         .into_iter()
         .map(|(v, _)| v)

@@ -365,10 +365,10 @@ fn derive_rows(
     if series.is_empty() {
         return Ok(Vec::new());
     }
-    let mut statuses = Vec::with_capacity(series.len());
-    for s in series {
-        statuses.push(ledger::status_for(store, s, None)?);
-    }
+    // Each status reads its own series' rows and claims: on every core, in order.
+    let statuses = crate::cores::map(store, series.to_vec(), |store, s| {
+        Ok(ledger::status_for(store, &s, None)?)
+    })?;
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
     let mut out = Vec::with_capacity(statuses.len());
