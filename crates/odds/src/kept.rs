@@ -228,6 +228,7 @@ pub fn status_odds_many(
     if !missing.is_empty() {
         match Computing::new(store, &stamp) {
             Ok(mut c) => {
+                let t = std::time::Instant::now();
                 let mut kept = Vec::new();
                 for i in missing {
                     let (slug, season) = &asked[i];
@@ -240,8 +241,14 @@ pub fn status_odds_many(
                     let source = c.source_of(&r);
                     out[i] = Some((r, source));
                 }
+                greenlight_store::timing::report(
+                    format_args!("odds of {} seasons computed in", kept.len()),
+                    t.elapsed(),
+                );
                 // In one savepoint; a store that cannot be written still answers (see `keep`).
+                let t = std::time::Instant::now();
                 let _ = store.put_derived_many(&kept);
+                greenlight_store::timing::report(format_args!("odds kept in"), t.elapsed());
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -271,10 +278,14 @@ struct Computing<'s> {
 
 impl<'s> Computing<'s> {
     fn new(store: &'s Store, stamp: &str) -> Result<Computing<'s>, OddsError> {
+        let mut ph = greenlight_store::timing::Phases::named("odds computed");
         let cat = Catalog::load(store)?;
+        ph.mark("catalogue");
         let label_report = labels::label_all(&cat, store)?;
+        ph.mark("labels");
         let all = backtest::examples(&cat, &label_report.seasons);
         let hash = training_hash(&all, cat.data_end);
+        ph.mark("examples");
         let mut models = Models::new(Some(store), all);
         let kept = store
             .derived(BACKTEST_KEY)?
@@ -295,6 +306,7 @@ impl<'s> Computing<'s> {
                 k
             }
         };
+        ph.mark("backtest summary (its cut-offs' models)");
         Ok(Computing {
             cat,
             labels: label_report.seasons,
@@ -358,6 +370,51 @@ pub fn status_odds_as_of(
 
 /// The key of the kept "when" curves.
 pub const WHEN_KEY: &str = "odds-when";
+
+/// The key of the kept [`fingerprint`].
+pub const FINGERPRINT_KEY: &str = "odds-fingerprint";
+
+/// What the latest data's odds and "when" curves are computed from, beyond one series' own
+/// announcements: a SHA-256 of [`VERSION`], the store's inputs stamp, the training hash of every
+/// trainable example (each cut-off's training rows, hence its model, and the backtest summary,
+/// are functions of them) and the "when" curves themselves.
+///
+/// Why it exists (issue 13): the ledger's announcements are part of [`stamp`], so a renewal
+/// claim about one series changes the stamp of every kept odds; but a season's odds read the
+/// announcements only through its own series' label, its cut-off's training examples and the
+/// curves. When a claim changes none of those (a decision about a season too recent to train
+/// on, of a series the curves already count), the fingerprint is unchanged and so is every
+/// other series' status body, which the board then keeps instead of deriving the whole board
+/// again (its rows' evidence holds the fingerprint and their own claims). When the claim does
+/// change a training label or the curves, the fingerprint changes and every row is derived.
+///
+/// Kept for the [`stamp`] it was computed for (and the curves with it, under [`WHEN_KEY`], so
+/// [`survival`] reads them): readers recompute the stamp only, and the first one after a
+/// change computes the fingerprint (one load of the store's rows, no training).
+pub fn fingerprint(store: &Store) -> Result<String, OddsError> {
+    let stamp = stamp(store)?;
+    if let Some(d) = store.derived(FINGERPRINT_KEY)? {
+        if d.inputs == stamp {
+            return Ok(d.body);
+        }
+    }
+    let cat = Catalog::load(store)?;
+    let report = labels::label_all(&cat, store)?;
+    let all = backtest::examples(&cat, &report.seasons);
+    let training = training_hash(&all, cat.data_end);
+    let curves = encode(&crate::when::fit(&cat, &report.seasons, cat.data_end))?;
+    keep(store, WHEN_KEY, &stamp, &curves);
+    let fp = greenlight_store::hash::sha256_hex(
+        format!(
+            "{VERSION}\n{}\n{training}\n{}",
+            store.training_inputs_stamp()?,
+            greenlight_store::hash::sha256_hex(curves.as_bytes())
+        )
+        .as_bytes(),
+    );
+    keep(store, FINGERPRINT_KEY, &stamp, &fp);
+    Ok(fp)
+}
 
 /// The "when" curves of the latest data, kept for the stamp (a new claim changes them).
 pub fn survival(store: &Store) -> Result<crate::when::Survival, OddsError> {

@@ -335,11 +335,12 @@ struct Evidence {
 
 impl Evidence {
     fn now(store: &Store, today: NaiveDate) -> Result<Evidence, ReportError> {
-        // The kept odds' own stamp: the store's inputs and the digest of the ledger's dated
-        // decisions, which label the training seasons and fit the "when" curves (issue 16), so
-        // an announcement about one series can move every awaiting series' odds and every
-        // renewed series' premiere window, and makes every row stale.
-        let stamp = greenlight_odds::kept::stamp(store)?;
+        // The odds' fingerprint: the store's inputs, the training examples (labelled by the
+        // ledger's dated decisions, issue 16) and the "when" curves. An announcement that moves
+        // a training label or the curves moves every awaiting series' odds and every renewed
+        // series' premiere window, and changes it: every row is stale. One that moves neither
+        // changes only its own series' claims digest: one row is stale.
+        let stamp = greenlight_odds::kept::fingerprint(store)?;
         Ok(Evidence {
             base: format!("{VERSION}\t{today}\t{stamp}"),
             claims: ledger::claim_digests(store)?,
@@ -365,16 +366,22 @@ fn derive_rows(
     if series.is_empty() {
         return Ok(Vec::new());
     }
+    let mut ph = greenlight_store::timing::Phases::named("board derived");
     // Each status reads its own series' rows and claims: on every core, in order.
     let statuses = crate::cores::map(store, series.to_vec(), |store, s| {
         Ok(ledger::status_for(store, &s, None)?)
     })?;
+    ph.mark("statuses");
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
-    let mut out = Vec::with_capacity(statuses.len());
-    for (v, transient) in crate::views_of(store, statuses)? {
+    ph.mark("facets");
+    let views = crate::views_of(store, statuses)?;
+    ph.mark("odds and views");
+    let mut out = Vec::with_capacity(views.len());
+    for (v, transient) in views {
         out.push((kept_row(&v, ev, &facets, &hours)?, !transient));
     }
+    ph.mark("bodies");
     Ok(out)
 }
 
@@ -417,8 +424,10 @@ struct Current {
 }
 
 fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
+    let mut ph = greenlight_store::timing::Phases::named("board");
     let today = ledger::today();
     let ev = Evidence::now(store, today)?;
+    ph.mark("evidence");
     let kept = if bodies {
         store.kept_statuses()
     } else {
@@ -460,7 +469,9 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
                 .collect();
             (stale, gone)
         };
+    ph.mark("stale rows found");
     let rows = derive_rows(store, &board, &ev)?;
+    ph.mark("derived");
     let keep: Vec<KeptStatus> = rows
         .iter()
         .filter(|(_, keep)| *keep)
@@ -476,6 +487,7 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
         // A store that cannot be written (read-only, full disk) still answers: the rows just
         // derived are the answer, only not kept.
     }
+    ph.mark("kept");
     Ok(Current {
         kept,
         derived,
