@@ -140,10 +140,19 @@ fn view(
 /// the premiere windows from one fit of the "when" curves. Each view comes with whether its
 /// odds failed for the store's or the model's sake rather than the data's (an answer for now,
 /// not one to keep: the kept odds never keep such an error either).
+/// A view as [`views_of`] assembles it.
+pub(crate) struct Viewed {
+    pub view: StatusView,
+    /// Its odds failed for the store's or the model's sake: an answer for now, not to keep.
+    pub transient: bool,
+    /// It read more than its own series: the odds' models and curves (`kept::fingerprint`).
+    pub reads_model: bool,
+}
+
 pub(crate) fn views_of(
     store: &Store,
     statuses: Vec<ledger::StatusReport>,
-) -> Result<Vec<(StatusView, bool)>, ReportError> {
+) -> Result<Vec<Viewed>, ReportError> {
     let asked: Vec<(String, u32)> = statuses
         .iter()
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
@@ -170,7 +179,17 @@ pub(crate) fn views_of(
                 | OddsError::Model(_)
                 | OddsError::Data(_)))
         );
-        Ok((view(store, st, o, None, survival)?, transient))
+        // Whether the view read the odds' models, their backtest or the "when" curves (the
+        // odds' fingerprint), not only its own series: odds, a cut-off that abstained for its
+        // count of training seasons, a premiere window. The other odds errors (no premiere, no
+        // features, decided before its premiere) come from the series' own data and claims.
+        let reads_model = matches!(o, Some(Ok(_) | Err(OddsError::InsufficientTraining(_))))
+            || window_asked(&st).is_some();
+        Ok(Viewed {
+            view: view(store, st, o, None, survival)?,
+            transient,
+            reads_model,
+        })
     })
 }
 
@@ -191,7 +210,7 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
     })?;
     let out: Vec<StatusView> = views_of(store, statuses)?
         .into_iter()
-        .map(|(v, _)| v)
+        .map(|v| v.view)
         .collect();
     // The track record (`/accuracy`): every odds shown is a prediction kept, and every kept
     // prediction the ledger can now decide gets its outcome. Neither changes a row.

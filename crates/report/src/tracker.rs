@@ -329,27 +329,59 @@ pub struct Refreshed {
 
 /// The hash inputs shared by every series of the store as it is now.
 struct Evidence {
+    /// What every row reads: the versions, the day and the store's inputs stamp. The board's
+    /// generation: while it is the kept one, the series on the board are the kept ones.
     base: String,
+    /// What a row that shows odds or a premiere window reads besides its own series: the odds'
+    /// fingerprint (`kept::fingerprint`: the training examples, labelled by the ledger's dated
+    /// decisions, and the "when" curves).
+    model: String,
     claims: HashMap<String, String>,
 }
 
 impl Evidence {
     fn now(store: &Store, today: NaiveDate) -> Result<Evidence, ReportError> {
-        // The odds' fingerprint: the store's inputs, the training examples (labelled by the
-        // ledger's dated decisions, issue 16) and the "when" curves. An announcement that moves
-        // a training label or the curves moves every awaiting series' odds and every renewed
-        // series' premiere window, and changes it: every row is stale. One that moves neither
-        // changes only its own series' claims digest: one row is stale.
-        let stamp = greenlight_odds::kept::fingerprint(store)?;
+        // An announcement about one series changes the training labels or the curves only
+        // sometimes (a decision about a season old enough to train on, a series the curves did
+        // not count); then the fingerprint changes and every row that shows odds or a window
+        // is stale (they all quote the backtest, so they all can change). Otherwise only its own
+        // series' claims digest changes: one row is stale.
+        let model = greenlight_odds::kept::fingerprint(store)?;
+        let inputs = store.training_inputs_stamp().map_err(LedgerError::from)?;
         Ok(Evidence {
-            base: format!("{VERSION}\t{today}\t{stamp}"),
+            base: format!(
+                "{VERSION}\t{today}\t{}\t{inputs}",
+                greenlight_odds::kept::VERSION
+            ),
+            model,
             claims: ledger::claim_digests(store)?,
         })
     }
 
-    fn of(&self, slug: &str) -> String {
+    /// The evidence of `slug`'s row, with what it read: `o:` rows read the odds' fingerprint,
+    /// `p:` rows their own series only (and the base), so a kept row says which it is.
+    fn of(&self, slug: &str, reads_model: bool) -> String {
         let claims = self.claims.get(slug).map_or("-", String::as_str);
-        greenlight_store::hash::sha256_hex(format!("{}\t{slug}\t{claims}", self.base).as_bytes())
+        if reads_model {
+            let h = greenlight_store::hash::sha256_hex(
+                format!("{}\t{}\t{slug}\t{claims}", self.base, self.model).as_bytes(),
+            );
+            format!("o:{h}")
+        } else {
+            let h = greenlight_store::hash::sha256_hex(
+                format!("{}\t{slug}\t{claims}", self.base).as_bytes(),
+            );
+            format!("p:{h}")
+        }
+    }
+
+    /// Whether a kept row's evidence is current: recomputed as the row says it was computed.
+    fn current(&self, slug: &str, kept: &str) -> bool {
+        match kept.split_once(':') {
+            Some(("o", _)) => kept == self.of(slug, true),
+            Some(("p", _)) => kept == self.of(slug, false),
+            _ => false,
+        }
     }
 }
 
@@ -378,8 +410,16 @@ fn derive_rows(
     let views = crate::views_of(store, statuses)?;
     ph.mark("odds and views");
     let mut out = Vec::with_capacity(views.len());
-    for (v, transient) in views {
-        out.push((kept_row(&v, ev, &facets, &hours)?, !transient));
+    for v in views {
+        out.push((
+            kept_row(
+                &v.view,
+                ev.of(&v.view.status.series.slug, v.reads_model),
+                &facets,
+                &hours,
+            )?,
+            !v.transient,
+        ));
     }
     ph.mark("bodies");
     Ok(out)
@@ -387,7 +427,7 @@ fn derive_rows(
 
 fn kept_row(
     v: &StatusView,
-    ev: &Evidence,
+    evidence: String,
     facets: &HashMap<i64, Facets>,
     hours: &HashMap<i64, i64>,
 ) -> Result<KeptStatus, ReportError> {
@@ -395,7 +435,7 @@ fn kept_row(
     let f = facets.get(&s.id).cloned().unwrap_or_default();
     Ok(KeptStatus {
         slug: s.slug.clone(),
-        evidence: ev.of(&s.slug),
+        evidence,
         status: v.status.status.as_str().to_string(),
         probability: match &v.odds {
             Some(crate::OddsOrWhy::Odds(o)) => Some(o.probability),
@@ -439,7 +479,7 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
         if generation.as_deref() == Some(ev.base.as_str()) {
             let stale: Vec<SeriesRef> = kept
                 .iter()
-                .filter(|k| k.evidence != ev.of(&k.slug))
+                .filter(|k| !ev.current(&k.slug, &k.evidence))
                 .map(|k| store.series(&k.slug))
                 .collect::<Result<_, _>>()
                 .map_err(LedgerError::from)?;
@@ -464,7 +504,11 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
                 .collect();
             let stale = tv
                 .iter()
-                .filter(|s| by_slug.get(s.slug.as_str()) != Some(&ev.of(&s.slug).as_str()))
+                .filter(|s| {
+                    !by_slug
+                        .get(s.slug.as_str())
+                        .is_some_and(|e| ev.current(&s.slug, e))
+                })
                 .cloned()
                 .collect();
             (stale, gone)
