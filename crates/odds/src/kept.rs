@@ -195,6 +195,16 @@ pub fn status_odds_many(
     store: &Store,
     asked: &[(String, u32)],
 ) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
+    status_odds_many_loaded(store, asked, None)
+}
+
+/// [`status_odds_many`], with what [`fingerprint_loading`] loaded for the current stamp, if
+/// anything (used only when it is for the current stamp).
+pub fn status_odds_many_loaded(
+    store: &Store,
+    asked: &[(String, u32)],
+    loaded: Option<Loaded>,
+) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
     let stamp = match stamp(store) {
         Ok(s) => s,
         Err(e) => {
@@ -226,7 +236,7 @@ pub fn status_odds_many(
     drop(all_kept);
     let missing: Vec<usize> = (0..asked.len()).filter(|&i| out[i].is_none()).collect();
     if !missing.is_empty() {
-        match Computing::new(store, &stamp) {
+        match Computing::new(store, &stamp, loaded) {
             Ok(mut c) => {
                 let t = std::time::Instant::now();
                 let mut kept = Vec::new();
@@ -268,6 +278,33 @@ pub fn status_odds_many(
         .collect()
 }
 
+/// The store's rows, labels and training examples for one [`stamp`]: what [`fingerprint`] reads,
+/// handed on to the odds computed next in the same call (the board's refresh) instead of being
+/// loaded again.
+pub struct Loaded {
+    stamp: String,
+    cat: Catalog,
+    labels: labels::LabelReport,
+    examples: Vec<Example>,
+    training: String,
+}
+
+impl Loaded {
+    fn load(store: &Store, stamp: &str) -> Result<Loaded, OddsError> {
+        let cat = Catalog::load(store)?;
+        let labels = labels::label_all(&cat, store)?;
+        let examples = backtest::examples(&cat, &labels.seasons);
+        let training = training_hash(&examples, cat.data_end);
+        Ok(Loaded {
+            stamp: stamp.to_string(),
+            cat,
+            labels,
+            examples,
+            training,
+        })
+    }
+}
+
 /// The store's rows, labels and cut-off models, loaded once for any number of odds.
 struct Computing<'s> {
     cat: Catalog,
@@ -277,15 +314,23 @@ struct Computing<'s> {
 }
 
 impl<'s> Computing<'s> {
-    fn new(store: &'s Store, stamp: &str) -> Result<Computing<'s>, OddsError> {
+    fn new(
+        store: &'s Store,
+        stamp: &str,
+        loaded: Option<Loaded>,
+    ) -> Result<Computing<'s>, OddsError> {
         let mut ph = greenlight_store::timing::Phases::named("odds computed");
-        let cat = Catalog::load(store)?;
-        ph.mark("catalogue");
-        let label_report = labels::label_all(&cat, store)?;
-        ph.mark("labels");
-        let all = backtest::examples(&cat, &label_report.seasons);
-        let hash = training_hash(&all, cat.data_end);
-        ph.mark("examples");
+        let Loaded {
+            cat,
+            labels: label_report,
+            examples: all,
+            training: hash,
+            ..
+        } = match loaded.filter(|l| l.stamp == stamp) {
+            Some(l) => l,
+            None => Loaded::load(store, stamp)?,
+        };
+        ph.mark("catalogue, labels and examples");
         let mut models = Models::new(Some(store), all);
         let kept = store
             .derived(BACKTEST_KEY)?
@@ -364,7 +409,7 @@ pub fn status_odds_as_of(
     as_of: NaiveDate,
 ) -> Result<StatusOdds, OddsError> {
     let stamp = stamp(store)?;
-    let mut c = Computing::new(store, &stamp)?;
+    let mut c = Computing::new(store, &stamp, None)?;
     c.odds(store, series, season, Some(as_of))
 }
 
@@ -392,17 +437,21 @@ pub const FINGERPRINT_KEY: &str = "odds-fingerprint";
 /// [`survival`] reads them): readers recompute the stamp only, and the first one after a
 /// change computes the fingerprint (one load of the store's rows, no training).
 pub fn fingerprint(store: &Store) -> Result<String, OddsError> {
+    fingerprint_loading(store).map(|(f, _)| f)
+}
+
+/// [`fingerprint`], and what computing it loaded (`None` when it was kept), for
+/// [`status_odds_many_loaded`].
+pub fn fingerprint_loading(store: &Store) -> Result<(String, Option<Loaded>), OddsError> {
     let stamp = stamp(store)?;
     if let Some(d) = store.derived(FINGERPRINT_KEY)? {
         if d.inputs == stamp {
-            return Ok(d.body);
+            return Ok((d.body, None));
         }
     }
-    let cat = Catalog::load(store)?;
-    let report = labels::label_all(&cat, store)?;
-    let all = backtest::examples(&cat, &report.seasons);
-    let training = training_hash(&all, cat.data_end);
-    let curves = encode(&crate::when::fit(&cat, &report.seasons, cat.data_end))?;
+    let loaded = Loaded::load(store, &stamp)?;
+    let (cat, report, training) = (&loaded.cat, &loaded.labels, &loaded.training);
+    let curves = encode(&crate::when::fit(cat, &report.seasons, cat.data_end))?;
     keep(store, WHEN_KEY, &stamp, &curves);
     let fp = greenlight_store::hash::sha256_hex(
         format!(
@@ -413,7 +462,7 @@ pub fn fingerprint(store: &Store) -> Result<String, OddsError> {
         .as_bytes(),
     );
     keep(store, FINGERPRINT_KEY, &stamp, &fp);
-    Ok(fp)
+    Ok((fp, Some(loaded)))
 }
 
 /// The "when" curves of the latest data, kept for the stamp (a new claim changes them).

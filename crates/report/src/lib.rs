@@ -152,12 +152,14 @@ pub(crate) struct Viewed {
 pub(crate) fn views_of(
     store: &Store,
     statuses: Vec<ledger::StatusReport>,
+    loaded: Option<greenlight_odds::kept::Loaded>,
 ) -> Result<Vec<Viewed>, ReportError> {
     let asked: Vec<(String, u32)> = statuses
         .iter()
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
         .collect();
-    let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
+    let mut odds =
+        greenlight_odds::kept::status_odds_many_loaded(store, &asked, loaded).into_iter();
     let survival = match statuses.iter().any(|s| window_asked(s).is_some()) {
         true => Some(greenlight_odds::survival(store, None)?),
         false => None,
@@ -208,7 +210,7 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
     let statuses = cores::map(store, tv, |store, s| {
         Ok(ledger::status_for(store, &s, None)?)
     })?;
-    let out: Vec<StatusView> = views_of(store, statuses)?
+    let out: Vec<StatusView> = views_of(store, statuses, None)?
         .into_iter()
         .map(|v| v.view)
         .collect();

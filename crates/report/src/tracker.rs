@@ -11,10 +11,15 @@
 //!   dates, the aliases, and the resolution's series/seasons/spellings; the data evidence, the
 //!   chart and engagement rows, the catalogue and the odds model are functions of these),
 //! - the series' slug and the digest of its own ledger claims (`ledger::claim_digests`: each
-//!   claim's id, origin and publication date; a status reads only its own series' claims).
+//!   claim's id, origin and publication date; a status reads only its own series' claims),
+//! - for a row that shows odds, a cut-off's abstention or a premiere window (evidence kept as
+//!   `o:<hash>`; the others `p:<hash>`), the odds' fingerprint (`odds::kept::fingerprint`: the
+//!   training examples, whose labels every series' announcements decide, and the "when" curves),
+//!   since those are the only parts of a row that read other series.
 //!
-//! So a claim changes the hash of its series alone (a refresh derives one series), and an
-//! import that stored data, or a new day, changes them all (a refresh derives the board).
+//! So a claim changes the hash of its series alone (a refresh derives one series); an
+//! announcement that moves a training label or the curves, the hashes of the rows that read the
+//! odds; and an import that stored data, or a new day, all of them (a refresh derives the board).
 //!
 //! Readers never trust a row blindly: [`list`] recomputes the hashes (a few aggregate queries
 //! and one pass over the claims, no derivation) and derives any row whose hash is not the
@@ -340,22 +345,28 @@ struct Evidence {
 }
 
 impl Evidence {
-    fn now(store: &Store, today: NaiveDate) -> Result<Evidence, ReportError> {
+    /// The evidence now, and what computing the odds' fingerprint loaded, if it was not kept
+    /// (the odds computed next reuse it).
+    fn now(
+        store: &Store,
+        today: NaiveDate,
+    ) -> Result<(Evidence, Option<greenlight_odds::kept::Loaded>), ReportError> {
         // An announcement about one series changes the training labels or the curves only
         // sometimes (a decision about a season old enough to train on, a series the curves did
         // not count); then the fingerprint changes and every row that shows odds or a window
         // is stale (they all quote the backtest, so they all can change). Otherwise only its own
         // series' claims digest changes: one row is stale.
-        let model = greenlight_odds::kept::fingerprint(store)?;
+        let (model, loaded) = greenlight_odds::kept::fingerprint_loading(store)?;
         let inputs = store.training_inputs_stamp().map_err(LedgerError::from)?;
-        Ok(Evidence {
+        let ev = Evidence {
             base: format!(
                 "{VERSION}\t{today}\t{}\t{inputs}",
                 greenlight_odds::kept::VERSION
             ),
             model,
             claims: ledger::claim_digests(store)?,
-        })
+        };
+        Ok((ev, loaded))
     }
 
     /// The evidence of `slug`'s row, with what it read: `o:` rows read the odds' fingerprint,
@@ -394,6 +405,7 @@ fn derive_rows(
     store: &Store,
     series: &[SeriesRef],
     ev: &Evidence,
+    loaded: Option<greenlight_odds::kept::Loaded>,
 ) -> Result<Vec<(KeptStatus, bool)>, ReportError> {
     if series.is_empty() {
         return Ok(Vec::new());
@@ -407,7 +419,7 @@ fn derive_rows(
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
     ph.mark("facets");
-    let views = crate::views_of(store, statuses)?;
+    let views = crate::views_of(store, statuses, loaded)?;
     ph.mark("odds and views");
     let mut out = Vec::with_capacity(views.len());
     for v in views {
@@ -466,7 +478,7 @@ struct Current {
 fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
     let mut ph = greenlight_store::timing::Phases::named("board");
     let today = ledger::today();
-    let ev = Evidence::now(store, today)?;
+    let (ev, loaded) = Evidence::now(store, today)?;
     ph.mark("evidence");
     let kept = if bodies {
         store.kept_statuses()
@@ -514,7 +526,7 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
             (stale, gone)
         };
     ph.mark("stale rows found");
-    let rows = derive_rows(store, &board, &ev)?;
+    let rows = derive_rows(store, &board, &ev, loaded)?;
     ph.mark("derived");
     let keep: Vec<KeptStatus> = rows
         .iter()
