@@ -525,7 +525,7 @@ fn list_rows_are_every_tv_series_status() {
         let fp = greenlight_odds::kept::fingerprint(&store).unwrap();
         let raw: greenlight_ledger::RawClaim = serde_json::from_value(serde_json::json!({
             "kind": "season_renewed", "series": slug, "season": next,
-            "event_date": today, "published": today,
+            "event_date": today, "published": today, "entered_by": "list test",
             "source": {"name": "List Test Daily", "kind": "trade_press",
                        "url": format!("https://example.org/list-test/{slug}")}
         }))
