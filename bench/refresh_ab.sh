@@ -28,7 +28,7 @@ echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) core
 # the refresh line's seconds and derived count, from stderr file $1: "<ms> ms (<n> derived)"
 refresh_of() {
   sed -n 's/.*kept statuses refreshed: \([0-9]*\) derived.* in \(.*\)$/\2 \1/p' "$1" | tail -1 |
-    awk '{ t = $1; ms = t; if (t ~ /ms$/) { sub(/ms$/, "", ms) } else if (t ~ /µs$/) { sub(/µs$/, "", ms); ms /= 1000 } else { sub(/s$/, "", ms); ms *= 1000 } printf "%d %d", ms, $2 }'
+    awk '{ t = $1; ms = t; if (t ~ /ms$/) { sub(/ms$/, "", ms) } else if (t ~ /µs$/) { sub(/µs$/, "", ms); ms /= 1000 } else { sub(/s$/, "", ms); ms *= 1000 } printf "%d %d\n", ms, $2 }'
 }
 # wall ms of "$@" with stderr to $err
 timed() {
