@@ -653,15 +653,14 @@ pub(crate) fn par_map<T: Send>(
         .collect()
 }
 
+/// A candidate's out-of-time scores and their labels ([`forward_scores`]).
+type Forward = (Vec<f64>, Vec<f64>);
+
 /// [`forward_scores`] of every spec, on every core. A blend's forward scores are its parts'
 /// (the mean of their raw scores, summed from zero as [`score_model`] sums them, so the same
 /// bits) when its parts are candidates too: they are fitted on the same rows with the same
 /// seeds, so refitting them inside the blend would repeat the same arithmetic.
-fn forward_scores_all(
-    specs: &[Spec],
-    rows: &[Row],
-    y: &[f64],
-) -> Result<Vec<(Vec<f64>, Vec<f64>)>, OddsError> {
+fn forward_scores_all(specs: &[Spec], rows: &[Row], y: &[f64]) -> Result<Vec<Forward>, OddsError> {
     let reusable = |s: &Spec| {
         s.parts()
             .filter(|(a, b)| specs.contains(a) && specs.contains(b))
@@ -670,7 +669,7 @@ fn forward_scores_all(
         .filter(|&i| reusable(&specs[i]).is_none())
         .collect();
     let fitted = par_map(direct.len(), |j| forward_scores(&specs[direct[j]], rows, y))?;
-    let mut out: Vec<Option<(Vec<f64>, Vec<f64>)>> = vec![None; specs.len()];
+    let mut out: Vec<Option<Forward>> = vec![None; specs.len()];
     for (i, r) in direct.iter().zip(fitted) {
         out[*i] = Some(r);
     }
