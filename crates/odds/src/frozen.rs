@@ -109,7 +109,17 @@ impl<'s> Models<'s> {
     /// The model of `cutoff` and the hash of its training examples, or why there is none.
     pub fn get(&mut self, cutoff: NaiveDate) -> Result<(&Model, &str), OddsError> {
         if !self.built.contains_key(&cutoff) {
+            let t = std::time::Instant::now();
             let r = self.build(cutoff);
+            if r.is_ok() {
+                greenlight_store::timing::report(
+                    format_args!(
+                        "model of cut-off {cutoff} {:?} in",
+                        self.sources.get(&cutoff)
+                    ),
+                    t.elapsed(),
+                );
+            }
             self.built.insert(cutoff, r);
         }
         match self.built.get(&cutoff) {
