@@ -159,22 +159,37 @@ impl Sort {
     }
 }
 
+impl Sort {
+    /// `a` against `b` in this order (ties by title without case, then slug, so the order is
+    /// total and a page of a group always holds the same rows).
+    pub fn compare(self, a: &TrackerRow, b: &TrackerRow) -> std::cmp::Ordering {
+        let primary = match self {
+            Sort::Title => std::cmp::Ordering::Equal,
+            Sort::Odds => b
+                .probability
+                .unwrap_or(-1.0)
+                .total_cmp(&a.probability.unwrap_or(-1.0)),
+            Sort::Waiting => b.waiting_days.cmp(&a.waiting_days),
+            Sort::Decided => b.decided_on.cmp(&a.decided_on),
+        };
+        primary.then_with(|| {
+            let key = |r: &TrackerRow| (r.title.to_lowercase(), r.slug.clone());
+            key(a).cmp(&key(b))
+        })
+    }
+}
+
 impl Scorecard {
     /// The rows in `sort` order (ties by title, then slug, so the order is total).
     pub fn sort(&mut self, sort: Sort) {
-        let key = |r: &TrackerRow| (r.title.to_lowercase(), r.slug.clone());
-        self.rows.sort_by(|a, b| {
-            let primary = match sort {
-                Sort::Title => std::cmp::Ordering::Equal,
-                Sort::Odds => b
-                    .probability
-                    .unwrap_or(-1.0)
-                    .total_cmp(&a.probability.unwrap_or(-1.0)),
-                Sort::Waiting => b.waiting_days.cmp(&a.waiting_days),
-                Sort::Decided => b.decided_on.cmp(&a.decided_on),
-            };
-            primary.then_with(|| key(a).cmp(&key(b)))
-        });
+        self.rows.sort_by(|a, b| sort.compare(a, b));
+    }
+
+    /// The rows of group `g` in `sort` order: what `/tracker/{group}` pages through.
+    pub fn group_sorted(&self, g: Group, sort: Sort) -> Vec<&TrackerRow> {
+        let mut rows: Vec<&TrackerRow> = self.rows.iter().filter(|r| r.group == g).collect();
+        rows.sort_by(|a, b| sort.compare(a, b));
+        rows
     }
 }
 
@@ -249,6 +264,162 @@ pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
 /// `/tracker`: the scorecard of every TV series, from [`crate::list`].
 pub fn scorecard(store: &Store) -> Result<Scorecard, ReportError> {
     Ok(scorecard_of(&list(store)?, today()))
+}
+
+/// The fields of a kept row's body (the [`StatusView`] JSON `status SERIES --json` gives) that a
+/// scorecard row shows: parsed, not re-derived, so `/tracker` costs one read of the kept board.
+#[derive(Debug, serde::Deserialize)]
+struct KeptBody {
+    series: KeptSeries,
+    status: String,
+    next_season: u32,
+    decided_on: Option<NaiveDate>,
+    decided_on_precision: Option<DatePrecision>,
+    release_date: Option<NaiveDate>,
+    confidence: f64,
+    evidence: Vec<KeptEvidence>,
+    seasons: Vec<KeptSeason>,
+    #[serde(default)]
+    odds: Option<KeptOdds>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptSeries {
+    slug: String,
+    title: String,
+}
+
+/// One evidence item: its role and its claim's source and publication (the claim is flattened
+/// into the item in the body).
+#[derive(Debug, serde::Deserialize)]
+struct KeptEvidence {
+    role: String,
+    published: NaiveDate,
+    source: KeptSource,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptSource {
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptSeason {
+    season: u32,
+    premiered: bool,
+    premiered_on: Option<NaiveDate>,
+    premiered_on_precision: Option<DatePrecision>,
+}
+
+/// [`OddsOrWhy`] as kept: the odds whole (their model version is part of a kept prediction),
+/// or why there are none.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum KeptOdds {
+    Odds(Box<greenlight_odds::StatusOdds>),
+    Unavailable { unavailable: String },
+}
+
+/// A role as the body spells it (the ledger's own serialization, not a copy of its names).
+fn role_name(r: Role) -> Result<String, ReportError> {
+    match serde_json::to_value(r) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        other => Err(ReportError::Serialize(format!(
+            "a role serializes as {other:?}"
+        ))),
+    }
+}
+
+/// The scorecard row of one kept body, as [`row`] builds it from the [`StatusView`].
+fn row_of_kept(
+    b: KeptBody,
+    deciding: &str,
+    context: &str,
+    today: NaiveDate,
+) -> Result<TrackerRow, ReportError> {
+    let status = crate::tracker::status_named(&b.status)
+        .map_err(|e| ReportError::Serialize(format!("the kept status of {}: {e}", b.series.slug)))?;
+    let awaiting = status == Status::AwaitingDecision;
+    let role = if awaiting { context } else { deciding };
+    let of_role: Vec<&KeptEvidence> = b.evidence.iter().filter(|e| e.role == role).collect();
+    let source = of_role
+        .iter()
+        .rev()
+        .find(|e| e.source.url.is_some())
+        .or_else(|| of_role.last())
+        .map(|e| SourceLink {
+            name: e.source.name.clone(),
+            url: e.source.url.clone(),
+            published: e.published,
+        });
+    let latest = b
+        .seasons
+        .iter()
+        .filter(|o| o.premiered)
+        .max_by_key(|o| o.season);
+    let premiered_on = latest.and_then(|o| o.premiered_on);
+    let (probability, odds_unavailable) = match b.odds {
+        Some(KeptOdds::Odds(o)) => (Some(o.probability), None),
+        Some(KeptOdds::Unavailable { unavailable }) => (None, Some(unavailable)),
+        None => (None, None),
+    };
+    Ok(TrackerRow {
+        group: Group::of(status),
+        status,
+        next_season: b.next_season,
+        decided_on: b.decided_on,
+        decided_on_precision: b.decided_on_precision,
+        release_date: b.release_date,
+        source,
+        premiered_season: latest.map(|o| o.season),
+        premiered_on,
+        premiered_on_precision: latest.and_then(|o| o.premiered_on_precision),
+        waiting_days: premiered_on
+            .filter(|_| awaiting)
+            .map(|d| (today - d).num_days()),
+        probability,
+        odds_unavailable,
+        confidence: b.confidence,
+        slug: b.series.slug,
+        title: b.series.title,
+    })
+}
+
+/// `/tracker` from the kept board ([`crate::tracker::list_kept`]): the rows [`scorecard`] gives,
+/// read from the status bodies kept beside their evidence hashes (only rows whose evidence
+/// changed are derived, by `list_kept`), instead of deriving every TV series per change of the
+/// store. The odds shown are kept as predictions (the track record), as [`crate::list`] keeps
+/// them; the outcomes are filled by `/accuracy` itself ([`accuracy`]).
+pub fn scorecard_kept(store: &Store) -> Result<Scorecard, ReportError> {
+    let today = today();
+    let kept = crate::tracker::list_kept(store, &crate::tracker::ListQuery::default())?;
+    let (deciding, context) = (role_name(Role::Deciding)?, role_name(Role::Context)?);
+    let mut rows = Vec::with_capacity(kept.len());
+    let mut shown = Vec::new();
+    for k in &kept {
+        let b: KeptBody = serde_json::from_str(&k.body).map_err(|e| {
+            ReportError::Serialize(format!("the kept status of {}: {e}", k.slug))
+        })?;
+        if let Some(KeptOdds::Odds(o)) = &b.odds {
+            if o.probability.is_finite() {
+                shown.push(NewPrediction {
+                    series: b.series.slug.clone(),
+                    season: o.season,
+                    probability: o.probability,
+                    model_version: greenlight_odds::kept::model_version(o),
+                    made_at: today,
+                });
+            }
+        }
+        rows.push(row_of_kept(b, &deciding, &context, today)?);
+    }
+    // A store that cannot be written still answers: the record is what is lost.
+    let _ = store.record_predictions(&shown);
+    let mut c = Scorecard { as_of: today, rows };
+    c.sort(Sort::Title);
+    Ok(c)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 use crate::error::WebError;
 use axum::body::Bytes;
 use chrono::NaiveDate;
+use greenlight_report::scorecard::Scorecard;
 use greenlight_store::Store;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -46,10 +47,13 @@ impl Stamp {
     }
 }
 
+/// A cached body and its gzip copy, compressed once when the body is built (none for a body
+/// too small to gain from it), so a request that accepts gzip costs no compression.
 #[derive(Clone)]
 pub(crate) struct Cached {
     pub stamp: Stamp,
     pub body: Bytes,
+    pub gzip: Option<Bytes>,
 }
 
 /// The state every handler shares. Cheap to clone.
@@ -62,6 +66,10 @@ struct Inner {
     db: PathBuf,
     pool: Mutex<Vec<Store>>,
     cache: Mutex<HashMap<String, Cached>>,
+    /// The tracker's scorecard read from the kept board, with the stamp it holds for: every
+    /// page of `/tracker` (the summary, each group's pages in each order) renders from one read,
+    /// and the lock makes concurrent first requests wait for it instead of each reading.
+    board: Mutex<Option<(Stamp, Arc<Scorecard>)>>,
     writes: AtomicU64,
     /// `/check` and `POST /api/v1/check`: the rate limiter, the SSRF switch, the dictionary.
     check: crate::http::check::CheckState,
@@ -92,6 +100,7 @@ impl AppState {
                 db,
                 pool: Mutex::new(vec![store]),
                 cache: Mutex::new(HashMap::new()),
+                board: Mutex::new(None),
                 writes: AtomicU64::new(0),
                 check: Default::default(),
             }),
@@ -169,19 +178,50 @@ impl AppState {
         r
     }
 
-    pub(crate) fn cached(&self, key: &str, stamp: &Stamp) -> Option<Bytes> {
+    /// The body cached for `key` under `stamp`, and its gzip copy.
+    pub(crate) fn cached(&self, key: &str, stamp: &Stamp) -> Option<(Bytes, Option<Bytes>)> {
         let c = self.inner.cache.lock().ok()?;
         c.get(key)
             .filter(|c| c.stamp == *stamp)
-            .map(|c| c.body.clone())
+            .map(|c| (c.body.clone(), c.gzip.clone()))
     }
 
-    pub(crate) fn remember(&self, key: String, stamp: Stamp, body: Bytes) {
+    pub(crate) fn remember(&self, key: String, stamp: Stamp, body: Bytes, gzip: Option<Bytes>) {
         if let Ok(mut c) = self.inner.cache.lock() {
             if c.len() >= CACHE_MAX {
                 c.clear();
             }
-            c.insert(key, Cached { stamp, body });
+            c.insert(key, Cached { stamp, body, gzip });
         }
+    }
+
+    /// The tracker's scorecard for the store as it is now, read from the kept board
+    /// (`report::scorecard::scorecard_kept`) once per stamp. Reading may write (rows derived
+    /// because their evidence changed, the predictions the odds shown make), which moves the
+    /// stamp; so, as [`crate::http::cached`] does with bodies, the scorecard is kept only under a
+    /// stamp that held across a read: when the first read moved it, it is read once more (which
+    /// finds what the first kept, writing nothing), and if that moved it too (another writer),
+    /// it is the answer but not kept.
+    pub(crate) fn board(&self, store: &Store) -> Result<Arc<Scorecard>, WebError> {
+        let mut slot = self
+            .inner
+            .board
+            .lock()
+            .map_err(|_| WebError::Internal("the tracker's board lock was poisoned".into()))?;
+        let mut held = self.stamp();
+        if let Some((st, card)) = slot.as_ref() {
+            if *st == held {
+                return Ok(card.clone());
+            }
+        }
+        let mut card = Arc::new(greenlight_report::scorecard::scorecard_kept(store)?);
+        let mut after = self.stamp();
+        if after != held {
+            held = after;
+            card = Arc::new(greenlight_report::scorecard::scorecard_kept(store)?);
+            after = self.stamp();
+        }
+        *slot = (after == held).then(|| (held, card.clone()));
+        Ok(card)
     }
 }
