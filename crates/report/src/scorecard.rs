@@ -193,92 +193,69 @@ impl Scorecard {
     }
 }
 
-/// The claim a row links as its source.
-fn row_source(s: &StatusReport) -> Option<SourceLink> {
-    let role = if s.status == Status::AwaitingDecision {
-        Role::Context
-    } else {
-        Role::Deciding
-    };
-    let of_role: Vec<_> = s.evidence.iter().filter(|e| e.role == role).collect();
-    let pick = of_role
-        .iter()
-        .rev()
-        .find(|e| e.claim.claim.source.url.is_some())
-        .or_else(|| of_role.last())?;
-    let c = &pick.claim.claim;
-    Some(SourceLink {
-        name: c.source.name.clone(),
-        url: c.source.url.clone(),
-        published: c.published,
-    })
+/// What the scorecard and the calendar read of one series' status: the few fields of its
+/// [`StatusView`] they show, taken from a view in memory ([`Entry::of_view`]) or parsed from the
+/// kept board's body, its JSON text ([`Entry::of_kept`]), so the pages render the same logic over
+/// either and the kept board is read, never re-derived, for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub slug: String,
+    pub title: String,
+    pub status: Status,
+    pub next_season: u32,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    pub release_date: Option<NaiveDate>,
+    pub confidence: f64,
+    /// The source a row links ([`Entry::of_view`] picks it as the page shows it).
+    pub source: Option<SourceLink>,
+    pub seasons: Vec<EntrySeason>,
+    pub odds: Option<EntryOdds>,
 }
 
-/// The scorecard row of one status view.
-pub fn row(v: &StatusView, today: NaiveDate) -> TrackerRow {
-    let s = &v.status;
-    let latest = s
-        .seasons
-        .iter()
-        .filter(|o| o.premiered)
-        .max_by_key(|o| o.season);
-    let awaiting = s.status == Status::AwaitingDecision;
-    let premiered_on = latest.and_then(|o| o.premiered_on);
-    let (probability, odds_unavailable) = match &v.odds {
-        Some(OddsOrWhy::Odds(o)) => (Some(o.probability), None),
-        Some(OddsOrWhy::Unavailable { unavailable }) => (None, Some(unavailable.clone())),
-        None => (None, None),
-    };
-    TrackerRow {
-        slug: s.series.slug.clone(),
-        title: s.series.title.clone(),
-        status: s.status,
-        group: Group::of(s.status),
-        next_season: s.next_season,
-        decided_on: s.decided_on,
-        decided_on_precision: s.decided_on_precision,
-        release_date: s.release_date,
-        source: row_source(s),
-        premiered_season: latest.map(|o| o.season),
-        premiered_on,
-        premiered_on_precision: latest.and_then(|o| o.premiered_on_precision),
-        waiting_days: premiered_on
-            .filter(|_| awaiting)
-            .map(|d| (today - d).num_days()),
-        probability,
-        odds_unavailable,
-        confidence: s.confidence,
-    }
+/// A season's outcome, as [`ledger::SeasonOutcome`] without its evidence.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct EntrySeason {
+    pub season: u32,
+    #[serde(deserialize_with = "status_named")]
+    pub decision: Status,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    pub premiered: bool,
+    pub premiered_on: Option<NaiveDate>,
+    pub premiered_on_precision: Option<DatePrecision>,
 }
 
-/// The scorecard of `views` (one row each, by title).
-pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
-    let mut c = Scorecard {
-        as_of: today,
-        rows: views.iter().map(|v| row(v, today)).collect(),
-    };
-    c.sort(Sort::Title);
-    c
+/// The odds an entry shows, with what a kept prediction needs (their model's version), or why
+/// there are none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryOdds {
+    Odds {
+        season: u32,
+        probability: f64,
+        model_version: String,
+    },
+    Unavailable(String),
 }
 
-/// `/tracker`: the scorecard of every TV series, from [`crate::list`].
-pub fn scorecard(store: &Store) -> Result<Scorecard, ReportError> {
-    Ok(scorecard_of(&list(store)?, today()))
+fn status_named<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    crate::tracker::status_named(&s).map_err(serde::de::Error::custom)
 }
 
-/// The fields of a kept row's body (the [`StatusView`] JSON `status SERIES --json` gives) that a
-/// scorecard row shows: parsed, not re-derived, so `/tracker` costs one read of the kept board.
+/// A kept body as parsed: the fields [`Entry`] takes, in the body's own shape.
 #[derive(Debug, serde::Deserialize)]
 struct KeptBody {
     series: KeptSeries,
-    status: String,
+    #[serde(deserialize_with = "status_named")]
+    status: Status,
     next_season: u32,
     decided_on: Option<NaiveDate>,
     decided_on_precision: Option<DatePrecision>,
     release_date: Option<NaiveDate>,
     confidence: f64,
     evidence: Vec<KeptEvidence>,
-    seasons: Vec<KeptSeason>,
+    seasons: Vec<EntrySeason>,
     #[serde(default)]
     odds: Option<KeptOdds>,
 }
@@ -289,8 +266,8 @@ struct KeptSeries {
     title: String,
 }
 
-/// One evidence item: its role and its claim's source and publication (the claim is flattened
-/// into the item in the body).
+/// One evidence item: its role, and its claim's source and publication (the claim is
+/// flattened into the item in the body).
 #[derive(Debug, serde::Deserialize)]
 struct KeptEvidence {
     role: String,
@@ -305,14 +282,6 @@ struct KeptSource {
     url: Option<String>,
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct KeptSeason {
-    season: u32,
-    premiered: bool,
-    premiered_on: Option<NaiveDate>,
-    premiered_on_precision: Option<DatePrecision>,
-}
-
 /// [`OddsOrWhy`] as kept: the odds whole (their model version is part of a kept prediction),
 /// or why there are none.
 #[derive(Debug, serde::Deserialize)]
@@ -320,6 +289,41 @@ struct KeptSeason {
 enum KeptOdds {
     Odds(Box<greenlight_odds::StatusOdds>),
     Unavailable { unavailable: String },
+}
+
+impl From<KeptOdds> for EntryOdds {
+    fn from(o: KeptOdds) -> EntryOdds {
+        match o {
+            KeptOdds::Odds(o) => EntryOdds::Odds {
+                season: o.season,
+                probability: o.probability,
+                model_version: greenlight_odds::kept::model_version(&o),
+            },
+            KeptOdds::Unavailable { unavailable } => EntryOdds::Unavailable(unavailable),
+        }
+    }
+}
+
+/// The role whose claim a row links: the deciding one, or for a season awaiting a decision
+/// the context (its premiere: what it waits after).
+fn source_role(status: Status) -> Role {
+    if status == Status::AwaitingDecision {
+        Role::Context
+    } else {
+        Role::Deciding
+    }
+}
+
+/// The claim a row links among `(role, has a URL, link)`: the latest of its role with a URL,
+/// else the latest of its role.
+fn pick_source<'a>(items: impl Iterator<Item = (bool, &'a SourceLink)>) -> Option<SourceLink> {
+    let of_role: Vec<&SourceLink> = items.filter(|(r, _)| *r).map(|(_, l)| l).collect();
+    of_role
+        .iter()
+        .rev()
+        .find(|l| l.url.is_some())
+        .or_else(|| of_role.last())
+        .map(|l| (*l).clone())
 }
 
 /// A role as the body spells it (the ledger's own serialization, not a copy of its names).
@@ -332,47 +336,143 @@ fn role_name(r: Role) -> Result<String, ReportError> {
     }
 }
 
-/// The scorecard row of one kept body, as [`row`] builds it from the [`StatusView`].
-fn row_of_kept(
-    b: KeptBody,
-    deciding: &str,
-    context: &str,
-    today: NaiveDate,
-) -> Result<TrackerRow, ReportError> {
-    let status = crate::tracker::status_named(&b.status)
-        .map_err(|e| ReportError::Serialize(format!("the kept status of {}: {e}", b.series.slug)))?;
-    let awaiting = status == Status::AwaitingDecision;
-    let role = if awaiting { context } else { deciding };
-    let of_role: Vec<&KeptEvidence> = b.evidence.iter().filter(|e| e.role == role).collect();
-    let source = of_role
-        .iter()
-        .rev()
-        .find(|e| e.source.url.is_some())
-        .or_else(|| of_role.last())
-        .map(|e| SourceLink {
-            name: e.source.name.clone(),
-            url: e.source.url.clone(),
-            published: e.published,
-        });
-    let latest = b
+impl Entry {
+    /// The entry of a status view in memory.
+    pub fn of_view(v: &StatusView) -> Entry {
+        let s = &v.status;
+        let role = source_role(s.status);
+        let links: Vec<(bool, SourceLink)> = s
+            .evidence
+            .iter()
+            .map(|e| {
+                let c = &e.claim.claim;
+                (
+                    e.role == role,
+                    SourceLink {
+                        name: c.source.name.clone(),
+                        url: c.source.url.clone(),
+                        published: c.published,
+                    },
+                )
+            })
+            .collect();
+        Entry {
+            slug: s.series.slug.clone(),
+            title: s.series.title.clone(),
+            status: s.status,
+            next_season: s.next_season,
+            decided_on: s.decided_on,
+            decided_on_precision: s.decided_on_precision,
+            release_date: s.release_date,
+            confidence: s.confidence,
+            source: pick_source(links.iter().map(|(r, l)| (*r, l))),
+            seasons: s
+                .seasons
+                .iter()
+                .map(|o| EntrySeason {
+                    season: o.season,
+                    decision: o.decision,
+                    decided_on: o.decided_on,
+                    decided_on_precision: o.decided_on_precision,
+                    premiered: o.premiered,
+                    premiered_on: o.premiered_on,
+                    premiered_on_precision: o.premiered_on_precision,
+                })
+                .collect(),
+            odds: v.odds.as_ref().map(|o| match o {
+                OddsOrWhy::Odds(o) => EntryOdds::Odds {
+                    season: o.season,
+                    probability: o.probability,
+                    model_version: greenlight_odds::kept::model_version(o),
+                },
+                OddsOrWhy::Unavailable { unavailable } => {
+                    EntryOdds::Unavailable(unavailable.clone())
+                }
+            }),
+        }
+    }
+
+    /// The entry of a kept body (the [`StatusView`]'s JSON text), `slug` naming it in errors.
+    pub fn of_kept(slug: &str, body: &str) -> Result<Entry, ReportError> {
+        let b: KeptBody = serde_json::from_str(body)
+            .map_err(|e| ReportError::Serialize(format!("the kept status of {slug}: {e}")))?;
+        let role = role_name(source_role(b.status))?;
+        let links: Vec<(bool, SourceLink)> = b
+            .evidence
+            .into_iter()
+            .map(|e| {
+                (
+                    e.role == role,
+                    SourceLink {
+                        name: e.source.name,
+                        url: e.source.url,
+                        published: e.published,
+                    },
+                )
+            })
+            .collect();
+        Ok(Entry {
+            slug: b.series.slug,
+            title: b.series.title,
+            status: b.status,
+            next_season: b.next_season,
+            decided_on: b.decided_on,
+            decided_on_precision: b.decided_on_precision,
+            release_date: b.release_date,
+            confidence: b.confidence,
+            source: pick_source(links.iter().map(|(r, l)| (*r, l))),
+            seasons: b.seasons,
+            odds: b.odds.map(EntryOdds::from),
+        })
+    }
+
+    /// The probability shown, or why there is none.
+    fn odds_shown(&self) -> (Option<f64>, Option<String>) {
+        match &self.odds {
+            Some(EntryOdds::Odds { probability, .. }) => (Some(*probability), None),
+            Some(EntryOdds::Unavailable(why)) => (None, Some(why.clone())),
+            None => (None, None),
+        }
+    }
+
+    /// [`decision_after`] over the entry's seasons.
+    fn decision_after(&self, season: u32) -> Option<&EntrySeason> {
+        let next = season.saturating_add(1);
+        match self.seasons.iter().find(|o| o.season == next) {
+            Some(o) => (o.decision != Status::AwaitingDecision).then_some(o),
+            None => self
+                .seasons
+                .last()
+                .filter(|last| last.season < next && last.decision.is_final()),
+        }
+    }
+}
+
+/// The scorecard row of one status view.
+pub fn row(v: &StatusView, today: NaiveDate) -> TrackerRow {
+    row_of(&Entry::of_view(v), today)
+}
+
+/// The scorecard row of one entry.
+pub fn row_of(e: &Entry, today: NaiveDate) -> TrackerRow {
+    let latest = e
         .seasons
         .iter()
         .filter(|o| o.premiered)
         .max_by_key(|o| o.season);
+    let awaiting = e.status == Status::AwaitingDecision;
     let premiered_on = latest.and_then(|o| o.premiered_on);
-    let (probability, odds_unavailable) = match b.odds {
-        Some(KeptOdds::Odds(o)) => (Some(o.probability), None),
-        Some(KeptOdds::Unavailable { unavailable }) => (None, Some(unavailable)),
-        None => (None, None),
-    };
-    Ok(TrackerRow {
-        group: Group::of(status),
-        status,
-        next_season: b.next_season,
-        decided_on: b.decided_on,
-        decided_on_precision: b.decided_on_precision,
-        release_date: b.release_date,
-        source,
+    let (probability, odds_unavailable) = e.odds_shown();
+    TrackerRow {
+        slug: e.slug.clone(),
+        title: e.title.clone(),
+        status: e.status,
+        group: Group::of(e.status),
+        next_season: e.next_season,
+        decided_on: e.decided_on,
+        decided_on_precision: e.decided_on_precision,
+        release_date: e.release_date,
+        source: e.source.clone(),
         premiered_season: latest.map(|o| o.season),
         premiered_on,
         premiered_on_precision: latest.and_then(|o| o.premiered_on_precision),
@@ -381,45 +481,73 @@ fn row_of_kept(
             .map(|d| (today - d).num_days()),
         probability,
         odds_unavailable,
-        confidence: b.confidence,
-        slug: b.series.slug,
-        title: b.series.title,
-    })
+        confidence: e.confidence,
+    }
 }
 
-/// `/tracker` from the kept board ([`crate::tracker::list_kept`]): the rows [`scorecard`] gives,
-/// read from the status bodies kept beside their evidence hashes (only rows whose evidence
-/// changed are derived, by `list_kept`), instead of deriving every TV series per change of the
-/// store. The odds shown are kept as predictions (the track record), as [`crate::list`] keeps
-/// them; the outcomes are filled by `/accuracy` itself ([`accuracy`]).
-pub fn scorecard_kept(store: &Store) -> Result<Scorecard, ReportError> {
-    let today = today();
-    let kept = crate::tracker::list_kept(store, &crate::tracker::ListQuery::default())?;
-    let (deciding, context) = (role_name(Role::Deciding)?, role_name(Role::Context)?);
-    let mut rows = Vec::with_capacity(kept.len());
-    let mut shown = Vec::new();
-    for k in &kept {
-        let b: KeptBody = serde_json::from_str(&k.body).map_err(|e| {
-            ReportError::Serialize(format!("the kept status of {}: {e}", k.slug))
-        })?;
-        if let Some(KeptOdds::Odds(o)) = &b.odds {
-            if o.probability.is_finite() {
-                shown.push(NewPrediction {
-                    series: b.series.slug.clone(),
-                    season: o.season,
-                    probability: o.probability,
-                    model_version: greenlight_odds::kept::model_version(o),
-                    made_at: today,
-                });
-            }
-        }
-        rows.push(row_of_kept(b, &deciding, &context, today)?);
-    }
-    // A store that cannot be written still answers: the record is what is lost.
-    let _ = store.record_predictions(&shown);
-    let mut c = Scorecard { as_of: today, rows };
+/// The scorecard of `views` (one row each, by title).
+pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    scorecard_of_entries(&entries, today)
+}
+
+/// The scorecard of `entries` (one row each, by title).
+pub fn scorecard_of_entries(entries: &[Entry], today: NaiveDate) -> Scorecard {
+    let mut c = Scorecard {
+        as_of: today,
+        rows: entries.iter().map(|e| row_of(e, today)).collect(),
+    };
     c.sort(Sort::Title);
-    Ok(c)
+    c
+}
+
+/// `/tracker`: the scorecard of every TV series, from [`crate::list`].
+pub fn scorecard(store: &Store) -> Result<Scorecard, ReportError> {
+    Ok(scorecard_of(&list(store)?, today()))
+}
+
+/// Every TV series' [`Entry`] read from the kept board ([`crate::tracker::list_kept`]: the rows
+/// whose evidence changed are derived and kept by it, the others read as kept), for `/tracker`
+/// and `/calendar` without deriving every series per change of the store. The odds they show
+/// are kept as predictions (the track record), as [`crate::list`] keeps them; outcomes are
+/// filled by `/accuracy` itself ([`accuracy`]).
+pub fn kept_entries(store: &Store) -> Result<Vec<Entry>, ReportError> {
+    let kept = crate::tracker::list_kept(store, &crate::tracker::ListQuery::default())?;
+    let entries: Vec<Entry> = kept
+        .iter()
+        .map(|k| Entry::of_kept(&k.slug, &k.body))
+        .collect::<Result<_, _>>()?;
+    keep_entry_predictions(store, &entries);
+    Ok(entries)
+}
+
+/// [`scorecard`] from the kept board ([`kept_entries`]).
+pub fn scorecard_kept(store: &Store) -> Result<Scorecard, ReportError> {
+    Ok(scorecard_of_entries(&kept_entries(store)?, today()))
+}
+
+/// Keeps a prediction for every entry showing odds (the latest data only). A store that cannot
+/// be written still answers: the record is what is lost, never the answer.
+fn keep_entry_predictions(store: &Store, entries: &[Entry]) {
+    let made_at = today();
+    let rows: Vec<NewPrediction> = entries
+        .iter()
+        .filter_map(|e| match &e.odds {
+            Some(EntryOdds::Odds {
+                season,
+                probability,
+                model_version,
+            }) if probability.is_finite() => Some(NewPrediction {
+                series: e.slug.clone(),
+                season: *season,
+                probability: *probability,
+                model_version: model_version.clone(),
+                made_at,
+            }),
+            _ => None,
+        })
+        .collect();
+    let _ = store.record_predictions(&rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -723,16 +851,22 @@ fn quantile(v: &[i64], q: f64) -> i64 {
 /// Every observed premiere-to-decision gap (days) in `views`: a premiered season with an exact
 /// premiere date, and the decision about the next season with an exact date on or after it.
 pub fn decision_gaps(views: &[StatusView]) -> Vec<i64> {
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    decision_gaps_of(&entries)
+}
+
+/// [`decision_gaps`] of `entries`.
+pub fn decision_gaps_of(entries: &[Entry]) -> Vec<i64> {
     let mut out = Vec::new();
-    for v in views {
-        for o in v.status.seasons.iter().filter(|o| o.premiered) {
+    for v in entries {
+        for o in v.seasons.iter().filter(|o| o.premiered) {
             let Some(p) = o
                 .premiered_on
                 .filter(|_| o.premiered_on_precision == Some(DatePrecision::Exact))
             else {
                 continue;
             };
-            let Some(d) = decision_after(&v.status, o.season) else {
+            let Some(d) = v.decision_after(o.season) else {
                 continue;
             };
             if d.decided_on_precision != Some(DatePrecision::Exact) {
@@ -752,7 +886,13 @@ pub fn decision_gaps(views: &[StatusView]) -> Vec<i64> {
 
 /// The calendar of `views` as of `today`, by date.
 pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
-    let gaps = decision_gaps(views);
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    calendar_of_entries(&entries, today)
+}
+
+/// [`calendar_of`] over `entries`.
+pub fn calendar_of_entries(entries: &[Entry], today: NaiveDate) -> Calendar {
+    let gaps = decision_gaps_of(entries);
     let stats = (!gaps.is_empty()).then(|| GapStats {
         sample: gaps.len(),
         p25_days: quantile(&gaps, 0.25),
@@ -763,17 +903,16 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
     let mut seen = BTreeSet::new();
     let mut expected = Vec::new();
     let (mut overdue, mut undated) = (0, 0);
-    for v in views {
-        let s = &v.status;
-        let source = row_source(s);
+    for s in entries {
+        let source = s.source.clone();
         if let Some(d) = s.release_date.filter(|d| *d >= today) {
-            if seen.insert((s.series.slug.clone(), s.next_season)) {
+            if seen.insert((s.slug.clone(), s.next_season)) {
                 events.push(CalendarEvent {
                     date: d,
                     precision: Some(DatePrecision::Exact),
                     kind: "release_date",
-                    slug: s.series.slug.clone(),
-                    title: s.series.title.clone(),
+                    slug: s.slug.clone(),
+                    title: s.title.clone(),
                     season: s.next_season,
                     source: source.clone(),
                 });
@@ -781,13 +920,13 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
         }
         for o in s.seasons.iter().filter(|o| !o.premiered) {
             if let Some(d) = o.premiered_on.filter(|d| *d >= today) {
-                if seen.insert((s.series.slug.clone(), o.season)) {
+                if seen.insert((s.slug.clone(), o.season)) {
                     events.push(CalendarEvent {
                         date: d,
                         precision: o.premiered_on_precision,
                         kind: "premiere",
-                        slug: s.series.slug.clone(),
-                        title: s.series.title.clone(),
+                        slug: s.slug.clone(),
+                        title: s.title.clone(),
                         season: o.season,
                         source: source.clone(),
                     });
@@ -795,7 +934,7 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
             }
         }
         if s.status == Status::AwaitingDecision {
-            let r = row(v, today);
+            let r = row_of(s, today);
             match (r.premiered_on, r.premiered_season, &stats) {
                 (Some(p), Some(season), Some(g)) => {
                     let at = |days: i64| p + chrono::Duration::days(days);
@@ -835,6 +974,11 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
 /// `/calendar`: from [`crate::list`].
 pub fn calendar(store: &Store) -> Result<Calendar, ReportError> {
     Ok(calendar_of(&list(store)?, today()))
+}
+
+/// [`calendar`] from the kept board ([`kept_entries`]).
+pub fn calendar_kept(store: &Store) -> Result<Calendar, ReportError> {
+    Ok(calendar_of_entries(&kept_entries(store)?, today()))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use crate::error::WebError;
 use axum::body::Bytes;
 use chrono::NaiveDate;
-use greenlight_report::scorecard::Scorecard;
+use greenlight_report::scorecard::{self, Calendar, Scorecard};
 use greenlight_store::Store;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -56,6 +56,24 @@ pub(crate) struct Cached {
     pub gzip: Option<Bytes>,
 }
 
+/// What `/tracker` and `/calendar` render: the scorecard and the calendar of one read of the
+/// kept board, as of the same day.
+pub struct Board {
+    pub card: Scorecard,
+    pub calendar: Calendar,
+}
+
+impl Board {
+    fn read(store: &Store) -> Result<Board, WebError> {
+        let entries = scorecard::kept_entries(store)?;
+        let today = scorecard::today();
+        Ok(Board {
+            card: scorecard::scorecard_of_entries(&entries, today),
+            calendar: scorecard::calendar_of_entries(&entries, today),
+        })
+    }
+}
+
 /// The state every handler shares. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -66,10 +84,11 @@ struct Inner {
     db: PathBuf,
     pool: Mutex<Vec<Store>>,
     cache: Mutex<HashMap<String, Cached>>,
-    /// The tracker's scorecard read from the kept board, with the stamp it holds for: every
-    /// page of `/tracker` (the summary, each group's pages in each order) renders from one read,
-    /// and the lock makes concurrent first requests wait for it instead of each reading.
-    board: Mutex<Option<(Stamp, Arc<Scorecard>)>>,
+    /// The tracker's pages' reports read from the kept board, with the stamp they hold for:
+    /// every page of `/tracker` (the summary, each group's pages in each order) and `/calendar`
+    /// render from one read, and the lock makes concurrent first requests wait for it instead
+    /// of each reading.
+    board: Mutex<Option<(Stamp, Arc<Board>)>>,
     writes: AtomicU64,
     /// `/check` and `POST /api/v1/check`: the rate limiter, the SSRF switch, the dictionary.
     check: crate::http::check::CheckState,
@@ -195,14 +214,14 @@ impl AppState {
         }
     }
 
-    /// The tracker's scorecard for the store as it is now, read from the kept board
-    /// (`report::scorecard::scorecard_kept`) once per stamp. Reading may write (rows derived
+    /// The tracker's pages' reports for the store as it is now, read from the kept board
+    /// (`report::scorecard::kept_entries`) once per stamp. Reading may write (rows derived
     /// because their evidence changed, the predictions the odds shown make), which moves the
     /// stamp; so, as [`crate::http::cached`] does with bodies, the scorecard is kept only under a
     /// stamp that held across a read: when the first read moved it, it is read once more (which
     /// finds what the first kept, writing nothing), and if that moved it too (another writer),
     /// it is the answer but not kept.
-    pub(crate) fn board(&self, store: &Store) -> Result<Arc<Scorecard>, WebError> {
+    pub(crate) fn board(&self, store: &Store) -> Result<Arc<Board>, WebError> {
         let mut slot = self
             .inner
             .board
@@ -214,11 +233,11 @@ impl AppState {
                 return Ok(card.clone());
             }
         }
-        let mut card = Arc::new(greenlight_report::scorecard::scorecard_kept(store)?);
+        let mut card = Arc::new(Board::read(store)?);
         let mut after = self.stamp();
         if after != held {
             held = after;
-            card = Arc::new(greenlight_report::scorecard::scorecard_kept(store)?);
+            card = Arc::new(Board::read(store)?);
             after = self.stamp();
         }
         *slot = (after == held).then(|| (held, card.clone()));

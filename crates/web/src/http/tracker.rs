@@ -1,46 +1,22 @@
-//! The tracker (issue 13): `/tracker` (the scorecard's summary) and `/tracker/{group}` (one group,
-//! a page at a time), `/calendar` and `/accuracy` with its calibration plot. Pages, left out of the OpenAPI document (it is the JSON API's); each body is
-//! cached per store stamp by [`cached`], so a repeated request is served from memory (and a
+//! The tracker (issue 13): `/tracker` (the scorecard's summary) and `/tracker/{group}` (one
+//! group, a page at a time), `/calendar` and `/accuracy` with its calibration plot. Pages, left
+//! out of the OpenAPI document (it is the JSON API's). The scorecard and the calendar are read
+//! from the kept board once per store stamp ([`AppState::board`]), and each body is cached per
+//! stamp by [`cached`] with its gzip copy, so a repeated request is served from memory (and a
 //! conditional one with a 304) until the store changes.
 
 use crate::error::WebError;
 use crate::http::{cached, key, HTML, Q, SVG};
 use crate::pages;
 use crate::state::AppState;
-use crate::state::Stamp;
 use crate::tracker_pages::{self, CalendarSort};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use greenlight_report::scorecard::{self, Group, Sort};
-use greenlight_report::StatusView;
-use greenlight_store::Store;
 use serde::Deserialize;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use utoipa_axum::router::OpenApiRouter;
-
-/// The last `report::list` computed, per store file and stamp: `/calendar` in each order renders
-/// from one list, computed once per change of the store (the lock makes concurrent first
-/// requests wait for the one computing, instead of each deriving every series' status).
-/// `/tracker` reads the kept board instead ([`AppState::board`]).
-#[allow(clippy::type_complexity)]
-static LIST: Mutex<Option<(PathBuf, Stamp, Arc<Vec<StatusView>>)>> = Mutex::new(None);
-
-fn shared_list(db: &std::path::Path, stamp: Stamp, store: &Store) -> Result<Arc<Vec<StatusView>>, WebError> {
-    let mut slot = LIST
-        .lock()
-        .map_err(|_| WebError::Internal("the list cache lock was poisoned".into()))?;
-    if let Some((p, st, v)) = slot.as_ref() {
-        if p == db && *st == stamp {
-            return Ok(v.clone());
-        }
-    }
-    let v = Arc::new(greenlight_report::list(store)?);
-    *slot = Some((db.to_path_buf(), stamp, v.clone()));
-    Ok(v)
-}
 
 pub fn router() -> OpenApiRouter<AppState> {
     // Plain routes, not in the OpenAPI document: it describes the JSON API, and these are
@@ -138,8 +114,8 @@ pub async fn tracker_page(
     }
     let state = st.clone();
     cached(&st, &headers, key(&uri), HTML, move |s| {
-        let card = state.board(s)?;
-        Ok(tracker_pages::summary_page(&card, sort)
+        let board = state.board(s)?;
+        Ok(tracker_pages::summary_page(&board.card, sort)
             .into_string()
             .into_bytes())
     })
@@ -174,7 +150,8 @@ pub async fn group_page(
     };
     let state = st.clone();
     cached(&st, &headers, key(&uri), HTML, move |s| {
-        let card = state.board(s)?;
+        let board = state.board(s)?;
+        let card = &board.card;
         let rows = card.group_sorted(g, sort);
         let pages = tracker_pages::page_count(rows.len());
         if page > pages {
@@ -189,7 +166,7 @@ pub async fn group_page(
         let from = (page - 1) * tracker_pages::PAGE_ROWS;
         let to = (from + tracker_pages::PAGE_ROWS).min(rows.len());
         Ok(
-            tracker_pages::group_page(&card, g, sort, page, &rows[from..to], rows.len())
+            tracker_pages::group_page(card, g, sort, page, &rows[from..to], rows.len())
                 .into_string()
                 .into_bytes(),
         )
@@ -225,11 +202,10 @@ pub async fn calendar_page(
         },
         Err(e) => return pages::page_error(e),
     };
-    let (db, stamp) = (st.db().to_path_buf(), st.stamp());
+    let state = st.clone();
     cached(&st, &headers, key(&uri), HTML, move |s| {
-        let views = shared_list(&db, stamp, s)?;
-        let cal = scorecard::calendar_of(&views, scorecard::today());
-        Ok(tracker_pages::calendar_page(&cal, sort)
+        let board = state.board(s)?;
+        Ok(tracker_pages::calendar_page(&board.calendar, sort)
             .into_string()
             .into_bytes())
     })

@@ -599,6 +599,18 @@ fn the_calendar_estimates_from_the_observed_gaps_and_says_so() {
     let views = greenlight_report::list(&store).unwrap();
     let cal = scorecard::calendar_of(&views, scorecard::today());
     let gaps = scorecard::decision_gaps(&views);
+    // The page reads the kept board: the same calendar as the derivation's (each probability
+    // through its JSON text, to within an ulp).
+    let mut kept = scorecard::calendar_kept(&store).unwrap();
+    assert_eq!(kept.expected.len(), cal.expected.len());
+    for (k, e) in kept.expected.iter_mut().zip(&cal.expected) {
+        match (k.probability, e.probability) {
+            (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-12, "{}", e.slug),
+            (a, b) => assert_eq!(a, b, "{}", e.slug),
+        }
+        k.probability = e.probability;
+    }
+    assert_eq!(kept, cal);
     let page = get_page(&s.base, "/calendar");
     assert_eq!(page.status, 200);
     let g = cal
