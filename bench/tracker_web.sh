@@ -9,6 +9,8 @@
 # store's stamp (the ETag's), with the gzip copy compressed once beside it; the first request
 # reads the kept board and renders, and is timed apart. Also timed: a conditional GET
 # (If-None-Match, the gzip copy's tag) answered 304 by greenlight.
+# nginx: sendfile with tcp_nopush off (with it on, a 62 KB body waited out a 40 ms delayed ACK
+# at p99, an artifact of the setting, not of serving).
 # STORE=path: start from a copy of that store instead of importing (e.g. one whose odds are
 # already kept; the first list after an import trains the model and takes minutes on a loaded machine).
 # usage: [STORE=g.db] [DURATION=10s] [CONNECTIONS=8] [THREADS=2] [ROUNDS=2] bash bench/tracker_web.sh
@@ -77,7 +79,7 @@ daemon off;
 events { worker_connections 1024; }
 http {
   access_log off;
-  sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  sendfile on; tcp_nopush off; tcp_nodelay on; keepalive_requests 1000000;
   types {}
   default_type "text/html; charset=utf-8";
   gzip off; gzip_static on; gzip_vary on;
@@ -128,9 +130,25 @@ for round in $(seq "$rounds"); do
       fi
       ratio=$(awk -v a="$gl_rps" -v b="$ng_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')
       echo "| $round | $name ($path) | $enc | $ng_rps | $ng_p99 | $gl_rps | $gl_p99 | **$ratio** |"
+      echo "$name $enc $ng_rps $ng_p99 $gl_rps $gl_p99" >> "$tmp/results"
     done
   done
 done
+# Per page and encoding over the rounds: the median ratio, the median and the worst p99 of each.
+echo "medians over $rounds rounds (worst p99 in brackets):"
+echo "| page | encoding | greenlight/nginx | nginx p99 ms | greenlight p99 ms |"
+echo "|---|---|---:|---:|---:|"
+python3 - "$tmp/results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, enc, nr, np99, gr, gp99 = line.split()
+    rows.setdefault((name, enc), []).append((float(nr), float(np99), float(gr), float(gp99)))
+for (name, enc), v in rows.items():
+    ratio = statistics.median(g / n for n, _, g, _ in v)
+    print(f"| {name} | {enc} | **{ratio:.0%}** | {statistics.median(x[1] for x in v):.2f} ({max(x[1] for x in v):.2f}) "
+          f"| {statistics.median(x[3] for x in v):.2f} ({max(x[3] for x in v):.2f}) |")
+PY
 read -r c_rps c_p99 < <(measure "$gl/tracker" -H 'Accept-Encoding: gzip' -H "If-None-Match: $gz_etag")
 echo "greenlight conditional GET of /tracker (304 by the gzip copy's ETag): $c_rps req/s p99 ${c_p99} ms"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

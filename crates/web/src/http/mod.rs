@@ -258,6 +258,8 @@ where
     };
     let send_gzip = wants_gzip && gz.is_some();
     let etag = match &held {
+        // The tag already made, when it names this body (the usual case: a cached body).
+        Some(st) if *st == stamp && send_gzip == wants_gzip => Some(first),
         Some(st) => Some(etag_of(st, &key, send_gzip)?),
         None => None,
     };
