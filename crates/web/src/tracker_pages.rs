@@ -227,7 +227,15 @@ pub fn summary_page(card: &Scorecard, sort: Sort) -> Markup {
 
 /// The previous / next links of page `page` of `pages` of group `g` (`rel` set, so the pages
 /// read as one list), with where the page is.
-fn pager(g: Group, sort: Sort, page: usize, pages: usize, from: usize, to: usize, total: usize) -> Markup {
+fn pager(
+    g: Group,
+    sort: Sort,
+    page: usize,
+    pages: usize,
+    from: usize,
+    to: usize,
+    total: usize,
+) -> Markup {
     html! {
         nav.pick.pager aria-label="Pages" {
             @if page > 1 {

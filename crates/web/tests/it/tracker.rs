@@ -100,7 +100,10 @@ fn page_of_pages(html: &str) -> (usize, usize) {
 /// A section's `data-count`: the rows of its group.
 fn section_count(html: &str, g: Group) -> usize {
     let marker = format!("<section id=\"{}\" data-count=\"", g.name());
-    let at = html.find(&marker).unwrap_or_else(|| panic!("no section {}", g.name())) + marker.len();
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no section {}", g.name()))
+        + marker.len();
     html[at..].split('"').next().unwrap().parse().unwrap()
 }
 
@@ -138,19 +141,39 @@ fn walk_group(base: &str, g: Group, sort: Sort) -> (Vec<(String, String)>, Vec<S
         let (page, pages) = page_of_pages(&r.body);
         assert_eq!(page, expect_page, "{path}");
         let total = section_count(&r.body, g);
-        assert_eq!(pages, total.div_ceil(tracker_pages::PAGE_ROWS).max(1), "{path}");
+        assert_eq!(
+            pages,
+            total.div_ceil(tracker_pages::PAGE_ROWS).max(1),
+            "{path}"
+        );
         let rows = rows(&r.body);
         // Every page but the last is full; the last holds the rest.
         if page < pages {
             assert_eq!(rows.len(), tracker_pages::PAGE_ROWS, "{path}");
         } else {
-            assert_eq!(rows.len(), total - (pages - 1) * tracker_pages::PAGE_ROWS, "{path}");
+            assert_eq!(
+                rows.len(),
+                total - (pages - 1) * tracker_pages::PAGE_ROWS,
+                "{path}"
+            );
         }
         // The pager: previous and first from page 2 on, next and last before the last page,
         // each naming its page in the same order.
-        assert_eq!(rel_link(&r.body, "prev"), (page > 1).then(|| href(page - 1)), "{path}");
-        assert_eq!(rel_link(&r.body, "first"), (page > 1).then(|| href(1)), "{path}");
-        assert_eq!(rel_link(&r.body, "last"), (page < pages).then(|| href(pages)), "{path}");
+        assert_eq!(
+            rel_link(&r.body, "prev"),
+            (page > 1).then(|| href(page - 1)),
+            "{path}"
+        );
+        assert_eq!(
+            rel_link(&r.body, "first"),
+            (page > 1).then(|| href(1)),
+            "{path}"
+        );
+        assert_eq!(
+            rel_link(&r.body, "last"),
+            (page < pages).then(|| href(pages)),
+            "{path}"
+        );
         let next = rel_link(&r.body, "next");
         assert_eq!(next, (page < pages).then(|| href(page + 1)), "{path}");
         out.extend(rows);
@@ -188,7 +211,11 @@ fn row_htmls(pages: &[String]) -> HashMap<String, String> {
 
 /// The address of the group page (title order) that holds `slug` on `card`.
 fn page_holding(card: &scorecard::Scorecard, slug: &str) -> String {
-    let r = card.rows.iter().find(|r| r.slug == slug).expect("on the card");
+    let r = card
+        .rows
+        .iter()
+        .find(|r| r.slug == slug)
+        .expect("on the card");
     let i = card
         .rows
         .iter()
@@ -215,7 +242,11 @@ fn every_tv_series_is_on_exactly_one_group_page_with_its_status_and_source() {
             (Some(a), Some(b)) => (a - b).abs() <= 1e-12,
             (a, b) => a == b,
         };
-        assert!(close, "{}: {:?} vs {:?}", r.slug, k.probability, r.probability);
+        assert!(
+            close,
+            "{}: {:?} vs {:?}",
+            r.slug, k.probability, r.probability
+        );
         let mut k = k.clone();
         k.probability = r.probability;
         assert_eq!(&k, r);
@@ -225,12 +256,22 @@ fn every_tv_series_is_on_exactly_one_group_page_with_its_status_and_source() {
     let summary = get_page(&s.base, "/tracker");
     assert_eq!(summary.status, 200, "{}", summary.body);
     assert!(summary.content_type.starts_with("text/html"));
-    assert!(!summary.body.contains("<script"), "the page needs no script");
+    assert!(
+        !summary.body.contains("<script"),
+        "the page needs no script"
+    );
     let first: Vec<String> = rows(&summary.body).into_iter().map(|r| r.0).collect();
     let mut want_first = Vec::new();
     for g in Group::ALL {
-        assert_eq!(section_count(&summary.body, g), card.count(g), "{}", g.name());
-        assert!(summary.body.contains(&format!("href=\"/tracker/{}\"", g.name())));
+        assert_eq!(
+            section_count(&summary.body, g),
+            card.count(g),
+            "{}",
+            g.name()
+        );
+        assert!(summary
+            .body
+            .contains(&format!("href=\"/tracker/{}\"", g.name())));
         want_first.extend(
             card.rows
                 .iter()
@@ -239,7 +280,10 @@ fn every_tv_series_is_on_exactly_one_group_page_with_its_status_and_source() {
                 .map(|r| r.slug.clone()),
         );
     }
-    assert_eq!(first, want_first, "the summary shows each group's first rows");
+    assert_eq!(
+        first, want_first,
+        "the summary shows each group's first rows"
+    );
 
     // Every page of every group, walked by the pager's links: the whole set of TV series, each
     // exactly once, on its group's pages, in the group's order.
@@ -369,7 +413,11 @@ fn every_tv_series_is_on_exactly_one_group_page_with_its_status_and_source() {
     let r = get_page(&s.base, "/tracker/renewals");
     assert_eq!(r.status, 404, "{}", r.body);
     assert!(r.content_type.starts_with("text/html"));
-    assert!(r.body.contains("final_season"), "names the groups: {}", r.body);
+    assert!(
+        r.body.contains("final_season"),
+        "names the groups: {}",
+        r.body
+    );
 }
 
 /// The gzip copy of a page: sent when `Accept-Encoding` takes gzip, inflating to the plain body
@@ -386,11 +434,7 @@ fn a_gzip_copy_of_each_page_inflates_to_the_plain_body_under_its_own_etag() {
             req = req.header(*k, *v);
         }
         let mut r = req.call().unwrap();
-        let h = |n: &str| {
-            r.headers()
-                .get(n)
-                .map(|v| v.to_str().unwrap().to_string())
-        };
+        let h = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap().to_string());
         let (enc, vary, etag) = (h("content-encoding"), h("vary"), h("etag"));
         let status = r.status().as_u16();
         let body = r
@@ -421,7 +465,12 @@ fn a_gzip_copy_of_each_page_inflates_to_the_plain_body_under_its_own_etag() {
             assert_eq!(vary.as_deref(), Some("accept-encoding"), "{path}");
             let gz_tag = gz_tag.expect("an ETag");
             assert_ne!(gz_tag, plain_tag, "{path}: one tag per encoding");
-            assert!(gz.len() * 3 < plain.len(), "{path}: {} of {}", gz.len(), plain.len());
+            assert!(
+                gz.len() * 3 < plain.len(),
+                "{path}: {} of {}",
+                gz.len(),
+                plain.len()
+            );
             let mut inflated = Vec::new();
             flate2::read::GzDecoder::new(&gz[..])
                 .read_to_end(&mut inflated)
