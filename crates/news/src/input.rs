@@ -403,9 +403,7 @@ pub fn is_private(ip: IpAddr) -> bool {
             let embedded = |hi: u16, lo: u16| {
                 std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
             };
-            if (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0])
-                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
-            {
+            if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
                 return is_private(IpAddr::V4(embedded(s[6], s[7])));
             }
             if s[0] == 0x2002 {
