@@ -484,4 +484,87 @@ fn list_rows_are_every_tv_series_status() {
     let printed: Value = serde_json::from_str(&serde_json::to_string(&fresh).unwrap()).unwrap();
     assert_eq!(in_list, printed, "{slug} after the API claim");
     assert_eq!(pages("sort=slug", 1000), *listed.as_array().unwrap());
+
+    // An announcement re-derives exactly the rows that can have changed: its own series', and,
+    // when it moves the odds' fingerprint (a training label, the "when" curves), the rows that
+    // read it (kept with evidence `o:`: odds, an abstaining cut-off, a premiere window), never
+    // the rest of the board; either way every row is then a derivation from scratch. The
+    // series: the last awaiting one with odds by slug (the web test's choice), and the first
+    // awaiting one with odds whose series the ledger already has announcements about.
+    let mut store = store;
+    let today = greenlight_ledger::today().to_string();
+    let ledger_slugs: BTreeSet<String> = greenlight_ledger::claimed_slugs(&store)
+        .unwrap()
+        .into_iter()
+        .collect();
+    let awaiting_with_odds: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "awaiting_decision" && r["odds"]["probability"].is_number())
+        .collect();
+    let picks = [
+        awaiting_with_odds.last().copied(),
+        awaiting_with_odds
+            .iter()
+            .find(|r| ledger_slugs.contains(r["series"]["slug"].as_str().unwrap()))
+            .copied(),
+    ];
+    let mut saw = BTreeSet::new();
+    for r in picks.into_iter().flatten() {
+        let slug = r["series"]["slug"].as_str().unwrap().to_string();
+        let next = r["next_season"].as_u64().unwrap();
+        let heads = store.kept_status_heads().unwrap();
+        let reading = heads
+            .iter()
+            .filter(|k| k.evidence.starts_with("o:"))
+            .count();
+        let own_reads = heads
+            .iter()
+            .any(|k| k.slug == slug && k.evidence.starts_with("o:"));
+        let fp = greenlight_odds::kept::fingerprint(&store).unwrap();
+        let raw: greenlight_ledger::RawClaim = serde_json::from_value(serde_json::json!({
+            "kind": "season_renewed", "series": slug, "season": next,
+            "event_date": today, "published": today,
+            "source": {"name": "List Test Daily", "kind": "trade_press",
+                       "url": format!("https://example.org/list-test/{slug}")}
+        }))
+        .unwrap();
+        greenlight_ledger::add_raw_claim(&mut store, raw).unwrap();
+        let moved = greenlight_odds::kept::fingerprint(&store).unwrap() != fp;
+        let refreshed = tracker::refresh(&store).unwrap();
+        let expected = if moved {
+            reading + usize::from(!own_reads)
+        } else {
+            1
+        };
+        assert_eq!(
+            refreshed.derived, expected,
+            "{slug}: fingerprint moved: {moved}"
+        );
+        assert!(
+            refreshed.derived < rows.len(),
+            "{slug}: not the whole board"
+        );
+        saw.insert(moved);
+        let kept = json(&db, &["list", "--json"]);
+        let scratch: Vec<Value> = greenlight_report::list(&store)
+            .unwrap()
+            .iter()
+            .map(|v| serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap())
+            .collect();
+        assert_eq!(
+            *kept.as_array().unwrap(),
+            scratch,
+            "{slug}: the board is a derivation from scratch"
+        );
+        let mine = scratch
+            .iter()
+            .find(|v| v["series"]["slug"] == slug.as_str())
+            .unwrap();
+        assert_eq!(mine["status"], "renewed", "{slug}");
+    }
+    // The real data has both kinds (if it ever had one only, this says so, rather than
+    // silently testing half).
+    assert_eq!(saw.len(), 2, "fingerprint moved: {saw:?}");
 }

@@ -359,11 +359,7 @@ pub fn run_exporting(
         .zip(&base_p)
         .map(|(n, bp)| Scores::of(n, bp, &ys))
         .collect();
-    let scores = Scores::of(
-        "model: frozen per training cut-off (forward-validated choice, monotone Platt)",
-        &p,
-        &ys,
-    );
+    let scores = Scores::of(MODEL_SCORES, &p, &ys);
     let beats = baselines
         .iter()
         .all(|b| scores.brier < b.brier && scores.auc.unwrap_or(0.0) > b.auc.unwrap_or(0.5));
@@ -499,6 +495,48 @@ pub fn run_exporting(
         when: crate::when::backtest(cat, labels),
         predictions: preds,
     })
+}
+
+/// The name of the model's pooled scores in the backtest.
+pub const MODEL_SCORES: &str =
+    "model: frozen per training cut-off (forward-validated choice, monotone Platt)";
+
+/// The backtest's pooled scores of the model alone (`BacktestReport::model`), from the forward
+/// chain's predictions only: what the kept odds quote beside each prediction. [`run`] computes
+/// the same numbers from the same predictions in the same order (the kept odds' test holds them
+/// equal), and also refits every candidate and the baselines per fold, resamples the intervals
+/// and backtests the "when" curves, none of which the summary reads: seconds a refresh need
+/// not spend.
+pub fn summary(models: &mut Models) -> Result<Scores, OddsError> {
+    let mut by_cut: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
+    for (i, e) in models.examples().iter().enumerate() {
+        by_cut
+            .entry(frozen::cutoff_for(e.premiere))
+            .or_default()
+            .push(i);
+    }
+    let (mut p, mut ys): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for (cut, idx) in &by_cut {
+        let te_x: Vec<Row> = idx
+            .iter()
+            .map(|&i| models.examples()[i].row.clone())
+            .collect();
+        let te_y: Vec<f64> = idx.iter().map(|&i| models.examples()[i].y).collect();
+        let (m, _) = match models.get(*cut) {
+            Ok(m) => m,
+            Err(OddsError::InsufficientTraining(_)) => continue,
+            Err(e) => return Err(e),
+        };
+        p.extend(m.predict(&te_x)?);
+        ys.extend(te_y);
+    }
+    if ys.is_empty() {
+        return Err(OddsError::InsufficientTraining(format!(
+            "no training cut-off has {} decided seasons",
+            frozen::MIN_TRAINING
+        )));
+    }
+    Ok(Scores::of(MODEL_SCORES, &p, &ys))
 }
 
 /// Whether `p` never decreases as `raw` rises (ties in `raw` must share `p`).

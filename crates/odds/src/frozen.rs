@@ -25,7 +25,8 @@ use crate::OddsError;
 use chrono::{Datelike, NaiveDate};
 use greenlight_store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The fewest decided seasons a cut-off's model is trained on; below it the odds abstain.
 pub const MIN_TRAINING: usize = 100;
@@ -69,7 +70,15 @@ enum Failure {
 pub struct Models<'s> {
     store: Option<&'s Store>,
     all: Vec<Example>,
-    built: BTreeMap<NaiveDate, Result<(Model, String), Failure>>,
+    built: BTreeMap<NaiveDate, Result<(Arc<Model>, String), Failure>>,
+    /// The models built so far by their number of training rows: a cut-off's training rows are
+    /// the examples decided by it, so two cut-offs with as many rows have the same rows (no
+    /// season was decided between them) and the same model, which is then built once.
+    by_rows: HashMap<usize, Arc<Model>>,
+    /// The "when" curves by as-of date, fitted once per call: every prediction of a call asks
+    /// for the same curves (they read every labelled season, so a fit per prediction cost more
+    /// than the prediction).
+    when: HashMap<NaiveDate, Arc<crate::when::Survival>>,
     /// How each cut-off's model was obtained (for tests and timing).
     pub sources: BTreeMap<NaiveDate, Source>,
 }
@@ -82,6 +91,8 @@ impl<'s> Models<'s> {
             store,
             all,
             built: BTreeMap::new(),
+            by_rows: HashMap::new(),
+            when: HashMap::new(),
             sources: BTreeMap::new(),
         }
     }
@@ -102,14 +113,28 @@ impl<'s> Models<'s> {
             self.built.insert(cutoff, r);
         }
         match self.built.get(&cutoff) {
-            Some(Ok((m, h))) => Ok((m, h.as_str())),
+            Some(Ok((m, h))) => Ok((&**m, h.as_str())),
             Some(Err(Failure::Insufficient(m))) => Err(OddsError::InsufficientTraining(m.clone())),
             Some(Err(Failure::Other(m))) => Err(OddsError::Model(m.clone())),
             None => Err(OddsError::Model("no model built".into())),
         }
     }
 
-    fn build(&mut self, cutoff: NaiveDate) -> Result<(Model, String), Failure> {
+    /// The "when" curves of `labels` (the labels these models' examples come from) as of
+    /// `as_of`, fitted on first use.
+    pub fn survival(
+        &mut self,
+        cat: &crate::catalog::Catalog,
+        labels: &[crate::labels::LabelledSeason],
+        as_of: NaiveDate,
+    ) -> Arc<crate::when::Survival> {
+        self.when
+            .entry(as_of)
+            .or_insert_with(|| Arc::new(crate::when::fit(cat, labels, as_of)))
+            .clone()
+    }
+
+    fn build(&mut self, cutoff: NaiveDate) -> Result<(Arc<Model>, String), Failure> {
         let train: Vec<Example> = self.training(cutoff).into_iter().cloned().collect();
         let positives = train.iter().filter(|e| e.y > 0.5).count();
         if train.len() < MIN_TRAINING {
@@ -119,21 +144,29 @@ impl<'s> Models<'s> {
             )));
         }
         let hash = kept::training_hash(&train, cutoff);
+        let key = model_key(cutoff);
+        let kept_state = || {
+            self.store
+                .and_then(|st| st.derived(&key).ok().flatten())
+                .and_then(|d| kept::decode::<FrozenModel>(&d.body))
+                .filter(|k| k.training_hash == hash)
+        };
+        if let Some(m) = self.by_rows.get(&train.len()).cloned() {
+            // The same rows as an earlier cut-off's: its model, kept under this cut-off too.
+            if let (Some(store), None) = (self.store, kept_state()) {
+                self.keep(store, cutoff, &hash, &m);
+            }
+            self.sources.insert(cutoff, Source::KeptModel);
+            return Ok((m, hash));
+        }
         let rows: Vec<_> = train.iter().map(|e| e.row.clone()).collect();
         let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
-        let key = model_key(cutoff);
-        if let Some(store) = self.store {
-            let kept = store
-                .derived(&key)
-                .ok()
-                .flatten()
-                .and_then(|d| kept::decode::<FrozenModel>(&d.body))
-                .filter(|k| k.training_hash == hash);
-            if let Some(k) = kept {
-                if let Ok(m) = Model::from_state(&k.model, &rows, &ys) {
-                    self.sources.insert(cutoff, Source::KeptModel);
-                    return Ok((m, hash));
-                }
+        if let Some(k) = kept_state() {
+            if let Ok(m) = Model::from_state(&k.model, &rows, &ys) {
+                let m = Arc::new(m);
+                self.by_rows.insert(train.len(), m.clone());
+                self.sources.insert(cutoff, Source::KeptModel);
+                return Ok((m, hash));
             }
         }
         let m = Model::train(&rows, &ys, &model::candidates()).map_err(|e| match e {
@@ -142,18 +175,24 @@ impl<'s> Models<'s> {
             }
             other => Failure::Other(other.to_string()),
         })?;
+        let m = Arc::new(m);
         if let Some(store) = self.store {
-            let body = FrozenModel {
-                cutoff,
-                training_hash: hash.clone(),
-                model: m.state(),
-            };
-            if let Ok(text) = kept::encode(&body) {
-                // The stamp is the training hash itself: the model depends on nothing else.
-                let _ = store.put_derived(&key, &hash, &text);
-            }
+            self.keep(store, cutoff, &hash, &m);
         }
+        self.by_rows.insert(train.len(), m.clone());
         self.sources.insert(cutoff, Source::Trained);
         Ok((m, hash))
+    }
+
+    fn keep(&self, store: &Store, cutoff: NaiveDate, hash: &str, m: &Model) {
+        let body = FrozenModel {
+            cutoff,
+            training_hash: hash.to_string(),
+            model: m.state(),
+        };
+        if let Ok(text) = kept::encode(&body) {
+            // The stamp is the training hash itself: the model depends on nothing else.
+            let _ = store.put_derived(&model_key(cutoff), hash, &text);
+        }
     }
 }

@@ -195,6 +195,16 @@ pub fn status_odds_many(
     store: &Store,
     asked: &[(String, u32)],
 ) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
+    status_odds_many_loaded(store, asked, None)
+}
+
+/// [`status_odds_many`], with what [`fingerprint_loading`] loaded for the current stamp, if
+/// anything (used only when it is for the current stamp).
+pub fn status_odds_many_loaded(
+    store: &Store,
+    asked: &[(String, u32)],
+    loaded: Option<Loaded>,
+) -> Vec<(Result<StatusOdds, OddsError>, Source)> {
     let stamp = match stamp(store) {
         Ok(s) => s,
         Err(e) => {
@@ -205,31 +215,50 @@ pub fn status_odds_many(
                 .collect();
         }
     };
+    // The board asks for thousands: one query for all of them (a failed one reads each key).
+    let all_kept = (asked.len() > 16)
+        .then(|| store.derived_under("odds/").ok())
+        .flatten();
     let mut out: Vec<Option<(Result<StatusOdds, OddsError>, Source)>> = asked
         .iter()
         .map(|(slug, season)| {
-            let d = store.derived(&odds_key(slug, *season)).ok().flatten()?;
+            let key = odds_key(slug, *season);
+            let d = match &all_kept {
+                Some(m) => m.get(&key).cloned()?,
+                None => store.derived(&key).ok().flatten()?,
+            };
             (d.inputs == stamp)
                 .then(|| decode::<KeptOdds>(&d.body))
                 .flatten()
                 .map(|k| (k.result(), Source::Kept))
         })
         .collect();
+    drop(all_kept);
     let missing: Vec<usize> = (0..asked.len()).filter(|&i| out[i].is_none()).collect();
     if !missing.is_empty() {
-        match Computing::new(store, &stamp) {
+        match Computing::new(store, &stamp, loaded) {
             Ok(mut c) => {
+                let t = std::time::Instant::now();
+                let mut kept = Vec::new();
                 for i in missing {
                     let (slug, season) = &asked[i];
                     let r = c.odds(store, slug, *season, None);
                     if let Some(k) = KeptOdds::of(&r) {
                         if let Ok(body) = encode(&k) {
-                            keep(store, &odds_key(slug, *season), &stamp, &body);
+                            kept.push((odds_key(slug, *season), stamp.clone(), body));
                         }
                     }
                     let source = c.source_of(&r);
                     out[i] = Some((r, source));
                 }
+                greenlight_store::timing::report(
+                    format_args!("odds of {} seasons computed in", kept.len()),
+                    t.elapsed(),
+                );
+                // In one savepoint; a store that cannot be written still answers (see `keep`).
+                let t = std::time::Instant::now();
+                let _ = store.put_derived_many(&kept);
+                greenlight_store::timing::report(format_args!("odds kept in"), t.elapsed());
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -249,6 +278,33 @@ pub fn status_odds_many(
         .collect()
 }
 
+/// The store's rows, labels and training examples for one [`stamp`]: what [`fingerprint`] reads,
+/// handed on to the odds computed next in the same call (the board's refresh) instead of being
+/// loaded again.
+pub struct Loaded {
+    stamp: String,
+    cat: Catalog,
+    labels: labels::LabelReport,
+    examples: Vec<Example>,
+    training: String,
+}
+
+impl Loaded {
+    fn load(store: &Store, stamp: &str) -> Result<Loaded, OddsError> {
+        let cat = Catalog::load(store)?;
+        let labels = labels::label_all(&cat, store)?;
+        let examples = backtest::examples(&cat, &labels.seasons);
+        let training = training_hash(&examples, cat.data_end);
+        Ok(Loaded {
+            stamp: stamp.to_string(),
+            cat,
+            labels,
+            examples,
+            training,
+        })
+    }
+}
+
 /// The store's rows, labels and cut-off models, loaded once for any number of odds.
 struct Computing<'s> {
     cat: Catalog,
@@ -258,11 +314,23 @@ struct Computing<'s> {
 }
 
 impl<'s> Computing<'s> {
-    fn new(store: &'s Store, stamp: &str) -> Result<Computing<'s>, OddsError> {
-        let cat = Catalog::load(store)?;
-        let label_report = labels::label_all(&cat, store)?;
-        let all = backtest::examples(&cat, &label_report.seasons);
-        let hash = training_hash(&all, cat.data_end);
+    fn new(
+        store: &'s Store,
+        stamp: &str,
+        loaded: Option<Loaded>,
+    ) -> Result<Computing<'s>, OddsError> {
+        let mut ph = greenlight_store::timing::Phases::named("odds computed");
+        let Loaded {
+            cat,
+            labels: label_report,
+            examples: all,
+            training: hash,
+            ..
+        } = match loaded.filter(|l| l.stamp == stamp) {
+            Some(l) => l,
+            None => Loaded::load(store, stamp)?,
+        };
+        ph.mark("catalogue, labels and examples");
         let mut models = Models::new(Some(store), all);
         let kept = store
             .derived(BACKTEST_KEY)?
@@ -271,23 +339,19 @@ impl<'s> Computing<'s> {
         let backtest = match kept {
             Some(k) => k,
             None => {
-                let bt = backtest::run(
-                    &cat,
-                    &label_report.seasons,
-                    label_report.trainable.clone(),
-                    None,
-                    &mut models,
-                )?;
+                // The pooled scores alone, from the forward chain (not the whole backtest).
+                let scores = backtest::summary(&mut models)?;
                 let k = KeptBacktest {
                     training_hash: hash,
-                    backtest_model: bt.model.name.clone(),
-                    backtest_auc: bt.model.auc,
-                    backtest_brier: bt.model.brier,
+                    backtest_model: scores.name,
+                    backtest_auc: scores.auc,
+                    backtest_brier: scores.brier,
                 };
                 keep(store, BACKTEST_KEY, stamp, &encode(&k)?);
                 k
             }
         };
+        ph.mark("backtest summary (its cut-offs' models)");
         Ok(Computing {
             cat,
             labels: label_report.seasons,
@@ -345,12 +409,61 @@ pub fn status_odds_as_of(
     as_of: NaiveDate,
 ) -> Result<StatusOdds, OddsError> {
     let stamp = stamp(store)?;
-    let mut c = Computing::new(store, &stamp)?;
+    let mut c = Computing::new(store, &stamp, None)?;
     c.odds(store, series, season, Some(as_of))
 }
 
 /// The key of the kept "when" curves.
 pub const WHEN_KEY: &str = "odds-when";
+
+/// The key of the kept [`fingerprint`].
+pub const FINGERPRINT_KEY: &str = "odds-fingerprint";
+
+/// What the latest data's odds and "when" curves are computed from, beyond one series' own
+/// announcements: a SHA-256 of [`VERSION`], the store's inputs stamp, the training hash of every
+/// trainable example (each cut-off's training rows, hence its model, and the backtest summary,
+/// are functions of them) and the "when" curves themselves.
+///
+/// Why it exists (issue 13): the ledger's announcements are part of [`stamp`], so a renewal
+/// claim about one series changes the stamp of every kept odds; but a season's odds read the
+/// announcements only through its own series' label, its cut-off's training examples and the
+/// curves. When a claim changes none of those (a decision about a season too recent to train
+/// on, of a series the curves already count), the fingerprint is unchanged and so is every
+/// other series' status body, which the board then keeps instead of deriving the whole board
+/// again (its rows' evidence holds the fingerprint and their own claims). When the claim does
+/// change a training label or the curves, the fingerprint changes and every row is derived.
+///
+/// Kept for the [`stamp`] it was computed for (and the curves with it, under [`WHEN_KEY`], so
+/// [`survival`] reads them): readers recompute the stamp only, and the first one after a
+/// change computes the fingerprint (one load of the store's rows, no training).
+pub fn fingerprint(store: &Store) -> Result<String, OddsError> {
+    fingerprint_loading(store).map(|(f, _)| f)
+}
+
+/// [`fingerprint`], and what computing it loaded (`None` when it was kept), for
+/// [`status_odds_many_loaded`].
+pub fn fingerprint_loading(store: &Store) -> Result<(String, Option<Loaded>), OddsError> {
+    let stamp = stamp(store)?;
+    if let Some(d) = store.derived(FINGERPRINT_KEY)? {
+        if d.inputs == stamp {
+            return Ok((d.body, None));
+        }
+    }
+    let loaded = Loaded::load(store, &stamp)?;
+    let (cat, report, training) = (&loaded.cat, &loaded.labels, &loaded.training);
+    let curves = encode(&crate::when::fit(cat, &report.seasons, cat.data_end))?;
+    keep(store, WHEN_KEY, &stamp, &curves);
+    let fp = greenlight_store::hash::sha256_hex(
+        format!(
+            "{VERSION}\n{}\n{training}\n{}",
+            store.training_inputs_stamp()?,
+            greenlight_store::hash::sha256_hex(curves.as_bytes())
+        )
+        .as_bytes(),
+    );
+    keep(store, FINGERPRINT_KEY, &stamp, &fp);
+    Ok((fp, Some(loaded)))
+}
 
 /// The "when" curves of the latest data, kept for the stamp (a new claim changes them).
 pub fn survival(store: &Store) -> Result<crate::when::Survival, OddsError> {

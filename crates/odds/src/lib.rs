@@ -236,6 +236,10 @@ fn predict_with(
     let (row, m) = features::features(cat, target, as_of)
         .ok_or_else(|| OddsError::NotFound("no features for this season".into()))?;
 
+    // Before the model is borrowed: the curves are fitted once per call, into `models`.
+    let decision_forecast = models
+        .survival(cat, labels_all, as_of)
+        .decision(target.number, p.date);
     let cutoff = frozen::cutoff_for(p.date);
     let (model, training_hash) = models.get(cutoff).map_err(|e| training_error(e, as_of))?;
     let training_hash = training_hash.to_string();
@@ -245,7 +249,6 @@ fn predict_with(
         .copied()
         .unwrap_or(f64::NAN);
     let factors = model.factors(&row, 5)?;
-    let decision_forecast = when::fit(cat, labels_all, as_of).decision(target.number, p.date);
 
     let known_outcome = (label.outcome != Outcome::Undecided).then(|| KnownOutcome {
         outcome: label.outcome,

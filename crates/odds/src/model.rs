@@ -570,9 +570,10 @@ const BLOCKS: usize = 6;
 const FOLDS: usize = 5;
 
 /// Out-of-fold scores of every row, from five interleaved folds.
+/// The folds are fitted on every core ([`par_map`]); each is the same fit as in a serial loop.
 fn kfold_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<Vec<f64>, OddsError> {
     let mut oof = vec![0.0; rows.len()];
-    for k in 0..FOLDS {
+    let folds = par_map(FOLDS, |k| {
         let (mut tr_x, mut tr_y, mut te_i) = (Vec::new(), Vec::new(), Vec::new());
         for (i, (r, v)) in rows.iter().zip(y).enumerate() {
             if i % FOLDS == k {
@@ -584,11 +585,118 @@ fn kfold_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<Vec<f64>, OddsEr
         }
         let s = Scorer::fit(spec, &tr_x, &tr_y, k as u64)?;
         let te_x: Vec<Row> = te_i.iter().map(|&i| rows[i].clone()).collect();
-        for (i, v) in te_i.iter().zip(s.score(&te_x)?) {
+        Ok((te_i, s.score(&te_x)?))
+    })?;
+    for (te_i, scores) in folds {
+        for (i, v) in te_i.iter().zip(scores) {
             oof[*i] = v;
         }
     }
     Ok(oof)
+}
+
+/// `f(0..n)` on every core (`std::thread::scope`), in order: the candidates' validations are
+/// independent and deterministic, so the results are the serial loop's, bit for bit, whatever
+/// the number of cores. Errors are returned in index order, as the serial loop met them.
+pub(crate) fn par_map<T: Send>(
+    n: usize,
+    f: impl Fn(usize) -> Result<T, OddsError> + Sync,
+) -> Result<Vec<T>, OddsError> {
+    let workers = std::thread::available_parallelism()
+        .map(|c| c.get())
+        .unwrap_or(1)
+        .min(n);
+    if workers <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<Result<T, OddsError>>> = (0..n).map(|_| None).collect();
+    let done: Vec<Vec<(usize, Result<T, OddsError>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break mine;
+                        }
+                        mine.push((i, f(i)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        usize::MAX,
+                        Err(OddsError::Model("a training thread panicked".into())),
+                    )]
+                })
+            })
+            .collect()
+    });
+    for (i, r) in done.into_iter().flatten() {
+        if i == usize::MAX {
+            return Err(match r {
+                Err(e) => e,
+                Ok(_) => OddsError::Model("a training thread panicked".into()),
+            });
+        }
+        slots[i] = Some(r);
+    }
+    slots
+        .into_iter()
+        .map(|s| s.unwrap_or_else(|| Err(OddsError::Model("a training result is missing".into()))))
+        .collect()
+}
+
+/// [`forward_scores`] of every spec, on every core. A blend's forward scores are its parts'
+/// (the mean of their raw scores, summed from zero as [`score_model`] sums them, so the same
+/// bits) when its parts are candidates too: they are fitted on the same rows with the same
+/// seeds, so refitting them inside the blend would repeat the same arithmetic.
+fn forward_scores_all(
+    specs: &[Spec],
+    rows: &[Row],
+    y: &[f64],
+) -> Result<Vec<(Vec<f64>, Vec<f64>)>, OddsError> {
+    let reusable = |s: &Spec| {
+        s.parts()
+            .filter(|(a, b)| specs.contains(a) && specs.contains(b))
+    };
+    let direct: Vec<usize> = (0..specs.len())
+        .filter(|&i| reusable(&specs[i]).is_none())
+        .collect();
+    let fitted = par_map(direct.len(), |j| forward_scores(&specs[direct[j]], rows, y))?;
+    let mut out: Vec<Option<(Vec<f64>, Vec<f64>)>> = vec![None; specs.len()];
+    for (i, r) in direct.iter().zip(fitted) {
+        out[*i] = Some(r);
+    }
+    for i in 0..specs.len() {
+        if let Some((a, b)) = reusable(&specs[i]) {
+            let part = |p: &Spec| {
+                specs
+                    .iter()
+                    .position(|s| s == p)
+                    .and_then(|k| out[k].clone())
+            };
+            let (Some((sa, ya)), Some((sb, _))) = (part(&a), part(&b)) else {
+                out[i] = Some(forward_scores(&specs[i], rows, y)?);
+                continue;
+            };
+            let mean = sa
+                .iter()
+                .zip(&sb)
+                .map(|(x, z)| (0.0 + x + z) / 2.0)
+                .collect();
+            out[i] = Some((mean, ya));
+        }
+    }
+    out.into_iter()
+        .map(|o| o.ok_or_else(|| OddsError::Model("a candidate was not validated".into())))
+        .collect()
 }
 
 /// Out-of-time scores and their labels: blocks 2..=BLOCKS, each scored by a model fitted on the
@@ -639,8 +747,8 @@ impl Model {
         }
         let mut results = Vec::new();
         let mut aucs = Vec::new();
-        for spec in specs {
-            let (oof, oof_y) = forward_scores(spec, rows, y)?;
+        let forward = forward_scores_all(specs, rows, y)?;
+        for (spec, (oof, oof_y)) in specs.iter().zip(forward) {
             let oof_pos = oof_y.iter().filter(|v| **v > 0.5).count();
             if oof_pos == 0 || oof_pos == oof_y.len() {
                 return Err(OddsError::InsufficientTraining(format!(

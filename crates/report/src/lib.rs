@@ -14,6 +14,7 @@ use greenlight_store::query::SeriesForm;
 use greenlight_store::Store;
 use serde::Serialize;
 
+mod cores;
 mod outlook;
 pub mod scorecard;
 pub mod tracker;
@@ -139,34 +140,59 @@ fn view(
 /// the premiere windows from one fit of the "when" curves. Each view comes with whether its
 /// odds failed for the store's or the model's sake rather than the data's (an answer for now,
 /// not one to keep: the kept odds never keep such an error either).
+/// A view as [`views_of`] assembles it.
+pub(crate) struct Viewed {
+    pub view: StatusView,
+    /// Its odds failed for the store's or the model's sake: an answer for now, not to keep.
+    pub transient: bool,
+    /// It read more than its own series: the odds' models and curves (`kept::fingerprint`).
+    pub reads_model: bool,
+}
+
 pub(crate) fn views_of(
     store: &Store,
     statuses: Vec<ledger::StatusReport>,
-) -> Result<Vec<(StatusView, bool)>, ReportError> {
+    loaded: Option<greenlight_odds::kept::Loaded>,
+) -> Result<Vec<Viewed>, ReportError> {
     let asked: Vec<(String, u32)> = statuses
         .iter()
         .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
         .collect();
-    let mut odds = greenlight_odds::kept::status_odds_many(store, &asked).into_iter();
+    let mut odds =
+        greenlight_odds::kept::status_odds_many_loaded(store, &asked, loaded).into_iter();
     let survival = match statuses.iter().any(|s| window_asked(s).is_some()) {
         true => Some(greenlight_odds::survival(store, None)?),
         false => None,
     };
-    let mut out = Vec::with_capacity(statuses.len());
+    let mut asked = Vec::with_capacity(statuses.len());
     for st in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
+        asked.push((st, o));
+    }
+    // Each view reads its series' timeline and cast: on every core, in order.
+    let survival = survival.as_ref();
+    cores::map(store, asked, |store, (st, o)| {
         let transient = matches!(
             o,
             Some(Err(OddsError::Store(_)
                 | OddsError::Model(_)
                 | OddsError::Data(_)))
         );
-        out.push((view(store, st, o, None, survival.as_ref())?, transient));
-    }
-    Ok(out)
+        // Whether the view read the odds' models, their backtest or the "when" curves (the
+        // odds' fingerprint), not only its own series: odds, a cut-off that abstained for its
+        // count of training seasons, a premiere window. The other odds errors (no premiere, no
+        // features, decided before its premiere) come from the series' own data and claims.
+        let reads_model = matches!(o, Some(Ok(_) | Err(OddsError::InsufficientTraining(_))))
+            || window_asked(&st).is_some();
+        Ok(Viewed {
+            view: view(store, st, o, None, survival)?,
+            transient,
+            reads_model,
+        })
+    })
 }
 
 /// `greenlight list`: the [`status`] of every TV series (the store's `SeriesForm::Series`: no
@@ -175,16 +201,18 @@ pub(crate) fn views_of(
 /// over the kept odds, so the store's rows are loaded at most once.
 pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
     let forms = store.series_forms().map_err(LedgerError::from)?;
-    let mut statuses = Vec::new();
-    for s in store.all_series().map_err(LedgerError::from)? {
-        if forms.get(&s.slug) != Some(&SeriesForm::Series) {
-            continue;
-        }
-        statuses.push(ledger::status_for(store, &s, None)?);
-    }
-    let out: Vec<StatusView> = views_of(store, statuses)?
+    let tv: Vec<_> = store
+        .all_series()
+        .map_err(LedgerError::from)?
         .into_iter()
-        .map(|(v, _)| v)
+        .filter(|s| forms.get(&s.slug) == Some(&SeriesForm::Series))
+        .collect();
+    let statuses = cores::map(store, tv, |store, s| {
+        Ok(ledger::status_for(store, &s, None)?)
+    })?;
+    let out: Vec<StatusView> = views_of(store, statuses, None)?
+        .into_iter()
+        .map(|v| v.view)
         .collect();
     // The track record (`/accuracy`): every odds shown is a prediction kept, and every kept
     // prediction the ledger can now decide gets its outcome. Neither changes a row.

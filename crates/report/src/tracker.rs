@@ -11,10 +11,15 @@
 //!   dates, the aliases, and the resolution's series/seasons/spellings; the data evidence, the
 //!   chart and engagement rows, the catalogue and the odds model are functions of these),
 //! - the series' slug and the digest of its own ledger claims (`ledger::claim_digests`: each
-//!   claim's id, origin and publication date; a status reads only its own series' claims).
+//!   claim's id, origin and publication date; a status reads only its own series' claims),
+//! - for a row that shows odds, a cut-off's abstention or a premiere window (evidence kept as
+//!   `o:<hash>`; the others `p:<hash>`), the odds' fingerprint (`odds::kept::fingerprint`: the
+//!   training examples, whose labels every series' announcements decide, and the "when" curves),
+//!   since those are the only parts of a row that read other series.
 //!
-//! So a claim changes the hash of its series alone (a refresh derives one series), and an
-//! import that stored data, or a new day, changes them all (a refresh derives the board).
+//! So a claim changes the hash of its series alone (a refresh derives one series); an
+//! announcement that moves a training label or the curves, the hashes of the rows that read the
+//! odds; and an import that stored data, or a new day, all of them (a refresh derives the board).
 //!
 //! Readers never trust a row blindly: [`list`] recomputes the hashes (a few aggregate queries
 //! and one pass over the claims, no derivation) and derives any row whose hash is not the
@@ -329,26 +334,65 @@ pub struct Refreshed {
 
 /// The hash inputs shared by every series of the store as it is now.
 struct Evidence {
+    /// What every row reads: the versions, the day and the store's inputs stamp. The board's
+    /// generation: while it is the kept one, the series on the board are the kept ones.
     base: String,
+    /// What a row that shows odds or a premiere window reads besides its own series: the odds'
+    /// fingerprint (`kept::fingerprint`: the training examples, labelled by the ledger's dated
+    /// decisions, and the "when" curves).
+    model: String,
     claims: HashMap<String, String>,
 }
 
 impl Evidence {
-    fn now(store: &Store, today: NaiveDate) -> Result<Evidence, ReportError> {
-        // The kept odds' own stamp: the store's inputs and the digest of the ledger's dated
-        // decisions, which label the training seasons and fit the "when" curves (issue 16), so
-        // an announcement about one series can move every awaiting series' odds and every
-        // renewed series' premiere window, and makes every row stale.
-        let stamp = greenlight_odds::kept::stamp(store)?;
-        Ok(Evidence {
-            base: format!("{VERSION}\t{today}\t{stamp}"),
+    /// The evidence now, and what computing the odds' fingerprint loaded, if it was not kept
+    /// (the odds computed next reuse it).
+    fn now(
+        store: &Store,
+        today: NaiveDate,
+    ) -> Result<(Evidence, Option<greenlight_odds::kept::Loaded>), ReportError> {
+        // An announcement about one series changes the training labels or the curves only
+        // sometimes (a decision about a season old enough to train on, a series the curves did
+        // not count); then the fingerprint changes and every row that shows odds or a window
+        // is stale (they all quote the backtest, so they all can change). Otherwise only its own
+        // series' claims digest changes: one row is stale.
+        let (model, loaded) = greenlight_odds::kept::fingerprint_loading(store)?;
+        let inputs = store.training_inputs_stamp().map_err(LedgerError::from)?;
+        let ev = Evidence {
+            base: format!(
+                "{VERSION}\t{today}\t{}\t{inputs}",
+                greenlight_odds::kept::VERSION
+            ),
+            model,
             claims: ledger::claim_digests(store)?,
-        })
+        };
+        Ok((ev, loaded))
     }
 
-    fn of(&self, slug: &str) -> String {
+    /// The evidence of `slug`'s row, with what it read: `o:` rows read the odds' fingerprint,
+    /// `p:` rows their own series only (and the base), so a kept row says which it is.
+    fn of(&self, slug: &str, reads_model: bool) -> String {
         let claims = self.claims.get(slug).map_or("-", String::as_str);
-        greenlight_store::hash::sha256_hex(format!("{}\t{slug}\t{claims}", self.base).as_bytes())
+        if reads_model {
+            let h = greenlight_store::hash::sha256_hex(
+                format!("{}\t{}\t{slug}\t{claims}", self.base, self.model).as_bytes(),
+            );
+            format!("o:{h}")
+        } else {
+            let h = greenlight_store::hash::sha256_hex(
+                format!("{}\t{slug}\t{claims}", self.base).as_bytes(),
+            );
+            format!("p:{h}")
+        }
+    }
+
+    /// Whether a kept row's evidence is current: recomputed as the row says it was computed.
+    fn current(&self, slug: &str, kept: &str) -> bool {
+        match kept.split_once(':') {
+            Some(("o", _)) => kept == self.of(slug, true),
+            Some(("p", _)) => kept == self.of(slug, false),
+            _ => false,
+        }
     }
 }
 
@@ -361,26 +405,41 @@ fn derive_rows(
     store: &Store,
     series: &[SeriesRef],
     ev: &Evidence,
+    loaded: Option<greenlight_odds::kept::Loaded>,
 ) -> Result<Vec<(KeptStatus, bool)>, ReportError> {
     if series.is_empty() {
         return Ok(Vec::new());
     }
-    let mut statuses = Vec::with_capacity(series.len());
-    for s in series {
-        statuses.push(ledger::status_for(store, s, None)?);
-    }
+    let mut ph = greenlight_store::timing::Phases::named("board derived");
+    // Each status reads its own series' rows and claims: on every core, in order.
+    let statuses = crate::cores::map(store, series.to_vec(), |store, s| {
+        Ok(ledger::status_for(store, &s, None)?)
+    })?;
+    ph.mark("statuses");
     let facets = store.series_facets().map_err(LedgerError::from)?;
     let hours = store.series_top10_hours().map_err(LedgerError::from)?;
-    let mut out = Vec::with_capacity(statuses.len());
-    for (v, transient) in crate::views_of(store, statuses)? {
-        out.push((kept_row(&v, ev, &facets, &hours)?, !transient));
+    ph.mark("facets");
+    let views = crate::views_of(store, statuses, loaded)?;
+    ph.mark("odds and views");
+    let mut out = Vec::with_capacity(views.len());
+    for v in views {
+        out.push((
+            kept_row(
+                &v.view,
+                ev.of(&v.view.status.series.slug, v.reads_model),
+                &facets,
+                &hours,
+            )?,
+            !v.transient,
+        ));
     }
+    ph.mark("bodies");
     Ok(out)
 }
 
 fn kept_row(
     v: &StatusView,
-    ev: &Evidence,
+    evidence: String,
     facets: &HashMap<i64, Facets>,
     hours: &HashMap<i64, i64>,
 ) -> Result<KeptStatus, ReportError> {
@@ -388,7 +447,7 @@ fn kept_row(
     let f = facets.get(&s.id).cloned().unwrap_or_default();
     Ok(KeptStatus {
         slug: s.slug.clone(),
-        evidence: ev.of(&s.slug),
+        evidence,
         status: v.status.status.as_str().to_string(),
         probability: match &v.odds {
             Some(crate::OddsOrWhy::Odds(o)) => Some(o.probability),
@@ -417,8 +476,10 @@ struct Current {
 }
 
 fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
+    let mut ph = greenlight_store::timing::Phases::named("board");
     let today = ledger::today();
-    let ev = Evidence::now(store, today)?;
+    let (ev, loaded) = Evidence::now(store, today)?;
+    ph.mark("evidence");
     let kept = if bodies {
         store.kept_statuses()
     } else {
@@ -430,7 +491,7 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
         if generation.as_deref() == Some(ev.base.as_str()) {
             let stale: Vec<SeriesRef> = kept
                 .iter()
-                .filter(|k| k.evidence != ev.of(&k.slug))
+                .filter(|k| !ev.current(&k.slug, &k.evidence))
                 .map(|k| store.series(&k.slug))
                 .collect::<Result<_, _>>()
                 .map_err(LedgerError::from)?;
@@ -455,12 +516,18 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
                 .collect();
             let stale = tv
                 .iter()
-                .filter(|s| by_slug.get(s.slug.as_str()) != Some(&ev.of(&s.slug).as_str()))
+                .filter(|s| {
+                    !by_slug
+                        .get(s.slug.as_str())
+                        .is_some_and(|e| ev.current(&s.slug, e))
+                })
                 .cloned()
                 .collect();
             (stale, gone)
         };
-    let rows = derive_rows(store, &board, &ev)?;
+    ph.mark("stale rows found");
+    let rows = derive_rows(store, &board, &ev, loaded)?;
+    ph.mark("derived");
     let keep: Vec<KeptStatus> = rows
         .iter()
         .filter(|(_, keep)| *keep)
@@ -476,6 +543,7 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
         // A store that cannot be written (read-only, full disk) still answers: the rows just
         // derived are the answer, only not kept.
     }
+    ph.mark("kept");
     Ok(Current {
         kept,
         derived,

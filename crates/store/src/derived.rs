@@ -85,6 +85,68 @@ impl Store {
             .optional()?)
     }
 
+    /// Every answer kept under a key starting with `prefix` (the kept odds, `odds/`), by key:
+    /// one query instead of one per key when a call reads thousands of them.
+    pub fn derived_under(
+        &self,
+        prefix: &str,
+    ) -> Result<std::collections::HashMap<String, Derived>, StoreError> {
+        // Keys are ASCII paths: the range [prefix, prefix + U+FFFF) holds exactly the keys that
+        // start with it, and the primary key's index answers it.
+        let end = format!("{prefix}\u{ffff}");
+        let mut st = self
+            .conn
+            .prepare("SELECT key, inputs, body FROM derived_state WHERE key >= ?1 AND key < ?2")?;
+        let rows = st.query_map(params![prefix, end], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Derived {
+                    inputs: r.get(1)?,
+                    body: r.get(2)?,
+                },
+            ))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (k, d) = row?;
+            if k.starts_with(prefix) {
+                out.insert(k, d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Store::put_derived`] of many `(key, inputs, body)`, in one savepoint: a refresh keeps
+    /// thousands of odds, and a commit per row cost more than computing them.
+    pub fn put_derived_many(&self, items: &[(String, String, String)]) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        self.conn.execute_batch("SAVEPOINT put_derived_many")?;
+        let r = (|| -> Result<(), StoreError> {
+            let mut ins = self.conn.prepare_cached(
+                "INSERT INTO derived_state (key, inputs, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(key) DO UPDATE SET inputs = excluded.inputs, body = excluded.body",
+            )?;
+            for (k, i, b) in items {
+                ins.execute(params![k, i, b])?;
+            }
+            Ok(())
+        })();
+        match r {
+            Ok(()) => {
+                self.conn.execute_batch("RELEASE put_derived_many")?;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO put_derived_many; RELEASE put_derived_many");
+                Err(e)
+            }
+        }
+    }
+
     /// Keeps `body` under `key`, computed from `inputs`, replacing what was kept there.
     pub fn put_derived(&self, key: &str, inputs: &str, body: &str) -> Result<(), StoreError> {
         self.conn.execute(

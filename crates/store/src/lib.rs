@@ -122,6 +122,12 @@ impl Store {
         &self.path
     }
 
+    /// Whether a transaction (or savepoint) is open on this connection: another connection to
+    /// the same file would not see its writes, so work split across connections must not be.
+    pub fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
     /// The raw connection, for crates that own tables of their own (the ledger).
     pub fn conn(&self) -> &Connection {
         &self.conn

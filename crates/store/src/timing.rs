@@ -19,6 +19,8 @@ pub fn report(what: std::fmt::Arguments, took: Duration) {
 /// Records named phases as they end; prints them when dropped, if asked to.
 pub struct Phases {
     on: bool,
+    /// What the phases are of, printed before them (empty for the import's resolution).
+    label: &'static str,
     start: Instant,
     last: Instant,
     done: Vec<(&'static str, Duration)>,
@@ -29,10 +31,18 @@ impl Phases {
         let now = Instant::now();
         Phases {
             on: enabled(),
+            label: "",
             start: now,
             last: now,
             done: Vec::new(),
         }
+    }
+
+    /// Phases printed as `timing: <label>: <phases> (total ..)`.
+    pub fn named(label: &'static str) -> Phases {
+        let mut p = Phases::new();
+        p.label = label;
+        p
     }
 
     /// Marks the end of phase `name` (begun when the previous one ended).
@@ -59,8 +69,13 @@ impl Drop for Phases {
                 .iter()
                 .map(|(n, d)| format!("{n} {:.0}ms", d.as_secs_f64() * 1e3))
                 .collect();
+            let label = if self.label.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", self.label)
+            };
             eprintln!(
-                "timing: {} (total {:.0}ms)",
+                "timing: {label}{} (total {:.0}ms)",
                 parts.join(", "),
                 self.start.elapsed().as_secs_f64() * 1e3
             );
