@@ -351,3 +351,60 @@ pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), WebErr
         )))
     }
 }
+
+#[cfg(test)]
+mod gzip_tests {
+    use super::*;
+
+    fn accepts(values: &[&str]) -> bool {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+        }
+        accepts_gzip(&h)
+    }
+
+    #[test]
+    fn accept_encoding_is_read_as_rfc_9110_says() {
+        assert!(!accepts(&[]), "no header: the plain body");
+        for yes in [
+            "gzip",
+            "GZIP",
+            " gzip ; q=1.0",
+            "x-gzip;q=0.5",
+            "br, gzip;q=0.1",
+            "*",
+        ] {
+            assert!(accepts(&[yes]), "{yes}");
+        }
+        // An explicit refusal of gzip holds against `*`; a bad q-value is no acceptance.
+        for no in [
+            "gzip;q=0",
+            "gzip;q=0.000, *",
+            "identity",
+            "br, deflate",
+            "*;q=0",
+            "gzip;q=x",
+        ] {
+            assert!(!accepts(&[no]), "{no}");
+        }
+        // Several header lines are one list.
+        assert!(accepts(&["br", "gzip"]));
+    }
+
+    #[test]
+    fn a_gzip_copy_inflates_to_its_body_and_small_bodies_get_none() {
+        use std::io::Read;
+        assert_eq!(gzip(&[b'x'; GZIP_MIN - 1]), None);
+        let body: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("<tr data-slug=\"s{i}\"><td>row {i}</td></tr>").into_bytes())
+            .collect();
+        let gz = gzip(&body).expect("a copy");
+        assert!(gz.len() < body.len() / 3);
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert!(back == body);
+    }
+}
