@@ -374,7 +374,8 @@ fn feed_articles(bytes: &[u8], what: &str, limits: &Limits) -> Result<Vec<Articl
 
 /// Whether an address is one a fetch on someone else's behalf must not reach: loopback,
 /// private (RFC 1918, unique-local), link-local, carrier-grade NAT, unspecified, broadcast,
-/// multicast, documentation ranges, and IPv4 addresses written as IPv6.
+/// multicast, documentation ranges, Teredo and site-local IPv6, and IPv4 addresses written as
+/// IPv6 (mapped, compatible, NAT64, 6to4), each judged as the IPv4 address it carries.
 pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -396,12 +397,29 @@ pub fn is_private(ip: IpAddr) -> bool {
                 return is_private(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            // An IPv4 address carried inside an IPv6 one reaches that IPv4 host: NAT64
+            // (64:ff9b::/96, RFC 6052, and the local-use 64:ff9b:1::/48, RFC 8215) in its last
+            // 32 bits, 6to4 (2002::/16, RFC 3056) in bits 16..48. Checked as that IPv4 address.
+            let embedded = |hi: u16, lo: u16| {
+                std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+            };
+            if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
+                return is_private(IpAddr::V4(embedded(s[6], s[7])));
+            }
+            if s[0] == 0x2002 {
+                return is_private(IpAddr::V4(embedded(s[1], s[2])));
+            }
             v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
+                // Teredo (2001::/32, RFC 4380): the client's IPv4 address is obfuscated in the
+                // last 32 bits and may be anything; no webhook or feed needs it.
+                || (s[0] == 0x2001 && s[1] == 0)
+                // Site-local (fec0::/10, deprecated by RFC 3879 but still routed locally).
+                || (s[0] & 0xffc0) == 0xfec0
                 || (s[0] == 0 && s[1] == 0 && s[2] == 0 && s[3] == 0 && s[4] == 0)
         }
     }
@@ -648,10 +666,34 @@ mod tests {
             "fc00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::c0a8:101",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "fec0::1",
+            "100.127.255.255",
+            "198.18.0.1",
+            "255.255.255.255",
+            "240.0.0.1",
+            "224.0.0.1",
+            "ff02::1",
+            "::",
         ] {
             assert!(is_private(a.parse().unwrap()), "{a}");
         }
-        for a in ["93.184.216.34", "8.8.8.8", "2606:4700::1111"] {
+        // Public hosts, also when written inside NAT64 and 6to4 addresses.
+        for a in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "100.128.0.1",
+        ] {
             assert!(!is_private(a.parse().unwrap()), "{a}");
         }
     }

@@ -159,71 +159,320 @@ impl Sort {
     }
 }
 
-impl Scorecard {
-    /// The rows in `sort` order (ties by title, then slug, so the order is total).
-    pub fn sort(&mut self, sort: Sort) {
-        let key = |r: &TrackerRow| (r.title.to_lowercase(), r.slug.clone());
-        self.rows.sort_by(|a, b| {
-            let primary = match sort {
-                Sort::Title => std::cmp::Ordering::Equal,
-                Sort::Odds => b
-                    .probability
-                    .unwrap_or(-1.0)
-                    .total_cmp(&a.probability.unwrap_or(-1.0)),
-                Sort::Waiting => b.waiting_days.cmp(&a.waiting_days),
-                Sort::Decided => b.decided_on.cmp(&a.decided_on),
-            };
-            primary.then_with(|| key(a).cmp(&key(b)))
-        });
+impl Sort {
+    /// `a` against `b` in this order (ties by title without case, then slug, so the order is
+    /// total and a page of a group always holds the same rows).
+    pub fn compare(self, a: &TrackerRow, b: &TrackerRow) -> std::cmp::Ordering {
+        let primary = match self {
+            Sort::Title => std::cmp::Ordering::Equal,
+            Sort::Odds => b
+                .probability
+                .unwrap_or(-1.0)
+                .total_cmp(&a.probability.unwrap_or(-1.0)),
+            Sort::Waiting => b.waiting_days.cmp(&a.waiting_days),
+            Sort::Decided => b.decided_on.cmp(&a.decided_on),
+        };
+        primary.then_with(|| {
+            let key = |r: &TrackerRow| (r.title.to_lowercase(), r.slug.clone());
+            key(a).cmp(&key(b))
+        })
     }
 }
 
-/// The claim a row links as its source.
-fn row_source(s: &StatusReport) -> Option<SourceLink> {
-    let role = if s.status == Status::AwaitingDecision {
+impl Scorecard {
+    /// The rows in `sort` order (ties by title, then slug, so the order is total).
+    pub fn sort(&mut self, sort: Sort) {
+        self.rows.sort_by(|a, b| sort.compare(a, b));
+    }
+
+    /// The rows of group `g` in `sort` order: what `/tracker/{group}` pages through.
+    pub fn group_sorted(&self, g: Group, sort: Sort) -> Vec<&TrackerRow> {
+        let mut rows: Vec<&TrackerRow> = self.rows.iter().filter(|r| r.group == g).collect();
+        rows.sort_by(|a, b| sort.compare(a, b));
+        rows
+    }
+}
+
+/// What the scorecard and the calendar read of one series' status: the few fields of its
+/// [`StatusView`] they show, taken from a view in memory ([`Entry::of_view`]) or parsed from the
+/// kept board's body, its JSON text ([`Entry::of_kept`]), so the pages render the same logic over
+/// either and the kept board is read, never re-derived, for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub slug: String,
+    pub title: String,
+    pub status: Status,
+    pub next_season: u32,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    pub release_date: Option<NaiveDate>,
+    pub confidence: f64,
+    /// The source a row links ([`Entry::of_view`] picks it as the page shows it).
+    pub source: Option<SourceLink>,
+    pub seasons: Vec<EntrySeason>,
+    pub odds: Option<EntryOdds>,
+}
+
+/// A season's outcome, as [`ledger::SeasonOutcome`] without its evidence.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct EntrySeason {
+    pub season: u32,
+    #[serde(deserialize_with = "status_named")]
+    pub decision: Status,
+    pub decided_on: Option<NaiveDate>,
+    pub decided_on_precision: Option<DatePrecision>,
+    pub premiered: bool,
+    pub premiered_on: Option<NaiveDate>,
+    pub premiered_on_precision: Option<DatePrecision>,
+}
+
+/// The odds an entry shows, with what a kept prediction needs (their model's version), or why
+/// there are none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryOdds {
+    Odds {
+        season: u32,
+        probability: f64,
+        model_version: String,
+    },
+    Unavailable(String),
+}
+
+fn status_named<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+    let s = <String as serde::Deserialize>::deserialize(d)?;
+    crate::tracker::status_named(&s).map_err(serde::de::Error::custom)
+}
+
+/// A kept body as parsed: the fields [`Entry`] takes, in the body's own shape.
+#[derive(Debug, serde::Deserialize)]
+struct KeptBody {
+    series: KeptSeries,
+    #[serde(deserialize_with = "status_named")]
+    status: Status,
+    next_season: u32,
+    decided_on: Option<NaiveDate>,
+    decided_on_precision: Option<DatePrecision>,
+    release_date: Option<NaiveDate>,
+    confidence: f64,
+    evidence: Vec<KeptEvidence>,
+    seasons: Vec<EntrySeason>,
+    #[serde(default)]
+    odds: Option<KeptOdds>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptSeries {
+    slug: String,
+    title: String,
+}
+
+/// One evidence item: its role, and its claim's source and publication (the claim is
+/// flattened into the item in the body).
+#[derive(Debug, serde::Deserialize)]
+struct KeptEvidence {
+    role: String,
+    published: NaiveDate,
+    source: KeptSource,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct KeptSource {
+    name: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+/// [`OddsOrWhy`] as kept: the odds whole (their model version is part of a kept prediction),
+/// or why there are none.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum KeptOdds {
+    Odds(Box<greenlight_odds::StatusOdds>),
+    Unavailable { unavailable: String },
+}
+
+impl From<KeptOdds> for EntryOdds {
+    fn from(o: KeptOdds) -> EntryOdds {
+        match o {
+            KeptOdds::Odds(o) => EntryOdds::Odds {
+                season: o.season,
+                probability: o.probability,
+                model_version: greenlight_odds::kept::model_version(&o),
+            },
+            KeptOdds::Unavailable { unavailable } => EntryOdds::Unavailable(unavailable),
+        }
+    }
+}
+
+/// The role whose claim a row links: the deciding one, or for a season awaiting a decision
+/// the context (its premiere: what it waits after).
+fn source_role(status: Status) -> Role {
+    if status == Status::AwaitingDecision {
         Role::Context
     } else {
         Role::Deciding
-    };
-    let of_role: Vec<_> = s.evidence.iter().filter(|e| e.role == role).collect();
-    let pick = of_role
+    }
+}
+
+/// The claim a row links among `(role, has a URL, link)`: the latest of its role with a URL,
+/// else the latest of its role.
+fn pick_source<'a>(items: impl Iterator<Item = (bool, &'a SourceLink)>) -> Option<SourceLink> {
+    let of_role: Vec<&SourceLink> = items.filter(|(r, _)| *r).map(|(_, l)| l).collect();
+    of_role
         .iter()
         .rev()
-        .find(|e| e.claim.claim.source.url.is_some())
-        .or_else(|| of_role.last())?;
-    let c = &pick.claim.claim;
-    Some(SourceLink {
-        name: c.source.name.clone(),
-        url: c.source.url.clone(),
-        published: c.published,
-    })
+        .find(|l| l.url.is_some())
+        .or_else(|| of_role.last())
+        .map(|l| (*l).clone())
+}
+
+/// A role as the body spells it (the ledger's own serialization, not a copy of its names).
+fn role_name(r: Role) -> Result<String, ReportError> {
+    match serde_json::to_value(r) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        other => Err(ReportError::Serialize(format!(
+            "a role serializes as {other:?}"
+        ))),
+    }
+}
+
+impl Entry {
+    /// The entry of a status view in memory.
+    pub fn of_view(v: &StatusView) -> Entry {
+        let s = &v.status;
+        let role = source_role(s.status);
+        let links: Vec<(bool, SourceLink)> = s
+            .evidence
+            .iter()
+            .map(|e| {
+                let c = &e.claim.claim;
+                (
+                    e.role == role,
+                    SourceLink {
+                        name: c.source.name.clone(),
+                        url: c.source.url.clone(),
+                        published: c.published,
+                    },
+                )
+            })
+            .collect();
+        Entry {
+            slug: s.series.slug.clone(),
+            title: s.series.title.clone(),
+            status: s.status,
+            next_season: s.next_season,
+            decided_on: s.decided_on,
+            decided_on_precision: s.decided_on_precision,
+            release_date: s.release_date,
+            confidence: s.confidence,
+            source: pick_source(links.iter().map(|(r, l)| (*r, l))),
+            seasons: s
+                .seasons
+                .iter()
+                .map(|o| EntrySeason {
+                    season: o.season,
+                    decision: o.decision,
+                    decided_on: o.decided_on,
+                    decided_on_precision: o.decided_on_precision,
+                    premiered: o.premiered,
+                    premiered_on: o.premiered_on,
+                    premiered_on_precision: o.premiered_on_precision,
+                })
+                .collect(),
+            odds: v.odds.as_ref().map(|o| match o {
+                OddsOrWhy::Odds(o) => EntryOdds::Odds {
+                    season: o.season,
+                    probability: o.probability,
+                    model_version: greenlight_odds::kept::model_version(o),
+                },
+                OddsOrWhy::Unavailable { unavailable } => {
+                    EntryOdds::Unavailable(unavailable.clone())
+                }
+            }),
+        }
+    }
+
+    /// The entry of a kept body (the [`StatusView`]'s JSON text), `slug` naming it in errors.
+    pub fn of_kept(slug: &str, body: &str) -> Result<Entry, ReportError> {
+        let b: KeptBody = serde_json::from_str(body)
+            .map_err(|e| ReportError::Serialize(format!("the kept status of {slug}: {e}")))?;
+        let role = role_name(source_role(b.status))?;
+        let links: Vec<(bool, SourceLink)> = b
+            .evidence
+            .into_iter()
+            .map(|e| {
+                (
+                    e.role == role,
+                    SourceLink {
+                        name: e.source.name,
+                        url: e.source.url,
+                        published: e.published,
+                    },
+                )
+            })
+            .collect();
+        Ok(Entry {
+            slug: b.series.slug,
+            title: b.series.title,
+            status: b.status,
+            next_season: b.next_season,
+            decided_on: b.decided_on,
+            decided_on_precision: b.decided_on_precision,
+            release_date: b.release_date,
+            confidence: b.confidence,
+            source: pick_source(links.iter().map(|(r, l)| (*r, l))),
+            seasons: b.seasons,
+            odds: b.odds.map(EntryOdds::from),
+        })
+    }
+
+    /// The probability shown, or why there is none.
+    fn odds_shown(&self) -> (Option<f64>, Option<String>) {
+        match &self.odds {
+            Some(EntryOdds::Odds { probability, .. }) => (Some(*probability), None),
+            Some(EntryOdds::Unavailable(why)) => (None, Some(why.clone())),
+            None => (None, None),
+        }
+    }
+
+    /// [`decision_after`] over the entry's seasons.
+    fn decision_after(&self, season: u32) -> Option<&EntrySeason> {
+        let next = season.saturating_add(1);
+        match self.seasons.iter().find(|o| o.season == next) {
+            Some(o) => (o.decision != Status::AwaitingDecision).then_some(o),
+            None => self
+                .seasons
+                .last()
+                .filter(|last| last.season < next && last.decision.is_final()),
+        }
+    }
 }
 
 /// The scorecard row of one status view.
 pub fn row(v: &StatusView, today: NaiveDate) -> TrackerRow {
-    let s = &v.status;
-    let latest = s
+    row_of(&Entry::of_view(v), today)
+}
+
+/// The scorecard row of one entry.
+pub fn row_of(e: &Entry, today: NaiveDate) -> TrackerRow {
+    let latest = e
         .seasons
         .iter()
         .filter(|o| o.premiered)
         .max_by_key(|o| o.season);
-    let awaiting = s.status == Status::AwaitingDecision;
+    let awaiting = e.status == Status::AwaitingDecision;
     let premiered_on = latest.and_then(|o| o.premiered_on);
-    let (probability, odds_unavailable) = match &v.odds {
-        Some(OddsOrWhy::Odds(o)) => (Some(o.probability), None),
-        Some(OddsOrWhy::Unavailable { unavailable }) => (None, Some(unavailable.clone())),
-        None => (None, None),
-    };
+    let (probability, odds_unavailable) = e.odds_shown();
     TrackerRow {
-        slug: s.series.slug.clone(),
-        title: s.series.title.clone(),
-        status: s.status,
-        group: Group::of(s.status),
-        next_season: s.next_season,
-        decided_on: s.decided_on,
-        decided_on_precision: s.decided_on_precision,
-        release_date: s.release_date,
-        source: row_source(s),
+        slug: e.slug.clone(),
+        title: e.title.clone(),
+        status: e.status,
+        group: Group::of(e.status),
+        next_season: e.next_season,
+        decided_on: e.decided_on,
+        decided_on_precision: e.decided_on_precision,
+        release_date: e.release_date,
+        source: e.source.clone(),
         premiered_season: latest.map(|o| o.season),
         premiered_on,
         premiered_on_precision: latest.and_then(|o| o.premiered_on_precision),
@@ -232,15 +481,21 @@ pub fn row(v: &StatusView, today: NaiveDate) -> TrackerRow {
             .map(|d| (today - d).num_days()),
         probability,
         odds_unavailable,
-        confidence: s.confidence,
+        confidence: e.confidence,
     }
 }
 
 /// The scorecard of `views` (one row each, by title).
 pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    scorecard_of_entries(&entries, today)
+}
+
+/// The scorecard of `entries` (one row each, by title).
+pub fn scorecard_of_entries(entries: &[Entry], today: NaiveDate) -> Scorecard {
     let mut c = Scorecard {
         as_of: today,
-        rows: views.iter().map(|v| row(v, today)).collect(),
+        rows: entries.iter().map(|e| row_of(e, today)).collect(),
     };
     c.sort(Sort::Title);
     c
@@ -249,6 +504,50 @@ pub fn scorecard_of(views: &[StatusView], today: NaiveDate) -> Scorecard {
 /// `/tracker`: the scorecard of every TV series, from [`crate::list`].
 pub fn scorecard(store: &Store) -> Result<Scorecard, ReportError> {
     Ok(scorecard_of(&list(store)?, today()))
+}
+
+/// Every TV series' [`Entry`] read from the kept board ([`crate::tracker::list_kept`]: the rows
+/// whose evidence changed are derived and kept by it, the others read as kept), for `/tracker`
+/// and `/calendar` without deriving every series per change of the store. The odds they show
+/// are kept as predictions (the track record), as [`crate::list`] keeps them; outcomes are
+/// filled by `/accuracy` itself ([`accuracy`]).
+pub fn kept_entries(store: &Store) -> Result<Vec<Entry>, ReportError> {
+    let kept = crate::tracker::list_kept(store, &crate::tracker::ListQuery::default())?;
+    let entries: Vec<Entry> = kept
+        .iter()
+        .map(|k| Entry::of_kept(&k.slug, &k.body))
+        .collect::<Result<_, _>>()?;
+    keep_entry_predictions(store, &entries);
+    Ok(entries)
+}
+
+/// [`scorecard`] from the kept board ([`kept_entries`]).
+pub fn scorecard_kept(store: &Store) -> Result<Scorecard, ReportError> {
+    Ok(scorecard_of_entries(&kept_entries(store)?, today()))
+}
+
+/// Keeps a prediction for every entry showing odds (the latest data only). A store that cannot
+/// be written still answers: the record is what is lost, never the answer.
+fn keep_entry_predictions(store: &Store, entries: &[Entry]) {
+    let made_at = today();
+    let rows: Vec<NewPrediction> = entries
+        .iter()
+        .filter_map(|e| match &e.odds {
+            Some(EntryOdds::Odds {
+                season,
+                probability,
+                model_version,
+            }) if probability.is_finite() => Some(NewPrediction {
+                series: e.slug.clone(),
+                season: *season,
+                probability: *probability,
+                model_version: model_version.clone(),
+                made_at,
+            }),
+            _ => None,
+        })
+        .collect();
+    let _ = store.record_predictions(&rows);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,16 +851,22 @@ fn quantile(v: &[i64], q: f64) -> i64 {
 /// Every observed premiere-to-decision gap (days) in `views`: a premiered season with an exact
 /// premiere date, and the decision about the next season with an exact date on or after it.
 pub fn decision_gaps(views: &[StatusView]) -> Vec<i64> {
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    decision_gaps_of(&entries)
+}
+
+/// [`decision_gaps`] of `entries`.
+pub fn decision_gaps_of(entries: &[Entry]) -> Vec<i64> {
     let mut out = Vec::new();
-    for v in views {
-        for o in v.status.seasons.iter().filter(|o| o.premiered) {
+    for v in entries {
+        for o in v.seasons.iter().filter(|o| o.premiered) {
             let Some(p) = o
                 .premiered_on
                 .filter(|_| o.premiered_on_precision == Some(DatePrecision::Exact))
             else {
                 continue;
             };
-            let Some(d) = decision_after(&v.status, o.season) else {
+            let Some(d) = v.decision_after(o.season) else {
                 continue;
             };
             if d.decided_on_precision != Some(DatePrecision::Exact) {
@@ -581,7 +886,13 @@ pub fn decision_gaps(views: &[StatusView]) -> Vec<i64> {
 
 /// The calendar of `views` as of `today`, by date.
 pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
-    let gaps = decision_gaps(views);
+    let entries: Vec<Entry> = views.iter().map(Entry::of_view).collect();
+    calendar_of_entries(&entries, today)
+}
+
+/// [`calendar_of`] over `entries`.
+pub fn calendar_of_entries(entries: &[Entry], today: NaiveDate) -> Calendar {
+    let gaps = decision_gaps_of(entries);
     let stats = (!gaps.is_empty()).then(|| GapStats {
         sample: gaps.len(),
         p25_days: quantile(&gaps, 0.25),
@@ -592,17 +903,16 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
     let mut seen = BTreeSet::new();
     let mut expected = Vec::new();
     let (mut overdue, mut undated) = (0, 0);
-    for v in views {
-        let s = &v.status;
-        let source = row_source(s);
+    for s in entries {
+        let source = s.source.clone();
         if let Some(d) = s.release_date.filter(|d| *d >= today) {
-            if seen.insert((s.series.slug.clone(), s.next_season)) {
+            if seen.insert((s.slug.clone(), s.next_season)) {
                 events.push(CalendarEvent {
                     date: d,
                     precision: Some(DatePrecision::Exact),
                     kind: "release_date",
-                    slug: s.series.slug.clone(),
-                    title: s.series.title.clone(),
+                    slug: s.slug.clone(),
+                    title: s.title.clone(),
                     season: s.next_season,
                     source: source.clone(),
                 });
@@ -610,13 +920,13 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
         }
         for o in s.seasons.iter().filter(|o| !o.premiered) {
             if let Some(d) = o.premiered_on.filter(|d| *d >= today) {
-                if seen.insert((s.series.slug.clone(), o.season)) {
+                if seen.insert((s.slug.clone(), o.season)) {
                     events.push(CalendarEvent {
                         date: d,
                         precision: o.premiered_on_precision,
                         kind: "premiere",
-                        slug: s.series.slug.clone(),
-                        title: s.series.title.clone(),
+                        slug: s.slug.clone(),
+                        title: s.title.clone(),
                         season: o.season,
                         source: source.clone(),
                     });
@@ -624,7 +934,7 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
             }
         }
         if s.status == Status::AwaitingDecision {
-            let r = row(v, today);
+            let r = row_of(s, today);
             match (r.premiered_on, r.premiered_season, &stats) {
                 (Some(p), Some(season), Some(g)) => {
                     let at = |days: i64| p + chrono::Duration::days(days);
@@ -664,6 +974,11 @@ pub fn calendar_of(views: &[StatusView], today: NaiveDate) -> Calendar {
 /// `/calendar`: from [`crate::list`].
 pub fn calendar(store: &Store) -> Result<Calendar, ReportError> {
     Ok(calendar_of(&list(store)?, today()))
+}
+
+/// [`calendar`] from the kept board ([`kept_entries`]).
+pub fn calendar_kept(store: &Store) -> Result<Calendar, ReportError> {
+    Ok(calendar_of_entries(&kept_entries(store)?, today()))
 }
 
 #[cfg(test)]

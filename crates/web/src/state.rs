@@ -14,6 +14,7 @@
 use crate::error::WebError;
 use axum::body::Bytes;
 use chrono::NaiveDate;
+use greenlight_report::scorecard::{self, Calendar, Scorecard};
 use greenlight_store::Store;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -46,10 +47,31 @@ impl Stamp {
     }
 }
 
+/// A cached body and its gzip copy, compressed once when the body is built (none for a body
+/// too small to gain from it), so a request that accepts gzip costs no compression.
 #[derive(Clone)]
 pub(crate) struct Cached {
     pub stamp: Stamp,
     pub body: Bytes,
+    pub gzip: Option<Bytes>,
+}
+
+/// What `/tracker` and `/calendar` render: the scorecard and the calendar of one read of the
+/// kept board, as of the same day.
+pub struct Board {
+    pub card: Scorecard,
+    pub calendar: Calendar,
+}
+
+impl Board {
+    fn read(store: &Store) -> Result<Board, WebError> {
+        let entries = scorecard::kept_entries(store)?;
+        let today = scorecard::today();
+        Ok(Board {
+            card: scorecard::scorecard_of_entries(&entries, today),
+            calendar: scorecard::calendar_of_entries(&entries, today),
+        })
+    }
 }
 
 /// The state every handler shares. Cheap to clone.
@@ -62,6 +84,11 @@ struct Inner {
     db: PathBuf,
     pool: Mutex<Vec<Store>>,
     cache: Mutex<HashMap<String, Cached>>,
+    /// The tracker's pages' reports read from the kept board, with the stamp they hold for:
+    /// every page of `/tracker` (the summary, each group's pages in each order) and `/calendar`
+    /// render from one read, and the lock makes concurrent first requests wait for it instead
+    /// of each reading.
+    board: Mutex<Option<(Stamp, Arc<Board>)>>,
     writes: AtomicU64,
     /// `/check` and `POST /api/v1/check`: the rate limiter, the SSRF switch, the dictionary.
     check: crate::http::check::CheckState,
@@ -92,6 +119,7 @@ impl AppState {
                 db,
                 pool: Mutex::new(vec![store]),
                 cache: Mutex::new(HashMap::new()),
+                board: Mutex::new(None),
                 writes: AtomicU64::new(0),
                 check: Default::default(),
             }),
@@ -169,19 +197,50 @@ impl AppState {
         r
     }
 
-    pub(crate) fn cached(&self, key: &str, stamp: &Stamp) -> Option<Bytes> {
+    /// The body cached for `key` under `stamp`, and its gzip copy.
+    pub(crate) fn cached(&self, key: &str, stamp: &Stamp) -> Option<(Bytes, Option<Bytes>)> {
         let c = self.inner.cache.lock().ok()?;
         c.get(key)
             .filter(|c| c.stamp == *stamp)
-            .map(|c| c.body.clone())
+            .map(|c| (c.body.clone(), c.gzip.clone()))
     }
 
-    pub(crate) fn remember(&self, key: String, stamp: Stamp, body: Bytes) {
+    pub(crate) fn remember(&self, key: String, stamp: Stamp, body: Bytes, gzip: Option<Bytes>) {
         if let Ok(mut c) = self.inner.cache.lock() {
             if c.len() >= CACHE_MAX {
                 c.clear();
             }
-            c.insert(key, Cached { stamp, body });
+            c.insert(key, Cached { stamp, body, gzip });
         }
+    }
+
+    /// The tracker's pages' reports for the store as it is now, read from the kept board
+    /// (`report::scorecard::kept_entries`) once per stamp. Reading may write (rows derived
+    /// because their evidence changed, the predictions the odds shown make), which moves the
+    /// stamp; so, as [`crate::http::cached`] does with bodies, the scorecard is kept only under a
+    /// stamp that held across a read: when the first read moved it, it is read once more (which
+    /// finds what the first kept, writing nothing), and if that moved it too (another writer),
+    /// it is the answer but not kept.
+    pub(crate) fn board(&self, store: &Store) -> Result<Arc<Board>, WebError> {
+        let mut slot = self
+            .inner
+            .board
+            .lock()
+            .map_err(|_| WebError::Internal("the tracker's board lock was poisoned".into()))?;
+        let mut held = self.stamp();
+        if let Some((st, card)) = slot.as_ref() {
+            if *st == held {
+                return Ok(card.clone());
+            }
+        }
+        let mut card = Arc::new(Board::read(store)?);
+        let mut after = self.stamp();
+        if after != held {
+            held = after;
+            card = Arc::new(Board::read(store)?);
+            after = self.stamp();
+        }
+        *slot = (after == held).then(|| (held, card.clone()));
+        Ok(card)
     }
 }

@@ -1,7 +1,8 @@
-//! The tracker's pages (issue 13): `/tracker` (the scorecard), `/calendar` (dates ahead and
-//! decisions expected) and `/accuracy` (the backtest and the track record), rendered from the
-//! report crate's `tracker` reports, which are built from `report::list`: the rows are the
-//! statuses `greenlight list` and the API give. Sorting and filtering are links (query
+//! The tracker's pages (issue 13): `/tracker` (the scorecard's summary) and `/tracker/{group}`
+//! (one group, [`PAGE_ROWS`] rows a page), `/calendar` (dates ahead and decisions expected) and
+//! `/accuracy` (the backtest and the track record), rendered from the report crate's scorecard
+//! reports: the scorecard's rows are read from the kept board, the statuses `greenlight list`
+//! and the API give. Sorting and filtering are links (query
 //! parameters), so the pages need no script; on a narrow screen each table row becomes a block
 //! of labelled lines, so the main columns never scroll sideways.
 
@@ -55,19 +56,41 @@ fn pct(p: f64) -> String {
     format!("{:.0}%", p * 100.0)
 }
 
-/// The `/tracker` address with `status` and `sort`.
-fn tracker_href(status: Option<Group>, sort: Sort) -> String {
-    let mut q = Vec::new();
-    if let Some(g) = status {
-        q.push(format!("status={}", g.name()));
+/// Rows on a page of `/tracker/{group}`: a phone scrolls through it, a desktop finds a title with
+/// the browser's search, and its gzip copy stays a few tens of kilobytes.
+pub const PAGE_ROWS: usize = 100;
+
+/// Rows of each group on the summary, `/tracker`.
+pub const SUMMARY_ROWS: usize = 10;
+
+/// Pages a group of `rows` rows takes (one, empty, for a group with none).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(PAGE_ROWS).max(1)
+}
+
+/// The summary's address in `sort`.
+fn tracker_href(sort: Sort) -> String {
+    if sort == Sort::Title {
+        "/tracker".into()
+    } else {
+        format!("/tracker?sort={}", sort.name())
     }
+}
+
+/// The address of page `page` of group `g` in `sort` (the defaults, title and page 1, left out,
+/// so each page has one address).
+pub fn group_href(g: Group, sort: Sort, page: usize) -> String {
+    let mut q = Vec::new();
     if sort != Sort::Title {
         q.push(format!("sort={}", sort.name()));
     }
+    if page > 1 {
+        q.push(format!("page={page}"));
+    }
     if q.is_empty() {
-        "/tracker".into()
+        format!("/tracker/{}", g.name())
     } else {
-        format!("/tracker?{}", q.join("&"))
+        format!("/tracker/{}?{}", g.name(), q.join("&"))
     }
 }
 
@@ -106,63 +129,160 @@ fn row_markup(r: &TrackerRow) -> Markup {
     }
 }
 
-/// `/tracker`: every TV series, grouped; `filter` shows one group, `sort` orders each group.
-pub fn tracker_page(card: &Scorecard, filter: Option<Group>, sort: Sort) -> Markup {
-    let total = card.rows.len();
-    let body = html! {
-        h1 { "Renewal scorecard" }
+fn sort_label(s: Sort) -> &'static str {
+    match s {
+        Sort::Title => "title",
+        Sort::Odds => "odds",
+        Sort::Waiting => "days waiting",
+        Sort::Decided => "latest decision",
+    }
+}
+
+/// The links to each group's pages, with its count; `here` marks the one shown.
+fn groups_nav(card: &Scorecard, here: Option<Group>, sort: Sort) -> Markup {
+    html! {
+        nav.pick aria-label="Groups" {
+            span.muted { "Show:" }
+            a href=(tracker_href(sort)) aria-current=[here.is_none().then_some("page")] { "summary (" (card.rows.len()) ")" }
+            @for g in Group::ALL {
+                a href=(group_href(g, sort, 1)) aria-current=[(here == Some(g)).then_some("page")] {
+                    (g.heading().to_lowercase()) " (" (card.count(g)) ")"
+                }
+            }
+        }
+    }
+}
+
+/// The sort links: each the same page (the summary, or page 1 of the group: another order
+/// puts other rows on each page) in another order.
+fn sort_nav(here: Option<Group>, sort: Sort) -> Markup {
+    html! {
+        nav.pick aria-label="Sort" {
+            span.muted { "Sort:" }
+            @for s in Sort::ALL {
+                @let href = match here { Some(g) => group_href(g, s, 1), None => tracker_href(s) };
+                a href=(href) rel="nofollow" aria-current=[(sort == s).then_some("page")] { (sort_label(s)) }
+            }
+        }
+    }
+}
+
+/// A group's rows as the board's table.
+fn board_table(g: Group, rows: &[&TrackerRow]) -> Markup {
+    html! {
+        table.board {
+            thead { tr {
+                th scope="col" { "Series" } th scope="col" { "Status" }
+                @if g == Group::Awaiting {
+                    th scope="col" { "Premiered" } th scope="col" { "Waiting" } th scope="col" { "Odds" }
+                } @else {
+                    th scope="col" { "Decided" } th scope="col" { "Release" }
+                }
+                th scope="col" { "Source" }
+            } }
+            tbody { @for r in rows { (row_markup(r)) } }
+        }
+    }
+}
+
+fn intro(card: &Scorecard) -> Markup {
+    html! {
         p {
-            "Every TV series greenlight knows (" (total) "), by the status the ledger derives as of "
+            "Every TV series greenlight knows (" (card.rows.len()) "), by the status the ledger derives as of "
             time datetime=(card.as_of) { (card.as_of) } ". Each row links its series page and the "
             "source that decides it (for a season awaiting a decision, its premiere's source). Odds "
             "are the renewal model's, shown only while a decision is awaited; "
             a href="/accuracy" { "how accurate they have been" } ". "
             a href="/calendar" { "Dates ahead" } "."
         }
-        nav.pick aria-label="Filter by status" {
-            span.muted { "Show:" }
-            @let here = filter.is_none();
-            a href=(tracker_href(None, sort)) aria-current=[here.then_some("page")] { "all (" (total) ")" }
-            @for g in Group::ALL {
-                a href=(tracker_href(Some(g), sort)) aria-current=[(filter == Some(g)).then_some("page")] {
-                    (g.heading().to_lowercase()) " (" (card.count(g)) ")"
-                }
-            }
-        }
-        nav.pick aria-label="Sort" {
-            span.muted { "Sort:" }
-            @for s in Sort::ALL {
-                a href=(tracker_href(filter, s)) rel="nofollow" aria-current=[(sort == s).then_some("page")] {
-                    @match s { Sort::Title => "title", Sort::Odds => "odds", Sort::Waiting => "days waiting", Sort::Decided => "latest decision" }
-                }
-            }
-        }
+    }
+}
+
+/// `/tracker`: each group's count and its first [`SUMMARY_ROWS`] rows in `sort` order, each
+/// group linking its pages.
+pub fn summary_page(card: &Scorecard, sort: Sort) -> Markup {
+    let body = html! {
+        h1 { "Renewal scorecard" }
+        (intro(card))
+        (groups_nav(card, None, sort))
+        (sort_nav(None, sort))
         @for g in Group::ALL {
-            @if filter.is_none_or(|f| f == g) {
-                @let rows: Vec<&TrackerRow> = card.rows.iter().filter(|r| r.group == g).collect();
-                section id=(g.name()) {
-                    h2 { (g.heading()) " (" (rows.len()) ")" }
-                    @if rows.is_empty() {
-                        p.muted { "None." }
-                    } @else {
-                        table.board {
-                            thead { tr {
-                                th scope="col" { "Series" } th scope="col" { "Status" }
-                                @if g == Group::Awaiting {
-                                    th scope="col" { "Premiered" } th scope="col" { "Waiting" } th scope="col" { "Odds" }
-                                } @else {
-                                    th scope="col" { "Decided" } th scope="col" { "Release" }
-                                }
-                                th scope="col" { "Source" }
-                            } }
-                            tbody { @for r in rows { (row_markup(r)) } }
-                        }
+            @let rows = card.group_sorted(g, sort);
+            @let href = group_href(g, sort, 1);
+            section id=(g.name()) data-count=(rows.len()) {
+                h2 { a href=(href) { (g.heading()) } " (" (rows.len()) ")" }
+                @if rows.is_empty() {
+                    p.muted { "None." }
+                } @else {
+                    (board_table(g, &rows[..rows.len().min(SUMMARY_ROWS)]))
+                    @if rows.len() > SUMMARY_ROWS {
+                        p { a href=(href) { "All " (rows.len()) " " (g.heading().to_lowercase()) " →" } }
                     }
                 }
             }
         }
     };
     layout("Renewal scorecard", head(), body)
+}
+
+/// The previous / next links of page `page` of `pages` of group `g` (`rel` set, so the pages
+/// read as one list), with where the page is.
+fn pager(
+    g: Group,
+    sort: Sort,
+    page: usize,
+    pages: usize,
+    from: usize,
+    to: usize,
+    total: usize,
+) -> Markup {
+    html! {
+        nav.pick.pager aria-label="Pages" {
+            @if page > 1 {
+                a href=(group_href(g, sort, 1)) rel="first" { "« first" }
+                a href=(group_href(g, sort, page - 1)) rel="prev" { "‹ previous" }
+            }
+            span data-page=(page) data-pages=(pages) {
+                "page " (page) " of " (pages)
+                @if total > 0 { " (rows " (from) "–" (to) " of " (total) ")" }
+            }
+            @if page < pages {
+                a href=(group_href(g, sort, page + 1)) rel="next" { "next ›" }
+                a href=(group_href(g, sort, pages)) rel="last" { "last »" }
+            }
+        }
+    }
+}
+
+/// `/tracker/{group}`: page `page` of group `g` in `sort` order, `rows` its rows out of `total`.
+pub fn group_page(
+    card: &Scorecard,
+    g: Group,
+    sort: Sort,
+    page: usize,
+    rows: &[&TrackerRow],
+    total: usize,
+) -> Markup {
+    let pages = page_count(total);
+    let from = (page - 1) * PAGE_ROWS + 1;
+    let to = from + rows.len() - usize::from(!rows.is_empty());
+    let title = format!("{} — renewal scorecard", g.heading());
+    let body = html! {
+        h1 { (g.heading()) " (" (total) ")" }
+        (intro(card))
+        (groups_nav(card, Some(g), sort))
+        (sort_nav(Some(g), sort))
+        (pager(g, sort, page, pages, from, to, total))
+        section id=(g.name()) data-count=(total) {
+            @if rows.is_empty() {
+                p.muted { "None." }
+            } @else {
+                (board_table(g, rows))
+            }
+        }
+        @if pages > 1 { (pager(g, sort, page, pages, from, to, total)) }
+    };
+    layout(&title, head(), body)
 }
 
 /// How `/calendar` orders its tables.

@@ -135,9 +135,76 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
+/// Bodies shorter than this are sent as they are: gzip's header and trailer (18 bytes) and the
+/// client's inflating buy little on a body that fits a packet or two.
+pub const GZIP_MIN: usize = 1024;
+
+/// `body` gzipped (zlib-rs, the default level: each body is compressed once per store stamp and
+/// served many times), or `None` when it is too small to gain or would not shrink.
+pub fn gzip(body: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    if body.len() < GZIP_MIN {
+        return None;
+    }
+    let mut e = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    e.write_all(body).ok()?;
+    let out = e.finish().ok()?;
+    (out.len() < body.len()).then(|| Bytes::from(out))
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip (RFC 9110 §12.5.3): `gzip` (or its alias
+/// `x-gzip`) with a q-value above 0, else `*` with one. A q-value that is no number counts as 0:
+/// the body is then sent as it is, which every client reads.
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let (mut gzip, mut any) = (None, None);
+    for v in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(v) = v.to_str() else { continue };
+        for item in v.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| {
+                    let (k, v) = p.split_once('=')?;
+                    k.trim().eq_ignore_ascii_case("q").then(|| v.trim())
+                })
+                .next()
+                .map_or(1.0, |q| q.parse::<f32>().unwrap_or(0.0));
+            match coding.as_str() {
+                "gzip" | "x-gzip" => gzip = Some(q > 0.0),
+                "*" => any = Some(q > 0.0),
+                _ => {}
+            }
+        }
+    }
+    gzip.or(any).unwrap_or(false)
+}
+
+/// The ETag of `key` under `stamp`, in one encoding: the gzip copy is another representation,
+/// so it has another tag (`"…-gz"`), and a cache holding one never takes it for the other.
+fn etag_of(stamp: &crate::state::Stamp, key: &str, gzip: bool) -> Result<HeaderValue, WebError> {
+    let suffix = if gzip { "-gz" } else { "" };
+    HeaderValue::from_str(&format!("\"{}{suffix}\"", stamp.digest(key)))
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+fn not_modified(etag: HeaderValue) -> Response {
+    let mut r = StatusCode::NOT_MODIFIED.into_response();
+    r.headers_mut().insert(header::ETAG, etag);
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    r
+}
+
 /// Serves the body `make` builds for `key` (the request's path and query, and whatever else the
 /// body depends on), with an ETag derived from the store's stamp: 304 when the client has it,
 /// the cached body when the store hasn't changed, else a freshly built one.
+///
+/// Each body is cached with its gzip copy ([`gzip`]), compressed once when built; a request
+/// whose `Accept-Encoding` takes gzip gets the copy (`Content-Encoding: gzip`, its own ETag),
+/// and every answer says `Vary: Accept-Encoding`, so a shared cache keeps the two apart.
 ///
 /// A build may write: answers derived on first use are kept in the store (the odds, the board,
 /// a prediction of the day), which moves the stamp. A body is served and cached only under a
@@ -155,39 +222,63 @@ where
     F: Fn(&Store) -> Result<Vec<u8>, WebError> + Clone + Send + 'static,
 {
     let stamp = state.stamp();
-    let etag_of = |s: &crate::state::Stamp| -> Result<HeaderValue, WebError> {
-        HeaderValue::from_str(&format!("\"{}\"", s.digest(&key)))
-            .map_err(|e| WebError::Internal(e.to_string()))
-    };
-    let etag = etag_of(&stamp)?;
-    if etag_matches(headers, etag.to_str().unwrap_or_default()) {
-        let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, etag);
-        return Ok(r);
+    let wants_gzip = accepts_gzip(headers);
+    // A tag of this stamp in the encoding this request would get is a 304 at once: a gzip tag
+    // exists only for a body that has a gzip copy, and a client that takes no gzip always gets
+    // the plain body.
+    let first = etag_of(&stamp, &key, wants_gzip)?;
+    if etag_matches(headers, first.to_str().unwrap_or_default()) {
+        return Ok(not_modified(first));
     }
-    let (body, etag) = match state.cached(&key, &stamp) {
-        Some(b) => (b, Some(etag)),
+    let (body, gz, held) = match state.cached(&key, &stamp) {
+        Some((b, gz)) => (b, gz, Some(stamp)),
         None => {
-            let mut b = Bytes::from(state.read(make.clone()).await?);
+            let build = |make: F| {
+                state.read(move |s| {
+                    let b = make(s)?;
+                    let gz = gzip(&b);
+                    Ok((Bytes::from(b), gz))
+                })
+            };
+            let (mut b, mut gz) = build(make.clone()).await?;
             let mut held = stamp;
             let mut after = state.stamp();
             if after != held {
                 held = after;
-                b = Bytes::from(state.read(make).await?);
+                (b, gz) = build(make).await?;
                 after = state.stamp();
             }
             if after == held {
-                let etag = etag_of(&held)?;
-                state.remember(key.clone(), held, b.clone());
-                (b, Some(etag))
+                state.remember(key.clone(), held, b.clone(), gz.clone());
+                (b, gz, Some(held))
             } else {
-                (b, None)
+                (b, gz, None)
             }
         }
     };
-    let mut r = Response::new(Body::from(body));
+    let send_gzip = wants_gzip && gz.is_some();
+    let etag = match &held {
+        // The tag already made, when it names this body (the usual case: a cached body).
+        Some(st) if *st == stamp && send_gzip == wants_gzip => Some(first),
+        Some(st) => Some(etag_of(st, &key, send_gzip)?),
+        None => None,
+    };
+    if let Some(etag) = &etag {
+        if etag_matches(headers, etag.to_str().unwrap_or_default()) {
+            return Ok(not_modified(etag.clone()));
+        }
+    }
+    let out = match gz {
+        Some(gz) if send_gzip => gz,
+        _ => body,
+    };
+    let mut r = Response::new(Body::from(out));
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if send_gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Some(etag) = etag {
         h.insert(header::ETAG, etag);
     }
@@ -258,5 +349,62 @@ pub(crate) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), WebErr
         Err(WebError::UnsupportedMediaType(format!(
             "the body must be JSON (Content-Type: application/json), not \"{ct}\""
         )))
+    }
+}
+
+#[cfg(test)]
+mod gzip_tests {
+    use super::*;
+
+    fn accepts(values: &[&str]) -> bool {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+        }
+        accepts_gzip(&h)
+    }
+
+    #[test]
+    fn accept_encoding_is_read_as_rfc_9110_says() {
+        assert!(!accepts(&[]), "no header: the plain body");
+        for yes in [
+            "gzip",
+            "GZIP",
+            " gzip ; q=1.0",
+            "x-gzip;q=0.5",
+            "br, gzip;q=0.1",
+            "*",
+        ] {
+            assert!(accepts(&[yes]), "{yes}");
+        }
+        // An explicit refusal of gzip holds against `*`; a bad q-value is no acceptance.
+        for no in [
+            "gzip;q=0",
+            "gzip;q=0.000, *",
+            "identity",
+            "br, deflate",
+            "*;q=0",
+            "gzip;q=x",
+        ] {
+            assert!(!accepts(&[no]), "{no}");
+        }
+        // Several header lines are one list.
+        assert!(accepts(&["br", "gzip"]));
+    }
+
+    #[test]
+    fn a_gzip_copy_inflates_to_its_body_and_small_bodies_get_none() {
+        use std::io::Read;
+        assert_eq!(gzip(&[b'x'; GZIP_MIN - 1]), None);
+        let body: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("<tr data-slug=\"s{i}\"><td>row {i}</td></tr>").into_bytes())
+            .collect();
+        let gz = gzip(&body).expect("a copy");
+        assert!(gz.len() < body.len() / 3);
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert!(back == body);
     }
 }
