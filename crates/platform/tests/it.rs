@@ -1,0 +1,1 @@
+use greenlight_platform as _;
