@@ -263,6 +263,11 @@ pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
         rt = rt.with_temp_file_path(dir.clone());
     }
     let mut config = SessionConfig::new();
+    if engine.memory_limit.is_some() {
+        // DataFusion's hash join holds its whole build side in memory and fails rather than
+        // spill; its sort-merge join spills (through its sorts). Under a limit, prefer it.
+        config = config.set_bool("datafusion.optimizer.prefer_hash_join", false);
+    }
     if let Some(p) = engine.partitions {
         config = config.with_target_partitions(p.max(1));
     }
