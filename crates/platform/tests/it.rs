@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use greenlight_platform::datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, StringArray,
+    ArrayRef, AsArray, Int32Array, Int64Array, RecordBatch, StringArray,
 };
 use greenlight_platform::datafusion::arrow::datatypes::{
     DataType, Date32Type, Field, Int32Type, Int64Type, Schema,
