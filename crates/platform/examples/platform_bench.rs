@@ -8,9 +8,7 @@
 //!
 //! Prints `seconds=<wall time>` on stderr (for metrics also the validation and query times).
 
-use greenlight_platform::{
-    output, Dataset, EngineOptions, SynthOptions, Weights, WindowSpec,
-};
+use greenlight_platform::{output, Dataset, EngineOptions, SynthOptions, Weights, WindowSpec};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -33,7 +31,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some("metrics") if a.len() == 5 || a.len() == 6 => {
             let engine = EngineOptions {
-                memory_limit: a.get(5).map(|m| m.parse::<usize>().map(|m| m << 20)).transpose()?,
+                memory_limit: a
+                    .get(5)
+                    .map(|m| m.parse::<usize>().map(|m| m << 20))
+                    .transpose()?,
                 spill_dir: None,
                 partitions: Some(threads),
             };

@@ -20,9 +20,7 @@ use chrono::{Duration, NaiveDate};
 use datafusion::arrow::array::{
     Array, AsArray, Decimal128Array, Int32Array, Int64Array, RecordBatch,
 };
-use datafusion::arrow::datatypes::{
-    DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema,
-};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::functions_aggregate::expr_fn::{count, max, sum};
@@ -71,7 +69,9 @@ impl WindowSpec {
         };
         let date = |s: &str| {
             NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
-                PlatformError::Config(format!("window `{text}`: `{s}` is not a YYYY-MM-DD date: {e}"))
+                PlatformError::Config(format!(
+                    "window `{text}`: `{s}` is not a YYYY-MM-DD date: {e}"
+                ))
             })
         };
         let (from, to) = (date(a)?, date(b)?);
@@ -267,6 +267,13 @@ pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
         // DataFusion's hash join holds its whole build side in memory and fails rather than
         // spill; its sort-merge join spills (through its sorts). Under a limit, prefer it.
         config = config.set_bool("datafusion.optimizer.prefer_hash_join", false);
+        // Each sort reserves this much up front for its merge; the default (10 MiB) times the
+        // plan's sorts and partitions exhausts a small pool before anything spills.
+        let limit = engine.memory_limit.unwrap_or(0);
+        config = config.set_usize(
+            "datafusion.execution.sort_spill_reservation_bytes",
+            (limit / 64).clamp(256 << 10, 10 << 20),
+        );
     }
     if let Some(p) = engine.partitions {
         config = config.with_target_partitions(p.max(1));
@@ -283,6 +290,19 @@ pub async fn compute_validated(
     weights: &Weights,
     engine: &EngineOptions,
 ) -> Result<Vec<TitleWindow>> {
+    Ok(compute_with_stats(ds, titles, specs, weights, engine)
+        .await?
+        .0)
+}
+
+/// [`compute_validated`], with what the engine spilled.
+pub async fn compute_with_stats(
+    ds: &Dataset,
+    titles: &[Title],
+    specs: &[WindowSpec],
+    weights: &Weights,
+    engine: &EngineOptions,
+) -> Result<(Vec<TitleWindow>, RunStats)> {
     let r = ranges(specs, titles);
     let ctx = session(engine)?;
 
@@ -441,7 +461,7 @@ pub async fn compute_validated(
     }
     let mut parts = parts.into_iter();
     let Some(first) = parts.next() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), RunStats::default()));
     };
     let mut per_title = first;
     for p in parts {
@@ -497,7 +517,7 @@ pub async fn compute_validated(
         ],
     )?;
 
-    let totals = totals.collect().await?;
+    let (totals, mut stats) = run(&ctx, totals).await?;
     let mut window_totals: BTreeMap<i32, (i64, i128)> = BTreeMap::new();
     for b in &totals {
         let range = b.column(0).as_primitive::<Int32Type>();
@@ -519,9 +539,15 @@ pub async fn compute_validated(
         }
     }
 
-    let per_title = per_title.collect().await?;
+    let (per_title, more) = run(&ctx, per_title).await?;
+    stats.spill_count += more.spill_count;
+    stats.spilled_bytes += more.spilled_bytes;
     let by_id: BTreeMap<i32, &Title> = titles.iter().map(|t| (t.title_id, t)).collect();
-    let slate: i128 = titles.iter().filter_map(|t| t.cost_micros).map(i128::from).sum();
+    let slate: i128 = titles
+        .iter()
+        .filter_map(|t| t.cost_micros)
+        .map(i128::from)
+        .sum();
     let mut out = Vec::new();
     for b in &per_title {
         let range = b.column(0).as_primitive::<Int32Type>();
@@ -553,7 +579,31 @@ pub async fn compute_validated(
         }
     }
     sort_rows(&mut out);
-    Ok(out)
+    Ok((out, stats))
+}
+
+/// What the engine did beyond the result: how often and how much its operators spilled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub spill_count: usize,
+    pub spilled_bytes: usize,
+}
+
+/// Executes a DataFrame through its physical plan, so that the operators' spill metrics can be
+/// read after the run.
+async fn run(ctx: &SessionContext, df: DataFrame) -> Result<(Vec<RecordBatch>, RunStats)> {
+    let plan = df.create_physical_plan().await?;
+    let batches = datafusion::physical_plan::collect(plan.clone(), ctx.task_ctx()).await?;
+    let mut stats = RunStats::default();
+    let mut stack = vec![plan];
+    while let Some(p) = stack.pop() {
+        if let Some(m) = p.metrics() {
+            stats.spill_count += m.spill_count().unwrap_or(0);
+            stats.spilled_bytes += m.spilled_bytes().unwrap_or(0);
+        }
+        stack.extend(p.children().into_iter().cloned());
+    }
+    Ok((batches, stats))
 }
 
 /// The integer sums of one (window, title), from which every metric follows.
@@ -625,7 +675,10 @@ pub fn finish(
 pub fn sort_rows(rows: &mut [TitleWindow]) {
     rows.sort_by(|a, b| {
         let key = |r: &TitleWindow| {
-            let launch: Option<u32> = r.window.strip_prefix("launch+").and_then(|n| n.parse().ok());
+            let launch: Option<u32> = r
+                .window
+                .strip_prefix("launch+")
+                .and_then(|n| n.parse().ok());
             (launch.is_none(), launch, r.from, r.to, r.title_id)
         };
         key(a).cmp(&key(b))

@@ -123,7 +123,9 @@ pub fn to_batch(rows: &[TitleWindow]) -> Result<RecordBatch> {
     };
     let date = |f: fn(&TitleWindow) -> chrono::NaiveDate| -> Arc<dyn Array> {
         Arc::new(Date32Array::from(
-            rows.iter().map(|r| day_number(f(r)) as i32).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|r| day_number(f(r)) as i32)
+                .collect::<Vec<_>>(),
         ))
     };
     let schema = Schema::new(vec![

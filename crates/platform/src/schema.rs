@@ -277,7 +277,13 @@ fn no_nulls(file: &Path, g: usize, row0: u64, batch: &RecordBatch, name: &str) -
 pub fn validate_members(file: &Path) -> Result<MemberIds> {
     let mut ids = Vec::new();
     scan(file, &members_schema(), |g, row0, batch| {
-        for name in ["member_id", "region", "plan", "monthly_price_micros", "joined"] {
+        for name in [
+            "member_id",
+            "region",
+            "plan",
+            "monthly_price_micros",
+            "joined",
+        ] {
             no_nulls(file, g, row0, batch, name)?;
         }
         let id = column(batch, "member_id").as_primitive::<Int64Type>();
@@ -348,7 +354,10 @@ pub fn read_titles(file: &Path) -> Result<Vec<Title>> {
                 return Err(PlatformError::input(at("series"), "empty series slug"));
             }
             if season.value(i) < 1 {
-                return Err(PlatformError::input(at("season"), "season must be 1 or more"));
+                return Err(PlatformError::input(
+                    at("season"),
+                    "season must be 1 or more",
+                ));
             }
             let r = runtime.value(i);
             if !(1..=MAX_RUNTIME_SECONDS).contains(&r) {
@@ -360,7 +369,10 @@ pub fn read_titles(file: &Path) -> Result<Vec<Title>> {
             let cost_micros = cost.is_valid(i).then(|| cost.value(i));
             if let Some(c) = cost_micros {
                 if c <= 0 {
-                    return Err(PlatformError::input(at("cost_micros"), "cost must be positive"));
+                    return Err(PlatformError::input(
+                        at("cost_micros"),
+                        "cost must be positive",
+                    ));
                 }
                 if source.is_null(i) || source.value(i).trim().is_empty() {
                     return Err(PlatformError::input(

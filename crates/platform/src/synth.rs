@@ -301,13 +301,13 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthSummary> {
     let cells: Vec<((NaiveDate, (String, i32)), i64)> = chart_cells(&top10)?
         .into_iter()
         .filter(|((w, _), h)| {
-            *h > 0
-                && opts.from_week.is_none_or(|f| *w >= f)
-                && opts.to_week.is_none_or(|t| *w <= t)
+            *h > 0 && opts.from_week.is_none_or(|f| *w >= f) && opts.to_week.is_none_or(|t| *w <= t)
         })
         .collect();
     if cells.is_empty() {
-        return Err(PlatformError::Config("no chart weeks in the chosen range".into()));
+        return Err(PlatformError::Config(
+            "no chart weeks in the chosen range".into(),
+        ));
     }
     if (cells.len() as u64) > opts.events {
         return Err(PlatformError::Config(format!(
@@ -443,9 +443,7 @@ fn write_members(path: &Path, members: &[Member], fin: &Finance) -> Result<()> {
 
 fn write_titles(path: &Path, titles: &[ChartTitle], seed: u64) -> Result<()> {
     let mut rng = stream(seed, u64::MAX - 1);
-    let source = format!(
-        "synthetic: greenlight platform synth --seed {seed} (not a real budget)"
-    );
+    let source = format!("synthetic: greenlight platform synth --seed {seed} (not a real budget)");
     // Cost: 2..15 million USD per hour of runtime, synthetic.
     let costs: Vec<i64> = titles
         .iter()
@@ -462,9 +460,7 @@ fn write_titles(path: &Path, titles: &[ChartTitle], seed: u64) -> Result<()> {
         Arc::new(Int32Array::from_iter_values(titles.iter().map(|t| t.key.1))),
         // The launch: the Monday of the season's first chart week.
         Arc::new(Date32Array::from_iter_values(
-            titles
-                .iter()
-                .map(|t| (day_number(t.first_week) - 6) as i32),
+            titles.iter().map(|t| (day_number(t.first_week) - 6) as i32),
         )),
         Arc::new(Int64Array::from_iter_values(
             titles.iter().map(|t| t.runtime_seconds),

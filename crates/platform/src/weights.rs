@@ -79,8 +79,8 @@ fn micro(what: &str, f: f64) -> Result<i64> {
 
 impl Weights {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let raw: Raw = toml::from_str(text)
-            .map_err(|e| PlatformError::Config(format!("{origin}: {e}")))?;
+        let raw: Raw =
+            toml::from_str(text).map_err(|e| PlatformError::Config(format!("{origin}: {e}")))?;
         let mut w = Weights::default();
         if let Some(p) = raw.price {
             w.price = p;
@@ -129,7 +129,10 @@ impl Weights {
     }
 
     pub fn region_micro(&self, region: &str) -> i64 {
-        self.region.get(region).copied().unwrap_or(self.region_default)
+        self.region
+            .get(region)
+            .copied()
+            .unwrap_or(self.region_default)
     }
 
     pub fn tenure_micro(&self, tenure_days: i64) -> i64 {

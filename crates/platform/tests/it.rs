@@ -71,10 +71,22 @@ fn events(ds: &Dataset) -> Vec<Event> {
     let mut out = Vec::new();
     for f in ds.event_files().unwrap() {
         for b in read_all(&f) {
-            let m = b.column_by_name("member_id").unwrap().as_primitive::<Int64Type>();
-            let t = b.column_by_name("title_id").unwrap().as_primitive::<Int32Type>();
-            let s = b.column_by_name("start").unwrap().as_primitive::<Int64Type>();
-            let x = b.column_by_name("seconds").unwrap().as_primitive::<Int64Type>();
+            let m = b
+                .column_by_name("member_id")
+                .unwrap()
+                .as_primitive::<Int64Type>();
+            let t = b
+                .column_by_name("title_id")
+                .unwrap()
+                .as_primitive::<Int32Type>();
+            let s = b
+                .column_by_name("start")
+                .unwrap()
+                .as_primitive::<Int64Type>();
+            let x = b
+                .column_by_name("seconds")
+                .unwrap()
+                .as_primitive::<Int64Type>();
             for i in 0..b.num_rows() {
                 out.push(Event {
                     member: m.value(i),
@@ -92,13 +104,19 @@ fn events(ds: &Dataset) -> Vec<Event> {
 fn members(ds: &Dataset) -> HashMap<i64, (String, i64, i64)> {
     let mut out = HashMap::new();
     for b in read_all(&ds.members()) {
-        let id = b.column_by_name("member_id").unwrap().as_primitive::<Int64Type>();
+        let id = b
+            .column_by_name("member_id")
+            .unwrap()
+            .as_primitive::<Int64Type>();
         let region = b.column_by_name("region").unwrap().as_string::<i32>();
         let price = b
             .column_by_name("monthly_price_micros")
             .unwrap()
             .as_primitive::<Int64Type>();
-        let joined = b.column_by_name("joined").unwrap().as_primitive::<Date32Type>();
+        let joined = b
+            .column_by_name("joined")
+            .unwrap()
+            .as_primitive::<Date32Type>();
         for i in 0..b.num_rows() {
             out.insert(
                 id.value(i),
@@ -156,7 +174,11 @@ fn by_loop(ds: &Dataset, titles: &[Title], weights: &Weights) -> Vec<TitleWindow
     }
     let r = ranges(&specs(), titles);
     let by_id: HashMap<i32, &Title> = titles.iter().map(|t| (t.title_id, t)).collect();
-    let slate: i128 = titles.iter().filter_map(|t| t.cost_micros).map(i128::from).sum();
+    let slate: i128 = titles
+        .iter()
+        .filter_map(|t| t.cost_micros)
+        .map(i128::from)
+        .sum();
     let mut out = Vec::new();
     for (rid, (spec, a, z)) in r.ranges.iter().enumerate() {
         let wanted: Option<Vec<i32>> = if r.calendar.contains(&(rid as i32)) {
@@ -229,10 +251,17 @@ fn avs_and_every_metric_equal_a_direct_loop_over_the_events_exactly() {
         got.len()
     );
     // Every window kind is there, with AVS that is not trivially zero or whole.
-    for label in ["launch+7", "launch+28", "launch+91", "2024-01-01..2024-03-31"] {
+    for label in [
+        "launch+7",
+        "launch+28",
+        "launch+91",
+        "2024-01-01..2024-03-31",
+    ] {
         let rows: Vec<_> = got.iter().filter(|r| r.window == label).collect();
         assert!(rows.len() >= 10, "{label}: {} rows", rows.len());
-        assert!(rows.iter().any(|r| r.avs_share_nano > 0 && r.avs_share_nano < NANO));
+        assert!(rows
+            .iter()
+            .any(|r| r.avs_share_nano > 0 && r.avs_share_nano < NANO));
         assert!(rows.iter().all(|r| r.efficiency_micro.is_some()));
     }
     assert_eq!(got.len(), want.len(), "same title-windows");
@@ -246,9 +275,18 @@ fn avs_and_every_metric_equal_a_direct_loop_over_the_events_exactly() {
         .collect();
     let share: i64 = cal.iter().map(|r| r.avs_share_nano).sum();
     let view: i64 = cal.iter().map(|r| r.view_share_nano).sum();
-    assert!(share <= NANO && share > NANO - NANO / 1000, "AVS shares sum {share}");
-    assert!(view <= NANO && view > NANO - NANO / 1000, "view shares sum {view}");
+    assert!(
+        share <= NANO && share > NANO - NANO / 1000,
+        "AVS shares sum {share}"
+    );
+    assert!(
+        view <= NANO && view > NANO - NANO / 1000,
+        "view shares sum {view}"
+    );
 }
+
+/// Well below what the plan holds unlimited on 1e6 events, above what its unspillable parts need.
+const LIMIT: usize = 96 << 20;
 
 #[test]
 fn a_memory_limit_spills_and_gives_the_same_result() {
@@ -256,18 +294,30 @@ fn a_memory_limit_spills_and_gives_the_same_result() {
     let weights = Weights::default();
     let specs = [WindowSpec::Launch(28)];
     let free = greenlight_platform::compute_blocking(ds, &specs, &weights, &engine()).unwrap();
-    let limited = greenlight_platform::compute_blocking(
-        ds,
-        &specs,
-        &weights,
-        &EngineOptions {
-            memory_limit: Some(24 << 20),
-            spill_dir: Some(scratch("spill")),
-            partitions: Some(2),
-        },
-    )
-    .unwrap();
+    let titles = schema::read_titles(&ds.titles()).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (limited, stats) = rt
+        .block_on(metrics::compute_with_stats(
+            ds,
+            &titles,
+            &specs,
+            &weights,
+            &EngineOptions {
+                memory_limit: Some(LIMIT),
+                spill_dir: Some(scratch("spill")),
+                partitions: Some(2),
+            },
+        ))
+        .unwrap();
     assert!(!free.is_empty());
+    assert!(
+        stats.spill_count > 0,
+        "nothing spilled under {LIMIT} bytes: {stats:?}"
+    );
     assert_eq!(free, limited);
 }
 
@@ -334,7 +384,11 @@ fn synth_aggregated_to_chart_weeks_reproduces_the_real_top10_shares() {
     assert_eq!(weeks.len(), real_weeks.len(), "every chart week is covered");
     assert!(weeks.len() > 200);
     let covered: usize = weeks.values().map(|(a, _)| a.len()).sum();
-    assert_eq!(covered, real.len(), "every season-week of the chart is covered");
+    assert_eq!(
+        covered,
+        real.len(),
+        "every season-week of the chart is covered"
+    );
     for (week, (h, s)) in &weeks {
         assert!(h.len() >= 10, "{week}: {} titles", h.len());
         let rho = spearman(h, s);
@@ -412,7 +466,8 @@ fn malformed(name: &str, schema: Arc<Schema>, cols: Vec<ArrayRef>) -> Dataset {
         .build();
     let f = std::fs::File::create(dir.join("events/bad.parquet")).unwrap();
     let mut w = ArrowWriter::try_new(f, schema.clone(), Some(props)).unwrap();
-    w.write(&RecordBatch::try_new(schema, cols).unwrap()).unwrap();
+    w.write(&RecordBatch::try_new(schema, cols).unwrap())
+        .unwrap();
     w.close().unwrap();
     Dataset::new(dir)
 }
@@ -464,7 +519,9 @@ fn a_wrong_column_type_is_refused_naming_file_and_column() {
             Arc::new(Int64Array::from(m)),
             Arc::new(Int32Array::from(t)),
             Arc::new(Int64Array::from(s)),
-            Arc::new(StringArray::from_iter_values(x.iter().map(|v| v.to_string()))),
+            Arc::new(StringArray::from_iter_values(
+                x.iter().map(|v| v.to_string()),
+            )),
         ],
     );
     expect_located(&ds, None, None, "seconds");
@@ -525,15 +582,16 @@ fn results_write_as_csv_json_and_parquet_with_the_avs_exact() {
     let csv = std::fs::read_to_string(dir.join("m.csv")).unwrap();
     assert_eq!(csv.lines().count(), rows.len() + 1);
     let batches = read_all(&dir.join("m.parquet"));
-    let avs: Vec<i128> = batches
-        .iter()
-        .flat_map(|b| {
-            let a = b.column_by_name("avs").unwrap().as_primitive::<
+    let avs: Vec<i128> =
+        batches
+            .iter()
+            .flat_map(|b| {
+                let a = b.column_by_name("avs").unwrap().as_primitive::<
                 greenlight_platform::datafusion::arrow::datatypes::Decimal128Type,
             >();
-            (0..a.len()).map(|i| a.value(i)).collect::<Vec<_>>()
-        })
-        .collect();
+                (0..a.len()).map(|i| a.value(i)).collect::<Vec<_>>()
+            })
+            .collect();
     assert_eq!(avs, rows.iter().map(|r| r.avs).collect::<Vec<_>>());
     // An unknown extension is refused before anything is written.
     assert!(greenlight_platform::output::write_file(&rows, &dir.join("m.txt")).is_err());
