@@ -122,9 +122,16 @@ pub fn title_key(row: &ChartRow) -> (String, i32) {
     }
 }
 
+/// A title's identity: (series slug, season).
+pub type TitleKey = (String, i32);
+/// Chart hours by (week, title).
+pub type ChartCells = BTreeMap<(NaiveDate, TitleKey), i64>;
+/// One week's cells: (title id, events, seconds).
+type WeekCells = Vec<(i32, u64, u64)>;
+
 /// The TV rows of the real global Top 10, by (week, title key), hours summed where two
 /// spellings share a key. This is what `synth` is calibrated to and what tests compare with.
-pub fn chart_cells(top10: &Path) -> Result<BTreeMap<(NaiveDate, (String, i32)), i64>> {
+pub fn chart_cells(top10: &Path) -> Result<ChartCells> {
     let rows = match greenlight_sources::read(top10)? {
         Parsed::Top10(rows) => rows,
         _ => {
@@ -298,7 +305,7 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthSummary> {
         .enumerate()
         .map(|(i, t)| (t.key.clone(), i as i32 + 1))
         .collect();
-    let cells: Vec<((NaiveDate, (String, i32)), i64)> = chart_cells(&top10)?
+    let cells: Vec<((NaiveDate, TitleKey), i64)> = chart_cells(&top10)?
         .into_iter()
         .filter(|((w, _), h)| {
             *h > 0 && opts.from_week.is_none_or(|f| *w >= f) && opts.to_week.is_none_or(|t| *w <= t)
@@ -324,7 +331,7 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthSummary> {
         &hours,
     );
     // Cells grouped by week, in week order.
-    let mut weeks: BTreeMap<NaiveDate, Vec<(i32, u64, u64)>> = BTreeMap::new();
+    let mut weeks: BTreeMap<NaiveDate, WeekCells> = BTreeMap::new();
     for (i, ((week, key), _)) in cells.iter().enumerate() {
         let n = counts[i];
         let t = seconds[i].clamp(n, n * crate::schema::MAX_EVENT_SECONDS as u64);
@@ -372,7 +379,7 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthSummary> {
     write_members(&ds.members(), &members, &fin)?;
     write_titles(&ds.titles(), &titles, opts.seed)?;
 
-    let week_list: Vec<(usize, NaiveDate, Vec<(i32, u64, u64)>)> = weeks
+    let week_list: Vec<(usize, NaiveDate, WeekCells)> = weeks
         .into_iter()
         .enumerate()
         .map(|(i, (w, c))| (i, w, c))
