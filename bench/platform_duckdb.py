@@ -91,7 +91,7 @@ def main() -> int:
         cols = "title_id, \"seconds\", viewers, completers, CAST(avs AS VARCHAR) AS avs, " \
                "avs_share_nano, window_seconds, CAST(window_weight AS VARCHAR) AS window_weight"
         ours = con.execute(
-            f"SELECT {cols} FROM read_parquet('{a.check}') WHERE window = 'launch+{a.days}' "
+            f"SELECT {cols} FROM read_parquet('{a.check}') WHERE \"window\" = 'launch+{a.days}' "
             "ORDER BY title_id").fetchall()
         theirs = con.execute(
             f"SELECT {cols} FROM read_parquet('{a.out}') ORDER BY title_id").fetchall()
