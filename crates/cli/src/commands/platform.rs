@@ -85,7 +85,7 @@ fn events_count(s: &str) -> Result<u64, String> {
     if let Some((m, e)) = t.split_once(['e', 'E']) {
         if let (Ok(m), Ok(e)) = (m.parse::<f64>(), e.parse::<u32>()) {
             let v = m * 10f64.powi(e as i32);
-            if v.is_finite() && v >= 1.0 && v <= 1e12 && v.fract() == 0.0 {
+            if v.is_finite() && (1.0..=1e12).contains(&v) && v.fract() == 0.0 {
                 return Ok(v as u64);
             }
         }
