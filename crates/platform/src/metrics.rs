@@ -418,6 +418,17 @@ pub async fn compute_with_stats(
             .alias("w_weight"),
         ])?;
 
+    // Written once and read twice (window totals, per-title join): DataFusion does not share a
+    // sub-plan between two uses, and computing this table is the plan's largest step.
+    let tmp = TempFile::new(engine)?;
+    let mut stats = write_parquet(&ctx, member_range, &tmp.0).await?;
+    let member_range = ctx
+        .read_parquet(
+            tmp.0.display().to_string(),
+            ParquetReadOptions::default(),
+        )
+        .await?;
+
     // Per (range, title, member): seconds on the title in the range.
     let mtd = events.aggregate(
         vec![col("e_member"), col("e_title"), col("e_day")],
@@ -517,7 +528,9 @@ pub async fn compute_with_stats(
         ],
     )?;
 
-    let (totals, mut stats) = run(&ctx, totals).await?;
+    let (totals, more) = run(&ctx, totals).await?;
+    stats.spill_count += more.spill_count;
+    stats.spilled_bytes += more.spilled_bytes;
     let mut window_totals: BTreeMap<i32, (i64, i128)> = BTreeMap::new();
     for b in &totals {
         let range = b.column(0).as_primitive::<Int32Type>();
@@ -589,13 +602,58 @@ pub struct RunStats {
     pub spilled_bytes: usize,
 }
 
-/// Executes a DataFrame through its physical plan, so that the operators' spill metrics can be
-/// read after the run.
-async fn run(ctx: &SessionContext, df: DataFrame) -> Result<(Vec<RecordBatch>, RunStats)> {
+/// A scratch Parquet file, removed when dropped (also when the query fails).
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(engine: &EngineOptions) -> Result<Self> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = engine.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| PlatformError::io(&dir, e))?;
+        let name = format!(
+            "greenlight-platform-{}-{}.parquet",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        Ok(TempFile(dir.join(name)))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Executes a DataFrame, streaming its rows into one Parquet file (memory: one batch).
+async fn write_parquet(
+    ctx: &SessionContext,
+    df: DataFrame,
+    path: &std::path::Path,
+) -> Result<RunStats> {
+    use futures::StreamExt;
     let plan = df.create_physical_plan().await?;
-    let batches = datafusion::physical_plan::collect(plan.clone(), ctx.task_ctx()).await?;
+    let mut stream = datafusion::physical_plan::execute_stream(plan.clone(), ctx.task_ctx())?;
+    let file = std::fs::File::create(path).map_err(|e| PlatformError::io(path, e))?;
+    let props = datafusion::parquet::file::properties::WriterProperties::builder()
+        .set_compression(datafusion::parquet::basic::Compression::SNAPPY)
+        .build();
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(
+        std::io::BufWriter::new(file),
+        plan.schema(),
+        Some(props),
+    )?;
+    while let Some(batch) = stream.next().await {
+        w.write(&batch?)?;
+    }
+    w.close()?;
+    Ok(plan_stats(&plan))
+}
+
+fn plan_stats(plan: &Arc<dyn datafusion::physical_plan::ExecutionPlan>) -> RunStats {
     let mut stats = RunStats::default();
-    let mut stack = vec![plan];
+    let mut stack = vec![plan.clone()];
     while let Some(p) = stack.pop() {
         if let Some(m) = p.metrics() {
             stats.spill_count += m.spill_count().unwrap_or(0);
@@ -603,7 +661,15 @@ async fn run(ctx: &SessionContext, df: DataFrame) -> Result<(Vec<RecordBatch>, R
         }
         stack.extend(p.children().into_iter().cloned());
     }
-    Ok((batches, stats))
+    stats
+}
+
+/// Executes a DataFrame through its physical plan, so that the operators' spill metrics can be
+/// read after the run.
+async fn run(ctx: &SessionContext, df: DataFrame) -> Result<(Vec<RecordBatch>, RunStats)> {
+    let plan = df.create_physical_plan().await?;
+    let batches = datafusion::physical_plan::collect(plan.clone(), ctx.task_ctx()).await?;
+    Ok((batches, plan_stats(&plan)))
 }
 
 /// The integer sums of one (window, title), from which every metric follows.
