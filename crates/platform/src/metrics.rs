@@ -6,7 +6,9 @@
 //! aggregated to (member, day) and (member, title, day), and those are joined to the window
 //! days **on the day** (equi-joins). Every operator is then a hash aggregate or hash join,
 //! both of which spill to disk under a memory pool limit. Launch windows of titles that launch
-//! on the same day share one range, so the member totals are computed once per distinct range.
+//! on the same day share one range, so the member totals are computed once per distinct range;
+//! that (range, member) table is streamed to a scratch Parquet file and read by both of its uses,
+//! since DataFusion would otherwise compute it once per use.
 //!
 //! The engine does the large aggregates in integers (`Int64`, and `Decimal128(38, 0)` for the
 //! weighted sums, which outgrow 64 bits); the few per-(window, title) divisions that follow are
@@ -423,10 +425,7 @@ pub async fn compute_with_stats(
     let tmp = TempFile::new(engine)?;
     let mut stats = write_parquet(&ctx, member_range, &tmp.0).await?;
     let member_range = ctx
-        .read_parquet(
-            tmp.0.display().to_string(),
-            ParquetReadOptions::default(),
-        )
+        .read_parquet(tmp.0.display().to_string(), ParquetReadOptions::default())
         .await?;
 
     // Per (range, title, member): seconds on the title in the range.
