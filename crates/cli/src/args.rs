@@ -103,4 +103,8 @@ pub enum Command {
     Unfollow(follow::UnfollowArgs),
     /// The webhook outbox (`--replay ID` sends one again).
     Deliveries(deliveries::Args),
+    /// Exact platform metrics from member-level Parquet logs, on DataFusion (feature
+    /// `platform`): `synth`, `metrics`, `avs`.
+    #[cfg(feature = "platform")]
+    Platform(crate::commands::platform::Args),
 }

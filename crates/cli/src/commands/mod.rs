@@ -13,6 +13,8 @@ pub mod import;
 pub mod labels;
 pub mod list;
 pub mod metrics;
+#[cfg(feature = "platform")]
+pub mod platform;
 pub mod predict;
 pub mod read;
 pub mod reception;
@@ -69,6 +71,13 @@ pub struct Ctx {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    // The platform commands read Parquet directories, never the store: no store is opened
+    // (or created) for them.
+    #[cfg(feature = "platform")]
+    let cli = match cli.command {
+        Command::Platform(a) => return platform::run(a, cli.global.quiet),
+        command => Cli { command, ..cli },
+    };
     let mut store = Store::open(&cli.global.db)?;
     // The starter catalog is loaded into a store whose ledger is empty, on first use.
     greenlight_ledger::prepare(&mut store)?;
@@ -102,5 +111,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Follow(a) => follow::run(a, &mut cx),
         Command::Unfollow(a) => follow::unfollow(a, &mut cx),
         Command::Deliveries(a) => deliveries::run(a, &mut cx),
+        #[cfg(feature = "platform")]
+        Command::Platform(_) => unreachable!("dispatched before the store is opened"),
     }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Platform metrics benchmark (issue 17): greenlight (DataFusion) beside DuckDB (Python package)
+# on the same synthetic Parquet logs: AVS and every exact metric for every title over 28-day
+# launch windows. Generates EVENTS events (timed), then runs the two engines interleaved,
+# ROUNDS times each (A B A B ...), each with 2 threads; DuckDB's rows must equal greenlight's
+# exactly or the script fails. Wall time and peak RSS from GNU time.
+# usage: bash bench/platform.sh [EVENTS] [ROUNDS] [MEMORY_MIB]   (from the repository root)
+#   PROFILE=dev uses the dev build (dependencies at opt-level 2) instead of a release build.
+set -euo pipefail
+events=${1:-10000000}
+rounds=${2:-3}
+mem=${3:-}
+profile=${PROFILE:-release}
+data=$(cd ../shared/data 2>/dev/null && pwd || echo /work/shared/data)
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check duckdb
+if [ "$profile" = release ]; then
+  nice -n 19 cargo build --release -q -p greenlight-platform --example platform_bench
+  bin=target/release/examples/platform_bench
+else
+  nice -n 19 cargo build -q -p greenlight-platform --example platform_bench
+  bin=target/debug/examples/platform_bench
+fi
+dir=target/bench-platform/$events
+out=target/bench-platform/out-$events
+mkdir -p "$out"
+fmt="peak RSS %M KiB, wall %e s, user %U s, sys %S s"
+echo "events=$events rounds=$rounds profile=$profile memory_mib=${mem:-none} load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ ! -f "$dir/members.parquet" ]; then
+  rm -rf "$dir"
+  echo "--- synth"
+  /usr/bin/time -f "synth: $fmt" "$bin" synth "$events" 17 "$dir" "$data"
+fi
+echo "data: $(du -sm "$dir" | cut -f1) MiB"
+duck_mem=()
+[ -n "$mem" ] && duck_mem=(--memory-limit "${mem}MB")
+for r in $(seq 1 "$rounds"); do
+  echo "--- round $r"
+  /usr/bin/time -f "greenlight: $fmt" "$bin" metrics "$dir" 28 "$out/greenlight.parquet" $mem
+  /usr/bin/time -f "duckdb: $fmt" python3 bench/platform_duckdb.py "$dir" 28 "$out/duckdb.parquet" \
+    --check "$out/greenlight.parquet" --threads 2 "${duck_mem[@]}"
+done

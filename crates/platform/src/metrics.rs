@@ -1,0 +1,783 @@
+//! The exact metrics (METRICS.md, "Exact metrics from member-level logs") as one DataFusion plan.
+//!
+//! Why this shape: a window is a range of days, and "events whose day falls in a window" is a
+//! range join, which DataFusion runs as a nested loop that cannot spill. So every window is
+//! expanded into (window, day) rows (a few hundred thousand at most), events are first
+//! aggregated to (member, day) and (member, title, day), and those are joined to the window
+//! days **on the day** (equi-joins). Every operator is then a hash aggregate or hash join,
+//! both of which spill to disk under a memory pool limit. Launch windows of titles that launch
+//! on the same day share one range, so the member totals are computed once per distinct range;
+//! that (range, member) table is streamed to a scratch Parquet file and read by both of its uses,
+//! since DataFusion would otherwise compute it once per use.
+//!
+//! The engine does the large aggregates in integers (`Int64`, and `Decimal128(38, 0)` for the
+//! weighted sums, which outgrow 64 bits); the few per-(window, title) divisions that follow are
+//! done here in `i128`. Nothing is floating point, so a plain loop and any SQL engine with
+//! 128-bit integers give the same numbers bit for bit.
+
+use crate::error::{PlatformError, Result};
+use crate::schema::{self, Dataset, Title};
+use crate::weights::Weights;
+use chrono::{Duration, NaiveDate};
+use datafusion::arrow::array::{
+    Array, AsArray, Decimal128Array, Int32Array, Int64Array, RecordBatch,
+};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::functions_aggregate::expr_fn::{count, max, sum};
+use datafusion::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Seconds-to-share scale: shares are integer nano-units (1e9 = the whole).
+pub const NANO: i64 = 1_000_000_000;
+const DAY: i64 = 86_400;
+
+/// Which days a metric covers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WindowSpec {
+    /// The first `n` days after each title's launch: days `launch .. launch + n`.
+    Launch(u32),
+    /// Every title, the calendar days `from ..= to`.
+    Calendar { from: NaiveDate, to: NaiveDate },
+}
+
+impl WindowSpec {
+    pub fn label(&self) -> String {
+        match self {
+            WindowSpec::Launch(n) => format!("launch+{n}"),
+            WindowSpec::Calendar { from, to } => format!("{from}..{to}"),
+        }
+    }
+    /// Parses `7`, `28`, `91` (or `launch+N`) and `FROM..TO` (inclusive dates).
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        let t2 = t.strip_prefix("launch+").unwrap_or(t);
+        if let Ok(n) = t2.parse::<u32>() {
+            if n == 0 || n > 3_660 {
+                return Err(PlatformError::Config(format!(
+                    "window `{text}`: a launch window is 1..=3660 days"
+                )));
+            }
+            return Ok(WindowSpec::Launch(n));
+        }
+        let Some((a, b)) = t.split_once("..") else {
+            return Err(PlatformError::Config(format!(
+                "window `{text}`: expected a day count (7, 28, 91) or FROM..TO dates"
+            )));
+        };
+        let date = |s: &str| {
+            NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| {
+                PlatformError::Config(format!(
+                    "window `{text}`: `{s}` is not a YYYY-MM-DD date: {e}"
+                ))
+            })
+        };
+        let (from, to) = (date(a)?, date(b)?);
+        if to < from || (to - from).num_days() > 3_660 {
+            return Err(PlatformError::Config(format!(
+                "window `{text}`: the end must be on or after the start, at most 3660 days later"
+            )));
+        }
+        Ok(WindowSpec::Calendar { from, to })
+    }
+}
+
+/// Days since 1970-01-01 of a date.
+pub fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
+}
+
+pub fn date_of_day(day: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + Duration::days(day)
+}
+
+/// One metric row: one title in one window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TitleWindow {
+    /// `launch+28` or `FROM..TO`.
+    pub window: String,
+    /// First and last day of the window (inclusive).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub title_id: i32,
+    pub series: String,
+    pub season: i32,
+    /// Seconds viewed of the title in the window.
+    pub seconds: i64,
+    /// Views in thousandths: `floor(1000 * seconds / runtime_seconds)`.
+    pub views_milli: i64,
+    /// Members who watched any of it in the window.
+    pub viewers: i64,
+    /// Members whose seconds on it in the window reached its runtime.
+    pub completers: i64,
+    /// `floor(1e9 * completers / viewers)`.
+    pub completion_nano: i64,
+    /// `floor(1e9 * seconds / window_seconds)`.
+    pub view_share_nano: i64,
+    /// `sum over members of weight * share_nano` (micro-USD x nano), see METRICS.md.
+    #[serde(serialize_with = "as_string")]
+    pub avs: i128,
+    /// `floor(avs / window_weight)`: nano-units of the weighted member attention.
+    pub avs_share_nano: i64,
+    pub cost_micros: Option<i64>,
+    pub cost_source: Option<String>,
+    /// `floor(1e9 * cost / slate_cost)`, the slate being every title with a cost.
+    pub cost_share_nano: Option<i64>,
+    /// `floor(1e6 * avs_share_nano * slate_cost / (1e9 * cost))`: AVS share / cost share.
+    pub efficiency_micro: Option<i64>,
+    /// All seconds viewed in the window (every title).
+    pub window_seconds: i64,
+    /// Sum of the weights of the members who viewed anything in the window.
+    #[serde(serialize_with = "as_string")]
+    pub window_weight: i128,
+}
+
+/// 128-bit integers leave JSON as strings: JSON readers commonly hold numbers in doubles.
+fn as_string<S: serde::Serializer>(v: &i128, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&v.to_string())
+}
+
+/// The engine's resources.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// Memory pool limit in bytes (operators spill to disk beyond it); `None`: unlimited.
+    pub memory_limit: Option<usize>,
+    /// Where spill files go (default: the system temp directory).
+    pub spill_dir: Option<PathBuf>,
+    /// Partitions (threads) of the plan; `None`: the number of cores.
+    pub partitions: Option<usize>,
+}
+
+/// Distinct day ranges and which titles each launch range is for.
+#[derive(Debug, Clone)]
+pub struct Ranges {
+    /// (spec, first day, last day inclusive); index = range id.
+    pub ranges: Vec<(WindowSpec, i64, i64)>,
+    /// Launch ranges: (range id, title id).
+    pub launch: Vec<(i32, i32)>,
+    /// Calendar range ids (every title counts).
+    pub calendar: Vec<i32>,
+}
+
+/// Expands the window specs against the titles' launch days.
+pub fn ranges(specs: &[WindowSpec], titles: &[Title]) -> Ranges {
+    let mut out = Ranges {
+        ranges: Vec::new(),
+        launch: Vec::new(),
+        calendar: Vec::new(),
+    };
+    let mut seen: BTreeMap<(WindowSpec, i64), i32> = BTreeMap::new();
+    let mut specs = specs.to_vec();
+    specs.sort();
+    specs.dedup();
+    for spec in &specs {
+        match spec {
+            WindowSpec::Launch(n) => {
+                for t in titles {
+                    let id = *seen.entry((spec.clone(), t.launch_day)).or_insert_with(|| {
+                        out.ranges
+                            .push((spec.clone(), t.launch_day, t.launch_day + *n as i64 - 1));
+                        (out.ranges.len() - 1) as i32
+                    });
+                    out.launch.push((id, t.title_id));
+                }
+            }
+            WindowSpec::Calendar { from, to } => {
+                out.ranges
+                    .push((spec.clone(), day_number(*from), day_number(*to)));
+                out.calendar.push((out.ranges.len() - 1) as i32);
+            }
+        }
+    }
+    out
+}
+
+fn i32_col(v: Vec<i32>) -> Arc<dyn Array> {
+    Arc::new(Int32Array::from(v))
+}
+fn i64_col(v: Vec<i64>) -> Arc<dyn Array> {
+    Arc::new(Int64Array::from(v))
+}
+
+fn batch(fields: Vec<(&str, DataType)>, cols: Vec<Arc<dyn Array>>) -> Result<RecordBatch> {
+    let schema = Schema::new(
+        fields
+            .into_iter()
+            .map(|(n, t)| Field::new(n, t, false))
+            .collect::<Vec<_>>(),
+    );
+    Ok(RecordBatch::try_new(Arc::new(schema), cols)?)
+}
+
+/// `price * region / 1e6 * tenure / 1e6` as an engine expression (same as [`Weights::weight`]).
+fn weight_expr(w: &Weights, price: Expr, region: Expr, tenure_days: Expr) -> Expr {
+    let price = if w.price { price } else { lit(1_000_000i64) };
+    let mut reg: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
+    for (name, f) in &w.region {
+        let cond = region.clone().eq(lit(name.as_str()));
+        reg = Some(match reg {
+            None => when(cond, lit(*f)),
+            Some(mut b) => b.when(cond, lit(*f)),
+        });
+    }
+    let region_micro = match reg {
+        None => lit(w.region_default),
+        Some(mut b) => b
+            .otherwise(lit(w.region_default))
+            .expect("a CASE with at least one branch"),
+    };
+    let mut ten: Option<datafusion::logical_expr::conditional_expressions::CaseBuilder> = None;
+    for &(below, f) in &w.tenure {
+        let cond = tenure_days.clone().lt(lit(below));
+        ten = Some(match ten {
+            None => when(cond, lit(f)),
+            Some(mut b) => b.when(cond, lit(f)),
+        });
+    }
+    let tenure_micro = match ten {
+        None => lit(w.tenure_after),
+        Some(mut b) => b
+            .otherwise(lit(w.tenure_after))
+            .expect("a CASE with at least one branch"),
+    };
+    price * region_micro / lit(1_000_000i64) * tenure_micro / lit(1_000_000i64)
+}
+
+fn dir_url(p: &std::path::Path) -> String {
+    let mut s = p.display().to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+/// Builds the session with the memory pool and partitions asked for.
+pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
+    let mut rt = RuntimeEnvBuilder::new();
+    if let Some(limit) = engine.memory_limit {
+        rt = rt.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
+    }
+    if let Some(dir) = &engine.spill_dir {
+        rt = rt.with_temp_file_path(dir.clone());
+    }
+    let mut config = SessionConfig::new();
+    if engine.memory_limit.is_some() {
+        // DataFusion's hash join holds its whole build side in memory and fails rather than
+        // spill; its sort-merge join spills (through its sorts). Under a limit, prefer it.
+        config = config.set_bool("datafusion.optimizer.prefer_hash_join", false);
+        // Each sort reserves this much up front for its merge; the default (10 MiB) times the
+        // plan's sorts and partitions exhausts a small pool before anything spills.
+        let limit = engine.memory_limit.unwrap_or(0);
+        config = config.set_usize(
+            "datafusion.execution.sort_spill_reservation_bytes",
+            (limit / 64).clamp(256 << 10, 10 << 20),
+        );
+    }
+    if let Some(p) = engine.partitions {
+        config = config.with_target_partitions(p.max(1));
+    }
+    Ok(SessionContext::new_with_config_rt(config, rt.build_arc()?))
+}
+
+/// Computes every metric of every (window, title) with viewing, on DataFusion. The data set
+/// must have been validated ([`schema::validate`]); [`compute`] does both.
+pub async fn compute_validated(
+    ds: &Dataset,
+    titles: &[Title],
+    specs: &[WindowSpec],
+    weights: &Weights,
+    engine: &EngineOptions,
+) -> Result<Vec<TitleWindow>> {
+    Ok(compute_with_stats(ds, titles, specs, weights, engine)
+        .await?
+        .0)
+}
+
+/// [`compute_validated`], with what the engine spilled.
+pub async fn compute_with_stats(
+    ds: &Dataset,
+    titles: &[Title],
+    specs: &[WindowSpec],
+    weights: &Weights,
+    engine: &EngineOptions,
+) -> Result<(Vec<TitleWindow>, RunStats)> {
+    let r = ranges(specs, titles);
+    let ctx = session(engine)?;
+
+    // (range, first day, day) for every range; (range, title, day) for launch ranges;
+    // (range, day) for calendar ranges.
+    let (mut rr, mut rf, mut rday) = (Vec::new(), Vec::new(), Vec::new());
+    for (id, (_, a, b)) in r.ranges.iter().enumerate() {
+        for d in *a..=*b {
+            rr.push(id as i32);
+            rf.push(*a);
+            rday.push(d);
+        }
+    }
+    let range_days = batch(
+        vec![
+            ("r_range", DataType::Int32),
+            ("r_from", DataType::Int64),
+            ("r_day", DataType::Int64),
+        ],
+        vec![i32_col(rr), i64_col(rf), i64_col(rday)],
+    )?;
+    let (mut lr, mut lt, mut ld) = (Vec::new(), Vec::new(), Vec::new());
+    for &(range, title) in &r.launch {
+        let (_, a, b) = r.ranges[range as usize];
+        for d in a..=b {
+            lr.push(range);
+            lt.push(title);
+            ld.push(d);
+        }
+    }
+    let launch_days = batch(
+        vec![
+            ("l_range", DataType::Int32),
+            ("l_title", DataType::Int32),
+            ("l_day", DataType::Int64),
+        ],
+        vec![i32_col(lr), i32_col(lt), i64_col(ld)],
+    )?;
+    let (mut cr, mut cday) = (Vec::new(), Vec::new());
+    for &range in &r.calendar {
+        let (_, a, b) = r.ranges[range as usize];
+        for d in a..=b {
+            cr.push(range);
+            cday.push(d);
+        }
+    }
+    let calendar_days = batch(
+        vec![("c_range", DataType::Int32), ("c_day", DataType::Int64)],
+        vec![i32_col(cr), i64_col(cday)],
+    )?;
+    let titles_batch = batch(
+        vec![("t_id", DataType::Int32), ("t_runtime", DataType::Int64)],
+        vec![
+            i32_col(titles.iter().map(|t| t.title_id).collect()),
+            i64_col(titles.iter().map(|t| t.runtime_seconds).collect()),
+        ],
+    )?;
+
+    let events = ctx
+        .read_parquet(
+            dir_url(&ds.events_dir()),
+            ParquetReadOptions::default().file_extension(".parquet"),
+        )
+        .await?
+        .select(vec![
+            col("member_id").alias("e_member"),
+            col("title_id").alias("e_title"),
+            (col("start") / lit(DAY)).alias("e_day"),
+            col("seconds").alias("e_sec"),
+        ])?;
+    let members = ctx
+        .read_parquet(
+            ds.members().display().to_string(),
+            ParquetReadOptions::default(),
+        )
+        .await?
+        .select(vec![
+            col("member_id").alias("m_id"),
+            col("region").alias("m_region"),
+            col("monthly_price_micros").alias("m_price"),
+            cast(cast(col("joined"), DataType::Int32), DataType::Int64).alias("m_joined"),
+        ])?;
+
+    // Per (range, member): seconds of all viewing in the range, and the member's weight.
+    let member_range = events
+        .clone()
+        .aggregate(
+            vec![col("e_member"), col("e_day")],
+            vec![sum(col("e_sec")).alias("md_sec")],
+        )?
+        .join(
+            ctx.read_batch(range_days)?,
+            JoinType::Inner,
+            &["e_day"],
+            &["r_day"],
+            None,
+        )?
+        .aggregate(
+            vec![col("r_range"), col("r_from"), col("e_member")],
+            vec![sum(col("md_sec")).alias("m_total")],
+        )?
+        .join(members, JoinType::Inner, &["e_member"], &["m_id"], None)?
+        .select(vec![
+            col("r_range").alias("w_range"),
+            col("e_member").alias("w_member"),
+            col("m_total").alias("w_total"),
+            weight_expr(
+                weights,
+                col("m_price"),
+                col("m_region"),
+                col("r_from") - col("m_joined"),
+            )
+            .alias("w_weight"),
+        ])?;
+
+    // Written once and read twice (window totals, per-title join): DataFusion does not share a
+    // sub-plan between two uses, and computing this table is the plan's largest step.
+    let tmp = TempFile::new(engine)?;
+    let mut stats = write_parquet(&ctx, member_range, &tmp.0).await?;
+    let member_range = ctx
+        .read_parquet(tmp.0.display().to_string(), ParquetReadOptions::default())
+        .await?;
+
+    // Per (range, title, member): seconds on the title in the range.
+    let mtd = events.aggregate(
+        vec![col("e_member"), col("e_title"), col("e_day")],
+        vec![sum(col("e_sec")).alias("mtd_sec")],
+    )?;
+    let mut parts = Vec::new();
+    if launch_days.num_rows() > 0 {
+        parts.push(
+            mtd.clone()
+                .join(
+                    ctx.read_batch(launch_days)?,
+                    JoinType::Inner,
+                    &["e_title", "e_day"],
+                    &["l_title", "l_day"],
+                    None,
+                )?
+                .select(vec![
+                    col("l_range").alias("s_range"),
+                    col("e_title").alias("s_title"),
+                    col("e_member").alias("s_member"),
+                    col("mtd_sec").alias("s_sec"),
+                ])?,
+        );
+    }
+    if calendar_days.num_rows() > 0 {
+        parts.push(
+            mtd.join(
+                ctx.read_batch(calendar_days)?,
+                JoinType::Inner,
+                &["e_day"],
+                &["c_day"],
+                None,
+            )?
+            .select(vec![
+                col("c_range").alias("s_range"),
+                col("e_title").alias("s_title"),
+                col("e_member").alias("s_member"),
+                col("mtd_sec").alias("s_sec"),
+            ])?,
+        );
+    }
+    let mut parts = parts.into_iter();
+    let Some(first) = parts.next() else {
+        return Ok((Vec::new(), RunStats::default()));
+    };
+    let mut per_title = first;
+    for p in parts {
+        per_title = per_title.union(p)?;
+    }
+    let dec = DataType::Decimal128(20, 0);
+    let per_title = per_title
+        .aggregate(
+            vec![col("s_range"), col("s_title"), col("s_member")],
+            vec![sum(col("s_sec")).alias("s_total")],
+        )?
+        .join(
+            member_range.clone(),
+            JoinType::Inner,
+            &["s_range", "s_member"],
+            &["w_range", "w_member"],
+            None,
+        )?
+        .join(
+            ctx.read_batch(titles_batch)?,
+            JoinType::Inner,
+            &["s_title"],
+            &["t_id"],
+            None,
+        )?
+        .select(vec![
+            col("s_range"),
+            col("s_title"),
+            col("s_member"),
+            col("s_total"),
+            when(col("s_total").gt_eq(col("t_runtime")), lit(1i64))
+                .otherwise(lit(0i64))?
+                .alias("x_complete"),
+            (cast(col("w_weight"), dec.clone())
+                * cast(col("s_total") * lit(NANO) / col("w_total"), dec.clone()))
+            .alias("x_weighted"),
+        ])?
+        .aggregate(
+            vec![col("s_range"), col("s_title")],
+            vec![
+                sum(col("s_total")).alias("seconds"),
+                count(col("s_member")).alias("viewers"),
+                sum(col("x_complete")).alias("completers"),
+                sum(col("x_weighted")).alias("avs"),
+            ],
+        )?;
+    let totals = member_range.aggregate(
+        vec![col("w_range")],
+        vec![
+            sum(col("w_total")).alias("window_seconds"),
+            sum(cast(col("w_weight"), dec)).alias("window_weight"),
+            max(col("w_total")).alias("max_member_seconds"),
+        ],
+    )?;
+
+    let (totals, more) = run(&ctx, totals).await?;
+    stats.spill_count += more.spill_count;
+    stats.spilled_bytes += more.spilled_bytes;
+    let mut window_totals: BTreeMap<i32, (i64, i128)> = BTreeMap::new();
+    for b in &totals {
+        let range = b.column(0).as_primitive::<Int32Type>();
+        let secs = b.column(1).as_primitive::<Int64Type>();
+        let weight = b.column(2).as_primitive::<Decimal128Type>();
+        let maxm = b.column(3).as_primitive::<Int64Type>();
+        for i in 0..b.num_rows() {
+            // share = s * 1e9 / total is computed in Int64: it is exact only below this bound.
+            if maxm.value(i) > i64::MAX / NANO {
+                return Err(PlatformError::Config(format!(
+                    "a member viewed {} seconds in window {}: more than the {} the exact \
+                     share arithmetic allows (overlapping events?)",
+                    maxm.value(i),
+                    r.ranges[range.value(i) as usize].0.label(),
+                    i64::MAX / NANO
+                )));
+            }
+            window_totals.insert(range.value(i), (secs.value(i), weight.value(i)));
+        }
+    }
+
+    let (per_title, more) = run(&ctx, per_title).await?;
+    stats.spill_count += more.spill_count;
+    stats.spilled_bytes += more.spilled_bytes;
+    let by_id: BTreeMap<i32, &Title> = titles.iter().map(|t| (t.title_id, t)).collect();
+    let slate: i128 = titles
+        .iter()
+        .filter_map(|t| t.cost_micros)
+        .map(i128::from)
+        .sum();
+    let mut out = Vec::new();
+    for b in &per_title {
+        let range = b.column(0).as_primitive::<Int32Type>();
+        let title = b.column(1).as_primitive::<Int32Type>();
+        let secs = b.column(2).as_primitive::<Int64Type>();
+        let viewers = b.column(3).as_primitive::<Int64Type>();
+        let completers = b.column(4).as_primitive::<Int64Type>();
+        let avs: &Decimal128Array = b.column(5).as_primitive::<Decimal128Type>();
+        for i in 0..b.num_rows() {
+            let rid = range.value(i);
+            let (spec, a, z) = &r.ranges[rid as usize];
+            let t = by_id[&title.value(i)];
+            let (ws, ww) = window_totals.get(&rid).copied().unwrap_or((0, 0));
+            out.push(finish(
+                spec,
+                *a,
+                *z,
+                t,
+                Sums {
+                    seconds: secs.value(i),
+                    viewers: viewers.value(i),
+                    completers: completers.value(i),
+                    avs: avs.value(i),
+                    window_seconds: ws,
+                    window_weight: ww,
+                },
+                slate,
+            ));
+        }
+    }
+    sort_rows(&mut out);
+    Ok((out, stats))
+}
+
+/// What the engine did beyond the result: how often and how much its operators spilled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub spill_count: usize,
+    pub spilled_bytes: usize,
+}
+
+/// A scratch Parquet file, removed when dropped (also when the query fails).
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(engine: &EngineOptions) -> Result<Self> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = engine.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| PlatformError::io(&dir, e))?;
+        let name = format!(
+            "greenlight-platform-{}-{}.parquet",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        Ok(TempFile(dir.join(name)))
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Executes a DataFrame, streaming its rows into one Parquet file (memory: one batch).
+async fn write_parquet(
+    ctx: &SessionContext,
+    df: DataFrame,
+    path: &std::path::Path,
+) -> Result<RunStats> {
+    use futures::StreamExt;
+    let plan = df.create_physical_plan().await?;
+    let mut stream = datafusion::physical_plan::execute_stream(plan.clone(), ctx.task_ctx())?;
+    let file = std::fs::File::create(path).map_err(|e| PlatformError::io(path, e))?;
+    let props = datafusion::parquet::file::properties::WriterProperties::builder()
+        .set_compression(datafusion::parquet::basic::Compression::SNAPPY)
+        .build();
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(
+        std::io::BufWriter::new(file),
+        plan.schema(),
+        Some(props),
+    )?;
+    while let Some(batch) = stream.next().await {
+        w.write(&batch?)?;
+    }
+    w.close()?;
+    Ok(plan_stats(&plan))
+}
+
+fn plan_stats(plan: &Arc<dyn datafusion::physical_plan::ExecutionPlan>) -> RunStats {
+    let mut stats = RunStats::default();
+    let mut stack = vec![plan.clone()];
+    while let Some(p) = stack.pop() {
+        if let Some(m) = p.metrics() {
+            stats.spill_count += m.spill_count().unwrap_or(0);
+            stats.spilled_bytes += m.spilled_bytes().unwrap_or(0);
+        }
+        stack.extend(p.children().into_iter().cloned());
+    }
+    stats
+}
+
+/// Executes a DataFrame through its physical plan, so that the operators' spill metrics can be
+/// read after the run.
+async fn run(ctx: &SessionContext, df: DataFrame) -> Result<(Vec<RecordBatch>, RunStats)> {
+    let plan = df.create_physical_plan().await?;
+    let batches = datafusion::physical_plan::collect(plan.clone(), ctx.task_ctx()).await?;
+    Ok((batches, plan_stats(&plan)))
+}
+
+/// The integer sums of one (window, title), from which every metric follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sums {
+    pub seconds: i64,
+    pub viewers: i64,
+    pub completers: i64,
+    pub avs: i128,
+    pub window_seconds: i64,
+    pub window_weight: i128,
+}
+
+fn div(a: i128, b: i128) -> i64 {
+    if b == 0 {
+        0
+    } else {
+        (a / b) as i64
+    }
+}
+
+/// The per-(window, title) divisions, shared by every engine's sums so that the definitions
+/// live in one place (they are also spelled out in METRICS.md).
+pub fn finish(
+    spec: &WindowSpec,
+    from_day: i64,
+    to_day: i64,
+    t: &Title,
+    s: Sums,
+    slate_cost: i128,
+) -> TitleWindow {
+    let n = NANO as i128;
+    let avs_share = div(s.avs, s.window_weight);
+    let (cost_share, efficiency) = match t.cost_micros {
+        Some(c) if slate_cost > 0 => (
+            Some(div(n * c as i128, slate_cost)),
+            Some(div(
+                avs_share as i128 * slate_cost * 1_000_000,
+                n * c as i128,
+            )),
+        ),
+        _ => (None, None),
+    };
+    TitleWindow {
+        window: spec.label(),
+        from: date_of_day(from_day),
+        to: date_of_day(to_day),
+        title_id: t.title_id,
+        series: t.series.clone(),
+        season: t.season,
+        seconds: s.seconds,
+        views_milli: div(1000 * s.seconds as i128, t.runtime_seconds as i128),
+        viewers: s.viewers,
+        completers: s.completers,
+        completion_nano: div(n * s.completers as i128, s.viewers as i128),
+        view_share_nano: div(n * s.seconds as i128, s.window_seconds as i128),
+        avs: s.avs,
+        avs_share_nano: avs_share,
+        cost_micros: t.cost_micros,
+        cost_source: t.cost_source.clone(),
+        cost_share_nano: cost_share,
+        efficiency_micro: efficiency,
+        window_seconds: s.window_seconds,
+        window_weight: s.window_weight,
+    }
+}
+
+/// Output order: window (launch windows by length, then calendar windows), title id.
+pub fn sort_rows(rows: &mut [TitleWindow]) {
+    rows.sort_by(|a, b| {
+        let key = |r: &TitleWindow| {
+            let launch: Option<u32> = r
+                .window
+                .strip_prefix("launch+")
+                .and_then(|n| n.parse().ok());
+            (launch.is_none(), launch, r.from, r.to, r.title_id)
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// Validates the data set, then computes the metrics.
+pub async fn compute(
+    ds: &Dataset,
+    specs: &[WindowSpec],
+    weights: &Weights,
+    engine: &EngineOptions,
+) -> Result<Vec<TitleWindow>> {
+    let threads = engine
+        .partitions
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let ds2 = ds.clone();
+    let (titles, _) = tokio::task::spawn_blocking(move || schema::validate(&ds2, threads))
+        .await
+        .map_err(|e| PlatformError::Config(format!("validation thread: {e}")))??;
+    compute_validated(ds, &titles, specs, weights, engine).await
+}
+
+/// [`compute`] on a runtime of its own, for callers without one (the CLI, tests).
+pub fn compute_blocking(
+    ds: &Dataset,
+    specs: &[WindowSpec],
+    weights: &Weights,
+    engine: &EngineOptions,
+) -> Result<Vec<TitleWindow>> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(engine.partitions.unwrap_or(2).max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| PlatformError::Config(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(compute(ds, specs, weights, engine))
+}
