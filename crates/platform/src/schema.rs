@@ -36,6 +36,9 @@ pub const MAX_EVENT_SECONDS: i64 = 86_400;
 /// by mistake is caught instead of being read as a date in another millennium.
 pub const MIN_START: i64 = 946_684_800;
 pub const MAX_START: i64 = 4_102_444_800;
+/// Launch dates: 1900-01-01 ..= 2100-12-31, as days since 1970-01-01 (a date far outside is a
+/// unit mistake, and date arithmetic on it would overflow).
+pub const LAUNCH_DAYS: std::ops::RangeInclusive<i32> = -25_567..=47_846;
 /// A season's runtime: 1 second .. 1,000 hours.
 pub const MAX_RUNTIME_SECONDS: i64 = 3_600_000;
 
@@ -326,7 +329,9 @@ pub fn validate_members(file: &Path) -> Result<MemberIds> {
     }
     let sorted: Vec<i64> = ids.into_iter().map(|(id, _, _)| id).collect();
     let contiguous = match (sorted.first(), sorted.last()) {
-        (Some(&lo), Some(&hi)) => (hi - lo) as u64 + 1 == sorted.len() as u64,
+        (Some(&lo), Some(&hi)) => hi
+            .checked_sub(lo)
+            .is_some_and(|d| d as u64 == sorted.len() as u64 - 1),
         _ => false,
     };
     Ok(MemberIds { sorted, contiguous })
@@ -357,6 +362,12 @@ pub fn read_titles(file: &Path) -> Result<Vec<Title>> {
                 return Err(PlatformError::input(
                     at("season"),
                     "season must be 1 or more",
+                ));
+            }
+            if !LAUNCH_DAYS.contains(&launch.value(i)) {
+                return Err(PlatformError::input(
+                    at("launch"),
+                    "launch date outside 1900-01-01 ..= 2100-12-31",
                 ));
             }
             let r = runtime.value(i);

@@ -613,3 +613,45 @@ fn bad_weights_and_windows_are_refused_with_what_is_wrong() {
     assert!(WindowSpec::parse("0").is_err());
     assert_eq!(WindowSpec::parse("28").unwrap(), WindowSpec::Launch(28));
 }
+
+#[test]
+fn a_launch_date_in_another_millennium_is_refused_at_its_title_row() {
+    let dir = scratch("bad-launch");
+    let src = dataset();
+    std::fs::create_dir_all(dir.join("events")).unwrap();
+    std::fs::copy(src.members(), dir.join("members.parquet")).unwrap();
+    let first = src.event_files().unwrap()[0].clone();
+    std::fs::copy(&first, dir.join("events").join(first.file_name().unwrap())).unwrap();
+    // The real titles with row 7's launch moved to the year 9999 (days since 1970).
+    let batches = read_all(&src.titles());
+    let b = &batches[0];
+    let launch = b
+        .column_by_name("launch")
+        .unwrap()
+        .as_primitive::<Date32Type>();
+    let moved: Vec<i32> = (0..b.num_rows())
+        .map(|i| if i == 7 { 2_932_896 } else { launch.value(i) })
+        .collect();
+    let idx = b.schema().index_of("launch").unwrap();
+    let mut cols = b.columns().to_vec();
+    cols[idx] = Arc::new(greenlight_platform::datafusion::arrow::array::Date32Array::from(moved));
+    let f = std::fs::File::create(dir.join("titles.parquet")).unwrap();
+    let mut w = ArrowWriter::try_new(f, b.schema(), None).unwrap();
+    w.write(&RecordBatch::try_new(b.schema(), cols).unwrap())
+        .unwrap();
+    for rest in &batches[1..] {
+        w.write(rest).unwrap();
+    }
+    w.close().unwrap();
+    let e = greenlight_platform::compute_blocking(
+        &Dataset::new(&dir),
+        &specs(),
+        &Weights::default(),
+        &engine(),
+    )
+    .expect_err("a launch in 9999 must be refused");
+    let loc = e.location().unwrap_or_else(|| panic!("not located: {e}"));
+    assert_eq!(loc.file, dir.join("titles.parquet"));
+    assert_eq!((loc.row_group, loc.row), (Some(0), Some(7)), "{e}");
+    assert_eq!(loc.column.as_deref(), Some("launch"));
+}

@@ -29,7 +29,7 @@ pub enum Sub {
 
 #[derive(Debug, clap::Args)]
 pub struct SynthArgs {
-    /// How many viewing events (1e5 .. 1e9 is the tested range; `1e6` is accepted).
+    /// How many viewing events (`1e6` is accepted; 1e5..1e8 have been run, 1e9 is meant to work).
     #[arg(long, value_parser = events_count)]
     pub events: u64,
     #[arg(long, default_value_t = 17)]
