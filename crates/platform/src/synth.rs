@@ -132,20 +132,27 @@ type WeekCells = Vec<(i32, u64, u64)>;
 /// The TV rows of the real global Top 10, by (week, title key), hours summed where two
 /// spellings share a key. This is what `synth` is calibrated to and what tests compare with.
 pub fn chart_cells(top10: &Path) -> Result<ChartCells> {
-    let rows = match greenlight_sources::read(top10)? {
-        Parsed::Top10(rows) => rows,
-        _ => {
-            return Err(PlatformError::Config(format!(
-                "{}: not a global Top 10 file",
-                top10.display()
-            )))
-        }
-    };
+    Ok(cells_of(&top10_rows(top10)?))
+}
+
+/// The rows of the real global Top 10 file, read and parsed once per `synth` (its titles and
+/// its cells both come from them).
+fn top10_rows(top10: &Path) -> Result<Vec<ChartRow>> {
+    match greenlight_sources::read(top10)? {
+        Parsed::Top10(rows) => Ok(rows),
+        _ => Err(PlatformError::Config(format!(
+            "{}: not a global Top 10 file",
+            top10.display()
+        ))),
+    }
+}
+
+fn cells_of(rows: &[ChartRow]) -> ChartCells {
     let mut cells = BTreeMap::new();
     for r in rows.iter().filter(|r| r.category.starts_with("TV")) {
         *cells.entry((r.week, title_key(r))).or_insert(0) += r.hours;
     }
-    Ok(cells)
+    cells
 }
 
 struct ChartTitle {
@@ -154,16 +161,7 @@ struct ChartTitle {
     runtime_seconds: i64,
 }
 
-fn chart_titles(top10: &Path) -> Result<Vec<ChartTitle>> {
-    let rows = match greenlight_sources::read(top10)? {
-        Parsed::Top10(rows) => rows,
-        _ => {
-            return Err(PlatformError::Config(format!(
-                "{}: not a global Top 10 file",
-                top10.display()
-            )))
-        }
-    };
+fn chart_titles(rows: &[ChartRow]) -> Vec<ChartTitle> {
     let mut by_key: BTreeMap<(String, i32), (NaiveDate, Option<i64>)> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.category.starts_with("TV")) {
         let runtime = r
@@ -177,14 +175,14 @@ fn chart_titles(top10: &Path) -> Result<Vec<ChartTitle>> {
             (a, b) => a.or(b),
         };
     }
-    Ok(by_key
+    by_key
         .into_iter()
         .map(|(key, (first_week, rt))| ChartTitle {
             key,
             first_week,
             runtime_seconds: rt.unwrap_or(DEFAULT_RUNTIME_SECONDS).max(1),
         })
-        .collect())
+        .collect()
 }
 
 /// Largest-remainder apportionment of `total` over `weights` (exact: the parts sum to
@@ -299,13 +297,14 @@ pub fn synth(opts: &SynthOptions) -> Result<SynthSummary> {
     }
     let top10 = opts.data_dir.join("netflix-top10/all-weeks-global.tsv");
     let fin = finance(&opts.data_dir)?;
-    let titles = chart_titles(&top10)?;
+    let rows = top10_rows(&top10)?;
+    let titles = chart_titles(&rows);
     let key_id: BTreeMap<(String, i32), i32> = titles
         .iter()
         .enumerate()
         .map(|(i, t)| (t.key.clone(), i as i32 + 1))
         .collect();
-    let cells: Vec<((NaiveDate, TitleKey), i64)> = chart_cells(&top10)?
+    let cells: Vec<((NaiveDate, TitleKey), i64)> = cells_of(&rows)
         .into_iter()
         .filter(|((w, _), h)| {
             *h > 0 && opts.from_week.is_none_or(|f| *w >= f) && opts.to_week.is_none_or(|t| *w <= t)

@@ -500,6 +500,20 @@ fn expect_located(ds: &Dataset, row_group: Option<usize>, row: Option<u64>, colu
     assert!(!out.exists());
 }
 
+/// An events file of integer columns, `name` its data set.
+fn malformed_events(name: &str, m: Vec<i64>, t: Vec<i32>, s: Vec<i64>, x: Vec<i64>) -> Dataset {
+    malformed(
+        name,
+        events_schema_with(DataType::Int64),
+        vec![
+            Arc::new(Int64Array::from(m)),
+            Arc::new(Int32Array::from(t)),
+            Arc::new(Int64Array::from(s)),
+            Arc::new(Int64Array::from(x)),
+        ],
+    )
+}
+
 fn events_schema_with(seconds: DataType) -> Arc<Schema> {
     Arc::new(Schema::new(vec![
         Field::new("member_id", DataType::Int64, false),
@@ -531,16 +545,7 @@ fn a_wrong_column_type_is_refused_naming_file_and_column() {
 fn negative_seconds_are_refused_at_their_row_group_and_row() {
     let (m, t, s, mut x) = good_columns();
     x[BAD] = -5;
-    let ds = malformed(
-        "bad-seconds",
-        events_schema_with(DataType::Int64),
-        vec![
-            Arc::new(Int64Array::from(m)),
-            Arc::new(Int32Array::from(t)),
-            Arc::new(Int64Array::from(s)),
-            Arc::new(Int64Array::from(x)),
-        ],
-    );
+    let ds = malformed_events("bad-seconds", m, t, s, x);
     expect_located(&ds, Some(BAD / 40_000), Some(BAD as u64), "seconds");
 }
 
@@ -548,16 +553,7 @@ fn negative_seconds_are_refused_at_their_row_group_and_row() {
 fn an_unknown_member_is_refused_at_its_row() {
     let (mut m, t, s, x) = good_columns();
     m[BAD] = 9_999_999_999;
-    let ds = malformed(
-        "bad-member",
-        events_schema_with(DataType::Int64),
-        vec![
-            Arc::new(Int64Array::from(m)),
-            Arc::new(Int32Array::from(t)),
-            Arc::new(Int64Array::from(s)),
-            Arc::new(Int64Array::from(x)),
-        ],
-    );
+    let ds = malformed_events("bad-member", m, t, s, x);
     expect_located(&ds, Some(BAD / 40_000), Some(BAD as u64), "member_id");
 }
 
