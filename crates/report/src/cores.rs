@@ -66,11 +66,7 @@ where
                         out.push(f(store, t)?);
                     }
                 }
-                Err(_) => {
-                    return Err(ReportError::Serialize(
-                        "a worker thread of the board's derivation panicked".into(),
-                    ))
-                }
+                Err(_) => return Err(ReportError::Worker("its thread panicked".into())),
             }
         }
         Ok(out)

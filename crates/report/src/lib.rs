@@ -33,6 +33,9 @@ pub enum ReportError {
     /// A report that could not be written as JSON (kept statuses); not expected.
     #[error("cannot serialize a report: {0}")]
     Serialize(String),
+    /// A worker thread of a derivation on every core (`cores::map`) panicked; not expected.
+    #[error("a worker of the board's derivation failed: {0}")]
+    Worker(String),
 }
 
 /// Odds beside an `awaiting_decision` status, or why there are none.

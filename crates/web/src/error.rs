@@ -99,6 +99,7 @@ impl From<greenlight_report::ReportError> for WebError {
             // error reaching here is ours.
             greenlight_report::ReportError::Odds(e) => WebError::Internal(e.to_string()),
             greenlight_report::ReportError::Serialize(e) => WebError::Internal(e),
+            e @ greenlight_report::ReportError::Worker(_) => WebError::Internal(e.to_string()),
         }
     }
 }
