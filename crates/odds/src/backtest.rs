@@ -255,13 +255,8 @@ pub fn run_exporting(
     models: &mut Models,
 ) -> Result<BacktestReport, OddsError> {
     let all: Vec<Example> = models.examples().to_vec();
-    let mut by_cut: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
-    for (i, e) in all.iter().enumerate() {
-        by_cut
-            .entry(frozen::cutoff_for(e.premiere))
-            .or_default()
-            .push(i);
-    }
+    let by_cut = by_cutoff(&all);
+    models.prepare(by_cut.keys().copied());
     let specs = model::candidates();
     let mut folds = Vec::new();
     let mut abstained = Vec::new();
@@ -501,6 +496,19 @@ pub fn run_exporting(
 pub const MODEL_SCORES: &str =
     "model: frozen per training cut-off (forward-validated choice, monotone Platt)";
 
+/// The examples' indices by the cut-off whose model predicts them (its premiere's), in
+/// cut-off order: the forward chain's folds.
+fn by_cutoff(examples: &[Example]) -> std::collections::BTreeMap<NaiveDate, Vec<usize>> {
+    let mut by_cut: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
+    for (i, e) in examples.iter().enumerate() {
+        by_cut
+            .entry(frozen::cutoff_for(e.premiere))
+            .or_default()
+            .push(i);
+    }
+    by_cut
+}
+
 /// The backtest's pooled scores of the model alone (`BacktestReport::model`), from the forward
 /// chain's predictions only: what the kept odds quote beside each prediction. [`run`] computes
 /// the same numbers from the same predictions in the same order (the kept odds' test holds them
@@ -508,13 +516,8 @@ pub const MODEL_SCORES: &str =
 /// and backtests the "when" curves, none of which the summary reads: seconds a refresh need
 /// not spend.
 pub fn summary(models: &mut Models) -> Result<Scores, OddsError> {
-    let mut by_cut: std::collections::BTreeMap<NaiveDate, Vec<usize>> = Default::default();
-    for (i, e) in models.examples().iter().enumerate() {
-        by_cut
-            .entry(frozen::cutoff_for(e.premiere))
-            .or_default()
-            .push(i);
-    }
+    let by_cut = by_cutoff(models.examples());
+    models.prepare(by_cut.keys().copied());
     let (mut p, mut ys): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     for (cut, idx) in &by_cut {
         let te_x: Vec<Row> = idx

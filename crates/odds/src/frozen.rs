@@ -19,6 +19,7 @@
 //! cut-off); earlier seasons of the same series are, with the outcomes known of them.
 
 use crate::backtest::Example;
+use crate::features::Row;
 use crate::kept::{self, Source};
 use crate::model::{self, Model, ModelState};
 use crate::OddsError;
@@ -144,6 +145,101 @@ impl<'s> Models<'s> {
             .clone()
     }
 
+    /// Builds the models of `cutoffs` not built yet, the fits on every core: each cut-off's
+    /// model is trained (or rebuilt from its kept state) independently of the others and
+    /// deterministically, so the models are the ones [`Models::get`] would build one by one,
+    /// bit for bit. A caller that knows which cut-offs it will ask for (the backtest, its
+    /// summary) calls this first: an announcement that moves a training label retrains several
+    /// cut-offs, each fit using the cores only in part (its candidates and folds are few and
+    /// unequal), so fitting them side by side is what fills the cores.
+    pub fn prepare(&mut self, cutoffs: impl IntoIterator<Item = NaiveDate>) {
+        let mut todo: Vec<NaiveDate> = cutoffs
+            .into_iter()
+            .filter(|c| !self.built.contains_key(c))
+            .collect();
+        todo.sort();
+        todo.dedup();
+        // Per cut-off, in date order: what it needs. The first cut-off with a given number of
+        // training rows does the fit; later ones with as many rows share its model (`build`).
+        type Fit = (NaiveDate, String, Vec<Row>, Vec<f64>, Option<ModelState>);
+        let mut fits: Vec<Fit> = Vec::new();
+        let mut planned: std::collections::HashSet<usize> = Default::default();
+        for &cutoff in &todo {
+            let train: Vec<Example> = self.training(cutoff).into_iter().cloned().collect();
+            let n = train.len();
+            if n < MIN_TRAINING || self.by_rows.contains_key(&n) || !planned.insert(n) {
+                continue;
+            }
+            let hash = kept::training_hash(&train, cutoff);
+            let rows: Vec<_> = train.iter().map(|e| e.row.clone()).collect();
+            let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
+            let state = self.kept_state(cutoff, &hash).map(|k| k.model);
+            fits.push((cutoff, hash, rows, ys, state));
+        }
+        // Trainings first: they are the long tasks, so the short rebuilds fill in around them.
+        fits.sort_by_key(|f| (f.4.is_some(), f.0));
+        let t = std::time::Instant::now();
+        let done = model::par_map(fits.len(), |i| {
+            let (_, _, rows, ys, state) = &fits[i];
+            let t = std::time::Instant::now();
+            let rebuilt = state
+                .as_ref()
+                .and_then(|s| Model::from_state(s, rows, ys).ok());
+            let source = if rebuilt.is_some() {
+                Source::KeptModel
+            } else {
+                Source::Trained
+            };
+            let m = match rebuilt {
+                Some(m) => Ok(m),
+                None => Model::train(rows, ys, &model::candidates()),
+            };
+            Ok((m, source, t.elapsed()))
+        });
+        let Ok(done) = done else {
+            // A panicked fit: leave every cut-off to `get`, which reports its own failure.
+            return;
+        };
+        greenlight_store::timing::report(
+            format_args!("models of {} cut-offs fitted side by side in", fits.len()),
+            t.elapsed(),
+        );
+        for ((cutoff, hash, rows, _, _), (m, source, took)) in fits.into_iter().zip(done) {
+            let r = match m {
+                Ok(m) => {
+                    let m = Arc::new(m);
+                    if let (Some(store), Source::Trained) = (self.store, source) {
+                        self.keep(store, cutoff, &hash, &m);
+                    }
+                    self.by_rows.insert(rows.len(), m.clone());
+                    self.sources.insert(cutoff, source);
+                    greenlight_store::timing::report(
+                        format_args!("model of cut-off {cutoff} Some({source:?}) in"),
+                        took,
+                    );
+                    Ok((m, hash))
+                }
+                Err(OddsError::InsufficientTraining(m)) => Err(Failure::Insufficient(format!(
+                    "the training cut-off {cutoff}: {m}"
+                ))),
+                Err(other) => Err(Failure::Other(other.to_string())),
+            };
+            self.built.insert(cutoff, r);
+        }
+        // The rest (too few rows, or sharing a model fitted above) are quick: built in order.
+        for cutoff in todo {
+            let _ = self.get(cutoff);
+        }
+    }
+
+    /// The kept state of `cutoff`'s model, if it was trained on examples hashing to `hash`.
+    fn kept_state(&self, cutoff: NaiveDate, hash: &str) -> Option<FrozenModel> {
+        self.store
+            .and_then(|st| st.derived(&model_key(cutoff)).ok().flatten())
+            .and_then(|d| kept::decode::<FrozenModel>(&d.body))
+            .filter(|k| k.training_hash == hash)
+    }
+
     fn build(&mut self, cutoff: NaiveDate) -> Result<(Arc<Model>, String), Failure> {
         let train: Vec<Example> = self.training(cutoff).into_iter().cloned().collect();
         let positives = train.iter().filter(|e| e.y > 0.5).count();
@@ -154,13 +250,7 @@ impl<'s> Models<'s> {
             )));
         }
         let hash = kept::training_hash(&train, cutoff);
-        let key = model_key(cutoff);
-        let kept_state = || {
-            self.store
-                .and_then(|st| st.derived(&key).ok().flatten())
-                .and_then(|d| kept::decode::<FrozenModel>(&d.body))
-                .filter(|k| k.training_hash == hash)
-        };
+        let kept_state = || self.kept_state(cutoff, &hash);
         if let Some(m) = self.by_rows.get(&train.len()).cloned() {
             // The same rows as an earlier cut-off's: its model, kept under this cut-off too.
             if let (Some(store), None) = (self.store, kept_state()) {

@@ -239,6 +239,11 @@ pub fn status_odds_many_loaded(
         match Computing::new(store, &stamp, loaded) {
             Ok(mut c) => {
                 let t = std::time::Instant::now();
+                let cutoffs = crate::cutoffs_of(
+                    &c.cat,
+                    missing.iter().map(|&i| (asked[i].0.as_str(), asked[i].1)),
+                );
+                c.models.prepare(cutoffs);
                 let mut kept = Vec::new();
                 for i in missing {
                     let (slug, season) = &asked[i];

@@ -204,6 +204,29 @@ pub fn predict(
     )
 }
 
+/// The training cut-offs whose models predictions of these `(slug, season)`s on the latest
+/// data use (for [`frozen::Models::prepare`]); a season not found or not premiered has none.
+pub(crate) fn cutoffs_of<'a>(
+    cat: &Catalog,
+    asked: impl Iterator<Item = (&'a str, u32)>,
+) -> Vec<NaiveDate> {
+    let ids: std::collections::HashMap<&str, i64> = cat
+        .series
+        .values()
+        .map(|s| (s.slug.as_str(), s.id))
+        .collect();
+    asked
+        .filter_map(|(slug, number)| {
+            let seasons = cat.series_seasons.get(ids.get(slug)?)?;
+            let season = seasons
+                .iter()
+                .map(|&i| &cat.seasons[i])
+                .find(|x| x.number == number)?;
+            metrics::premiere(cat, season).map(|p| frozen::cutoff_for(p.date))
+        })
+        .collect()
+}
+
 /// [`predict`] on a catalog and labels already loaded, with the cut-off models of this data
 /// version (`models`: kept in the store, or trained in memory), so a caller that needs many
 /// predictions loads, labels and trains once.

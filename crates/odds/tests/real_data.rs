@@ -662,6 +662,7 @@ fn the_same_season_gets_the_same_frozen_model_at_day_56_and_day_91() {
 /// Issue 16: no prediction from fewer than the minimum of training seasons (a cut-off below it
 /// abstains with its reason), and every cut-off's calibration is monotone increasing in the
 /// raw score over all its seasons (an inverted Platt fit is impossible), on the real data.
+/// Issue 13: the models `prepare` fits side by side equal the ones `get` builds one by one.
 #[test]
 fn cut_offs_abstain_below_the_minimum_and_calibration_is_never_inverted() {
     use greenlight_odds::frozen::{self, Models};
@@ -673,10 +674,33 @@ fn cut_offs_abstain_below_the_minimum_and_calibration_is_never_inverted() {
     let mut models = Models::new(None, all.clone());
     let cutoffs: std::collections::BTreeSet<NaiveDate> =
         all.iter().map(|e| frozen::cutoff_for(e.premiere)).collect();
+    // The same models fitted side by side (`prepare`, as the refresh and the backtest do)
+    // are the ones built one by one: the same answer at every cut-off, bit for bit.
+    let mut side_by_side = Models::new(None, all.clone());
+    side_by_side.prepare(cutoffs.iter().copied());
     let (mut abstained, mut modelled) = (0, 0);
     for cut in cutoffs {
         let n = models.training(cut).len();
-        match models.get(cut) {
+        let got = models.get(cut);
+        match (&got, side_by_side.get(cut)) {
+            (Ok((m, h)), Ok((p, ph))) => {
+                assert_eq!(h, &ph, "{cut}: training hash");
+                let (a, b) = (m.predict(&rows).unwrap(), p.predict(&rows).unwrap());
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(
+                    bits(&a),
+                    bits(&b),
+                    "{cut}: prepared model predicts otherwise"
+                );
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{cut}"),
+            (a, b) => panic!(
+                "{cut}: one by one {:?}, prepared {:?}",
+                a.is_ok(),
+                b.is_ok()
+            ),
+        }
+        match got {
             Ok((m, _)) => {
                 assert!(n >= frozen::MIN_TRAINING, "{cut}: a model on {n} seasons");
                 assert!(
