@@ -200,16 +200,17 @@ fn check_window(label: &str, from: NaiveDate, to: NaiveDate) -> Result<(), Strin
     ))
 }
 
-/// A series slug as the store writes them: lowercase ASCII letters, digits and `-`.
+/// A series slug as the store makes them: the title's normal form ([`crate::titles::normalize`]:
+/// lower case, diacritics and punctuation gone, letters of any script kept) with dashes for
+/// spaces, so `the-lørenskog-disappearance` is one and `Squid Game` or `squid--game` is not. The
+/// rule is "what normalising the slug again gives back", which every slug the store writes
+/// (with its `-film` or `-2` tie-breakers) passes.
 fn check_slug(s: &str) -> Result<(), String> {
-    let ok = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
+    if !s.is_empty() && crate::titles::normalize(s).replace(' ', "-") == s {
         Ok(())
     } else {
         Err(format!(
-            "`{s}` is not a series slug (lowercase letters, digits and `-`, as `greenlight show` names it)"
+            "`{s}` is not a series slug (lower case, `-` between words, as `greenlight show` names it)"
         ))
     }
 }
@@ -404,6 +405,12 @@ pub fn write(file: &ExactFile, mut out: impl Write) -> Result<(), WriteError> {
 /// the wrong number of fields, a field that is not the integer, date or text its column holds,
 /// a row failing [`ExactRow::check`], or a (window, series, season) given twice.
 pub fn read(path: &Path, bytes: &[u8]) -> Result<ExactFile, SourceError> {
+    read_located(path, bytes).map(|(file, _)| file)
+}
+
+/// [`read`], with each row's 1-based line in the file (same order as the rows), so a check made
+/// later (the import's: does a series have this slug?) can name the line it refuses.
+pub fn read_located(path: &Path, bytes: &[u8]) -> Result<(ExactFile, Vec<usize>), SourceError> {
     crate::limits::check_data_size(path, bytes, false)?;
     let at = |line: usize| Location::file(path).row(line);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -461,13 +468,33 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<ExactFile, SourceError> {
         .from_reader(rest);
     let mut record = csv::StringRecord::new();
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     let mut seen: std::collections::HashMap<(String, String, u32), usize> =
         std::collections::HashMap::new();
+    // The csv crate's line numbers skip blank lines, and a record's position is where the
+    // blank lines before it began: the file's line of the record's first byte is counted here
+    // instead, forwards only (each byte is counted once).
+    let mut counted = (0usize, PREAMBLE_LINES + 1);
+    let mut line_at = |byte: u64| -> usize {
+        let mut byte = (byte as usize).min(rest.len());
+        while byte < rest.len() && matches!(rest[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte >= counted.0 {
+            counted.1 += rest[counted.0..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted.0 = byte;
+        }
+        counted.1
+    };
     loop {
-        let more = reader.read_record(&mut record).map_err(|e| {
+        let more = reader.read_record(&mut record);
+        let more = more.map_err(|e| {
             let line = e
                 .position()
-                .map_or(PREAMBLE_LINES + 1, |p| PREAMBLE_LINES + p.line() as usize);
+                .map_or(PREAMBLE_LINES + 1, |p| line_at(p.byte()));
             let why = match e.kind() {
                 csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
                 _ => format!("malformed CSV: {e}"),
@@ -477,7 +504,9 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<ExactFile, SourceError> {
         if !more {
             break;
         }
-        let line = PREAMBLE_LINES + record.position().map_or(1, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(PREAMBLE_LINES + 1, |p| line_at(p.byte()));
         if rows.len() >= MAX_ROWS {
             return Err(SourceError::invalid(
                 at(line),
@@ -493,6 +522,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<ExactFile, SourceError> {
             ));
         }
         rows.push(row);
+        lines.push(line);
     }
     if rows.is_empty() {
         return Err(SourceError::invalid(
@@ -500,7 +530,7 @@ pub fn read(path: &Path, bytes: &[u8]) -> Result<ExactFile, SourceError> {
             "no data rows (header only)",
         ));
     }
-    Ok(ExactFile { provenance, rows })
+    Ok((ExactFile { provenance, rows }, lines))
 }
 
 /// Line 4 must be exactly [`COLUMNS`], in order: the file is greenlight's own, so a column
@@ -694,6 +724,44 @@ mod tests {
         // Windows line ends read the same.
         let crlf = text.replace('\n', "\r\n");
         assert_eq!(read(Path::new("m.csv"), crlf.as_bytes()).unwrap(), f);
+    }
+
+    #[test]
+    fn slugs_of_any_script_round_trip_and_rows_know_their_lines() {
+        // The store keeps letters of other scripts in slugs (`normalize` drops only diacritics).
+        let mut f = sample();
+        f.rows[2].series = "the-lørenskog-disappearance".into();
+        // Hangul as the store has it: decomposed (NFKD), as `normalize` leaves it.
+        f.rows[1].series = crate::titles::normalize("Bebefinn Playtime: 시즌 1").replace(' ', "-");
+        let mut bytes = written(&f);
+        // A blank line before the last row: the lines are the file's, not the row count's.
+        let at = bytes.len()
+            - 1
+            - bytes[..bytes.len() - 1]
+                .iter()
+                .rev()
+                .position(|&b| b == b'\n')
+                .unwrap();
+        bytes.insert(at, b'\n');
+        let (back, lines) = read_located(Path::new("m.greenlight.csv"), &bytes).unwrap();
+        assert_eq!(back, f);
+        assert_eq!(lines, vec![5, 6, 8]);
+        for bad in [
+            "squid--game",
+            "-squid-game",
+            "squid-game-",
+            "Squid-Game",
+            "squid game",
+            "squid_game",
+        ] {
+            let mut f = sample();
+            f.rows[0].series = bad.into();
+            let e = write(&f, Vec::new()).unwrap_err().to_string();
+            assert!(
+                e.contains("`series`") && e.contains("not a series slug"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     fn refused(text: &str) -> String {
