@@ -88,6 +88,8 @@ pub struct ExactProvenance {
     pub publisher: String,
     /// The day the file was generated.
     pub generated: NaiveDate,
+    /// The file they were imported from, as its path was given to `greenlight import`.
+    pub file: String,
     /// When greenlight imported it (RFC 3339, UTC).
     pub imported_at: String,
 }
@@ -122,6 +124,7 @@ impl ExactWindow {
             provenance: ExactProvenance {
                 publisher: m.provenance.publisher,
                 generated: m.provenance.generated,
+                file: m.file,
                 imported_at: m.imported_at,
             },
         }

@@ -8,12 +8,14 @@
 //! with its rows, so a later file never rewrites what an earlier one said: a read as of a date
 //! takes, per season and window, the row of the latest file imported by then
 //! ([`Store::exact_metrics`]). Re-importing a byte-identical file writes nothing. A row naming a
-//! series the store does not know is stored all the same (the data may come later) and reported
-//! as unresolved by its slug.
+//! slug no series of the store has refuses the whole file at that row's line and column
+//! (`series`): figures shown nowhere would be kept silently, and a misspelt slug is the likeliest
+//! mistake of a platform's export, so it is said where it is.
 
 use crate::{Store, StoreError, WriteTx};
 use chrono::{DateTime, NaiveDate, Utc};
 use greenlight_sources::exact::{ExactFile, ExactRow, Provenance};
+use greenlight_sources::{Location, SourceError};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,8 @@ pub struct ExactInput {
     pub path: PathBuf,
     pub hash: String,
     pub file: ExactFile,
+    /// Each row's line in the file (same order as `file.rows`), for the errors found on import.
+    pub lines: Vec<usize>,
 }
 
 impl ExactInput {
@@ -71,11 +75,12 @@ impl ExactInput {
             path,
             greenlight_sources::limits::FileKind::Data,
         )?;
-        let file = greenlight_sources::exact::read(path, &bytes)?;
+        let (file, lines) = greenlight_sources::exact::read_located(path, &bytes)?;
         Ok(ExactInput {
             path: path.to_path_buf(),
             hash: crate::hash::sha256_hex(&bytes),
             file,
+            lines,
         })
     }
 }
@@ -91,9 +96,8 @@ pub struct ExactImport {
     pub generated: NaiveDate,
     /// When the figures were first imported (RFC 3339, UTC).
     pub imported_at: String,
-    /// The series slugs of the file that no series of the store has (sorted, once each): kept,
-    /// but shown nowhere until a series with that slug exists.
-    pub unresolved: Vec<String>,
+    /// How many series the file's rows are about.
+    pub series: usize,
 }
 
 /// One stored row with the provenance of the file it came from.
@@ -121,15 +125,36 @@ fn date_of(s: &str) -> Result<NaiveDate, StoreError> {
 
 impl WriteTx<'_> {
     /// Stores `input` in this transaction (the call's one): a new file's rows, or nothing when
-    /// the same bytes were imported before. `now` is the import time. Reports the slugs no
-    /// series has, as the store stands in this transaction (so series the call's data brings
-    /// count as known: call this after the data is resolved).
+    /// the same bytes were imported before. `now` is the import time. First every row's slug
+    /// must name a series as the store stands in this transaction (so series the call's data
+    /// brings count: call this after the data is resolved); the first that does not is the
+    /// error, located at its line, and nothing of the file is written.
     pub fn import_exact(
         &mut self,
         input: &ExactInput,
         now: DateTime<Utc>,
     ) -> Result<ExactImport, StoreError> {
         let tx = self.tx()?;
+        let mut exists =
+            tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM series WHERE slug = ?1)")?;
+        let mut checked: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (r, line) in input.file.rows.iter().zip(&input.lines) {
+            if checked.contains(r.series.as_str()) {
+                continue;
+            }
+            if !exists.query_row([&r.series], |x| x.get::<_, bool>(0))? {
+                return Err(SourceError::invalid(
+                    Location::file(&input.path).row(*line).column("series"),
+                    format!(
+                        "no series has the slug `{}` (the slugs are `greenlight show`'s and `list --json`'s; import the public data that names it first)",
+                        r.series
+                    ),
+                )
+                .into());
+            }
+            checked.insert(&r.series);
+        }
+        drop(exists);
         let known: Option<String> = tx
             .query_row(
                 "SELECT imported_at FROM platform_files WHERE content_hash = ?1",
@@ -190,16 +215,6 @@ impl WriteTx<'_> {
                 ("imported", at)
             }
         };
-        let mut slugs: Vec<&str> = input.file.rows.iter().map(|r| r.series.as_str()).collect();
-        slugs.sort_unstable();
-        slugs.dedup();
-        let mut st = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM series WHERE slug = ?1)")?;
-        let mut unresolved = Vec::new();
-        for s in slugs {
-            if !st.query_row([s], |r| r.get::<_, bool>(0))? {
-                unresolved.push(s.to_string());
-            }
-        }
         Ok(ExactImport {
             file: input.path.display().to_string(),
             outcome,
@@ -207,7 +222,7 @@ impl WriteTx<'_> {
             publisher: p.publisher.clone(),
             generated: p.generated,
             imported_at,
-            unresolved,
+            series: checked.len(),
         })
     }
 }

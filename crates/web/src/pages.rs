@@ -884,6 +884,12 @@ fn nano_pct(nano: i64) -> String {
     format!("{}.{:07} %", nano / 10_000_000, nano % 10_000_000)
 }
 
+/// The last part of a stored import path: the page names the file, not the importing
+/// machine's folders.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 /// The "Exact platform metrics" section (issue 17): the platform's own figures, labelled apart
 /// from the public-chart approximation, with each window's provenance.
 fn exact_metrics(d: &SeriesData) -> Markup {
@@ -912,7 +918,7 @@ fn exact_metrics(d: &SeriesData) -> Markup {
                                 td.num { (nano_pct(w.view_share_nano)) }
                                 td.num { (nano_pct(w.avs_share_nano)) }
                                 td.num { @if let Some(e) = w.efficiency_micro { (e / 1_000_000) "." (format!("{:06}", e % 1_000_000)) } @else { "—" } }
-                                td { (w.provenance.publisher) ", generated " (w.provenance.generated) ", imported " (w.provenance.imported_at) }
+                                td { (w.provenance.publisher) ", generated " (w.provenance.generated) "; file " code { (file_name(&w.provenance.file)) } ", imported " (w.provenance.imported_at) }
                             }
                         }
                     }

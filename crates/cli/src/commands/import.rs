@@ -189,7 +189,7 @@ fn import(
         let reports = greenlight_ledger::import_claims_in(&mut w, claims_files)?;
         w.ensure_resolved()?;
         greenlight_store::timing::report(format_args!("claims checked and stored in"), t.elapsed());
-        // Last, with every series of the call known: which slugs no series has is reported.
+        // Last, with every series of the call known: a slug no series has refuses the call.
         let now = chrono::Utc::now();
         let exact_reports = exact_files
             .iter()
@@ -292,19 +292,13 @@ fn import(
         );
     }
     for x in &exact_reports {
-        let unresolved = match x.unresolved.len() {
-            0 => String::new(),
-            _ => format!(
-                "; series the store does not know (kept, shown nowhere until it does): {}",
-                x.unresolved.join(", ")
-            ),
-        };
         outln!(
-            "{:<9} rows  {:<22} {}  ({}: exact platform metrics of {}, generated {}{unresolved})",
+            "{:<9} rows  {:<22} {}  ({}: exact platform metrics of {} series by {}, generated {})",
             thousands(x.rows as i64),
             "platform",
             x.file,
             x.outcome,
+            x.series,
             x.publisher,
             x.generated
         );

@@ -66,7 +66,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
                 .map(|e| format!(", efficiency {}.{:06}", e / 1_000_000, e % 1_000_000))
                 .unwrap_or_default();
             outln!(
-                "    season {} {} ({} .. {}): {} hours, {}.{:03} views, completion {}, view share {}, AVS share {}{eff}  [{}, generated {}, imported {}]",
+                "    season {} {} ({} .. {}): {} hours, {}.{:03} views, completion {}, view share {}, AVS share {}{eff}  [{}, generated {}; {}, imported {}]",
                 w.season,
                 w.window,
                 w.from,
@@ -79,6 +79,7 @@ pub fn run(a: Args, cx: &mut Ctx) -> Result<()> {
                 nano_share(w.avs_share_nano),
                 w.provenance.publisher,
                 w.provenance.generated,
+                w.provenance.file,
                 w.provenance.imported_at
             );
         }
