@@ -156,6 +156,36 @@ fn imported_exact_metrics_are_shown_exactly_and_reimport_changes_nothing() {
         "{text}"
     );
 
+    // The API's body is `show --json`'s, and the series page has the section with its source.
+    let server = common::serve(&db);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut r = agent
+        .get(&format!("{}/api/v1/series/wednesday", server.1))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let api: Value = r.body_mut().read_json().unwrap();
+    assert_eq!(api, shown);
+    let mut r = agent
+        .get(&format!("{}/series/wednesday", server.1))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.body_mut().read_to_string().unwrap();
+    for want in [
+        "Exact platform metrics",
+        "Netflix content team, generated 2025-02-01",
+        "exact-metrics.greenlight.csv",
+        "launch+28",
+        "2022-12-01..2022-12-31",
+    ] {
+        assert!(page.contains(want), "the series page lacks {want}");
+    }
+    drop(server);
+
     // The same file again: unchanged, nothing written.
     let store_before = dump(&db);
     let again = json(&db, &["import", s(&file), "--json"]);
