@@ -1,6 +1,8 @@
-//! Writing metric rows as CSV, JSON or Parquet. AVS sums exceed 64 bits: CSV writes them as
-//! integers, JSON as strings (JSON numbers are doubles in most readers), Parquet as
-//! `Decimal128(38, 0)`.
+//! Writing metric rows as CSV, JSON or Parquet, or as the file `greenlight import` takes
+//! (`NAME.greenlight.csv`: the "greenlight exact platform metrics" format, defined once in
+//! `greenlight_sources::exact`, whose writer this uses, so the platform's output and the import's
+//! reader cannot drift). AVS sums exceed 64 bits: CSV writes them as integers, JSON as strings
+//! (JSON numbers are doubles in most readers), Parquet as `Decimal128(38, 0)`.
 
 use crate::error::{PlatformError, Result};
 use crate::metrics::{day_number, TitleWindow};
@@ -9,6 +11,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::parquet::arrow::ArrowWriter;
+use greenlight_sources::exact::{ExactFile, ExactRow, Provenance};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -18,17 +21,29 @@ pub enum OutputFormat {
     Csv,
     Json,
     Parquet,
+    /// `NAME.greenlight.csv`: the exact metrics file `greenlight import` takes.
+    Import,
 }
 
+/// The name ending that asks for the import file rather than a plain CSV.
+pub const IMPORT_SUFFIX: &str = ".greenlight.csv";
+
 impl OutputFormat {
-    /// From a file name's extension.
+    /// From a file name's extension (`.greenlight.csv` before `.csv`).
     pub fn from_path(path: &Path) -> Result<Self> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.len() > IMPORT_SUFFIX.len() && name.ends_with(IMPORT_SUFFIX) {
+            return Ok(OutputFormat::Import);
+        }
         match path.extension().and_then(|e| e.to_str()) {
             Some("csv") => Ok(OutputFormat::Csv),
             Some("json") => Ok(OutputFormat::Json),
             Some("parquet") => Ok(OutputFormat::Parquet),
             _ => Err(PlatformError::Config(format!(
-                "{}: the output name must end in .csv, .json or .parquet",
+                "{}: the output name must end in .csv, .json, .parquet or .greenlight.csv (the file `greenlight import` takes)",
                 path.display()
             ))),
         }
@@ -191,10 +206,70 @@ pub fn write_parquet(rows: &[TitleWindow], out: impl Write + Send) -> Result<()>
     Ok(())
 }
 
+/// The rows as the import file's rows (the platform's title id is left out: the series slug and
+/// season name the title in the store).
+pub fn exact_rows(rows: &[TitleWindow]) -> Result<Vec<ExactRow>> {
+    rows.iter()
+        .map(|r| {
+            let season = u32::try_from(r.season).map_err(|_| {
+                PlatformError::Config(format!("{} season {}: not a season", r.series, r.season))
+            })?;
+            Ok(ExactRow {
+                window: r.window.clone(),
+                from: r.from,
+                to: r.to,
+                series: r.series.clone(),
+                season,
+                seconds: r.seconds,
+                views_milli: r.views_milli,
+                viewers: r.viewers,
+                completers: r.completers,
+                completion_nano: r.completion_nano,
+                view_share_nano: r.view_share_nano,
+                avs: r.avs,
+                avs_share_nano: r.avs_share_nano,
+                cost_micros: r.cost_micros,
+                cost_source: r.cost_source.clone(),
+                cost_share_nano: r.cost_share_nano,
+                efficiency_micro: r.efficiency_micro,
+                window_seconds: r.window_seconds,
+                window_weight: r.window_weight,
+            })
+        })
+        .collect()
+}
+
+/// Writes the import file: `provenance` (who computed the figures, and when) and the rows.
+pub fn write_import(rows: &[TitleWindow], provenance: &Provenance, out: impl Write) -> Result<()> {
+    let file = ExactFile {
+        provenance: provenance.clone(),
+        rows: exact_rows(rows)?,
+    };
+    greenlight_sources::exact::write(&file, out)
+        .map_err(|e| PlatformError::Config(format!("writing the import file: {e}")))
+}
+
 /// Writes `rows` to `path` in the format its extension names (written to a temporary name
-/// first and renamed, so a failed write leaves no half file).
+/// first and renamed, so a failed write leaves no half file). The import file needs its
+/// provenance: see [`write_file_with`].
 pub fn write_file(rows: &[TitleWindow], path: &Path) -> Result<()> {
+    write_file_with(rows, path, None)
+}
+
+/// [`write_file`], with the provenance an import file (`NAME.greenlight.csv`) carries; asking
+/// for one without it is refused before anything is written.
+pub fn write_file_with(
+    rows: &[TitleWindow],
+    path: &Path,
+    provenance: Option<&Provenance>,
+) -> Result<()> {
     let format = OutputFormat::from_path(path)?;
+    if format == OutputFormat::Import && provenance.is_none() {
+        return Err(PlatformError::Config(format!(
+            "{}: the import file names who computed the figures: give --publisher NAME",
+            path.display()
+        )));
+    }
     let tmp = path.with_extension("partial");
     let f = std::fs::File::create(&tmp).map_err(|e| PlatformError::io(&tmp, e))?;
     let mut buf = std::io::BufWriter::new(f);
@@ -202,6 +277,10 @@ pub fn write_file(rows: &[TitleWindow], path: &Path) -> Result<()> {
         OutputFormat::Csv => write_csv(rows, &mut buf),
         OutputFormat::Json => write_json(rows, &mut buf),
         OutputFormat::Parquet => write_parquet(rows, &mut buf),
+        OutputFormat::Import => match provenance {
+            Some(p) => write_import(rows, p, &mut buf),
+            None => Ok(()),
+        },
     };
     let r = r.and_then(|()| buf.flush().map_err(|e| PlatformError::io(&tmp, e)));
     if let Err(e) = r {

@@ -592,6 +592,33 @@ fn results_write_as_csv_json_and_parquet_with_the_avs_exact() {
     // An unknown extension is refused before anything is written.
     assert!(greenlight_platform::output::write_file(&rows, &dir.join("m.txt")).is_err());
     assert!(!dir.join("m.txt").exists());
+
+    // The file `greenlight import` takes: read back by the import's own reader, every row
+    // equal to the computed one (the title id aside), with the provenance it was given.
+    let import = dir.join("m.greenlight.csv");
+    let e = greenlight_platform::output::write_file(&rows, &import).unwrap_err();
+    assert!(e.to_string().contains("--publisher"), "{e}");
+    assert!(!import.exists());
+    let provenance = greenlight_sources::exact::Provenance::new(
+        "Netflix content team",
+        NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+    )
+    .unwrap();
+    greenlight_platform::output::write_file_with(&rows, &import, Some(&provenance)).unwrap();
+    let bytes = std::fs::read(&import).unwrap();
+    let back = greenlight_sources::exact::read(&import, &bytes).unwrap();
+    assert_eq!(back.provenance, provenance);
+    assert_eq!(back.rows.len(), rows.len());
+    assert_eq!(
+        back.rows,
+        greenlight_platform::output::exact_rows(&rows).unwrap()
+    );
+    for (b, r) in back.rows.iter().zip(&rows) {
+        assert_eq!(
+            (&b.series, b.season as i32, b.avs, b.window_weight),
+            (&r.series, r.season, r.avs, r.window_weight)
+        );
+    }
 }
 
 #[test]

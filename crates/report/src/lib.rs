@@ -15,6 +15,7 @@ use greenlight_store::Store;
 use serde::Serialize;
 
 mod cores;
+pub mod exact;
 mod outlook;
 pub mod scorecard;
 pub mod tracker;

@@ -9,6 +9,7 @@
 //! season 3) lives in [`titles`], because every source needs it.
 
 pub mod error;
+pub mod exact;
 pub mod records;
 pub mod titles;
 

@@ -21,6 +21,7 @@ pub mod error;
 pub mod hash;
 pub mod import;
 pub mod manifest;
+pub mod platform;
 pub mod predictions;
 pub mod published;
 pub mod query;
@@ -115,6 +116,7 @@ impl Store {
         store.migrate_component("derived", derived::MIGRATIONS)?;
         store.migrate_component("tracker2", statuses::MIGRATIONS)?;
         store.migrate_component("predictions", predictions::MIGRATIONS)?;
+        store.migrate_component("platform", platform::MIGRATIONS)?;
         Ok(store)
     }
 

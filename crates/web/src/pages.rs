@@ -390,6 +390,8 @@ struct SeriesData {
     odds: Option<Result<greenlight_odds::StatusOdds, String>>,
     /// The report layer's outlook of the next season (`None` when no season follows).
     outlook: Option<Outlook>,
+    /// The exact platform metrics known today (issue 17), when imported.
+    exact: Option<greenlight_report::exact::ExactSection>,
 }
 
 impl SeriesData {
@@ -425,6 +427,7 @@ pub fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
         cast: credits,
         reception: ledger::reception(store, &series.slug)?,
         show: store.show(&series)?,
+        exact: greenlight_report::exact::exact_section(store, &series.slug, None)?,
         weeks: store.chart_weeks(&series)?,
         tmdb: store.tmdb_facts(&series)?,
         jw: store.justwatch_facts(&series)?,
@@ -451,6 +454,7 @@ pub fn series_page(store: &Store, slug: &str) -> Result<Markup, WebError> {
             (timeline(&d))
             (chart_section(&d))
             (engagement(&d))
+            (exact_metrics(&d))
             (reception(&d))
             (cast(&d))
             (facts(&d))
@@ -866,6 +870,55 @@ fn engagement(d: &SeriesData) -> Markup {
                                 td.num { (thousands(e.hours)) }
                                 td.num { @if let Some(v) = e.views { (thousands(v)) } @else { "—" } }
                                 td { @if let Some(r) = e.release_date { (r) } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A share in nano-units (1e9 = the whole) as a percentage, exact to the file's precision.
+fn nano_pct(nano: i64) -> String {
+    format!("{}.{:07} %", nano / 10_000_000, nano % 10_000_000)
+}
+
+/// The last part of a stored import path: the page names the file, not the importing
+/// machine's folders.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The "Exact platform metrics" section (issue 17): the platform's own figures, labelled apart
+/// from the public-chart approximation, with each window's provenance.
+fn exact_metrics(d: &SeriesData) -> Markup {
+    let Some(x) = &d.exact else {
+        return html! {};
+    };
+    html! {
+        section #exact aria-labelledby="exact-h" {
+            h2 #exact-h { "Exact platform metrics" }
+            p { (x.label) ". As of " (x.as_of) ": " (x.shown_when) "." }
+            div.scroll {
+                table {
+                    caption { "Per season and window — source: the platform's own member-level data (see each row's publisher)" }
+                    thead { tr {
+                        th scope="col" { "Season" } th scope="col" { "Window" } th scope="col" { "Hours" }
+                        th scope="col" { "Views" } th scope="col" { "Completion" } th scope="col" { "View share" }
+                        th scope="col" { "AVS share" } th scope="col" { "Efficiency" } th scope="col" { "Provenance" }
+                    } }
+                    tbody {
+                        @for w in &x.windows {
+                            tr {
+                                td { (w.season) } td { (w.window) " (" (w.from) " – " (w.to) ")" }
+                                td.num { (w.hours) }
+                                td.num { (w.views_milli / 1_000) "." (format!("{:03}", w.views_milli % 1_000)) }
+                                td.num { (nano_pct(w.completion_nano)) }
+                                td.num { (nano_pct(w.view_share_nano)) }
+                                td.num { (nano_pct(w.avs_share_nano)) }
+                                td.num { @if let Some(e) = w.efficiency_micro { (e / 1_000_000) "." (format!("{:06}", e % 1_000_000)) } @else { "—" } }
+                                td { (w.provenance.publisher) ", generated " (w.provenance.generated) "; file " code { (file_name(&w.provenance.file)) } ", imported " (w.provenance.imported_at) }
                             }
                         }
                     }

@@ -1,4 +1,5 @@
-//! `greenlight import PATH...`: data, alias and claims files in one transaction.
+//! `greenlight import PATH...`: data, alias, claims and exact platform metrics files in one
+//! transaction.
 
 use super::Ctx;
 use crate::args::Json;
@@ -48,6 +49,9 @@ struct ImportReport<'a> {
     files: &'a [greenlight_store::import::FileSummary],
     claims: Vec<ClaimsSummary<'a>>,
     aliases: usize,
+    /// The exact platform metrics files (`greenlight_store::platform`); absent when none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    exact_platform_metrics: &'a [greenlight_store::platform::ExactImport],
     series: usize,
     seasons: usize,
     unresolved: usize,
@@ -81,9 +85,14 @@ fn import(
     let (found, manifests) =
         greenlight_store::import::find_call_files(paths, manifest).context(NOTHING)?;
     let (mut aliases, mut claims, mut data) = (Vec::new(), Vec::new(), Vec::new());
+    let mut exact = Vec::new();
     for f in found {
         if f.has_data_extension() || !f.walked {
-            if greenlight_store::aliases::looks_like_alias_file(&f.path) {
+            // The exact metrics file is a CSV recognised by its first line (it is no public
+            // data format: `greenlight_sources::exact`).
+            if greenlight_sources::exact::looks_like_file(&f.path) {
+                exact.push(f.path);
+            } else if greenlight_store::aliases::looks_like_alias_file(&f.path) {
                 aliases.push(f.path);
             } else if !f.has_data_extension() && greenlight_ledger::looks_like_claims_file(&f.path)
             {
@@ -97,9 +106,9 @@ fn import(
         // Anything else a walk met (a `.toml` or `.json` that is no claims file) is left alone,
         // like the folder's README.
     }
-    if data.is_empty() && aliases.is_empty() && claims.is_empty() {
+    if data.is_empty() && aliases.is_empty() && claims.is_empty() && exact.is_empty() {
         bail!(
-            "nothing to import in {}: no data (.tsv, .csv, .xlsx), alias or claims files",
+            "nothing to import in {}: no data (.tsv, .csv, .xlsx), alias, claims or exact platform metrics files",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
@@ -115,6 +124,11 @@ fn import(
     let claims_files = claims
         .iter()
         .map(|c| greenlight_ledger::ClaimsFile::read(c))
+        .collect::<Result<Vec<_>, _>>()
+        .context(NOTHING)?;
+    let exact_files = exact
+        .iter()
+        .map(|p| greenlight_store::platform::ExactInput::read(p))
         .collect::<Result<Vec<_>, _>>()
         .context(NOTHING)?;
     let declared: Vec<String> = claims_files
@@ -154,7 +168,7 @@ fn import(
     };
     // Everything below runs in one transaction: an error anywhere drops it, which rolls back
     // every write of the call.
-    let (summary, claim_reports, alias_count, counts) = (|| -> Result<_> {
+    let (summary, claim_reports, alias_count, counts, exact_reports) = (|| -> Result<_> {
         let mut w = if data.is_empty() {
             store.begin()?
         } else {
@@ -175,11 +189,17 @@ fn import(
         let reports = greenlight_ledger::import_claims_in(&mut w, claims_files)?;
         w.ensure_resolved()?;
         greenlight_store::timing::report(format_args!("claims checked and stored in"), t.elapsed());
+        // Last, with every series of the call known: a slug no series has refuses the call.
+        let now = chrono::Utc::now();
+        let exact_reports = exact_files
+            .iter()
+            .map(|x| w.import_exact(x, now))
+            .collect::<Result<Vec<_>, _>>()?;
         let counts = w.store().counts()?;
         let t = std::time::Instant::now();
         w.commit()?;
         greenlight_store::timing::report(format_args!("commit"), t.elapsed());
-        Ok((summary, reports, alias_count, counts))
+        Ok((summary, reports, alias_count, counts, exact_reports))
     })()
     .context(NOTHING)?;
     // The call is committed; the kept board follows (the series whose evidence changed).
@@ -201,6 +221,7 @@ fn import(
                 })
                 .collect(),
             aliases: alias_count,
+            exact_platform_metrics: &exact_reports,
             series: counts.series,
             seasons: counts.seasons,
             unresolved: counts.unresolved,
@@ -268,6 +289,18 @@ fn import(
             r.file,
             r.added,
             r.already_present
+        );
+    }
+    for x in &exact_reports {
+        outln!(
+            "{:<9} rows  {:<22} {}  ({}: exact platform metrics of {} series by {}, generated {})",
+            thousands(x.rows as i64),
+            "platform",
+            x.file,
+            x.outcome,
+            x.series,
+            x.publisher,
+            x.generated
         );
     }
     outln!(

@@ -62,9 +62,18 @@ pub struct MetricsArgs {
     /// Member value weights (TOML; METRICS.md). Default: price, tenure 1.5/1.2/1.0.
     #[arg(long)]
     pub weights: Option<PathBuf>,
-    /// Write the rows here (.csv, .json or .parquet) instead of printing a table.
+    /// Write the rows here (.csv, .json or .parquet) instead of printing a table; a name ending
+    /// in `.greenlight.csv` writes the exact metrics file `greenlight import` takes (needs
+    /// `--publisher`).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Who computed the figures (the platform or team, e.g. "Netflix content team"): the
+    /// provenance an import file carries and the series page shows.
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// The generation date an import file carries (default today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = crate::values::date)]
+    pub generated: Option<NaiveDate>,
     /// Memory pool limit in MiB; operators spill to disk beyond it.
     #[arg(long)]
     pub memory_mib: Option<usize>,
@@ -152,10 +161,32 @@ fn metrics(a: MetricsArgs, avs_only: bool) -> Result<()> {
         spill_dir: a.spill_dir,
         partitions: a.partitions,
     };
+    // The provenance is checked before the (long) computation, so a bad name fails at once.
+    let provenance = match &a.publisher {
+        Some(p) => Some(
+            greenlight_sources::exact::Provenance::new(
+                p,
+                a.generated
+                    .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            )
+            .map_err(|e| anyhow::anyhow!("--publisher: {e}"))?,
+        ),
+        None => None,
+    };
+    if let Some(out) = &a.out {
+        if output::OutputFormat::from_path(out)? == output::OutputFormat::Import
+            && provenance.is_none()
+        {
+            anyhow::bail!(
+                "{}: the import file names who computed the figures: give --publisher NAME",
+                out.display()
+            );
+        }
+    }
     let rows = compute_blocking(&Dataset::new(&a.dir), &specs, &weights, &engine)
         .with_context(|| format!("metrics of {}", a.dir.display()))?;
     if let Some(out) = &a.out {
-        output::write_file(&rows, out)?;
+        output::write_file_with(&rows, out, provenance.as_ref())?;
         return Ok(());
     }
     print_table(&rows, avs_only)

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use greenlight_ledger::{self as ledger, CastReport, ReceptionReport, TimelineReport};
 use greenlight_report::StatusView;
 use greenlight_sources::titles::SeasonLabel;
-use greenlight_store::{ChartWeek, HoursReport, ShowReport};
+use greenlight_store::{ChartWeek, HoursReport};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -134,20 +134,24 @@ pub async fn feed(
 // ---------------------------------------------------------------------------------------------
 // API
 
-/// Seasons with their Top 10 summary and engagement.
+/// Seasons with their Top 10 summary and engagement, and the exact platform metrics when
+/// imported (as of `as_of`, default today).
 #[utoipa::path(get, path = "/api/v1/series/{series}", tag = "api",
-    params(("series" = String, Path, description = "Slug or any spelling of the series")),
-    responses((status = 200, description = "Seasons with Top 10 summary and engagement", body = ShowReport),
+    params(("series" = String, Path, description = "Slug or any spelling of the series"), StatusQuery),
+    responses((status = 200, description = "Seasons with Top 10 summary and engagement, and the exact platform metrics when imported", body = greenlight_report::exact::SeriesShow),
+              (status = 400, description = "Bad date: not a date, or empty", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, description = "No such series", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn show(
     State(st): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
     Path(name): Path<String>,
+    Q(q): Q<StatusQuery>,
 ) -> Result<Response, WebError> {
+    let as_of = date_param(q.as_of.as_deref(), "as_of")?;
     cached(&st, &headers, key(&uri), JSON, move |s| {
         let series = s.series(&name)?;
-        json(&s.show(&series)?)
+        json(&greenlight_report::exact::show(s, &series, as_of)?)
     })
     .await
 }
