@@ -37,6 +37,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .transpose()?,
                 spill_dir: None,
                 partitions: Some(threads),
+                // `df://HOST:PORT`: the same query on a Ballista cluster (bench/platform_cluster.sh).
+                cluster: std::env::var("PLATFORM_CLUSTER").ok().filter(|s| !s.is_empty()),
             };
             // Validation (a full scan in Rust) and the query, timed apart; together they are
             // what `compute_blocking` and the CLI run.

@@ -20,6 +20,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+/// The same metrics on a Ballista cluster on loopback (tests/it/cluster.rs).
+mod cluster;
+
 const EVENTS: u64 = 1_000_000;
 const SEED: u64 = 17;
 
@@ -310,6 +313,7 @@ fn a_memory_limit_spills_and_gives_the_same_result() {
                 memory_limit: Some(LIMIT),
                 spill_dir: Some(scratch("spill")),
                 partitions: Some(2),
+                cluster: None,
             },
         ))
         .unwrap();
