@@ -4,7 +4,12 @@
 //! ```text
 //! platform_bench synth EVENTS SEED OUT_DIR DATA_DIR
 //! platform_bench metrics DIR WINDOW OUT_FILE [MEMORY_MIB]
+//! platform_bench scheduler BIND
+//! platform_bench executor SCHEDULER_HOST:PORT BIND CONCURRENT_TASKS
 //! ```
+//!
+//! `PLATFORM_CLUSTER=df://HOST:PORT` runs `metrics` on that Ballista cluster
+//! (`bench/platform_cluster.sh` starts one with the two last forms).
 //!
 //! Prints `seconds=<wall time>` on stderr (for metrics also the validation and query times).
 
@@ -61,8 +66,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             output::write_file(&rows, &PathBuf::from(&a[4]))?;
             eprintln!("rows={}", rows.len());
         }
+        Some("scheduler") if a.len() == 3 => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async {
+                let l = tokio::net::TcpListener::bind(&a[2]).await?;
+                let s = greenlight_platform::cluster::Scheduler::start(l).await?;
+                eprintln!("scheduler on {}", s.addr);
+                s.wait().await?;
+                Ok::<_, Box<dyn std::error::Error>>(())
+            })?;
+        }
+        Some("executor") if a.len() == 5 => {
+            use greenlight_platform::cluster::{run_executor, ClusterUrl, ExecutorOptions};
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(run_executor(ExecutorOptions {
+                scheduler: ClusterUrl::parse(&format!("df://{}", a[2]))?,
+                bind: a[3].parse()?,
+                concurrent_tasks: Some(a[4].parse()?),
+                work_dir: None,
+                memory_limit: None,
+                id: None,
+            }))?;
+        }
         _ => {
-            eprintln!("usage: platform_bench synth EVENTS SEED OUT DATA | metrics DIR WINDOW OUT [MEMORY_MIB]");
+            eprintln!("usage: platform_bench synth EVENTS SEED OUT DATA | metrics DIR WINDOW OUT [MEMORY_MIB] | scheduler BIND | executor SCHED BIND N");
             std::process::exit(2);
         }
     }

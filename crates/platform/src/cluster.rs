@@ -122,7 +122,7 @@ pub async fn remote_context(url: &ClusterUrl, state: SessionState) -> Result<Ses
     Ok(ctx)
 }
 
-fn ballista(what: &str, e: impl std::fmt::Display) -> PlatformError {
+fn cerr(what: &str, e: impl std::fmt::Display) -> PlatformError {
     PlatformError::Cluster(format!("{what}: {e}"))
 }
 
@@ -139,21 +139,21 @@ impl Scheduler {
     pub async fn start(listener: tokio::net::TcpListener) -> Result<Self> {
         let addr = listener
             .local_addr()
-            .map_err(|e| ballista("scheduler address", e))?;
+            .map_err(|e| cerr("scheduler address", e))?;
         let config = SchedulerConfig::default()
             .with_hostname(addr.ip().to_string())
             .with_port(addr.port())
             .with_scheduler_policy(TaskSchedulingPolicy::PullStaged);
-        config.validate().map_err(|e| ballista("scheduler", e))?;
+        config.validate().map_err(|e| cerr("scheduler", e))?;
         let cluster = BallistaCluster::new_from_config(&config)
             .await
-            .map_err(|e| ballista("scheduler", e))?;
+            .map_err(|e| cerr("scheduler", e))?;
         let server = ballista_scheduler::scheduler_process::create_scheduler::<
             LogicalPlanNode,
             PhysicalPlanNode,
         >(cluster, Arc::new(config))
         .await
-        .map_err(|e| ballista("scheduler", e))?;
+        .map_err(|e| cerr("scheduler", e))?;
         let task = tokio::spawn(
             ballista_scheduler::scheduler_process::start_grpc_service_with_listener(
                 listener,
@@ -171,7 +171,7 @@ impl Scheduler {
             .executor_manager
             .get_executors_state()
             .await
-            .map_err(|e| ballista("executors", e))?;
+            .map_err(|e| cerr("executors", e))?;
         let mut ids: Vec<String> = state.into_iter().map(|(m, _, _)| m.id).collect();
         ids.sort();
         Ok(ids)
@@ -180,8 +180,8 @@ impl Scheduler {
     /// Serves until the gRPC service stops (an error) or the process ends.
     pub async fn wait(self) -> Result<()> {
         match self.task.await {
-            Ok(r) => r.map_err(|e| ballista("scheduler", e)),
-            Err(e) => Err(ballista("scheduler task", e)),
+            Ok(r) => r.map_err(|e| cerr("scheduler", e)),
+            Err(e) => Err(cerr("scheduler task", e)),
         }
     }
 }
@@ -238,7 +238,7 @@ pub async fn run_executor(o: ExecutorOptions) -> Result<()> {
     }
     start_executor_process(Arc::new(c))
         .await
-        .map_err(|e| ballista(&format!("executor on {}", o.bind), e))
+        .map_err(|e| cerr(&format!("executor on {}", o.bind), e))
 }
 
 /// Runs a scheduler on `bind` until the process ends.
