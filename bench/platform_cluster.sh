@@ -15,10 +15,10 @@ profile=${PROFILE:-release}
 data=$(cd ../shared/data 2>/dev/null && pwd || echo /work/shared/data)
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 if [ "$profile" = release ]; then
-  nice -n 19 cargo build --release -q -p greenlight-platform --example platform_bench
+  nice -n 19 cargo build --release -q -p greenlight-platform --features cluster --example platform_bench
   bin=target/release/examples/platform_bench
 else
-  nice -n 19 cargo build -q -p greenlight-platform --example platform_bench
+  nice -n 19 cargo build -q -p greenlight-platform --features cluster --example platform_bench
   bin=target/debug/examples/platform_bench
 fi
 dir=target/bench-platform/$events
@@ -33,15 +33,17 @@ if [ ! -f "$dir/members.parquet" ]; then
 fi
 echo "data: $(du -sm "$dir" | cut -f1) MiB"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Bounded wait for a listening port (about 30 s).
+wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }
 sp=$(free_port); e1=$(free_port); e2=$(free_port)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 "$bin" scheduler "127.0.0.1:$sp" 2>"$out/scheduler.log" & pids+=($!)
-sleep 1
+wait_port "$sp"
 "$bin" executor "127.0.0.1:$sp" "127.0.0.1:$e1" 1 2>"$out/executor1.log" & pids+=($!)
 "$bin" executor "127.0.0.1:$sp" "127.0.0.1:$e2" 1 2>"$out/executor2.log" & pids+=($!)
-sleep 2
+wait_port "$e1"; wait_port "$e2"
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r"
   PLATFORM_CLUSTER= /usr/bin/time -f "single node: $fmt" "$bin" metrics "$dir" 28 "$out/single.parquet"

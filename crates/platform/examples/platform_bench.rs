@@ -43,7 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 spill_dir: None,
                 partitions: Some(threads),
                 // `df://HOST:PORT`: the same query on a Ballista cluster (bench/platform_cluster.sh).
-                cluster: std::env::var("PLATFORM_CLUSTER").ok().filter(|s| !s.is_empty()),
+                cluster: std::env::var("PLATFORM_CLUSTER")
+                    .ok()
+                    .filter(|s| !s.is_empty()),
             };
             // Validation (a full scan in Rust) and the query, timed apart; together they are
             // what `compute_blocking` and the CLI run.
@@ -66,6 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             output::write_file(&rows, &PathBuf::from(&a[4]))?;
             eprintln!("rows={}", rows.len());
         }
+        #[cfg(feature = "cluster")]
         Some("scheduler") if a.len() == 3 => {
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async {
@@ -76,6 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok::<_, Box<dyn std::error::Error>>(())
             })?;
         }
+        #[cfg(feature = "cluster")]
         Some("executor") if a.len() == 5 => {
             use greenlight_platform::cluster::{run_executor, ClusterUrl, ExecutorOptions};
             let rt = tokio::runtime::Runtime::new()?;

@@ -47,7 +47,7 @@ impl ClusterUrl {
     pub fn parse(text: &str) -> Result<Self> {
         let bad = |why: &str| {
             PlatformError::Config(format!(
-                "--cluster `{text}`: {why} (expected df://HOST:PORT, e.g. df://127.0.0.1:50050)"
+                "cluster address `{text}`: {why} (expected df://HOST:PORT, e.g. df://127.0.0.1:50050)"
             ))
         };
         let rest = text
@@ -196,7 +196,8 @@ pub struct ExecutorOptions {
     pub bind: SocketAddr,
     /// Tasks run at once (Ballista's vcores); `None`: the number of cores.
     pub concurrent_tasks: Option<usize>,
-    /// Shuffle files; `None`: a fresh temporary directory.
+    /// Shuffle files; `None`: a directory of its own under the system's temporary directory,
+    /// removed when the executor stops.
     pub work_dir: Option<PathBuf>,
     /// Memory pool of the executor (split among its tasks; operators spill beyond it);
     /// `None`: Ballista's default share of the host's memory.
@@ -210,6 +211,20 @@ pub struct ExecutorOptions {
 pub async fn run_executor(o: ExecutorOptions) -> Result<()> {
     use ballista_executor::executor_process::{start_executor_process, ExecutorProcessConfig};
     check_reachable(&o.scheduler).await?;
+    // Ballista's own default work directory is a temporary directory it drops (and so deletes)
+    // as soon as it has its name; a directory of our own lives as long as the executor does.
+    let (work_dir, owned) = match &o.work_dir {
+        Some(d) => (d.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!(
+                "greenlight-executor-{}-{}",
+                std::process::id(),
+                o.bind.port()
+            )),
+            true,
+        ),
+    };
+    std::fs::create_dir_all(&work_dir).map_err(|e| PlatformError::io(&work_dir, e))?;
     let mut c = ExecutorProcessConfig {
         bind_host: o.bind.ip().to_string(),
         external_host: Some(o.bind.ip().to_string()),
@@ -221,11 +236,7 @@ pub async fn run_executor(o: ExecutorOptions) -> Result<()> {
         scheduler_connect_timeout_seconds: CONNECT_TIMEOUT.as_secs() as u16,
         vcores: o.concurrent_tasks.unwrap_or(0),
         task_scheduling_policy: TaskSchedulingPolicy::PullStaged,
-        work_dir: o
-            .work_dir
-            .as_ref()
-            .map(|d| d.display().to_string())
-            .filter(|s| !s.is_empty()),
+        work_dir: Some(work_dir.display().to_string()),
         memory_pool_size: o.memory_limit,
         print_thread_info: false,
         ..Default::default()
@@ -233,12 +244,14 @@ pub async fn run_executor(o: ExecutorOptions) -> Result<()> {
     if let Some(id) = &o.id {
         c.executor_id = id.clone();
     }
-    if let Some(d) = &o.work_dir {
-        std::fs::create_dir_all(d).map_err(|e| PlatformError::io(d, e))?;
-    }
-    start_executor_process(Arc::new(c))
+    let r = start_executor_process(Arc::new(c))
         .await
-        .map_err(|e| cerr(&format!("executor on {}", o.bind), e))
+        .map_err(|e| cerr(&format!("executor on {}", o.bind), e));
+    if owned {
+        // Shuffle files of finished jobs only: the executor has stopped.
+        let _ = std::fs::remove_dir_all(&work_dir);
+    }
+    r
 }
 
 /// Runs a scheduler on `bind` until the process ends.

@@ -265,15 +265,22 @@ pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
 }
 
 /// The session for `engine`: local ([`session`]), or on the cluster `engine.cluster` names with
-/// the same settings. A bad or unreachable address fails here, within
-/// [`crate::cluster::CONNECT_TIMEOUT`].
+/// the same settings. A bad or unreachable address fails here, before any query runs, within
+/// the cluster module's `CONNECT_TIMEOUT`.
 pub async fn context(engine: &EngineOptions) -> Result<SessionContext> {
     match &engine.cluster {
         None => session(engine),
+        #[cfg(feature = "cluster")]
         Some(url) => {
             let url = crate::cluster::ClusterUrl::parse(url)?;
             crate::cluster::remote_context(&url, session_state(engine)?).await
         }
+        // Said plainly rather than silently running on this machine: the caller asked for a
+        // cluster, and a local run of a cluster-sized data set is not what they meant.
+        #[cfg(not(feature = "cluster"))]
+        Some(url) => Err(PlatformError::Cluster(format!(
+            "`{url}`: this build has no Ballista client (build with the `cluster` feature)"
+        ))),
     }
 }
 
@@ -825,6 +832,11 @@ pub async fn compute(
     weights: &Weights,
     engine: &EngineOptions,
 ) -> Result<Vec<TitleWindow>> {
+    // A cluster address that is malformed or unreachable fails before the validation's full
+    // scan of the events, not after it.
+    if engine.cluster.is_some() {
+        context(engine).await?;
+    }
     let threads = engine
         .partitions
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

@@ -1,14 +1,45 @@
 //! The same plan on a real Ballista cluster on loopback: a scheduler and two executors in this
 //! process, talking gRPC and Arrow Flight over 127.0.0.1 ports the OS picked, against the
-//! single-node result on the same 1e6 real-data-calibrated events.
+//! single-node result on the same real-data-calibrated events (1e5 of them: the 1e6 set's exact
+//! check against a plain loop is the single-node tests' job; here only the engines are compared).
 
-use super::{dataset, engine, scratch, test_weights};
+use super::{engine, scratch, test_weights};
 use greenlight_platform::cluster::{
     run_executor, ClusterUrl, ExecutorOptions, Scheduler, CONNECT_TIMEOUT,
 };
+use greenlight_platform::schema::Dataset;
+use greenlight_platform::synth::SynthOptions;
 use greenlight_platform::{metrics, EngineOptions, PlatformError, WindowSpec};
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+const EVENTS: u64 = 100_000;
+
+/// The 1e5-event set, generated once per test process by the crate's own synth.
+fn dataset() -> &'static Dataset {
+    static DS: OnceLock<Dataset> = OnceLock::new();
+    DS.get_or_init(|| {
+        let out = scratch("synth-1e5-cluster");
+        let s = greenlight_platform::synth(&SynthOptions {
+            events: EVENTS,
+            seed: 5,
+            out: out.clone(),
+            data_dir: greenlight_testkit::data_dir(),
+            threads: 2,
+            from_week: None,
+            to_week: None,
+        })
+        .expect("synth on the real data");
+        assert_eq!(s.events, EVENTS);
+        Dataset::new(out)
+    })
+}
+
+/// A loopback port nothing listens on: bound by the OS, then closed.
+fn closed_port() -> u16 {
+    free_port()
+}
 
 /// A port the OS picks (bound, read, released: the executor binds it a moment later).
 fn free_port() -> u16 {
@@ -137,20 +168,23 @@ fn an_unreachable_or_malformed_cluster_address_is_a_clear_error_within_a_bound()
         cluster: Some(url.to_string()),
         ..Default::default()
     };
+    let closed = format!("df://127.0.0.1:{}", closed_port());
     let t = Instant::now();
     let err = rt
-        .block_on(metrics::context(&with("df://127.0.0.1:1")))
+        .block_on(metrics::context(&with(&closed)))
         .err()
-        .expect("nothing listens on port 1");
+        .expect("nothing listens on a closed port");
     assert!(matches!(err, PlatformError::Cluster(_)), "{err:?}");
     let msg = err.to_string();
     assert!(
-        msg.contains("df://127.0.0.1:1") && msg.contains("unreachable"),
+        msg.contains(&closed) && msg.contains("unreachable"),
         "{msg}"
     );
+    // Not a speed check: a hang detector. The connect is bounded by CONNECT_TIMEOUT (a refused
+    // loopback connect returns at once); far beyond it means the bound is not applied.
     assert!(
-        t.elapsed() < CONNECT_TIMEOUT + Duration::from_secs(5),
-        "took {:?}",
+        t.elapsed() < CONNECT_TIMEOUT * 4,
+        "an unreachable scheduler took {:?} to fail",
         t.elapsed()
     );
     for bad in ["http://127.0.0.1:50050", "df://127.0.0.1", "df://:50050"] {
@@ -161,14 +195,15 @@ fn an_unreachable_or_malformed_cluster_address_is_a_clear_error_within_a_bound()
         assert!(matches!(err, PlatformError::Config(_)), "{bad}: {err:?}");
         assert!(err.to_string().contains(bad), "{bad}: {err}");
     }
-    // And through the whole computation: the error comes before any query runs.
-    let ds = dataset();
+    // And through the whole computation: the error comes before the data set is even read
+    // (here there is none, so a validation error would be the other possible answer).
     let err = greenlight_platform::compute_blocking(
-        ds,
+        &Dataset::new(scratch("cluster-no-data")),
         &[WindowSpec::Launch(28)],
         &test_weights(),
-        &with("df://127.0.0.1:1"),
+        &with(&closed),
     )
     .unwrap_err();
-    assert!(err.to_string().contains("df://127.0.0.1:1"), "{err}");
+    assert!(matches!(err, PlatformError::Cluster(_)), "{err:?}");
+    assert!(err.to_string().contains(&closed), "{err}");
 }
