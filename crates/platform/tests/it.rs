@@ -22,6 +22,7 @@ use std::sync::{Arc, OnceLock};
 
 /// The same metrics on a Ballista cluster on loopback (tests/it/cluster.rs).
 #[cfg(feature = "cluster")]
+#[path = "it/cluster.rs"]
 mod cluster;
 
 const EVENTS: u64 = 1_000_000;
