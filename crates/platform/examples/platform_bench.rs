@@ -4,7 +4,12 @@
 //! ```text
 //! platform_bench synth EVENTS SEED OUT_DIR DATA_DIR
 //! platform_bench metrics DIR WINDOW OUT_FILE [MEMORY_MIB]
+//! platform_bench scheduler BIND
+//! platform_bench executor SCHEDULER_HOST:PORT BIND CONCURRENT_TASKS
 //! ```
+//!
+//! `PLATFORM_CLUSTER=df://HOST:PORT` runs `metrics` on that Ballista cluster
+//! (`bench/platform_cluster.sh` starts one with the two last forms).
 //!
 //! Prints `seconds=<wall time>` on stderr (for metrics also the validation and query times).
 
@@ -37,6 +42,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .transpose()?,
                 spill_dir: None,
                 partitions: Some(threads),
+                // `df://HOST:PORT`: the same query on a Ballista cluster (bench/platform_cluster.sh).
+                cluster: std::env::var("PLATFORM_CLUSTER")
+                    .ok()
+                    .filter(|s| !s.is_empty()),
             };
             // Validation (a full scan in Rust) and the query, timed apart; together they are
             // what `compute_blocking` and the CLI run.
@@ -59,8 +68,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             output::write_file(&rows, &PathBuf::from(&a[4]))?;
             eprintln!("rows={}", rows.len());
         }
+        #[cfg(feature = "cluster")]
+        Some("scheduler") if a.len() == 3 => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async {
+                let l = tokio::net::TcpListener::bind(&a[2]).await?;
+                let s = greenlight_platform::cluster::Scheduler::start(l).await?;
+                eprintln!("scheduler on {}", s.addr);
+                s.wait().await?;
+                Ok::<_, Box<dyn std::error::Error>>(())
+            })?;
+        }
+        #[cfg(feature = "cluster")]
+        Some("executor") if a.len() == 5 => {
+            use greenlight_platform::cluster::{run_executor, ClusterUrl, ExecutorOptions};
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(run_executor(ExecutorOptions {
+                scheduler: ClusterUrl::parse(&format!("df://{}", a[2]))?,
+                bind: a[3].parse()?,
+                concurrent_tasks: Some(a[4].parse()?),
+                work_dir: None,
+                memory_limit: None,
+                id: None,
+            }))?;
+        }
         _ => {
-            eprintln!("usage: platform_bench synth EVENTS SEED OUT DATA | metrics DIR WINDOW OUT [MEMORY_MIB]");
+            eprintln!("usage: platform_bench synth EVENTS SEED OUT DATA | metrics DIR WINDOW OUT [MEMORY_MIB] | scheduler BIND | executor SCHED BIND N");
             std::process::exit(2);
         }
     }

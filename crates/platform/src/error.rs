@@ -43,6 +43,10 @@ pub enum PlatformError {
     /// The real Top 10 (or finance figures) could not be read for `synth`.
     #[error(transparent)]
     Source(#[from] greenlight_sources::SourceError),
+    /// A Ballista cluster that cannot be reached or used (`--cluster`, the scheduler and
+    /// executor commands); the message names the address.
+    #[error("cluster: {0}")]
+    Cluster(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

@@ -7,9 +7,14 @@
 //! (7/28/91 days) and calendar windows ([`metrics`]). [`synth`] makes realistic logs of any
 //! size, calibrated to the real global Top 10, for tests and benchmarks.
 //!
+//! `cluster` (the `cluster` feature) runs the same plan on an Apache DataFusion Ballista
+//! cluster, and starts the cluster's scheduler and executors.
+//!
 //! It lives in its own crate, behind the CLI's `platform` feature, so that the main binary's
 //! build does not compile DataFusion.
 
+#[cfg(feature = "cluster")]
+pub mod cluster;
 pub mod error;
 pub mod metrics;
 pub mod output;

@@ -150,6 +150,10 @@ pub struct EngineOptions {
     pub spill_dir: Option<PathBuf>,
     /// Partitions (threads) of the plan; `None`: the number of cores.
     pub partitions: Option<usize>,
+    /// `df://HOST:PORT`: run the plan on this Ballista scheduler's cluster instead of in this
+    /// process ([`crate::cluster`]); the memory limit is then the executors' own, and every input
+    /// and scratch path must be one the executors can read.
+    pub cluster: Option<String>,
 }
 
 /// Distinct day ranges and which titles each launch range is for.
@@ -255,8 +259,32 @@ fn dir_url(p: &std::path::Path) -> String {
     s
 }
 
-/// Builds the session with the memory pool and partitions asked for.
+/// Builds the local session with the memory pool and partitions asked for.
 pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
+    Ok(SessionContext::new_with_state(session_state(engine)?))
+}
+
+/// The session for `engine`: local ([`session`]), or on the cluster `engine.cluster` names with
+/// the same settings. A bad or unreachable address fails here, before any query runs, within
+/// the cluster module's `CONNECT_TIMEOUT`.
+pub async fn context(engine: &EngineOptions) -> Result<SessionContext> {
+    match &engine.cluster {
+        None => session(engine),
+        #[cfg(feature = "cluster")]
+        Some(url) => {
+            let url = crate::cluster::ClusterUrl::parse(url)?;
+            crate::cluster::remote_context(&url, session_state(engine)?).await
+        }
+        // Said plainly rather than silently running on this machine: the caller asked for a
+        // cluster, and a local run of a cluster-sized data set is not what they meant.
+        #[cfg(not(feature = "cluster"))]
+        Some(url) => Err(PlatformError::Cluster(format!(
+            "`{url}`: this build has no Ballista client (build with the `cluster` feature)"
+        ))),
+    }
+}
+
+fn session_state(engine: &EngineOptions) -> Result<datafusion::execution::SessionState> {
     let mut rt = RuntimeEnvBuilder::new();
     if let Some(limit) = engine.memory_limit {
         rt = rt.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
@@ -280,7 +308,49 @@ pub fn session(engine: &EngineOptions) -> Result<SessionContext> {
     if let Some(p) = engine.partitions {
         config = config.with_target_partitions(p.max(1));
     }
-    Ok(SessionContext::new_with_config_rt(config, rt.build_arc()?))
+    Ok(datafusion::execution::SessionStateBuilder::new()
+        .with_config(config)
+        .with_runtime_env(rt.build_arc()?)
+        .with_default_features()
+        .build())
+}
+
+/// One of the plan's small generated tables (window days, titles). Locally an in-memory table;
+/// on a cluster a Parquet file in the scratch directory (kept alive in `keep`), since Ballista
+/// serializes the logical plan and its codec has no in-memory tables.
+async fn small_table(
+    ctx: &SessionContext,
+    batch: RecordBatch,
+    engine: &EngineOptions,
+    keep: &mut Vec<TempFile>,
+) -> Result<DataFrame> {
+    if engine.cluster.is_none() {
+        return Ok(ctx.read_batch(batch)?);
+    }
+    let tmp = TempFile::new(engine)?;
+    let file = std::fs::File::create(&tmp.0).map_err(|e| PlatformError::io(&tmp.0, e))?;
+    let mut w = datafusion::parquet::arrow::ArrowWriter::try_new(
+        std::io::BufWriter::new(file),
+        batch.schema(),
+        None,
+    )?;
+    w.write(&batch)?;
+    w.close()?;
+    let df = ctx
+        .read_parquet(tmp.0.display().to_string(), ParquetReadOptions::default())
+        .await?;
+    keep.push(tmp);
+    Ok(df)
+}
+
+/// Executors read the inputs by path, in their own working directory: on a cluster every path
+/// the plan names is made absolute.
+fn plan_path(engine: &EngineOptions, p: PathBuf) -> PathBuf {
+    if engine.cluster.is_some() {
+        std::path::absolute(&p).unwrap_or(p)
+    } else {
+        p
+    }
 }
 
 /// Computes every metric of every (window, title) with viewing, on DataFusion. The data set
@@ -306,7 +376,9 @@ pub async fn compute_with_stats(
     engine: &EngineOptions,
 ) -> Result<(Vec<TitleWindow>, RunStats)> {
     let r = ranges(specs, titles);
-    let ctx = session(engine)?;
+    let ctx = context(engine).await?;
+    // The small tables' files on a cluster, removed when this returns.
+    let mut keep = Vec::new();
 
     // (range, first day, day) for every range; (range, title, day) for launch ranges;
     // (range, day) for calendar ranges.
@@ -365,7 +437,7 @@ pub async fn compute_with_stats(
 
     let events = ctx
         .read_parquet(
-            dir_url(&ds.events_dir()),
+            dir_url(&plan_path(engine, ds.events_dir())),
             ParquetReadOptions::default().file_extension(".parquet"),
         )
         .await?
@@ -377,7 +449,7 @@ pub async fn compute_with_stats(
         ])?;
     let members = ctx
         .read_parquet(
-            ds.members().display().to_string(),
+            plan_path(engine, ds.members()).display().to_string(),
             ParquetReadOptions::default(),
         )
         .await?
@@ -396,7 +468,7 @@ pub async fn compute_with_stats(
             vec![sum(col("e_sec")).alias("md_sec")],
         )?
         .join(
-            ctx.read_batch(range_days)?,
+            small_table(&ctx, range_days, engine, &mut keep).await?,
             JoinType::Inner,
             &["e_day"],
             &["r_day"],
@@ -438,7 +510,7 @@ pub async fn compute_with_stats(
         parts.push(
             mtd.clone()
                 .join(
-                    ctx.read_batch(launch_days)?,
+                    small_table(&ctx, launch_days, engine, &mut keep).await?,
                     JoinType::Inner,
                     &["e_title", "e_day"],
                     &["l_title", "l_day"],
@@ -455,7 +527,7 @@ pub async fn compute_with_stats(
     if calendar_days.num_rows() > 0 {
         parts.push(
             mtd.join(
-                ctx.read_batch(calendar_days)?,
+                small_table(&ctx, calendar_days, engine, &mut keep).await?,
                 JoinType::Inner,
                 &["e_day"],
                 &["c_day"],
@@ -491,7 +563,7 @@ pub async fn compute_with_stats(
             None,
         )?
         .join(
-            ctx.read_batch(titles_batch)?,
+            small_table(&ctx, titles_batch, engine, &mut keep).await?,
             JoinType::Inner,
             &["s_title"],
             &["t_id"],
@@ -594,7 +666,8 @@ pub async fn compute_with_stats(
     Ok((out, stats))
 }
 
-/// What the engine did beyond the result: how often and how much its operators spilled.
+/// What the engine did beyond the result: how often and how much its operators spilled. On a
+/// cluster the operators' metrics stay on the executors, so both are 0 there: unknown, not none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunStats {
     pub spill_count: usize,
@@ -610,6 +683,8 @@ impl TempFile {
         static N: AtomicU64 = AtomicU64::new(0);
         let dir = engine.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
         std::fs::create_dir_all(&dir).map_err(|e| PlatformError::io(&dir, e))?;
+        // Absolute: on a cluster the executors read it, from their own working directory.
+        let dir = std::path::absolute(&dir).map_err(|e| PlatformError::io(&dir, e))?;
         let name = format!(
             "greenlight-platform-{}-{}.parquet",
             std::process::id(),
@@ -757,6 +832,11 @@ pub async fn compute(
     weights: &Weights,
     engine: &EngineOptions,
 ) -> Result<Vec<TitleWindow>> {
+    // A cluster address that is malformed or unreachable fails before the validation's full
+    // scan of the events, not after it.
+    if engine.cluster.is_some() {
+        context(engine).await?;
+    }
     let threads = engine
         .partitions
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

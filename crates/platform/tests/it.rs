@@ -20,6 +20,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+/// The same metrics on a Ballista cluster on loopback (tests/it/cluster.rs).
+#[cfg(feature = "cluster")]
+#[path = "it/cluster.rs"]
+mod cluster;
+
 const EVENTS: u64 = 1_000_000;
 const SEED: u64 = 17;
 
@@ -310,6 +315,7 @@ fn a_memory_limit_spills_and_gives_the_same_result() {
                 memory_limit: Some(LIMIT),
                 spill_dir: Some(scratch("spill")),
                 partitions: Some(2),
+                cluster: None,
             },
         ))
         .unwrap();
@@ -677,4 +683,26 @@ fn a_launch_date_in_another_millennium_is_refused_at_its_title_row() {
     assert_eq!(loc.file, dir.join("titles.parquet"));
     assert_eq!((loc.row_group, loc.row), (Some(0), Some(7)), "{e}");
     assert_eq!(loc.column.as_deref(), Some("launch"));
+}
+
+/// Without the `cluster` feature a cluster address is refused by name, not run locally.
+#[cfg(not(feature = "cluster"))]
+#[test]
+fn a_cluster_address_without_the_cluster_feature_is_refused_by_name() {
+    let err = greenlight_platform::compute_blocking(
+        &Dataset::new(scratch("no-cluster-feature")),
+        &[WindowSpec::Launch(28)],
+        &test_weights(),
+        &EngineOptions {
+            cluster: Some("df://127.0.0.1:50050".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, PlatformError::Cluster(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("df://127.0.0.1:50050") && msg.contains("cluster` feature"),
+        "{msg}"
+    );
 }

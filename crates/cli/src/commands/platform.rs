@@ -25,6 +25,48 @@ pub enum Sub {
     Metrics(MetricsArgs),
     /// AVS share and efficiency per title and window (the metrics, fewer columns).
     Avs(MetricsArgs),
+    /// Run a Ballista scheduler (the cluster's coordinator) until stopped (feature `cluster`).
+    #[cfg(feature = "cluster")]
+    Scheduler(SchedulerArgs),
+    /// Run a Ballista executor (a worker of the cluster) until stopped (feature `cluster`).
+    #[cfg(feature = "cluster")]
+    Executor(ExecutorArgs),
+}
+
+#[cfg(feature = "cluster")]
+#[derive(Debug, clap::Args)]
+pub struct SchedulerArgs {
+    /// Address to listen on (gRPC, for clients and executors); 0.0.0.0 for every interface.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port to listen on; 0 lets the system pick one (printed on stderr).
+    #[arg(long, default_value_t = 50050)]
+    pub port: u16,
+}
+
+#[cfg(feature = "cluster")]
+#[derive(Debug, clap::Args)]
+pub struct ExecutorArgs {
+    /// The scheduler, HOST:PORT (or df://HOST:PORT).
+    #[arg(long, default_value = "127.0.0.1:50050")]
+    pub scheduler: String,
+    /// Address of this executor's Arrow Flight service (results and shuffles). The scheduler
+    /// and the clients reach the executor at this address, so on a real cluster it must be one
+    /// they can route to (not 0.0.0.0).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port of that service.
+    #[arg(long, default_value_t = 50051)]
+    pub port: u16,
+    /// Tasks run at once; default: the number of cores.
+    #[arg(long)]
+    pub concurrent_tasks: Option<usize>,
+    /// Shuffle files; default: a temporary directory.
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Memory pool in MiB, shared by the executor's tasks; operators spill beyond it.
+    #[arg(long)]
+    pub memory_mib: Option<u64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,6 +125,10 @@ pub struct MetricsArgs {
     /// Partitions (threads) of the query.
     #[arg(long)]
     pub partitions: Option<usize>,
+    /// Run the query on a Ballista cluster: df://HOST:PORT of its scheduler. The data set and
+    /// --spill-dir must be at the same path on every executor (a shared filesystem).
+    #[arg(long, value_name = "df://HOST:PORT")]
+    pub cluster: Option<String>,
 }
 
 fn events_count(s: &str) -> Result<u64, String> {
@@ -107,7 +153,66 @@ pub fn run(a: Args, quiet: bool) -> Result<()> {
         Sub::Synth(s) => synth(s, quiet),
         Sub::Metrics(m) => metrics(m, false),
         Sub::Avs(m) => metrics(m, true),
+        #[cfg(feature = "cluster")]
+        Sub::Scheduler(s) => scheduler(s, quiet),
+        #[cfg(feature = "cluster")]
+        Sub::Executor(e) => executor(e, quiet),
     }
+}
+
+#[cfg(feature = "cluster")]
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")
+}
+
+#[cfg(feature = "cluster")]
+fn scheduler(a: SchedulerArgs, quiet: bool) -> Result<()> {
+    let bind = std::net::SocketAddr::new(a.host, a.port);
+    runtime()?.block_on(async {
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("scheduler cannot listen on {bind}"))?;
+        let s = greenlight_platform::cluster::Scheduler::start(listener).await?;
+        if !quiet {
+            eprintln!(
+                "greenlight: Ballista scheduler listening on df://{} (Ctrl-C stops it)",
+                s.addr
+            );
+        }
+        tokio::select! {
+            r = s.wait() => Ok(r?),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })
+}
+
+#[cfg(feature = "cluster")]
+fn executor(a: ExecutorArgs, quiet: bool) -> Result<()> {
+    use greenlight_platform::cluster::{run_executor, ClusterUrl, ExecutorOptions};
+    let url = if a.scheduler.starts_with("df://") {
+        a.scheduler.clone()
+    } else {
+        format!("df://{}", a.scheduler)
+    };
+    let scheduler = ClusterUrl::parse(&url).context("--scheduler")?;
+    let bind = std::net::SocketAddr::new(a.host, a.port);
+    if !quiet {
+        eprintln!(
+            "greenlight: Ballista executor on {bind} for scheduler {scheduler} (Ctrl-C stops it)"
+        );
+    }
+    runtime()?.block_on(run_executor(ExecutorOptions {
+        scheduler,
+        bind,
+        concurrent_tasks: a.concurrent_tasks,
+        work_dir: a.work_dir,
+        memory_limit: a.memory_mib.map(|m| m << 20),
+        id: None,
+    }))?;
+    Ok(())
 }
 
 fn threads() -> usize {
@@ -160,6 +265,7 @@ fn metrics(a: MetricsArgs, avs_only: bool) -> Result<()> {
         memory_limit: a.memory_mib.map(|m| m << 20),
         spill_dir: a.spill_dir,
         partitions: a.partitions,
+        cluster: a.cluster,
     };
     // The provenance is checked before the (long) computation, so a bad name fails at once.
     let provenance = match &a.publisher {
