@@ -151,6 +151,11 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 /// an unreadable file is not one, and is left to the reader that takes it to report).
 pub fn looks_like_file(path: &Path) -> bool {
     use std::io::Read;
+    // Only a regular file is opened: opening a FIFO would wait for a writer (the import's size
+    // and kind checks refuse the others, with their error, after the routing).
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(f) = std::fs::File::open(path) else {
         return false;
     };
