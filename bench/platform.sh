@@ -6,6 +6,10 @@
 # exactly or the script fails. Wall time and peak RSS from GNU time.
 # usage: bash bench/platform.sh [EVENTS] [ROUNDS] [MEMORY_MIB]   (from the repository root)
 #   PROFILE=dev uses the dev build (dependencies at opt-level 2) instead of a release build.
+#   GL=PATH runs the `greenlight` binary at PATH (built with the `platform` feature, e.g. by
+#   .ci/run's `cargo test --workspace --features greenlight-cli/platform --no-run`) instead of
+#   building the example: the same library calls, without a build of DataFusion of its own.
+#   PEER=0 skips DuckDB (the 1e9-event run, whose acceptance is greenlight's alone).
 set -euo pipefail
 events=${1:-10000000}
 rounds=${2:-3}
@@ -14,12 +18,24 @@ profile=${PROFILE:-release}
 data=$(cd ../shared/data 2>/dev/null && pwd || echo /work/shared/data)
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 python3 -c 'import duckdb' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check duckdb
-if [ "$profile" = release ]; then
+peer=${PEER:-1}
+if [ -n "${GL:-}" ]; then
+  bin=
+elif [ "$profile" = release ]; then
   nice -n 19 cargo build --release -q -p greenlight-platform --example platform_bench
   bin=target/release/examples/platform_bench
 else
   nice -n 19 cargo build -q -p greenlight-platform --example platform_bench
   bin=target/debug/examples/platform_bench
+fi
+# greenlight's two calls: the example's positional form, or the CLI's flags (GL=...), as
+# commands GNU time can run.
+if [ -n "$bin" ]; then
+  synth_cmd=("$bin" synth "$events" 17)
+  metrics_cmd=("$bin" metrics)
+else
+  synth_cmd=("$GL" --quiet platform synth --events "$events" --seed 17)
+  metrics_cmd=("$GL" --quiet platform metrics)
 fi
 dir=target/bench-platform/$events
 out=target/bench-platform/out-$events
@@ -29,14 +45,23 @@ echo "events=$events rounds=$rounds profile=$profile memory_mib=${mem:-none} loa
 if [ ! -f "$dir/members.parquet" ]; then
   rm -rf "$dir"
   echo "--- synth"
-  /usr/bin/time -f "synth: $fmt" "$bin" synth "$events" 17 "$dir" "$data"
+  if [ -n "$bin" ]; then
+    /usr/bin/time -f "synth: $fmt" "${synth_cmd[@]}" "$dir" "$data"
+  else
+    /usr/bin/time -f "synth: $fmt" "${synth_cmd[@]}" --out "$dir" --data "$data"
+  fi
 fi
 echo "data: $(du -sm "$dir" | cut -f1) MiB"
 duck_mem=()
 [ -n "$mem" ] && duck_mem=(--memory-limit "${mem}MB")
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r"
-  /usr/bin/time -f "greenlight: $fmt" "$bin" metrics "$dir" 28 "$out/greenlight.parquet" $mem
+  if [ -n "$bin" ]; then
+    /usr/bin/time -f "greenlight: $fmt" "${metrics_cmd[@]}" "$dir" 28 "$out/greenlight.parquet" $mem
+  else
+    /usr/bin/time -f "greenlight: $fmt" "${metrics_cmd[@]}" "$dir" --window 28 --out "$out/greenlight.parquet" ${mem:+--memory-mib "$mem"}
+  fi
+  [ "$peer" = 0 ] && continue
   /usr/bin/time -f "duckdb: $fmt" python3 bench/platform_duckdb.py "$dir" 28 "$out/duckdb.parquet" \
     --check "$out/greenlight.parquet" --threads 2 "${duck_mem[@]}"
 done
