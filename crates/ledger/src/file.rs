@@ -210,15 +210,9 @@ pub fn read(text: &str, path: &Path, format: FileFormat) -> Result<ReadFile, Led
 /// Anything but a regular file is not looked into (opening a FIFO blocks): it is then taken
 /// for a data file, whose reader refuses it (`greenlight_sources::limits::read_file`).
 pub fn looks_like_claims_file(path: &Path) -> bool {
-    use std::io::Read;
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+    let Some(bytes) = greenlight_sources::limits::head(path, 64 * 1024) else {
         return false;
-    }
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut bytes));
-    if read.is_err() {
-        return false;
-    }
+    };
     let text = String::from_utf8_lossy(&bytes);
     let t = text.trim_start();
     t.starts_with('{')

@@ -150,20 +150,7 @@ pub fn looks_like(bytes: &[u8]) -> bool {
 /// Whether the file at `path` starts like an exact metrics file (reads its first 64 bytes only;
 /// an unreadable file is not one, and is left to the reader that takes it to report).
 pub fn looks_like_file(path: &Path) -> bool {
-    use std::io::Read;
-    // Only a regular file is opened: opening a FIFO would wait for a writer (the import's size
-    // and kind checks refuse the others, with their error, after the routing).
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::with_capacity(64);
-    match f.take(64).read_to_end(&mut head) {
-        Ok(_) => looks_like(&head),
-        Err(_) => false,
-    }
+    crate::limits::head(path, 64).is_some_and(|head| looks_like(&head))
 }
 
 /// The first digit-only integer rule of the format: optional `-` then ASCII digits (no `+`,
@@ -315,7 +302,9 @@ impl ExactRow {
         Ok(())
     }
 
-    fn fields(&self) -> [String; 19] {
+    /// The row's fields in [`COLUMNS`] order, as the file writes them (the platform's plain CSV
+    /// writes the same fields, with its own title id beside them).
+    pub fn fields(&self) -> [String; 19] {
         let opt = |v: &Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         [
             self.window.clone(),

@@ -92,6 +92,21 @@ pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<u8>, SourceError> {
     Ok(bytes)
 }
 
+/// The first `n` bytes (fewer when the file is shorter) of `path`, for the import's routing
+/// to tell one file kind from another by its start; `None` for anything but a readable regular
+/// file. Only a regular file is opened (as [`read_file`]: opening a FIFO waits for a writer);
+/// the kind checks that refuse the others, with their errors, come after the routing.
+pub fn head(path: &Path, n: u64) -> Option<Vec<u8>> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(n).read_to_end(&mut bytes))
+        .ok()?;
+    Some(bytes)
+}
+
 /// Checks a data file's size against its format's own cap, once the content says whether it is
 /// a workbook (zip) or a delimited text.
 pub fn check_data_size(path: &Path, bytes: &[u8], zipped: bool) -> Result<(), SourceError> {

@@ -12,15 +12,7 @@ const HEADER: &str = "spelling\tseries\tseason";
 /// Whether `path` starts with the alias header (content, not name, decides). Anything but a
 /// regular file is not opened (opening a FIFO blocks); the data reader then refuses it.
 pub fn looks_like_alias_file(path: &Path) -> bool {
-    use std::io::Read;
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let mut buf = [0u8; 64];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut buf))
-        .unwrap_or(0);
-    buf[..n].starts_with(HEADER.as_bytes())
+    greenlight_sources::limits::head(path, 64).is_some_and(|b| b.starts_with(HEADER.as_bytes()))
 }
 
 /// One alias: every spelling equal (after normalisation) to `spelling` resolves to `series`, and
