@@ -11,7 +11,7 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::parquet::arrow::ArrowWriter;
-use greenlight_sources::exact::{ExactFile, ExactRow, Provenance};
+use greenlight_sources::exact::{ExactFile, ExactRow, Provenance, COLUMNS};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,61 +50,27 @@ impl OutputFormat {
     }
 }
 
-const HEADER: [&str; 20] = [
-    "window",
-    "from",
-    "to",
-    "title_id",
-    "series",
-    "season",
-    "seconds",
-    "views_milli",
-    "viewers",
-    "completers",
-    "completion_nano",
-    "view_share_nano",
-    "avs",
-    "avs_share_nano",
-    "cost_micros",
-    "cost_source",
-    "cost_share_nano",
-    "efficiency_micro",
-    "window_seconds",
-    "window_weight",
-];
+/// Where the plain CSV puts the platform's title id among the import file's columns.
+const TITLE_ID_AT: usize = 3;
 
-fn opt<T: ToString>(v: &Option<T>) -> String {
-    v.as_ref().map(T::to_string).unwrap_or_default()
+/// The plain CSV's header: the import file's columns ([`COLUMNS`], the one list of them) with
+/// the platform's `title_id` after `to`.
+fn csv_header() -> Vec<&'static str> {
+    let mut h = COLUMNS.to_vec();
+    h.insert(TITLE_ID_AT, "title_id");
+    h
 }
 
+/// The plain CSV: each row's fields as the import file writes them ([`ExactRow::fields`]), with
+/// its title id.
 pub fn write_csv(rows: &[TitleWindow], out: impl Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let e = |e: csv::Error| PlatformError::Config(format!("writing CSV: {e}"));
-    w.write_record(HEADER).map_err(e)?;
-    for r in rows {
-        w.write_record([
-            r.window.clone(),
-            r.from.to_string(),
-            r.to.to_string(),
-            r.title_id.to_string(),
-            r.series.clone(),
-            r.season.to_string(),
-            r.seconds.to_string(),
-            r.views_milli.to_string(),
-            r.viewers.to_string(),
-            r.completers.to_string(),
-            r.completion_nano.to_string(),
-            r.view_share_nano.to_string(),
-            r.avs.to_string(),
-            r.avs_share_nano.to_string(),
-            opt(&r.cost_micros),
-            opt(&r.cost_source),
-            opt(&r.cost_share_nano),
-            opt(&r.efficiency_micro),
-            r.window_seconds.to_string(),
-            r.window_weight.to_string(),
-        ])
-        .map_err(e)?;
+    w.write_record(csv_header()).map_err(e)?;
+    for (r, x) in rows.iter().zip(exact_rows(rows)?) {
+        let mut fields = x.fields().to_vec();
+        fields.insert(TITLE_ID_AT, r.title_id.to_string());
+        w.write_record(fields).map_err(e)?;
     }
     w.flush()
         .map_err(|e| PlatformError::Config(format!("writing CSV: {e}")))?;
