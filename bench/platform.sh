@@ -32,28 +32,23 @@ else
   nice -n 19 cargo build -q -p greenlight-platform --example platform_bench
   bin=target/debug/examples/platform_bench
 fi
-# greenlight's two calls: the example's positional form, or the CLI's flags (GL=...), as
-# commands GNU time can run.
-if [ -n "$bin" ]; then
-  synth_cmd=("$bin" synth "$events" 17)
-  metrics_cmd=("$bin" metrics)
-else
-  synth_cmd=("$GL" --quiet platform synth --events "$events" --seed 17)
-  metrics_cmd=("$GL" --quiet platform metrics)
-fi
 dir=target/bench-platform/$events
 out=target/bench-platform/out-$events
 mkdir -p "$out"
+# greenlight's two calls, whole: the example's positional form, or the CLI's flags (GL=...).
+if [ -n "$bin" ]; then
+  synth_cmd=("$bin" synth "$events" 17 "$dir" "$data")
+  metrics_cmd=("$bin" metrics "$dir" 28 "$out/greenlight.parquet" $mem)
+else
+  synth_cmd=("$GL" --quiet platform synth --events "$events" --seed 17 --out "$dir" --data "$data")
+  metrics_cmd=("$GL" --quiet platform metrics "$dir" --window 28 --out "$out/greenlight.parquet" ${mem:+--memory-mib "$mem"})
+fi
 fmt="peak RSS %M KiB, wall %e s, user %U s, sys %S s"
 echo "events=$events rounds=$rounds greenlight=${GL:-example, $profile profile} memory_mib=${mem:-none} cgroup_mib=${CGROUP_MIB:-none} load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$dir/members.parquet" ]; then
   rm -rf "$dir"
   echo "--- synth"
-  if [ -n "$bin" ]; then
-    /usr/bin/time -f "synth: $fmt" "${synth_cmd[@]}" "$dir" "$data"
-  else
-    /usr/bin/time -f "synth: $fmt" "${synth_cmd[@]}" --out "$dir" --data "$data"
-  fi
+  /usr/bin/time -f "synth: $fmt" "${synth_cmd[@]}"
 fi
 echo "data: $(du -sm "$dir" | cut -f1) MiB"
 cg=
@@ -72,11 +67,7 @@ duck_mem=()
 [ -n "$mem" ] && duck_mem=(--memory-limit "${mem}MB")
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r"
-  if [ -n "$bin" ]; then
-    capped /usr/bin/time -f "greenlight: $fmt" "${metrics_cmd[@]}" "$dir" 28 "$out/greenlight.parquet" $mem
-  else
-    capped /usr/bin/time -f "greenlight: $fmt" "${metrics_cmd[@]}" "$dir" --window 28 --out "$out/greenlight.parquet" ${mem:+--memory-mib "$mem"}
-  fi
+  capped /usr/bin/time -f "greenlight: $fmt" "${metrics_cmd[@]}"
   [ -n "$cg" ] && echo "cgroup: peak usage $(($(cat "$cg/memory.max_usage_in_bytes") >> 20)) MiB (page cache included), limit hit $(cat "$cg/memory.failcnt") times, OOM kills: $(awk '/^oom_kill /{print $2}' "$cg/memory.oom_control")"
   [ "$peer" = 0 ] && continue
   /usr/bin/time -f "duckdb: $fmt" python3 bench/platform_duckdb.py "$dir" 28 "$out/duckdb.parquet" \
