@@ -17,6 +17,7 @@ use std::path::Path;
 
 /// The series a report is about. `in_store` is false for a series only the ledger knows of
 /// (declared by a claims file in a store that has since lost it): it has claims but no data.
+#[derive(Debug, Clone)]
 struct Subject {
     series: SeriesRef,
     in_store: bool,
@@ -57,15 +58,83 @@ fn facts(
     subject: &Subject,
     as_of: Option<NaiveDate>,
 ) -> Result<Vec<Fact>, LedgerError> {
-    let mut out = db::load(store, &subject.series.slug, as_of)?;
-    if subject.in_store {
-        out.extend(
-            evidence::data_facts(store, &subject.series)?
-                .into_iter()
-                .filter(|f| as_of.is_none_or(|a| f.claim.published <= a)),
-        );
+    Ok(Read::load(store, subject.clone(), as_of)?.facts)
+}
+
+/// One read of a series' facts as of a date: what its status, timeline and cast are all
+/// derived from. The board derives all three for every stale series (issue 13); reading the
+/// claims and the store's data once for the three, instead of once each, is a third of a
+/// refresh's status work. Each report built from it is the one its own function gives.
+#[derive(Debug, Clone)]
+pub struct Read {
+    subject: Subject,
+    as_of: Option<NaiveDate>,
+    /// The ledger's claims first (`db::load`, the cast's only claims), then the data evidence.
+    facts: Vec<Fact>,
+    ledger: usize,
+}
+
+impl Read {
+    fn load(
+        store: &Store,
+        subject: Subject,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Read, LedgerError> {
+        let mut facts = db::load(store, &subject.series.slug, as_of)?;
+        let ledger = facts.len();
+        if subject.in_store {
+            facts.extend(
+                evidence::data_facts(store, &subject.series)?
+                    .into_iter()
+                    .filter(|f| as_of.is_none_or(|a| f.claim.published <= a)),
+            );
+        }
+        Ok(Read {
+            subject,
+            as_of,
+            facts,
+            ledger,
+        })
     }
-    Ok(out)
+
+    /// [`timeline_as_of`] of the series, from this read.
+    pub fn timeline(&self) -> TimelineReport {
+        timeline_from(&self.subject, self.facts.clone())
+    }
+
+    /// [`cast_as_of`] of the series, from this read.
+    pub fn cast(&self, store: &Store) -> Result<CastReport, LedgerError> {
+        cast_from(store, &self.subject, &self.facts[..self.ledger])
+    }
+}
+
+/// [`status_for`], and the read it was derived from (for the series' timeline and cast), of a
+/// series the caller has found to be a TV series (`SeriesForm::Series`: the board lists no
+/// other), so its form is not looked up again (three queries per series, a tenth of a
+/// refresh's work).
+pub fn status_read_for_series(
+    store: &Store,
+    series: &SeriesRef,
+    as_of: Option<NaiveDate>,
+) -> Result<(StatusReport, Read), LedgerError> {
+    let s = Subject {
+        series: series.clone(),
+        in_store: true,
+    };
+    let read = Read::load(store, s, as_of)?;
+    Ok((status_from(store, &read)?, read))
+}
+
+/// [`status`], and the read it was derived from (for the series' timeline and cast).
+pub fn status_read(
+    store: &Store,
+    spelling: &str,
+    as_of: Option<NaiveDate>,
+) -> Result<(StatusReport, Read), LedgerError> {
+    let s = subject(store, spelling)?;
+    require_series(store, &s)?;
+    let read = Read::load(store, s, as_of)?;
+    Ok((status_from(store, &read)?, read))
 }
 
 /// `greenlight status SERIES [--as-of DATE]`.
@@ -148,11 +217,15 @@ fn status_of(
     as_of: Option<NaiveDate>,
 ) -> Result<StatusReport, LedgerError> {
     require_series(store, s)?;
-    let facts = facts(store, s, as_of)?;
+    status_from(store, &Read::load(store, s.clone(), as_of)?)
+}
+
+fn status_from(store: &Store, read: &Read) -> Result<StatusReport, LedgerError> {
+    let (s, facts, as_of) = (&read.subject, &read.facts, read.as_of);
     let now = as_of.unwrap_or_else(today);
-    let d = derive::derive(&facts, now);
+    let d = derive::derive(facts, now);
     let mut contradictions = d.contradictions;
-    contradictions.extend(derive::premiere_contradictions(&facts));
+    contradictions.extend(derive::premiere_contradictions(facts));
     let mut viewing_claims = Vec::new();
     let mut chart = None;
     for f in facts
@@ -243,7 +316,10 @@ pub fn timeline_as_of(
     as_of: Option<NaiveDate>,
 ) -> Result<TimelineReport, LedgerError> {
     let s = subject(store, spelling)?;
-    let mut facts = facts(store, &s, as_of)?;
+    Ok(timeline_from(&s, facts(store, &s, as_of)?))
+}
+
+fn timeline_from(s: &Subject, mut facts: Vec<Fact>) -> TimelineReport {
     facts.sort_by(|a, b| {
         a.claim
             .date()
@@ -264,10 +340,10 @@ pub fn timeline_as_of(
             claim: f.view(),
         })
         .collect();
-    Ok(TimelineReport {
-        series: s.series,
+    TimelineReport {
+        series: s.series.clone(),
         entries,
-    })
+    }
 }
 
 /// `greenlight cast SERIES`.
@@ -329,6 +405,11 @@ pub fn cast_as_of(
 ) -> Result<CastReport, LedgerError> {
     let s = subject(store, spelling)?;
     let facts = db::load(store, &s.series.slug, as_of)?;
+    cast_from(store, &s, &facts)
+}
+
+/// The cast and crew of `s` from the ledger's claims about it (`facts`) and JustWatch's credits.
+fn cast_from(store: &Store, s: &Subject, facts: &[Fact]) -> Result<CastReport, LedgerError> {
     let mut cast: Vec<CastMember> = Vec::new();
     let mut crew: Vec<CrewMember> = Vec::new();
     let find_cast = |cast: &mut Vec<CastMember>, person: &str| -> usize {
@@ -369,7 +450,7 @@ pub fn cast_as_of(
             }
         }
     };
-    for f in &facts {
+    for f in facts {
         let Some(person) = f.claim.person.as_deref() else {
             continue;
         };
@@ -438,7 +519,7 @@ pub fn cast_as_of(
         format!("the ledger has no cast or crew claims about it, and {catalogue}")
     });
     Ok(CastReport {
-        series: s.series,
+        series: s.series.clone(),
         cast,
         crew,
         none_known,

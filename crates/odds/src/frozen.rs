@@ -21,7 +21,7 @@
 use crate::backtest::Example;
 use crate::features::Row;
 use crate::kept::{self, Source};
-use crate::model::{self, Model, ModelState};
+use crate::model::{self, ForwardKept, Model, ModelState};
 use crate::OddsError;
 use chrono::{Datelike, NaiveDate};
 use greenlight_store::Store;
@@ -161,7 +161,14 @@ impl<'s> Models<'s> {
         todo.dedup();
         // Per cut-off, in date order: what it needs. The first cut-off with a given number of
         // training rows does the fit; later ones with as many rows share its model (`build`).
-        type Fit = (NaiveDate, String, Vec<Row>, Vec<f64>, Option<ModelState>);
+        type Fit = (
+            NaiveDate,
+            String,
+            Vec<Row>,
+            Vec<f64>,
+            Option<ModelState>,
+            ForwardKept,
+        );
         let mut fits: Vec<Fit> = Vec::new();
         let mut planned: std::collections::HashSet<usize> = Default::default();
         for &cutoff in &todo {
@@ -174,13 +181,18 @@ impl<'s> Models<'s> {
             let rows: Vec<_> = train.iter().map(|e| e.row.clone()).collect();
             let ys: Vec<f64> = train.iter().map(|e| e.y).collect();
             let state = self.kept_state(cutoff, &hash).map(|k| k.model);
-            fits.push((cutoff, hash, rows, ys, state));
+            // Only a training reads the kept forward scores; a rebuild fits the final model alone.
+            let forward = match state {
+                Some(_) => ForwardKept::default(),
+                None => self.kept_forward(cutoff),
+            };
+            fits.push((cutoff, hash, rows, ys, state, forward));
         }
         // Trainings first: they are the long tasks, so the short rebuilds fill in around them.
         fits.sort_by_key(|f| (f.4.is_some(), f.0));
         let t = std::time::Instant::now();
         let done = model::par_map(fits.len(), |i| {
-            let (_, _, rows, ys, state) = &fits[i];
+            let (_, _, rows, ys, state, forward) = &fits[i];
             let t = std::time::Instant::now();
             let rebuilt = state
                 .as_ref()
@@ -190,11 +202,14 @@ impl<'s> Models<'s> {
             } else {
                 Source::Trained
             };
-            let m = match rebuilt {
-                Some(m) => Ok(m),
-                None => Model::train(rows, ys, &model::candidates()),
+            let (m, fresh) = match rebuilt {
+                Some(m) => (Ok(m), Vec::new()),
+                None => match Model::train_kept(rows, ys, &model::candidates(), forward) {
+                    Ok((m, fresh)) => (Ok(m), fresh),
+                    Err(e) => (Err(e), Vec::new()),
+                },
             };
-            Ok((m, source, t.elapsed()))
+            Ok((m, fresh, source, t.elapsed()))
         });
         let Ok(done) = done else {
             // A panicked fit: leave every cut-off to `get`, which reports its own failure.
@@ -204,7 +219,10 @@ impl<'s> Models<'s> {
             format_args!("models of {} cut-offs fitted side by side in", fits.len()),
             t.elapsed(),
         );
-        for ((cutoff, hash, rows, _, _), (m, source, took)) in fits.into_iter().zip(done) {
+        for ((cutoff, hash, rows, ..), (m, fresh, source, took)) in fits.into_iter().zip(done) {
+            if let Some(store) = self.store {
+                keep_forward(store, cutoff, &fresh);
+            }
             let r = match m {
                 Ok(m) => {
                     let m = Arc::new(m);
@@ -269,12 +287,17 @@ impl<'s> Models<'s> {
                 return Ok((m, hash));
             }
         }
-        let m = Model::train(&rows, &ys, &model::candidates()).map_err(|e| match e {
-            OddsError::InsufficientTraining(m) => {
-                Failure::Insufficient(format!("the training cut-off {cutoff}: {m}"))
-            }
-            other => Failure::Other(other.to_string()),
-        })?;
+        let forward = self.kept_forward(cutoff);
+        let (m, fresh) =
+            Model::train_kept(&rows, &ys, &model::candidates(), &forward).map_err(|e| match e {
+                OddsError::InsufficientTraining(m) => {
+                    Failure::Insufficient(format!("the training cut-off {cutoff}: {m}"))
+                }
+                other => Failure::Other(other.to_string()),
+            })?;
+        if let Some(store) = self.store {
+            keep_forward(store, cutoff, &fresh);
+        }
         let m = Arc::new(m);
         if let Some(store) = self.store {
             self.keep(store, cutoff, &hash, &m);
@@ -282,6 +305,26 @@ impl<'s> Models<'s> {
         self.by_rows.insert(train.len(), m.clone());
         self.sources.insert(cutoff, Source::Trained);
         Ok((m, hash))
+    }
+
+    /// The forward-validation scores kept for `cutoff`'s last training (none without a store).
+    fn kept_forward(&self, cutoff: NaiveDate) -> ForwardKept {
+        let prefix = forward_prefix(cutoff);
+        let Some(Ok(found)) = self.store.map(|st| st.derived_under(&prefix)) else {
+            return ForwardKept::default();
+        };
+        let entries = found
+            .into_iter()
+            .filter_map(|(key, d)| {
+                let slot = key.strip_prefix(&prefix)?.to_string();
+                let bits: Vec<u64> = serde_json::from_str(&d.body).ok()?;
+                Some((
+                    slot,
+                    (d.inputs, bits.into_iter().map(f64::from_bits).collect()),
+                ))
+            })
+            .collect();
+        ForwardKept { entries }
     }
 
     fn keep(&self, store: &Store, cutoff: NaiveDate, hash: &str, m: &Model) {
@@ -295,4 +338,26 @@ impl<'s> Models<'s> {
             let _ = store.put_derived(&model_key(cutoff), hash, &text);
         }
     }
+}
+
+/// The key prefix of a cut-off's kept forward-validation scores: one entry per candidate and
+/// block (`<prefix><candidate>/<block>`), replaced by each training, so their number is bounded
+/// by the cut-offs, candidates and blocks.
+fn forward_prefix(cutoff: NaiveDate) -> String {
+    format!("odds-forward/{cutoff}/")
+}
+
+/// Keeps the blocks' scores a training of `cutoff` fitted, their floats by their bits; a store
+/// that cannot be written still answers (the next training fits them again).
+fn keep_forward(store: &Store, cutoff: NaiveDate, fresh: &model::ForwardFresh) {
+    let prefix = forward_prefix(cutoff);
+    let items: Vec<(String, String, String)> = fresh
+        .iter()
+        .filter_map(|(slot, hash, scores)| {
+            let bits: Vec<u64> = scores.iter().map(|v| v.to_bits()).collect();
+            let body = serde_json::to_string(&bits).ok()?;
+            Some((format!("{prefix}{slot}"), hash.clone(), body))
+        })
+        .collect();
+    let _ = store.put_derived_many(&items);
 }

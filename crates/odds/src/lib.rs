@@ -28,6 +28,7 @@ pub mod kept;
 pub mod labels;
 pub mod metrics;
 pub mod model;
+mod tree;
 pub mod when;
 
 pub use backtest::BacktestReport;

@@ -14,16 +14,12 @@
 
 use crate::eval;
 use crate::features::{self, Row};
+use crate::tree::{Presorted, Tree};
 use crate::OddsError;
 use serde::{Deserialize, Serialize};
 use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
-use smartcore::tree::decision_tree_regressor::{
-    DecisionTreeRegressor, DecisionTreeRegressorParameters,
-};
-
-type Tree = DecisionTreeRegressor<f64, f64, DenseMatrix<f64>, Vec<f64>>;
 
 /// A candidate model and its hyper-parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -294,7 +290,8 @@ fn fit_model(
             min_leaf,
             subsample,
         } => {
-            let mx = matrix(x)?;
+            // The rows are the same for every tree: their columns are sorted once.
+            let sorted = Presorted::new(x);
             let base = logit(positives as f64 / y.len() as f64);
             let mut f = vec![base; y.len()];
             let mut rng = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
@@ -312,17 +309,11 @@ fn fit_model(
                 if w.iter().sum::<f64>() <= 0.0 {
                     continue;
                 }
-                // smartcore counts the root as level 1: a tree of depth d has d + 1 levels.
-                let params = DecisionTreeRegressorParameters::default()
-                    .with_max_depth(depth.saturating_add(1))
-                    .with_min_samples_leaf(min_leaf as usize);
-                let tree = Tree::fit_with_weights(&mx, &z, &w, params)
-                    .map_err(|e| OddsError::Model(e.to_string()))?;
-                let step = tree
-                    .predict(&mx)
-                    .map_err(|e| OddsError::Model(e.to_string()))?;
-                for (fi, s) in f.iter_mut().zip(step) {
-                    *fi += learning_rate * s;
+                // smartcore's trees (which `Tree` fits exactly) count the root as level 1: a
+                // tree of depth d has d + 1 levels.
+                let tree = Tree::fit(&sorted, &z, &w, depth.saturating_add(1), min_leaf as usize);
+                for (fi, r) in f.iter_mut().zip(x) {
+                    *fi += learning_rate * tree.predict_row(r);
                 }
                 out.push(tree);
             }
@@ -367,14 +358,10 @@ fn score_model(fitted: &Fitted, prep: &Prep, x: &[Vec<f64>]) -> Result<Vec<f64>,
             learning_rate,
             trees,
         } => {
-            let mx = matrix(x)?;
             let mut f = vec![*base; x.len()];
             for t in trees {
-                let step = t
-                    .predict(&mx)
-                    .map_err(|e| OddsError::Model(e.to_string()))?;
-                for (fi, s) in f.iter_mut().zip(step) {
-                    *fi += learning_rate * s;
+                for (fi, r) in f.iter_mut().zip(x) {
+                    *fi += learning_rate * t.predict_row(r);
                 }
             }
             Ok(f)
@@ -660,7 +647,12 @@ type Forward = (Vec<f64>, Vec<f64>);
 /// (the mean of their raw scores, summed from zero as [`score_model`] sums them, so the same
 /// bits) when its parts are candidates too: they are fitted on the same rows with the same
 /// seeds, so refitting them inside the blend would repeat the same arithmetic.
-fn forward_scores_all(specs: &[Spec], rows: &[Row], y: &[f64]) -> Result<Vec<Forward>, OddsError> {
+fn forward_scores_all(
+    specs: &[Spec],
+    rows: &[Row],
+    y: &[f64],
+    kept: &ForwardKept,
+) -> Result<(Vec<Forward>, ForwardFresh), OddsError> {
     let reusable = |s: &Spec| {
         s.parts()
             .filter(|(a, b)| specs.contains(a) && specs.contains(b))
@@ -668,10 +660,16 @@ fn forward_scores_all(specs: &[Spec], rows: &[Row], y: &[f64]) -> Result<Vec<For
     let direct: Vec<usize> = (0..specs.len())
         .filter(|&i| reusable(&specs[i]).is_none())
         .collect();
-    let fitted = par_map(direct.len(), |j| forward_scores(&specs[direct[j]], rows, y))?;
+    let blocks = block_hashes(rows, y);
+    let fitted = par_map(direct.len(), |j| {
+        let i = direct[j];
+        forward_scores_kept(&specs[i], rows, y, (kept, &i.to_string(), &blocks))
+    })?;
     let mut out: Vec<Option<Forward>> = vec![None; specs.len()];
-    for (i, r) in direct.iter().zip(fitted) {
+    let mut fresh = Vec::new();
+    for (i, (r, f)) in direct.iter().zip(fitted) {
         out[*i] = Some(r);
+        fresh.extend(f);
     }
     for i in 0..specs.len() {
         if let Some((a, b)) = reusable(&specs[i]) {
@@ -682,7 +680,10 @@ fn forward_scores_all(specs: &[Spec], rows: &[Row], y: &[f64]) -> Result<Vec<For
                     .and_then(|k| out[k].clone())
             };
             let (Some((sa, ya)), Some((sb, _))) = (part(&a), part(&b)) else {
-                out[i] = Some(forward_scores(&specs[i], rows, y)?);
+                let (r, f) =
+                    forward_scores_kept(&specs[i], rows, y, (kept, &i.to_string(), &blocks))?;
+                out[i] = Some(r);
+                fresh.extend(f);
                 continue;
             };
             let mean = sa
@@ -693,30 +694,109 @@ fn forward_scores_all(specs: &[Spec], rows: &[Row], y: &[f64]) -> Result<Vec<For
             out[i] = Some((mean, ya));
         }
     }
-    out.into_iter()
+    let out = out
+        .into_iter()
         .map(|o| o.ok_or_else(|| OddsError::Model("a candidate was not validated".into())))
+        .collect::<Result<_, _>>()?;
+    Ok((out, fresh))
+}
+
+/// Forward-validation scores an earlier training computed (issue 13), by slot
+/// (`<candidate index>/<block>`): each with the SHA-256 of everything its scores are a function
+/// of ([`block_hashes`] and the candidate's full spec), so an entry whose hash matches holds
+/// those scores, bit for bit. An announcement that moves a label late in the training order (a
+/// recent season's) changes only the blocks fitted on rows after it; the earlier blocks' scores
+/// are read instead of fitted again, and the model trained is the same.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardKept {
+    pub entries: std::collections::HashMap<String, (String, Vec<f64>)>,
+}
+
+/// The blocks' scores a training computed: `(slot, hash, scores)`, for the caller to keep.
+pub type ForwardFresh = Vec<(String, String, Vec<f64>)>;
+
+/// Rows `start..end` of block `k` of `n` rows in premiere order (see [`BLOCKS`]).
+fn block_bounds(n: usize, k: usize) -> (usize, usize) {
+    let block = |i: usize| i * BLOCKS / n.max(1);
+    let start = (0..n).find(|&i| block(i) == k).unwrap_or(n);
+    let end = (0..n).find(|&i| block(i) > k).unwrap_or(n);
+    (start, end)
+}
+
+/// Per block `k` (index `k`; block 0 is never scored): a SHA-256 of what its fit and scores
+/// read, the features of every row up to the block's end and the labels before its start, with
+/// the bounds and the model's version.
+fn block_hashes(rows: &[Row], y: &[f64]) -> Vec<String> {
+    let n = rows.len();
+    (0..BLOCKS)
+        .map(|k| {
+            let (start, end) = block_bounds(n, k);
+            let mut b: Vec<u8> =
+                Vec::with_capacity(end * 8 * (1 + rows.first().map_or(0, Vec::len)));
+            b.extend_from_slice(
+                format!("{}\n{k}\n{start}\n{end}\n", crate::kept::VERSION).as_bytes(),
+            );
+            for r in &rows[..end] {
+                for v in r {
+                    match v {
+                        Some(x) => b.extend_from_slice(&x.to_bits().to_le_bytes()),
+                        None => b.extend_from_slice(b"-none-\0"),
+                    }
+                }
+                b.push(b'\n');
+            }
+            for v in &y[..start] {
+                b.extend_from_slice(&v.to_bits().to_le_bytes());
+            }
+            greenlight_store::hash::sha256_hex(&b)
+        })
         .collect()
 }
 
 /// Out-of-time scores and their labels: blocks 2..=BLOCKS, each scored by a model fitted on the
 /// earlier blocks (a block whose history has only one outcome is left unscored).
-fn forward_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>), OddsError> {
+/// With `(kept, slot, block hashes)`: a block whose kept entry matches is read, not fitted;
+/// the blocks fitted are returned to keep.
+fn forward_scores_kept(
+    spec: &Spec,
+    rows: &[Row],
+    y: &[f64],
+    (kept, slot, blocks): (&ForwardKept, &str, &[String]),
+) -> Result<(Forward, ForwardFresh), OddsError> {
     let n = rows.len();
-    let block = |i: usize| i * BLOCKS / n.max(1);
-    let (mut scores, mut labels) = (Vec::new(), Vec::new());
+    let spec_text = serde_json::to_string(spec).map_err(|e| OddsError::Model(e.to_string()))?;
+    let (mut scores, mut labels, mut fresh) = (Vec::new(), Vec::new(), Vec::new());
     for k in 1..BLOCKS {
-        let start = (0..n).find(|&i| block(i) == k).unwrap_or(n);
-        let end = (0..n).find(|&i| block(i) > k).unwrap_or(n);
+        let (start, end) = block_bounds(n, k);
         let (tr_y, te_y) = (&y[..start], &y[start..end]);
         let pos = tr_y.iter().filter(|v| **v > 0.5).count();
         if te_y.is_empty() || pos == 0 || pos == tr_y.len() {
             continue;
         }
-        let s = Scorer::fit(spec, &rows[..start], tr_y, k as u64)?;
-        scores.extend(s.score(&rows[start..end])?);
+        let key = format!("{slot}/{k}");
+        let hash = greenlight_store::hash::sha256_hex(
+            format!("{spec_text}\n{}", blocks.get(k).map_or("", String::as_str)).as_bytes(),
+        );
+        match kept.entries.get(&key) {
+            Some((h, s)) if *h == hash && s.len() == te_y.len() => scores.extend_from_slice(s),
+            _ => {
+                let s =
+                    Scorer::fit(spec, &rows[..start], tr_y, k as u64)?.score(&rows[start..end])?;
+                scores.extend_from_slice(&s);
+                fresh.push((key, hash, s));
+            }
+        }
         labels.extend_from_slice(te_y);
     }
-    Ok((scores, labels))
+    Ok(((scores, labels), fresh))
+}
+
+/// Out-of-time scores and their labels: blocks 2..=BLOCKS, each scored by a model fitted on the
+/// earlier blocks (a block whose history has only one outcome is left unscored).
+#[cfg(test)]
+fn forward_scores(spec: &Spec, rows: &[Row], y: &[f64]) -> Result<(Vec<f64>, Vec<f64>), OddsError> {
+    let blocks = block_hashes(rows, y);
+    Ok(forward_scores_kept(spec, rows, y, (&ForwardKept::default(), "", &blocks))?.0)
 }
 
 impl Model {
@@ -724,7 +804,20 @@ impl Model {
     /// [`BLOCKS`]), keeps the one with the lowest out-of-time log-loss after calibration,
     /// refits it on all rows and calibrates it on five-fold out-of-fold scores (see [`FOLDS`]).
     pub fn train(rows: &[Row], y: &[f64], specs: &[Spec]) -> Result<Model, OddsError> {
-        Ok(Model::train_all(rows, y, specs, false)?.0)
+        Ok(Model::train_kept(rows, y, specs, &ForwardKept::default())?.0)
+    }
+
+    /// [`Model::train`], reading the forward-validation scores `kept` holds for these rows
+    /// instead of fitting them again (the same model, bit for bit), and returning the blocks'
+    /// scores it fitted, to keep for the next training.
+    pub fn train_kept(
+        rows: &[Row],
+        y: &[f64],
+        specs: &[Spec],
+        kept: &ForwardKept,
+    ) -> Result<(Model, ForwardFresh), OddsError> {
+        let (m, _, fresh) = Model::train_inner(rows, y, specs, false, kept)?;
+        Ok((m, fresh))
     }
 
     /// Like [`Model::train`], and with `refit_all` also returns every other candidate refitted
@@ -736,6 +829,17 @@ impl Model {
         specs: &[Spec],
         refit_all: bool,
     ) -> Result<(Model, Vec<Model>), OddsError> {
+        let (m, all, _) = Model::train_inner(rows, y, specs, refit_all, &ForwardKept::default())?;
+        Ok((m, all))
+    }
+
+    fn train_inner(
+        rows: &[Row],
+        y: &[f64],
+        specs: &[Spec],
+        refit_all: bool,
+        kept: &ForwardKept,
+    ) -> Result<(Model, Vec<Model>, ForwardFresh), OddsError> {
         let positives = y.iter().filter(|v| **v > 0.5).count();
         if rows.len() < 4 * BLOCKS || positives < BLOCKS || rows.len() - positives < BLOCKS {
             return Err(OddsError::InsufficientTraining(format!(
@@ -746,7 +850,7 @@ impl Model {
         }
         let mut results = Vec::new();
         let mut aucs = Vec::new();
-        let forward = forward_scores_all(specs, rows, y)?;
+        let (forward, fresh) = forward_scores_all(specs, rows, y, kept)?;
         for (spec, (oof, oof_y)) in specs.iter().zip(forward) {
             let oof_pos = oof_y.iter().filter(|v| **v > 0.5).count();
             if oof_pos == 0 || oof_pos == oof_y.len() {
@@ -792,7 +896,7 @@ impl Model {
                 all.push(build(i)?);
             }
         }
-        Ok((chosen, all))
+        Ok((chosen, all, fresh))
     }
 
     /// What training chose and fitted, but the final scorer: the candidate, its calibration and
@@ -1060,6 +1164,47 @@ mod tests {
         let (s, l) = forward_scores(&STUMPS, &rows, &y).unwrap();
         assert_eq!(s.len(), 120 - 120 / BLOCKS);
         assert_eq!(l, y[120 / BLOCKS..].to_vec());
+    }
+
+    /// The kept forward scores give the model training gives without them, bit for bit; a label
+    /// changed in the last block leaves every forward fit to the kept scores (only blocks fitted
+    /// on rows after the change are fitted again), and one changed in the first block none.
+    #[test]
+    fn kept_forward_scores_give_the_same_model_and_spare_the_unchanged_blocks() {
+        let (rows, mut y) = synthetic(240);
+        let specs = candidates();
+        let probe = &rows[..60];
+        let (first, fresh) = Model::train_kept(&rows, &y, &specs, &ForwardKept::default()).unwrap();
+        // 5 fitted candidates (the blend reuses its parts) x 5 scored blocks.
+        assert_eq!(fresh.len(), 25);
+        let keep = |fresh: &ForwardFresh| ForwardKept {
+            entries: fresh
+                .iter()
+                .map(|(k, h, s)| (k.clone(), (h.clone(), s.clone())))
+                .collect(),
+        };
+        let bits = |m: &Model| -> Vec<u64> {
+            m.predict(probe).unwrap().iter().map(|p| p.to_bits()).collect()
+        };
+        let (again, none) = Model::train_kept(&rows, &y, &specs, &keep(&fresh)).unwrap();
+        assert!(none.is_empty(), "{} blocks fitted again", none.len());
+        assert_eq!(bits(&again), bits(&first));
+        assert_eq!(again.state(), first.state());
+        // A label in the last block (row 230 of 240): no forward fit reads it.
+        let mut kept = keep(&fresh);
+        y[230] = 1.0 - y[230];
+        let (late, refit) = Model::train_kept(&rows, &y, &specs, &kept).unwrap();
+        let (cold, _) = Model::train_kept(&rows, &y, &specs, &ForwardKept::default()).unwrap();
+        assert!(refit.is_empty(), "{} blocks fitted again", refit.len());
+        assert_eq!(bits(&late), bits(&cold));
+        assert_eq!(late.state(), cold.state());
+        // A label in the first block: every block's fit reads it.
+        y[3] = 1.0 - y[3];
+        kept.entries.extend(keep(&refit).entries);
+        let (early, all) = Model::train_kept(&rows, &y, &specs, &kept).unwrap();
+        let (cold, _) = Model::train_kept(&rows, &y, &specs, &ForwardKept::default()).unwrap();
+        assert_eq!(all.len(), 25);
+        assert_eq!(bits(&early), bits(&cold));
     }
 
     #[test]

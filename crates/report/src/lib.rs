@@ -77,14 +77,14 @@ pub fn status(
     spelling: &str,
     as_of: Option<NaiveDate>,
 ) -> Result<StatusView, ReportError> {
-    let status = ledger::status(store, spelling, as_of)?;
+    let (status, read) = ledger::status_read(store, spelling, as_of)?;
     let odds = odds_asked(&status)
         .map(|season| greenlight_odds::status_odds(store, &status.series.slug, season, as_of));
     let survival = match window_asked(&status) {
         Some(_) => Some(greenlight_odds::survival(store, as_of)?),
         None => None,
     };
-    let v = view(store, status, odds, as_of, survival.as_ref())?;
+    let v = view(store, status, &read, odds, survival.as_ref())?;
     if as_of.is_none() {
         scorecard::keep_predictions(store, &[&v]);
     }
@@ -107,11 +107,12 @@ fn odds_asked(status: &ledger::StatusReport) -> Option<u32> {
 
 /// The one assembly of a [`StatusView`] from the ledger's status and the odds asked for it
 /// ([`odds_asked`]), for [`status`] and [`list`] alike.
+/// `read` is what the status was derived from: the outlook's timeline and cast come from it.
 fn view(
     store: &Store,
     status: ledger::StatusReport,
+    read: &ledger::Read,
     odds: Option<Result<StatusOdds, OddsError>>,
-    as_of: Option<NaiveDate>,
     survival: Option<&greenlight_odds::when::Survival>,
 ) -> Result<StatusView, ReportError> {
     let premiere_window = window_asked(&status)
@@ -126,10 +127,7 @@ fn view(
     let outlook = if no_further_season(status.status) {
         None
     } else {
-        let slug = &status.series.slug;
-        let timeline = ledger::timeline_as_of(store, slug, as_of)?;
-        let cast = ledger::cast_as_of(store, slug, as_of)?;
-        outlook(&status, &timeline, &cast)
+        outlook(&status, &read.timeline(), &read.cast(store)?)
     };
     Ok(StatusView {
         status,
@@ -155,30 +153,30 @@ pub(crate) struct Viewed {
 
 pub(crate) fn views_of(
     store: &Store,
-    statuses: Vec<ledger::StatusReport>,
+    statuses: Vec<(ledger::StatusReport, ledger::Read)>,
     loaded: Option<greenlight_odds::kept::Loaded>,
 ) -> Result<Vec<Viewed>, ReportError> {
     let asked: Vec<(String, u32)> = statuses
         .iter()
-        .filter_map(|st| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
+        .filter_map(|(st, _)| odds_asked(st).map(|n| (st.series.slug.clone(), n)))
         .collect();
     let mut odds =
         greenlight_odds::kept::status_odds_many_loaded(store, &asked, loaded).into_iter();
-    let survival = match statuses.iter().any(|s| window_asked(s).is_some()) {
+    let survival = match statuses.iter().any(|(s, _)| window_asked(s).is_some()) {
         true => Some(greenlight_odds::survival(store, None)?),
         false => None,
     };
     let mut asked = Vec::with_capacity(statuses.len());
-    for st in statuses {
+    for (st, read) in statuses {
         let o = match odds_asked(&st) {
             Some(_) => odds.next().map(|(r, _)| r),
             None => None,
         };
-        asked.push((st, o));
+        asked.push((st, read, o));
     }
     // Each view reads its series' timeline and cast: on every core, in order.
     let survival = survival.as_ref();
-    cores::map(store, asked, |store, (st, o)| {
+    cores::map(store, asked, |store, (st, read, o)| {
         let transient = matches!(
             o,
             Some(Err(OddsError::Store(_)
@@ -192,7 +190,7 @@ pub(crate) fn views_of(
         let reads_model = matches!(o, Some(Ok(_) | Err(OddsError::InsufficientTraining(_))))
             || window_asked(&st).is_some();
         Ok(Viewed {
-            view: view(store, st, o, None, survival)?,
+            view: view(store, st, &read, o, survival)?,
             transient,
             reads_model,
         })
@@ -212,7 +210,7 @@ pub fn list(store: &Store) -> Result<Vec<StatusView>, ReportError> {
         .filter(|s| forms.get(&s.slug) == Some(&SeriesForm::Series))
         .collect();
     let statuses = cores::map(store, tv, |store, s| {
-        Ok(ledger::status_for(store, &s, None)?)
+        Ok(ledger::status_read_for_series(store, &s, None)?)
     })?;
     let out: Vec<StatusView> = views_of(store, statuses, None)?
         .into_iter()

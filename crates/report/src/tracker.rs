@@ -413,7 +413,7 @@ fn derive_rows(
     let mut ph = greenlight_store::timing::Phases::named("board derived");
     // Each status reads its own series' rows and claims: on every core, in order.
     let statuses = crate::cores::map(store, series.to_vec(), |store, s| {
-        Ok(ledger::status_for(store, &s, None)?)
+        Ok(ledger::status_read_for_series(store, &s, None)?)
     })?;
     ph.mark("statuses");
     let facets = store.series_facets().map_err(LedgerError::from)?;

@@ -130,6 +130,40 @@ impl Store {
         !self.conn.is_autocommit()
     }
 
+    /// `(side(other), here(self))`: `side` on a second connection to the same file, on another
+    /// thread, while `here` runs on this one. For whole-data reads that split into independent
+    /// queries (the odds' catalogue: issue 13's refresh waits on it). Both run here, `here`
+    /// first, when the split could see other rows than one connection would (a transaction is
+    /// open here, whose writes another connection cannot see), when the store is not a file
+    /// another connection can open, or when that connection cannot be opened.
+    pub fn beside<A, B>(
+        &self,
+        side: impl FnOnce(&Store) -> A + Send,
+        here: impl FnOnce(&Store) -> B,
+    ) -> (A, B)
+    where
+        A: Send,
+    {
+        if self.in_transaction() || !self.path.is_file() {
+            let b = here(self);
+            return (side(self), b);
+        }
+        std::thread::scope(|scope| {
+            let path = self.path.clone();
+            let h = scope.spawn(move || match Store::open(&path) {
+                Ok(own) => Ok(side(&own)),
+                Err(_) => Err(side),
+            });
+            let b = here(self);
+            let a = match h.join() {
+                Ok(Ok(a)) => a,
+                Ok(Err(side)) => side(self),
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (a, b)
+        })
+    }
+
     /// The raw connection, for crates that own tables of their own (the ledger).
     pub fn conn(&self) -> &Connection {
         &self.conn

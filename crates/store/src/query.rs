@@ -433,16 +433,18 @@ impl Store {
     fn best_series(&self, ids: Vec<i64>) -> Result<Option<SeriesRef>, StoreError> {
         let mut best: Option<(bool, i64, SeriesRef)> = None;
         for id in ids {
-            let s = self.conn().query_row(
-                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"),
-                [id],
-                series_row,
-            )?;
-            let weeks: i64 = self.conn().query_row(
-                "SELECT count(*) FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.series_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
+            let s = self
+                .conn()
+                .prepare_cached(&format!(
+                    "SELECT {SERIES_COLS} FROM series s WHERE s.id = ?1"
+                ))?
+                .query_row([id], series_row)?;
+            let weeks: i64 = self
+                .conn()
+                .prepare_cached(
+                    "SELECT count(*) FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.series_id = ?1",
+                )?
+                .query_row([id], |r| r.get(0))?;
             let rank = (s.kind == "tv", weeks);
             if best.as_ref().is_none_or(|(tv, w, _)| rank > (*tv, *w)) {
                 best = Some((rank.0, rank.1, s));
@@ -474,11 +476,10 @@ impl Store {
     pub fn series_by_slug(&self, slug: &str) -> Result<Option<SeriesRef>, StoreError> {
         Ok(self
             .conn()
-            .query_row(
-                &format!("SELECT {SERIES_COLS} FROM series s WHERE s.slug = ?1"),
-                [slug],
-                series_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {SERIES_COLS} FROM series s WHERE s.slug = ?1"
+            ))?
+            .query_row([slug], series_row)
             .optional()?)
     }
 
@@ -535,12 +536,16 @@ impl Store {
             Option<i64>,
             Option<String>,
             Option<String>,
-        ) = self.conn().query_row(
-            "SELECT count(*), min(c.rank), sum(c.hours), min(c.week), max(c.week)
+        ) = self
+            .conn()
+            // Cached: every status asks it per season (the board's refresh, thousands of times).
+            .prepare_cached(
+                "SELECT count(*), min(c.rank), sum(c.hours), min(c.week), max(c.week)
              FROM chart_weeks c JOIN titles t ON t.id = c.title_id WHERE t.series_id = ?1 AND t.season_id = ?2",
-            [series_id, season_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
+            )?
+            .query_row([series_id, season_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
         if r.0 == 0 {
             return Ok(None);
         }
