@@ -172,12 +172,30 @@ pub struct Catalog {
 impl Catalog {
     pub fn load(store: &Store) -> Result<Catalog, OddsError> {
         // The two largest reads (about half of the load) on a second connection meanwhile.
+        let mut ph = greenlight_store::timing::Phases::named("catalogue");
         let (side, here) = store.beside(
-            |s| Ok::<_, OddsError>((s.training_engagement()?, s.training_native_spellings()?)),
-            Catalog::load_rest,
+            |s| {
+                let t = std::time::Instant::now();
+                let r =
+                    Ok::<_, OddsError>((s.training_engagement()?, s.training_native_spellings()?));
+                greenlight_store::timing::report(
+                    format_args!("catalogue's side read"),
+                    t.elapsed(),
+                );
+                r
+            },
+            |s| {
+                let t = std::time::Instant::now();
+                let r = Catalog::load_rest(s);
+                greenlight_store::timing::report(format_args!("catalogue's own read"), t.elapsed());
+                r
+            },
         );
+        ph.mark("read");
         let (engagement, natives) = side?;
-        here?.finish(engagement, natives)
+        let c = here?.finish(engagement, natives);
+        ph.mark("joined");
+        c
     }
 
     /// Everything [`Catalog::load`] reads but the engagement rows and native spellings.

@@ -296,10 +296,15 @@ pub struct Loaded {
 
 impl Loaded {
     fn load(store: &Store, stamp: &str) -> Result<Loaded, OddsError> {
+        let mut ph = greenlight_store::timing::Phases::named("odds' rows loaded");
         let cat = Catalog::load(store)?;
+        ph.mark("catalogue");
         let labels = labels::label_all(&cat, store)?;
+        ph.mark("labels");
         let examples = backtest::examples(&cat, &labels.seasons);
+        ph.mark("examples");
         let training = training_hash(&examples, cat.data_end);
+        ph.mark("training hash");
         Ok(Loaded {
             stamp: stamp.to_string(),
             cat,
@@ -448,15 +453,19 @@ pub fn fingerprint(store: &Store) -> Result<String, OddsError> {
 /// [`fingerprint`], and what computing it loaded (`None` when it was kept), for
 /// [`status_odds_many_loaded`].
 pub fn fingerprint_loading(store: &Store) -> Result<(String, Option<Loaded>), OddsError> {
+    let mut ph = greenlight_store::timing::Phases::named("fingerprint");
     let stamp = stamp(store)?;
+    ph.mark("stamp");
     if let Some(d) = store.derived(FINGERPRINT_KEY)? {
         if d.inputs == stamp {
             return Ok((d.body, None));
         }
     }
     let loaded = Loaded::load(store, &stamp)?;
+    ph.mark("catalogue, labels and examples");
     let (cat, report, training) = (&loaded.cat, &loaded.labels, &loaded.training);
     let curves = encode(&crate::when::fit(cat, &report.seasons, cat.data_end))?;
+    ph.mark("curves");
     keep(store, WHEN_KEY, &stamp, &curves);
     let fp = greenlight_store::hash::sha256_hex(
         format!(

@@ -1184,7 +1184,11 @@ mod tests {
                 .collect(),
         };
         let bits = |m: &Model| -> Vec<u64> {
-            m.predict(probe).unwrap().iter().map(|p| p.to_bits()).collect()
+            m.predict(probe)
+                .unwrap()
+                .iter()
+                .map(|p| p.to_bits())
+                .collect()
         };
         let (again, none) = Model::train_kept(&rows, &y, &specs, &keep(&fresh)).unwrap();
         assert!(none.is_empty(), "{} blocks fitted again", none.len());

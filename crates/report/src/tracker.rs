@@ -356,15 +356,20 @@ impl Evidence {
         // not count); then the fingerprint changes and every row that shows odds or a window
         // is stale (they all quote the backtest, so they all can change). Otherwise only its own
         // series' claims digest changes: one row is stale.
+        let mut ph = greenlight_store::timing::Phases::named("evidence");
         let (model, loaded) = greenlight_odds::kept::fingerprint_loading(store)?;
+        ph.mark("fingerprint");
         let inputs = store.training_inputs_stamp().map_err(LedgerError::from)?;
+        ph.mark("inputs stamp");
+        let claims = ledger::claim_digests(store)?;
+        ph.mark("claims' digests");
         let ev = Evidence {
             base: format!(
                 "{VERSION}\t{today}\t{}\t{inputs}",
                 greenlight_odds::kept::VERSION
             ),
             model,
-            claims: ledger::claim_digests(store)?,
+            claims,
         };
         Ok((ev, loaded))
     }

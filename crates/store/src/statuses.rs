@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 /// The table, as the store's per-component migrations of component `tracker2` (its own name,
 /// so it never collides with another component's versions).
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE kept_status (
     slug TEXT PRIMARY KEY,
     evidence TEXT NOT NULL,     -- the evidence hash the body was derived from
@@ -24,7 +25,14 @@ CREATE TABLE kept_status (
     language TEXT,              -- `english` / `non_english` per its Top 10 chart, when charted
     body TEXT NOT NULL          -- the status body, JSON text
 );
-"#];
+"#,
+    r#"
+-- The rows' heads without their bodies (issue 13): a refresh reads every head to find the stale
+-- rows, and reading them from the table read all ~40 MB of bodies' pages to get at them.
+CREATE INDEX kept_status_heads ON kept_status
+    (slug, evidence, status, probability, latest_premiere, hours, platform, language);
+"#,
+];
 
 /// The `derived_state` key of the board's generation.
 pub const GENERATION_KEY: &str = "kept-status/generation";
