@@ -316,20 +316,6 @@ impl Partial {
         engagement_rows: Vec<greenlight_store::training::EngagementFigure>,
         natives: Vec<greenlight_store::training::NativeSpelling>,
     ) -> Result<Catalog, OddsError> {
-        let Partial {
-            series,
-            seasons,
-            season_index,
-            season_series,
-            chart_rows,
-            country,
-            country_weeks,
-            tmdb,
-            genres,
-            finance,
-            announcements,
-            announcements_digest,
-        } = self;
         // Engagement rows of every season (films too: their runtimes turn list hours into views).
         let mut engagement: HashMap<i64, Vec<EngRow>> = HashMap::new();
         let mut runtime_hours: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
@@ -355,7 +341,7 @@ impl Partial {
         }
 
         let mut chart = Vec::new();
-        for r in chart_rows {
+        for r in self.chart_rows {
             let Some(cat) = category_index(&r.category) else {
                 continue;
             };
@@ -402,27 +388,27 @@ impl Partial {
             }
         }
         let mut cat = Catalog {
-            series,
-            seasons,
-            season_index,
-            season_series,
+            series: self.series,
+            seasons: self.seasons,
+            season_index: self.season_index,
+            season_series: self.season_series,
             series_seasons: HashMap::new(),
             chart,
             chart_by_season: HashMap::new(),
             list_totals: HashMap::new(),
             week_totals: HashMap::new(),
-            country,
-            country_weeks,
+            country: self.country,
+            country_weeks: self.country_weeks,
             engagement,
             runtime_hours,
-            tmdb,
+            tmdb: self.tmdb,
             language,
-            genres,
+            genres: self.genres,
             horizon: NaiveDate::MIN,
             data_end: NaiveDate::MIN,
-            finance,
-            announcements,
-            announcements_digest,
+            finance: self.finance,
+            announcements: self.announcements,
+            announcements_digest: self.announcements_digest,
         };
         cat.derive();
         Ok(cat)
