@@ -706,7 +706,9 @@ fn forward_scores_all(
 /// of ([`block_hashes`] and the candidate's full spec), so an entry whose hash matches holds
 /// those scores, bit for bit. An announcement that moves a label late in the training order (a
 /// recent season's) changes only the blocks fitted on rows after it; the earlier blocks' scores
-/// are read instead of fitted again, and the model trained is the same.
+/// are read instead of fitted again, and the model trained is the same. The hash holds
+/// `kept::VERSION`, which must change with the fitting code or smartcore's version (both
+/// decide the scores; Cargo.lock pins smartcore), as it must for the kept models already.
 #[derive(Debug, Clone, Default)]
 pub struct ForwardKept {
     pub entries: std::collections::HashMap<String, (String, Vec<f64>)>,
@@ -731,19 +733,23 @@ fn block_hashes(rows: &[Row], y: &[f64]) -> Vec<String> {
     (0..BLOCKS)
         .map(|k| {
             let (start, end) = block_bounds(n, k);
-            let mut b: Vec<u8> =
-                Vec::with_capacity(end * 8 * (1 + rows.first().map_or(0, Vec::len)));
+            let width = rows.first().map_or(0, Vec::len);
+            let mut b: Vec<u8> = Vec::with_capacity(end * (8 + 9 * width) + 8 * start);
             b.extend_from_slice(
-                format!("{}\n{k}\n{start}\n{end}\n", crate::kept::VERSION).as_bytes(),
+                format!("{}\n{k}\n{start}\n{end}\n{width}\n", crate::kept::VERSION).as_bytes(),
             );
+            // Every value a tag and eight bytes, every row its length: no two inputs share bytes.
             for r in &rows[..end] {
+                b.extend_from_slice(&(r.len() as u64).to_le_bytes());
                 for v in r {
                     match v {
-                        Some(x) => b.extend_from_slice(&x.to_bits().to_le_bytes()),
-                        None => b.extend_from_slice(b"-none-\0"),
+                        Some(x) => {
+                            b.push(1);
+                            b.extend_from_slice(&x.to_bits().to_le_bytes());
+                        }
+                        None => b.extend_from_slice(&[0; 9]),
                     }
                 }
-                b.push(b'\n');
             }
             for v in &y[..start] {
                 b.extend_from_slice(&v.to_bits().to_le_bytes());

@@ -494,6 +494,9 @@ fn current(store: &Store, bodies: bool) -> Result<Current, ReportError> {
     let generation = store.kept_status_generation().map_err(LedgerError::from)?;
     let (board, gone): (Vec<SeriesRef>, Vec<String>) =
         if generation.as_deref() == Some(ev.base.as_str()) {
+            // The kept rows are the TV series of the generation's inputs (the full path below
+            // listed them), and every input of a series' form is in that stamp: they are still
+            // TV series, which `derive_rows` relies on (it does not look the form up again).
             let stale: Vec<SeriesRef> = kept
                 .iter()
                 .filter(|k| !ev.current(&k.slug, &k.evidence))

@@ -89,6 +89,9 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path).map_err(|e| StoreError::open(path, e))?;
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+        // More than rusqlite's 16: a status reads through ~20 cached statements, the board's
+        // refresh runs it per series, and an evicted statement is prepared again each time.
+        conn.set_prepared_statement_cache_capacity(128);
         // WAL is the mode at rest, and SQLite keeps it in the file: switch only when the store is
         // not in it. It is not in it when new, or while an import writes it in a rollback journal
         // (`WriteTx::bulk_journal`). In that second case the switch needs the importer's lock,
