@@ -22,7 +22,54 @@ WEIGHT = """(m.price * 1000000 // 1000000
                     ELSE 1000000 END // 1000000)"""
 
 
-def query(d: str, days: int) -> str:
+# The earlier plan (BENCHMARKS.md's runs before 2026-12-07 07:00 UTC): events summed to
+# (member, day) and (member, title, day) first, then joined to the window days.
+DAYS_PLAN = """md AS (SELECT member_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, day),
+mw AS (
+  SELECT rd.r_from, md.member_id, SUM(md.sec) AS total
+  FROM md JOIN range_days rd ON md.day = rd.day GROUP BY rd.r_from, md.member_id),
+mww AS (
+  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
+  FROM mw JOIN m ON m.member_id = mw.member_id),
+mtd AS (
+  SELECT member_id, title_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, title_id, day),
+mt AS (
+  SELECT td.r_from, mtd.title_id, mtd.member_id, SUM(mtd.sec) AS s
+  FROM mtd JOIN title_days td ON td.title_id = mtd.title_id AND td.day = mtd.day
+  GROUP BY td.r_from, mtd.title_id, mtd.member_id)""".replace("{WEIGHT}", WEIGHT)
+
+
+def member_and_title_sums(days: int) -> str:
+    """greenlight's plan (crates/platform/src/metrics.rs): the windows cut into segments at every
+    first day and every day after a last day; events summed to (member, segment), then into the
+    windows holding each segment; events joined to their title's window days directly."""
+    return f"""cuts AS (
+  SELECT DISTINCT c FROM (SELECT r_from AS c FROM ranges UNION ALL SELECT r_from + {days} FROM ranges)),
+segs AS (SELECT c AS s_from, LEAD(c) OVER (ORDER BY c) AS s_to FROM cuts),
+covered AS (
+  SELECT s_from, s_to FROM segs
+  WHERE s_to IS NOT NULL
+    AND EXISTS (SELECT 1 FROM ranges WHERE r_from <= s_from AND s_from < r_from + {days})),
+day_seg AS (SELECT s_from AS seg, unnest(range(s_from, s_to)) AS day FROM covered),
+seg_range AS (
+  SELECT c.s_from AS seg, r.r_from FROM covered c JOIN ranges r
+  ON c.s_from >= r.r_from AND c.s_to <= r.r_from + {days}),
+ms AS (
+  SELECT ev.member_id, ds.seg, SUM(ev."seconds") AS sec
+  FROM ev JOIN day_seg ds ON ev.day = ds.day GROUP BY ev.member_id, ds.seg),
+mw AS (
+  SELECT sr.r_from, ms.member_id, SUM(ms.sec) AS total
+  FROM ms JOIN seg_range sr ON sr.seg = ms.seg GROUP BY sr.r_from, ms.member_id),
+mww AS (
+  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
+  FROM mw JOIN m ON m.member_id = mw.member_id),
+mt AS (
+  SELECT td.r_from, ev.title_id, ev.member_id, SUM(ev."seconds") AS s
+  FROM ev JOIN title_days td ON td.title_id = ev.title_id AND td.day = ev.day
+  GROUP BY td.r_from, ev.title_id, ev.member_id)"""
+
+
+def query(d: str, days: int, plan: str = "segments") -> str:
     return f"""
 WITH t AS (
   SELECT title_id, runtime_seconds, datediff('day', DATE '1970-01-01', launch) AS l
@@ -38,19 +85,7 @@ range_days AS (
   SELECT r_from, r_from + i AS day FROM ranges, range(0, {days}) AS g(i)),
 title_days AS (
   SELECT title_id, l AS r_from, l + i AS day FROM t, range(0, {days}) AS g(i)),
-md AS (SELECT member_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, day),
-mw AS (
-  SELECT rd.r_from, md.member_id, SUM(md.sec) AS total
-  FROM md JOIN range_days rd ON md.day = rd.day GROUP BY rd.r_from, md.member_id),
-mww AS (
-  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
-  FROM mw JOIN m ON m.member_id = mw.member_id),
-mtd AS (
-  SELECT member_id, title_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, title_id, day),
-mt AS (
-  SELECT td.r_from, mtd.title_id, mtd.member_id, SUM(mtd.sec) AS s
-  FROM mtd JOIN title_days td ON td.title_id = mtd.title_id AND td.day = mtd.day
-  GROUP BY td.r_from, mtd.title_id, mtd.member_id),
+{member_and_title_sums(days) if plan == "segments" else DAYS_PLAN},
 x AS (
   SELECT mt.r_from, mt.title_id, SUM(mt.s) AS "seconds", COUNT(*) AS viewers,
          SUM(CASE WHEN mt.s >= t.runtime_seconds THEN 1 ELSE 0 END) AS completers,
@@ -79,13 +114,15 @@ def main() -> int:
     ap.add_argument("--check")
     ap.add_argument("--memory-limit")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--plan", choices=["segments", "days"], default="segments",
+                    help="segments: greenlight's plan (default); days: the earlier one")
     a = ap.parse_args()
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     if a.memory_limit:
         con.execute(f"SET memory_limit = '{a.memory_limit}'")
     t0 = time.perf_counter()
-    con.execute(f"COPY ({query(a.dir, a.days)}) TO '{a.out}' (FORMAT parquet)")
+    con.execute(f"COPY ({query(a.dir, a.days, a.plan)}) TO '{a.out}' (FORMAT parquet)")
     print(f"seconds={time.perf_counter() - t0:.2f}", file=sys.stderr)
     if a.check:
         cols = "title_id, \"seconds\", viewers, completers, CAST(avs AS VARCHAR) AS avs, " \
