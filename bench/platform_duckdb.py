@@ -22,21 +22,24 @@ WEIGHT = """(m.price * 1000000 // 1000000
                     ELSE 1000000 END // 1000000)"""
 
 
+# Each member's window totals with the member's weight: the same in both plans.
+MWW = """mww AS (
+  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
+  FROM mw JOIN m ON m.member_id = mw.member_id),""".replace("{WEIGHT}", WEIGHT)
+
 # The earlier plan (BENCHMARKS.md's runs before 2026-12-07 07:00 UTC): events summed to
 # (member, day) and (member, title, day) first, then joined to the window days.
 DAYS_PLAN = """md AS (SELECT member_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, day),
 mw AS (
   SELECT rd.r_from, md.member_id, SUM(md.sec) AS total
   FROM md JOIN range_days rd ON md.day = rd.day GROUP BY rd.r_from, md.member_id),
-mww AS (
-  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
-  FROM mw JOIN m ON m.member_id = mw.member_id),
+{MWW}
 mtd AS (
   SELECT member_id, title_id, day, SUM("seconds") AS sec FROM ev GROUP BY member_id, title_id, day),
 mt AS (
   SELECT td.r_from, mtd.title_id, mtd.member_id, SUM(mtd.sec) AS s
   FROM mtd JOIN title_days td ON td.title_id = mtd.title_id AND td.day = mtd.day
-  GROUP BY td.r_from, mtd.title_id, mtd.member_id)""".replace("{WEIGHT}", WEIGHT)
+  GROUP BY td.r_from, mtd.title_id, mtd.member_id)""".replace("{MWW}", MWW)
 
 
 def member_and_title_sums(days: int) -> str:
@@ -60,13 +63,11 @@ ms AS (
 mw AS (
   SELECT sr.r_from, ms.member_id, SUM(ms.sec) AS total
   FROM ms JOIN seg_range sr ON sr.seg = ms.seg GROUP BY sr.r_from, ms.member_id),
-mww AS (
-  SELECT mw.r_from, mw.member_id, mw.total, {WEIGHT} AS w
-  FROM mw JOIN m ON m.member_id = mw.member_id),
+{{MWW}}
 mt AS (
   SELECT td.r_from, ev.title_id, ev.member_id, SUM(ev."seconds") AS s
   FROM ev JOIN title_days td ON td.title_id = ev.title_id AND td.day = ev.day
-  GROUP BY td.r_from, ev.title_id, ev.member_id)"""
+  GROUP BY td.r_from, ev.title_id, ev.member_id)""".replace("{MWW}", MWW)
 
 
 def query(d: str, days: int, plan: str = "segments") -> str:
