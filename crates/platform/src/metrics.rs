@@ -213,13 +213,27 @@ pub fn segments(r: &Ranges) -> Segments {
     let mut cuts: Vec<i64> = r.ranges.iter().flat_map(|&(_, a, b)| [a, b + 1]).collect();
     cuts.sort_unstable();
     cuts.dedup();
-    // Covered days: a piece is kept when a range holds its first day (then it holds all of it,
-    // since no range starts or ends inside a piece).
+    // The pieces of a range: those from the cut at its first day to the cut after its last.
+    let span = |a: i64, b: i64| {
+        (
+            cuts.partition_point(|&c| c < a),
+            cuts.partition_point(|&c| c <= b),
+        )
+    };
+    // How many ranges hold each piece, by a sweep over the cuts (linear in the ranges, where
+    // asking every range of every piece would be quadratic).
+    let mut depth = vec![0i64; cuts.len()];
+    for &(_, a, b) in &r.ranges {
+        let (lo, hi) = span(a, b);
+        depth[lo] += 1;
+        depth[hi] -= 1;
+    }
     let mut day_seg = Vec::new();
     let mut piece_ids: Vec<Option<i32>> = vec![None; cuts.len().saturating_sub(1)];
-    let mut n = 0i32;
+    let (mut n, mut held) = (0i32, 0i64);
     for (k, w) in cuts.windows(2).enumerate() {
-        if r.ranges.iter().any(|&(_, a, b)| a <= w[0] && w[0] <= b) {
+        held += depth[k];
+        if held > 0 {
             piece_ids[k] = Some(n);
             day_seg.extend((w[0]..w[1]).map(|d| (d, n)));
             n += 1;
@@ -227,9 +241,7 @@ pub fn segments(r: &Ranges) -> Segments {
     }
     let mut seg_range = Vec::new();
     for (id, &(_, a, b)) in r.ranges.iter().enumerate() {
-        // The pieces of a range: those from the cut at its first day to the cut after its last.
-        let lo = cuts.partition_point(|&c| c < a);
-        let hi = cuts.partition_point(|&c| c <= b);
+        let (lo, hi) = span(a, b);
         for seg in piece_ids[lo..hi].iter().flatten() {
             seg_range.push((*seg, id as i32, a));
         }
