@@ -1,15 +1,16 @@
 //! The exact metrics (METRICS.md, "Exact metrics from member-level logs") as one DataFusion plan.
 //!
-//! Why this shape: a window is a range of days, and "events whose day falls in a window" is a
-//! range join, which DataFusion runs as a nested loop that cannot spill. So every window is
-//! cut into segments (runs of days that no window starts or ends inside), events are summed to
-//! (member, segment) and those joined to the windows each segment is in; events join their
-//! title's window days **on (title, day)** directly. All of these are equi-joins against small
-//! generated tables (a few hundred thousand rows at most). Every operator is then a hash
-//! aggregate or hash join, both of which spill to disk under a memory pool limit. Launch windows of titles that launch
-//! on the same day share one range, so the member totals are computed once per distinct range;
-//! that (range, member) table is streamed to a scratch Parquet file and read by both of its uses,
-//! since DataFusion would otherwise compute it once per use.
+//! Why this shape: a window is a range of days, and "events whose day falls in a window" is a range
+//! join, which DataFusion runs as a nested loop that cannot spill. So every window is cut into
+//! segments (runs of days that no window starts or ends inside), events are summed to (member,
+//! segment) and those joined to the windows each segment is in; events join their title's window
+//! days **on (title, day)** directly. All of these are equi-joins against small generated tables (a
+//! few hundred thousand rows at most). Every operator is then a hash aggregate, which spills to
+//! disk under a memory pool limit, or an equi-join, which is a sort-merge join (spilling through
+//! its sorts) under such a limit. Launch windows of titles that launch on the same day share one
+//! range, so the member totals are computed once per distinct range; that (range, member) table is
+//! streamed to a scratch Parquet file and read by both of its uses, since DataFusion would
+//! otherwise compute it once per use.
 //!
 //! The engine does the large aggregates in integers (`Int64`, and `Decimal128(38, 0)` for the
 //! weighted sums, which outgrow 64 bits); the few per-(window, title) divisions that follow are
@@ -258,6 +259,17 @@ pub struct Segments {
     pub seg_range: Vec<(i32, i32, i64)>,
 }
 
+/// The per-title rows of one kind of window: (range, title, member, seconds) of an event
+/// joined to its window's days, `range` naming that days table's range column.
+fn title_rows(range: &str) -> Vec<Expr> {
+    vec![
+        col(range).alias("s_range"),
+        col("e_title").alias("s_title"),
+        col("e_member").alias("s_member"),
+        col("e_sec").alias("s_sec"),
+    ]
+}
+
 fn i32_col(v: Vec<i32>) -> Arc<dyn Array> {
     Arc::new(Int32Array::from(v))
 }
@@ -352,8 +364,8 @@ fn session_state(engine: &EngineOptions) -> Result<datafusion::execution::Sessio
     }
     // Every join in the plan names its build side first (the small or the smaller input): the
     // optimizer knows no sizes of aggregates' outputs and, left to swap by statistics, built a
-    // hash table of 52 M (range, member) rows against the members' 0.7 M (137 s -> 80 s for
-    // 1e8 events with these three settings).
+    // hash table of 52 M (range, member) rows against the members' 0.7 M (115.7 s -> 80.4 s
+    // for 1e8 events with these three settings, BENCHMARKS.md).
     let mut config = SessionConfig::new()
         .set_bool("datafusion.optimizer.join_reordering", false)
         // The members table (0.7 M rows for 1e8 events) is collected once rather than both
@@ -610,12 +622,7 @@ pub async fn compute_with_stats(
                     &["e_title", "e_day"],
                     None,
                 )?
-                .select(vec![
-                    col("l_range").alias("s_range"),
-                    col("e_title").alias("s_title"),
-                    col("e_member").alias("s_member"),
-                    col("e_sec").alias("s_sec"),
-                ])?,
+                .select(title_rows("l_range"))?,
         );
     }
     if calendar_days.num_rows() > 0 {
@@ -623,12 +630,7 @@ pub async fn compute_with_stats(
             small_table(&ctx, calendar_days, engine, &mut keep)
                 .await?
                 .join(events, JoinType::Inner, &["c_day"], &["e_day"], None)?
-                .select(vec![
-                    col("c_range").alias("s_range"),
-                    col("e_title").alias("s_title"),
-                    col("e_member").alias("s_member"),
-                    col("e_sec").alias("s_sec"),
-                ])?,
+                .select(title_rows("c_range"))?,
         );
     }
     let mut parts = parts.into_iter();
