@@ -21,13 +21,13 @@ use crate::error::{PlatformError, Result};
 use crate::schema::{self, Dataset, Title};
 use crate::weights::Weights;
 use chrono::{Duration, NaiveDate};
-use datafusion::arrow::array::{
-    Array, AsArray, Decimal128Array, Int32Array, Int64Array, RecordBatch,
-};
-use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Int32Type, Int64Type, Schema};
+use datafusion::arrow::array::{Array, AsArray, Decimal128Array, Int64Array, RecordBatch};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Field, Int64Type, Schema};
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::functions_aggregate::expr_fn::{count, max, sum};
+use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
+use datafusion::functions_window::expr_fn::row_number;
+use datafusion::logical_expr::ExprFunctionExt;
 use datafusion::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -259,20 +259,188 @@ pub struct Segments {
     pub seg_range: Vec<(i32, i32, i64)>,
 }
 
-/// The per-title rows of one kind of window: (range, title, member, seconds) of an event
-/// joined to its window's days, `range` naming that days table's range column.
-fn title_rows(range: &str) -> Vec<Expr> {
-    vec![
-        col(range).alias("s_range"),
-        col("e_title").alias("s_title"),
-        col("e_member").alias("s_member"),
-        col("e_sec").alias("s_sec"),
-    ]
+/// The first day an event can fall on (`schema::MIN_START`), and how many days from it a packed
+/// (title, day) leaves room for: every event day (2000..2100 is 36,525 days) fits.
+const FIRST_DAY: i64 = schema::MIN_START / DAY;
+const DAY_SPAN: i64 = 1 << 16;
+
+/// How the plan packs its composite keys ((member, segment), (range, member), (range, title,
+/// member)) into one `Int64`: `m * segments + segment`, `m * ranges + range` and `(m * ranges
+/// + range) * titles + t`, where `m` and `t` are the member's and the title's keys.
+///
+/// Why: DataFusion groups and joins on one primitive column with a hash table of plain
+/// integers, and on several columns through a generic row format; packed, the plan's three
+/// large aggregates and its (range, member) join run on integers (BENCHMARKS.md). The packing
+/// is exact by construction (every part is below its multiplier) and checked to fit 63 bits.
+///
+/// A member's key is `member_id - min` and a title's `title_id - min` when the id spans fit;
+/// otherwise (ids spread over the whole 64-bit range, as hashed ids are) they are ranks, which
+/// cost the events a join with the members (and titles) to look them up.
+#[derive(Debug, Clone)]
+struct Keys {
+    ranges: i64,
+    titles: i64,
+    segments: i64,
+    /// `Some((member min, title min))`: keys by offset; `None`: by rank.
+    offsets: Option<(i64, i32)>,
+    /// Every title's id, in order (validated so): a title's rank is its index.
+    title_ids: Vec<i32>,
 }
 
-fn i32_col(v: Vec<i32>) -> Arc<dyn Array> {
-    Arc::new(Int32Array::from(v))
+impl Keys {
+    async fn new(
+        members: &DataFrame,
+        titles: &[Title],
+        r: &Ranges,
+        segments: usize,
+    ) -> Result<Keys> {
+        let stats = members
+            .clone()
+            .aggregate(
+                vec![],
+                vec![
+                    min(col("m_id")).alias("lo"),
+                    max(col("m_id")).alias("hi"),
+                    count(col("m_id")).alias("n"),
+                ],
+            )?
+            .collect()
+            .await?;
+        let (mut lo, mut hi, mut n) = (0i64, 0i64, 0i64);
+        if let Some(b) = stats
+            .first()
+            .filter(|b| b.num_rows() == 1 && b.column(0).is_valid(0))
+        {
+            lo = b.column(0).as_primitive::<Int64Type>().value(0);
+            hi = b.column(1).as_primitive::<Int64Type>().value(0);
+            n = b.column(2).as_primitive::<Int64Type>().value(0);
+        }
+        let ranges = (r.ranges.len() as i64).max(1);
+        let segments = (segments as i64).max(1);
+        let fits = |members: i128, titles: i128| {
+            let widest = (segments as i128).max(ranges as i128 * titles);
+            members
+                .checked_mul(widest)
+                .is_some_and(|k| k <= i64::MAX as i128)
+        };
+        let (tlo, thi) = match (titles.first(), titles.last()) {
+            (Some(a), Some(b)) => (a.title_id, b.title_id),
+            _ => (0, 0),
+        };
+        let (mspan, tspan) = (hi as i128 - lo as i128 + 1, thi as i128 - tlo as i128 + 1);
+        if fits(mspan, tspan) {
+            return Ok(Keys {
+                ranges,
+                titles: tspan as i64,
+                segments,
+                offsets: Some((lo, tlo)),
+                title_ids: titles.iter().map(|t| t.title_id).collect(),
+            });
+        }
+        let nt = (titles.len() as i64).max(1);
+        if fits(n.max(1) as i128, nt as i128) {
+            return Ok(Keys {
+                ranges,
+                titles: nt,
+                segments,
+                offsets: None,
+                title_ids: titles.iter().map(|t| t.title_id).collect(),
+            });
+        }
+        Err(PlatformError::Config(format!(
+            "{n} members x {ranges} windows x {nt} titles is more than one 63-bit key holds"
+        )))
+    }
+
+    /// The title's key in the packed keys.
+    fn title_key(&self, title_id: i32) -> i64 {
+        match self.offsets {
+            Some((_, tlo)) => title_id as i64 - tlo as i64,
+            // Only the titles' own ids are asked for (the small tables are made from them).
+            None => self
+                .title_ids
+                .binary_search(&title_id)
+                .map_or(-1, |i| i as i64),
+        }
+    }
+
+    fn title<'t>(&self, titles: &'t [Title], key: i64) -> Result<&'t Title> {
+        let found = match self.offsets {
+            Some((_, tlo)) => titles
+                .binary_search_by_key(&(key + tlo as i64), |t| t.title_id as i64)
+                .ok()
+                .map(|i| &titles[i]),
+            None => usize::try_from(key).ok().and_then(|i| titles.get(i)),
+        };
+        found.ok_or_else(|| {
+            PlatformError::Config(format!(
+                "the plan returned title key {key}, which no title has"
+            ))
+        })
+    }
+    /// The events with `e_m` and `e_t` (their member's and title's keys) and the members with
+    /// `m_key`: by offset, two subtractions; by rank, the members numbered in id order and the
+    /// events joined to those numbers and to the titles' ranks.
+    async fn attach(
+        &self,
+        ctx: &SessionContext,
+        events: DataFrame,
+        members: DataFrame,
+        engine: &EngineOptions,
+        keep: &mut Vec<TempFile>,
+    ) -> Result<(DataFrame, DataFrame)> {
+        let member_cols = || vec![col("m_region"), col("m_price"), col("m_joined")];
+        if let Some((mlo, tlo)) = self.offsets {
+            let events = events.select(vec![
+                col("e_title"),
+                col("e_day"),
+                col("e_sec"),
+                (col("e_member") - lit(mlo)).alias("e_m"),
+                (col("e_title") - lit(tlo as i64)).alias("e_t"),
+            ])?;
+            let mut cols = member_cols();
+            cols.push((col("m_id") - lit(mlo)).alias("m_key"));
+            return Ok((events, members.select(cols)?));
+        }
+        let members = members
+            .window(vec![row_number()
+                .order_by(vec![col("m_id").sort(true, false)])
+                .build()?
+                .alias("m_rank")])?
+            .select(vec![
+                col("m_id"),
+                col("m_region"),
+                col("m_price"),
+                col("m_joined"),
+                (cast(col("m_rank"), DataType::Int64) - lit(1i64)).alias("m_key"),
+            ])?;
+        let title_ranks = batch(
+            vec![("k_title", DataType::Int64), ("k_t", DataType::Int64)],
+            vec![
+                i64_col(self.title_ids.iter().map(|&t| t as i64).collect()),
+                i64_col((0..self.title_ids.len() as i64).collect()),
+            ],
+        )?;
+        let events = members
+            .clone()
+            .select(vec![col("m_id").alias("k_id"), col("m_key").alias("k_m")])?
+            .join(events, JoinType::Inner, &["k_id"], &["e_member"], None)?;
+        let events = small_table(ctx, title_ranks, engine, keep)
+            .await?
+            .join(events, JoinType::Inner, &["k_title"], &["e_title"], None)?
+            .select(vec![
+                col("e_title"),
+                col("e_day"),
+                col("e_sec"),
+                col("k_m").alias("e_m"),
+                col("k_t").alias("e_t"),
+            ])?;
+        let mut cols = member_cols();
+        cols.push(col("m_key"));
+        Ok((events, members.select(cols)?))
+    }
 }
+
 fn i64_col(v: Vec<i64>) -> Arc<dyn Array> {
     Arc::new(Int64Array::from(v))
 }
@@ -465,65 +633,6 @@ pub async fn compute_with_stats(
     // The small tables' files on a cluster, removed when this returns.
     let mut keep = Vec::new();
 
-    // (day, segment) and (segment, range, first day) for every range ([`segments`]);
-    // (range, title, day) for launch ranges; (range, day) for calendar ranges.
-    let Segments { day_seg, seg_range } = segments(&r);
-    let day_segments = batch(
-        vec![("d_day", DataType::Int64), ("d_seg", DataType::Int32)],
-        vec![
-            i64_col(day_seg.iter().map(|x| x.0).collect()),
-            i32_col(day_seg.iter().map(|x| x.1).collect()),
-        ],
-    )?;
-    let segment_ranges = batch(
-        vec![
-            ("g_seg", DataType::Int32),
-            ("r_range", DataType::Int32),
-            ("r_from", DataType::Int64),
-        ],
-        vec![
-            i32_col(seg_range.iter().map(|x| x.0).collect()),
-            i32_col(seg_range.iter().map(|x| x.1).collect()),
-            i64_col(seg_range.iter().map(|x| x.2).collect()),
-        ],
-    )?;
-    let (mut lr, mut lt, mut ld) = (Vec::new(), Vec::new(), Vec::new());
-    for &(range, title) in &r.launch {
-        let (_, a, b) = r.ranges[range as usize];
-        for d in a..=b {
-            lr.push(range);
-            lt.push(title);
-            ld.push(d);
-        }
-    }
-    let launch_days = batch(
-        vec![
-            ("l_range", DataType::Int32),
-            ("l_title", DataType::Int32),
-            ("l_day", DataType::Int64),
-        ],
-        vec![i32_col(lr), i32_col(lt), i64_col(ld)],
-    )?;
-    let (mut cr, mut cday) = (Vec::new(), Vec::new());
-    for &range in &r.calendar {
-        let (_, a, b) = r.ranges[range as usize];
-        for d in a..=b {
-            cr.push(range);
-            cday.push(d);
-        }
-    }
-    let calendar_days = batch(
-        vec![("c_range", DataType::Int32), ("c_day", DataType::Int64)],
-        vec![i32_col(cr), i64_col(cday)],
-    )?;
-    let titles_batch = batch(
-        vec![("t_id", DataType::Int32), ("t_runtime", DataType::Int64)],
-        vec![
-            i32_col(titles.iter().map(|t| t.title_id).collect()),
-            i64_col(titles.iter().map(|t| t.runtime_seconds).collect()),
-        ],
-    )?;
-
     let events = ctx
         .read_parquet(
             dir_url(&plan_path(engine, ds.events_dir())),
@@ -532,7 +641,7 @@ pub async fn compute_with_stats(
         .await?
         .select(vec![
             col("member_id").alias("e_member"),
-            col("title_id").alias("e_title"),
+            cast(col("title_id"), DataType::Int64).alias("e_title"),
             (col("start") / lit(DAY)).alias("e_day"),
             col("seconds").alias("e_sec"),
         ])?;
@@ -548,53 +657,129 @@ pub async fn compute_with_stats(
             col("monthly_price_micros").alias("m_price"),
             cast(cast(col("joined"), DataType::Int32), DataType::Int64).alias("m_joined"),
         ])?;
+    let Segments { day_seg, seg_range } = segments(&r);
+    let n_segments = seg_range.iter().map(|x| x.0 + 1).max().unwrap_or(0) as usize;
+    let keys = Keys::new(&members, titles, &r, n_segments).await?;
+    let (nr, nt, ns) = (keys.ranges, keys.titles, keys.segments);
 
-    // Per (range, member): seconds of all viewing in the range, and the member's weight. The
-    // small tables are the joins' left (build) sides: DataFusion builds its hash table on the
-    // left and knows no sizes of an aggregate's output to swap them by.
+    // (day, segment) and (segment, range, first day) for every range ([`segments`]); (title
+    // and day packed, range, title key) for launch ranges; (day, range) for calendar ranges.
+    let day_segments = batch(
+        vec![("d_day", DataType::Int64), ("d_seg", DataType::Int64)],
+        vec![
+            i64_col(day_seg.iter().map(|x| x.0).collect()),
+            i64_col(day_seg.iter().map(|x| x.1 as i64).collect()),
+        ],
+    )?;
+    let segment_ranges = batch(
+        vec![
+            ("g_seg", DataType::Int64),
+            ("r_range", DataType::Int64),
+            ("r_from", DataType::Int64),
+        ],
+        vec![
+            i64_col(seg_range.iter().map(|x| x.0 as i64).collect()),
+            i64_col(seg_range.iter().map(|x| x.1 as i64).collect()),
+            i64_col(seg_range.iter().map(|x| x.2).collect()),
+        ],
+    )?;
+    let (mut lk, mut lr, mut lt) = (Vec::new(), Vec::new(), Vec::new());
+    for &(range, title) in &r.launch {
+        let (_, a, b) = r.ranges[range as usize];
+        // Days no event can fall on are left out: they would not fit the packed (title, day).
+        for d in a.max(FIRST_DAY)..=b.min(FIRST_DAY + DAY_SPAN - 1) {
+            lk.push(title as i64 * DAY_SPAN + (d - FIRST_DAY));
+            lr.push(range as i64);
+            lt.push(keys.title_key(title));
+        }
+    }
+    let launch_days = batch(
+        vec![
+            ("l_key", DataType::Int64),
+            ("l_range", DataType::Int64),
+            ("l_title", DataType::Int64),
+        ],
+        vec![i64_col(lk), i64_col(lr), i64_col(lt)],
+    )?;
+    let (mut cr, mut cday) = (Vec::new(), Vec::new());
+    for &range in &r.calendar {
+        let (_, a, b) = r.ranges[range as usize];
+        for d in a..=b {
+            cr.push(range as i64);
+            cday.push(d);
+        }
+    }
+    let calendar_days = batch(
+        vec![("c_range", DataType::Int64), ("c_day", DataType::Int64)],
+        vec![i64_col(cr), i64_col(cday)],
+    )?;
+    let titles_batch = batch(
+        vec![("t_key", DataType::Int64), ("t_runtime", DataType::Int64)],
+        vec![
+            i64_col(titles.iter().map(|t| keys.title_key(t.title_id)).collect()),
+            i64_col(titles.iter().map(|t| t.runtime_seconds).collect()),
+        ],
+    )?;
+    // The events with their member's (and, for calendar windows, their title's) key.
+    let (events, members) = keys
+        .attach(&ctx, events, members, engine, &mut keep)
+        .await?;
+
+    // Per (member, segment), then per (range, member): seconds of all viewing, and the member's
+    // weight at the range's first day. The small tables are the joins' left (build) sides:
+    // DataFusion builds its hash table on the left and knows no sizes of an aggregate's output
+    // to swap them by.
     let member_segments = small_table(&ctx, day_segments, engine, &mut keep)
         .await?
         .join(
-            events.clone(),
+            events.clone().select_columns(&["e_day", "e_m", "e_sec"])?,
             JoinType::Inner,
             &["d_day"],
             &["e_day"],
             None,
         )?
         .aggregate(
-            vec![col("e_member"), col("d_seg")],
+            vec![(col("e_m") * lit(ns) + col("d_seg")).alias("ms_key")],
             vec![sum(col("e_sec")).alias("ms_sec")],
-        )?;
+        )?
+        .select(vec![
+            (col("ms_key") % lit(ns)).alias("ms_seg"),
+            (col("ms_key") / lit(ns)).alias("ms_m"),
+            col("ms_sec"),
+        ])?;
     let member_range = small_table(&ctx, segment_ranges, engine, &mut keep)
         .await?
         .join(
             member_segments,
             JoinType::Inner,
             &["g_seg"],
-            &["d_seg"],
+            &["ms_seg"],
             None,
         )?
         .aggregate(
-            vec![col("r_range"), col("r_from"), col("e_member")],
-            vec![sum(col("ms_sec")).alias("m_total")],
-        )?;
-    let member_range = members
-        .join(
-            member_range,
-            JoinType::Inner,
-            &["m_id"],
-            &["e_member"],
-            None,
+            vec![(col("ms_m") * lit(nr) + col("r_range")).alias("w_key")],
+            // A range has one first day: its max is it, carried without a second group column.
+            vec![
+                sum(col("ms_sec")).alias("m_total"),
+                max(col("r_from")).alias("m_from"),
+            ],
         )?
         .select(vec![
-            col("r_range").alias("w_range"),
-            col("e_member").alias("w_member"),
+            col("w_key"),
+            col("m_total"),
+            col("m_from"),
+            (col("w_key") / lit(nr)).alias("w_m"),
+        ])?;
+    let member_range = members
+        .join(member_range, JoinType::Inner, &["m_key"], &["w_m"], None)?
+        .select(vec![
+            col("w_key"),
             col("m_total").alias("w_total"),
             weight_expr(
                 weights,
                 col("m_price"),
                 col("m_region"),
-                col("r_from") - col("m_joined"),
+                col("m_from") - col("m_joined"),
             )
             .alias("w_weight"),
         ])?;
@@ -610,27 +795,47 @@ pub async fn compute_with_stats(
     // Per (range, title, member): seconds on the title in the range. A (title, day) is in one
     // range per launch spec, so the events join their ranges directly, without summing them to
     // (member, title, day) first (which would not make the join's output any smaller).
+    let title_key = |range: &str, title: &str| {
+        ((col("e_m") * lit(nr) + col(range)) * lit(nt) + col(title)).alias("s_key")
+    };
     let mut parts = Vec::new();
     if launch_days.num_rows() > 0 {
         parts.push(
             small_table(&ctx, launch_days, engine, &mut keep)
                 .await?
                 .join(
-                    events.clone(),
+                    events.clone().select(vec![
+                        (col("e_title") * lit(DAY_SPAN) + (col("e_day") - lit(FIRST_DAY)))
+                            .alias("e_key"),
+                        col("e_m"),
+                        col("e_sec"),
+                    ])?,
                     JoinType::Inner,
-                    &["l_title", "l_day"],
-                    &["e_title", "e_day"],
+                    &["l_key"],
+                    &["e_key"],
                     None,
                 )?
-                .select(title_rows("l_range"))?,
+                .select(vec![
+                    title_key("l_range", "l_title"),
+                    col("e_sec").alias("s_sec"),
+                ])?,
         );
     }
     if calendar_days.num_rows() > 0 {
         parts.push(
             small_table(&ctx, calendar_days, engine, &mut keep)
                 .await?
-                .join(events, JoinType::Inner, &["c_day"], &["e_day"], None)?
-                .select(title_rows("c_range"))?,
+                .join(
+                    events.select_columns(&["e_day", "e_m", "e_t", "e_sec"])?,
+                    JoinType::Inner,
+                    &["c_day"],
+                    &["e_day"],
+                    None,
+                )?
+                .select(vec![
+                    title_key("c_range", "e_t"),
+                    col("e_sec").alias("s_sec"),
+                ])?,
         );
     }
     let mut parts = parts.into_iter();
@@ -643,24 +848,24 @@ pub async fn compute_with_stats(
     }
     let dec = DataType::Decimal128(20, 0);
     let per_title = per_title
-        .aggregate(
-            vec![col("s_range"), col("s_title"), col("s_member")],
-            vec![sum(col("s_sec")).alias("s_total")],
-        )?
+        .aggregate(vec![col("s_key")], vec![sum(col("s_sec")).alias("s_total")])?
+        .select(vec![
+            (col("s_key") / lit(nt)).alias("s_w"),
+            (col("s_key") % lit(nt)).alias("s_t"),
+            col("s_total"),
+        ])?
         .join(
             member_range.clone(),
             JoinType::Inner,
-            &["s_range", "s_member"],
-            &["w_range", "w_member"],
+            &["s_w"],
+            &["w_key"],
             None,
         )?;
     let per_title = small_table(&ctx, titles_batch, engine, &mut keep)
         .await?
-        .join(per_title, JoinType::Inner, &["t_id"], &["s_title"], None)?
+        .join(per_title, JoinType::Inner, &["t_key"], &["s_t"], None)?
         .select(vec![
-            col("s_range"),
-            col("s_title"),
-            col("s_member"),
+            ((col("s_w") % lit(nr)) * lit(nt) + col("s_t")).alias("x_tw"),
             col("s_total"),
             when(col("s_total").gt_eq(col("t_runtime")), lit(1i64))
                 .otherwise(lit(0i64))?
@@ -670,16 +875,16 @@ pub async fn compute_with_stats(
             .alias("x_weighted"),
         ])?
         .aggregate(
-            vec![col("s_range"), col("s_title")],
+            vec![col("x_tw")],
             vec![
                 sum(col("s_total")).alias("seconds"),
-                count(col("s_member")).alias("viewers"),
+                count(col("s_total")).alias("viewers"),
                 sum(col("x_complete")).alias("completers"),
                 sum(col("x_weighted")).alias("avs"),
             ],
         )?;
     let totals = member_range.aggregate(
-        vec![col("w_range")],
+        vec![(col("w_key") % lit(nr)).alias("t_range")],
         vec![
             sum(col("w_total")).alias("window_seconds"),
             sum(cast(col("w_weight"), dec)).alias("window_weight"),
@@ -690,9 +895,9 @@ pub async fn compute_with_stats(
     let (totals, more) = run(&ctx, totals).await?;
     stats.spill_count += more.spill_count;
     stats.spilled_bytes += more.spilled_bytes;
-    let mut window_totals: BTreeMap<i32, (i64, i128)> = BTreeMap::new();
+    let mut window_totals: BTreeMap<i64, (i64, i128)> = BTreeMap::new();
     for b in &totals {
-        let range = b.column(0).as_primitive::<Int32Type>();
+        let range = b.column(0).as_primitive::<Int64Type>();
         let secs = b.column(1).as_primitive::<Int64Type>();
         let weight = b.column(2).as_primitive::<Decimal128Type>();
         let maxm = b.column(3).as_primitive::<Int64Type>();
@@ -714,7 +919,6 @@ pub async fn compute_with_stats(
     let (per_title, more) = run(&ctx, per_title).await?;
     stats.spill_count += more.spill_count;
     stats.spilled_bytes += more.spilled_bytes;
-    let by_id: BTreeMap<i32, &Title> = titles.iter().map(|t| (t.title_id, t)).collect();
     let slate: i128 = titles
         .iter()
         .filter_map(|t| t.cost_micros)
@@ -722,16 +926,15 @@ pub async fn compute_with_stats(
         .sum();
     let mut out = Vec::new();
     for b in &per_title {
-        let range = b.column(0).as_primitive::<Int32Type>();
-        let title = b.column(1).as_primitive::<Int32Type>();
-        let secs = b.column(2).as_primitive::<Int64Type>();
-        let viewers = b.column(3).as_primitive::<Int64Type>();
-        let completers = b.column(4).as_primitive::<Int64Type>();
-        let avs: &Decimal128Array = b.column(5).as_primitive::<Decimal128Type>();
+        let tw = b.column(0).as_primitive::<Int64Type>();
+        let secs = b.column(1).as_primitive::<Int64Type>();
+        let viewers = b.column(2).as_primitive::<Int64Type>();
+        let completers = b.column(3).as_primitive::<Int64Type>();
+        let avs: &Decimal128Array = b.column(4).as_primitive::<Decimal128Type>();
         for i in 0..b.num_rows() {
-            let rid = range.value(i);
+            let (rid, tkey) = (tw.value(i) / nt, tw.value(i) % nt);
             let (spec, a, z) = &r.ranges[rid as usize];
-            let t = by_id[&title.value(i)];
+            let t = keys.title(titles, tkey)?;
             let (ws, ww) = window_totals.get(&rid).copied().unwrap_or((0, 0));
             out.push(finish(
                 spec,

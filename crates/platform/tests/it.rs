@@ -290,6 +290,75 @@ fn avs_and_every_metric_equal_a_direct_loop_over_the_events_exactly() {
     );
 }
 
+/// Every Parquet file of `src` rewritten into `name`, each column passed through `f` (by name).
+fn rewritten(src: &Dataset, name: &str, f: impl Fn(&str, &ArrayRef) -> ArrayRef) -> Dataset {
+    let dir = scratch(name);
+    std::fs::create_dir_all(dir.join("events")).unwrap();
+    let out = Dataset::new(dir);
+    let mut files = vec![(src.members(), out.members()), (src.titles(), out.titles())];
+    for e in src.event_files().unwrap() {
+        let to = out.events_dir().join(e.file_name().unwrap());
+        files.push((e, to));
+    }
+    for (from, to) in files {
+        let batches = read_all(&from);
+        let schema = batches[0].schema();
+        let mut w =
+            ArrowWriter::try_new(std::fs::File::create(to).unwrap(), schema.clone(), None).unwrap();
+        for b in batches {
+            let cols = schema
+                .fields()
+                .iter()
+                .zip(b.columns())
+                .map(|(field, c)| f(field.name(), c))
+                .collect();
+            w.write(&RecordBatch::try_new(schema.clone(), cols).unwrap())
+                .unwrap();
+        }
+        w.close().unwrap();
+    }
+    out
+}
+
+/// Member ids spread over all 64 bits and title ids over all 32 (as hashed ids are) do not fit
+/// the plan's packed keys by offset: the plan ranks them instead, with the same result.
+#[test]
+fn ids_spread_over_the_whole_integer_range_give_the_same_result() {
+    // Multiplication by an odd number is a bijection modulo 2^64 (2^32): distinct ids stay
+    // distinct, and consecutive ones land far apart, some negative.
+    let spread = rewritten(dataset(), "spread-ids", |name, c| match name {
+        "member_id" => Arc::new(Int64Array::from_iter_values(
+            c.as_primitive::<Int64Type>()
+                .values()
+                .iter()
+                .map(|m| m.wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as i64)),
+        )),
+        "title_id" => Arc::new(Int32Array::from_iter_values(
+            c.as_primitive::<Int32Type>()
+                .values()
+                .iter()
+                .map(|t| t.wrapping_mul(0x7FEB_352D)),
+        )),
+        _ => c.clone(),
+    });
+    let ids: Vec<i64> = members(&spread).into_keys().collect();
+    let (lo, hi) = (ids.iter().min().unwrap(), ids.iter().max().unwrap());
+    assert!(
+        (*hi as i128 - *lo as i128) > 1i128 << 62,
+        "the member ids do not span the integer range"
+    );
+    let weights = test_weights();
+    let got =
+        greenlight_platform::compute_blocking(&spread, &specs(), &weights, &engine()).unwrap();
+    let titles = schema::read_titles(&spread.titles()).unwrap();
+    let want = by_loop(&spread, &titles, &weights);
+    assert!(got.len() >= 300, "only {} title-windows", got.len());
+    assert_eq!(got.len(), want.len(), "same title-windows");
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w, "DataFusion and the loop differ");
+    }
+}
+
 /// Well below what the plan holds unlimited on 1e6 events, above what its unspillable parts need.
 const LIMIT: usize = 96 << 20;
 
