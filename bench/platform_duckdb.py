@@ -70,6 +70,39 @@ mt AS (
   GROUP BY td.r_from, ev.title_id, ev.member_id)""".replace("{MWW}", MWW)
 
 
+def packed_sums(days: int) -> str:
+    """The segment plan with greenlight's packed keys (metrics.rs, `Keys`): every composite key
+    one BIGINT, `member * 2^16 + day-or-segment` and `(member * 2^16 + range) * 2^16 + title`,
+    exact while member ids are below 2^31 and title ids and day numbers below 2^16 (`main`
+    checks this before running it)."""
+    return f"""cuts AS (
+  SELECT DISTINCT c FROM (SELECT r_from AS c FROM ranges UNION ALL SELECT r_from + {days} FROM ranges)),
+segs AS (SELECT c AS s_from, LEAD(c) OVER (ORDER BY c) AS s_to FROM cuts),
+covered AS (
+  SELECT s_from, s_to FROM segs
+  WHERE s_to IS NOT NULL
+    AND EXISTS (SELECT 1 FROM ranges WHERE r_from <= s_from AND s_from < r_from + {days})),
+day_seg AS (SELECT s_from AS seg, unnest(range(s_from, s_to)) AS day FROM covered),
+seg_range AS (
+  SELECT c.s_from AS seg, r.r_from FROM covered c JOIN ranges r
+  ON c.s_from >= r.r_from AND c.s_to <= r.r_from + {days}),
+ms AS (
+  SELECT ev.member_id * 65536 + ds.seg AS k, SUM(ev."seconds") AS sec
+  FROM ev JOIN day_seg ds ON ev.day = ds.day GROUP BY ALL),
+mwk AS (
+  SELECT (ms.k // 65536) * 65536 + sr.r_from AS k, SUM(ms.sec) AS total
+  FROM ms JOIN seg_range sr ON sr.seg = ms.k % 65536 GROUP BY ALL),
+mw AS (SELECT k % 65536 AS r_from, k // 65536 AS member_id, total FROM mwk),
+{{MWW}}
+mtk AS (
+  SELECT (ev.member_id * 65536 + td.r_from) * 65536 + ev.title_id AS k, SUM(ev."seconds") AS s
+  FROM ev JOIN title_days td ON td.title_id * 65536 + td.day = ev.title_id * 65536 + ev.day
+  GROUP BY ALL),
+mt AS (
+  SELECT (k // 65536) % 65536 AS r_from, k % 65536 AS title_id, k // 4294967296 AS member_id, s
+  FROM mtk)""".replace("{MWW}", MWW)
+
+
 def query(d: str, days: int, plan: str = "segments") -> str:
     return f"""
 WITH t AS (
@@ -86,7 +119,7 @@ range_days AS (
   SELECT r_from, r_from + i AS day FROM ranges, range(0, {days}) AS g(i)),
 title_days AS (
   SELECT title_id, l AS r_from, l + i AS day FROM t, range(0, {days}) AS g(i)),
-{member_and_title_sums(days) if plan == "segments" else DAYS_PLAN},
+{member_and_title_sums(days) if plan == "segments" else packed_sums(days) if plan == "packed" else DAYS_PLAN},
 x AS (
   SELECT mt.r_from, mt.title_id, SUM(mt.s) AS "seconds", COUNT(*) AS viewers,
          SUM(CASE WHEN mt.s >= t.runtime_seconds THEN 1 ELSE 0 END) AS completers,
@@ -115,13 +148,24 @@ def main() -> int:
     ap.add_argument("--check")
     ap.add_argument("--memory-limit")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--plan", choices=["segments", "days"], default="segments",
-                    help="segments: greenlight's plan (default); days: the earlier one")
+    ap.add_argument("--plan", choices=["segments", "packed", "days"], default="segments",
+                    help="segments: greenlight's plan with plain keys (default); packed: with "
+                         "greenlight's packed keys; days: the earlier plan")
     a = ap.parse_args()
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     if a.memory_limit:
         con.execute(f"SET memory_limit = '{a.memory_limit}'")
+    if a.plan == "packed":
+        lim = con.execute(
+            f"SELECT (SELECT max(member_id) < 2147483648 AND min(member_id) >= 0 "
+            f"FROM read_parquet('{a.dir}/members.parquet')) AND "
+            f"(SELECT max(title_id) < 65536 AND min(title_id) >= 0 "
+            f"FROM read_parquet('{a.dir}/titles.parquet'))").fetchone()[0]
+        if not lim:
+            print("--plan packed: member ids must be in 0..2^31 and title ids in 0..2^16",
+                  file=sys.stderr)
+            return 2
     t0 = time.perf_counter()
     con.execute(f"COPY ({query(a.dir, a.days, a.plan)}) TO '{a.out}' (FORMAT parquet)")
     print(f"seconds={time.perf_counter() - t0:.2f}", file=sys.stderr)

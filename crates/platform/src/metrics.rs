@@ -5,9 +5,10 @@
 //! segments (runs of days that no window starts or ends inside), events are summed to (member,
 //! segment) and those joined to the windows each segment is in; events join their title's window
 //! days **on (title, day)** directly. All of these are equi-joins against small generated tables (a
-//! few hundred thousand rows at most). Every operator is then a hash aggregate, which spills to
-//! disk under a memory pool limit, or an equi-join, which is a sort-merge join (spilling through
-//! its sorts) under such a limit. Launch windows of titles that launch on the same day share one
+//! few hundred thousand rows at most). Every composite key is packed into one `Int64` ([`Keys`]),
+//! which DataFusion groups and joins on a plain integer hash table. Every operator is then a hash
+//! aggregate, which spills to disk under a memory pool limit, or an equi-join, which is a
+//! sort-merge join (spilling through its sorts) under such a limit. Launch windows of titles that launch on the same day share one
 //! range, so the member totals are computed once per distinct range; that (range, member) table is
 //! streamed to a scratch Parquet file and read by both of its uses, since DataFusion would
 //! otherwise compute it once per use.
