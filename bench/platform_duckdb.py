@@ -42,10 +42,9 @@ mt AS (
   GROUP BY td.r_from, mtd.title_id, mtd.member_id)""".replace("{MWW}", MWW)
 
 
-def member_and_title_sums(days: int) -> str:
-    """greenlight's plan (crates/platform/src/metrics.rs): the windows cut into segments at every
-    first day and every day after a last day; events summed to (member, segment), then into the
-    windows holding each segment; events joined to their title's window days directly."""
+def segments(days: int) -> str:
+    """The windows cut into segments at every first day and every day after a last day:
+    (day, segment) and (segment, window) tables, a segment named by its first day."""
     return f"""cuts AS (
   SELECT DISTINCT c FROM (SELECT r_from AS c FROM ranges UNION ALL SELECT r_from + {days} FROM ranges)),
 segs AS (SELECT c AS s_from, LEAD(c) OVER (ORDER BY c) AS s_to FROM cuts),
@@ -57,7 +56,14 @@ day_seg AS (SELECT s_from AS seg, unnest(range(s_from, s_to)) AS day FROM covere
 seg_range AS (
   SELECT c.s_from AS seg, r.r_from FROM covered c JOIN ranges r
   ON c.s_from >= r.r_from AND c.s_to <= r.r_from + {days}),
-ms AS (
+"""
+
+
+def member_and_title_sums(days: int) -> str:
+    """greenlight's plan (crates/platform/src/metrics.rs): the windows cut into segments at every
+    first day and every day after a last day; events summed to (member, segment), then into the
+    windows holding each segment; events joined to their title's window days directly."""
+    return segments(days) + f"""ms AS (
   SELECT ev.member_id, ds.seg, SUM(ev."seconds") AS sec
   FROM ev JOIN day_seg ds ON ev.day = ds.day GROUP BY ev.member_id, ds.seg),
 mw AS (
@@ -73,20 +79,9 @@ mt AS (
 def packed_sums(days: int) -> str:
     """The segment plan with greenlight's packed keys (metrics.rs, `Keys`): every composite key
     one BIGINT, `member * 2^16 + day-or-segment` and `(member * 2^16 + range) * 2^16 + title`,
-    exact while member ids are below 2^31 and title ids and day numbers below 2^16 (`main`
-    checks this before running it)."""
-    return f"""cuts AS (
-  SELECT DISTINCT c FROM (SELECT r_from AS c FROM ranges UNION ALL SELECT r_from + {days} FROM ranges)),
-segs AS (SELECT c AS s_from, LEAD(c) OVER (ORDER BY c) AS s_to FROM cuts),
-covered AS (
-  SELECT s_from, s_to FROM segs
-  WHERE s_to IS NOT NULL
-    AND EXISTS (SELECT 1 FROM ranges WHERE r_from <= s_from AND s_from < r_from + {days})),
-day_seg AS (SELECT s_from AS seg, unnest(range(s_from, s_to)) AS day FROM covered),
-seg_range AS (
-  SELECT c.s_from AS seg, r.r_from FROM covered c JOIN ranges r
-  ON c.s_from >= r.r_from AND c.s_to <= r.r_from + {days}),
-ms AS (
+    exact while member ids are below 2^31, title ids below 2^16 (`main` checks both before
+    running it) and day numbers below 2^16 (dates before 2149)."""
+    return segments(days) + f"""ms AS (
   SELECT ev.member_id * 65536 + ds.seg AS k, SUM(ev."seconds") AS sec
   FROM ev JOIN day_seg ds ON ev.day = ds.day GROUP BY ALL),
 mwk AS (
