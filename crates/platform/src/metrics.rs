@@ -8,10 +8,10 @@
 //! few hundred thousand rows at most). Every composite key is packed into one `Int64` ([`Keys`]),
 //! which DataFusion groups and joins on a plain integer hash table. Every operator is then a hash
 //! aggregate, which spills to disk under a memory pool limit, or an equi-join, which is a
-//! sort-merge join (spilling through its sorts) under such a limit. Launch windows of titles that launch on the same day share one
-//! range, so the member totals are computed once per distinct range; that (range, member) table is
-//! streamed to a scratch Parquet file and read by both of its uses, since DataFusion would
-//! otherwise compute it once per use.
+//! sort-merge join (spilling through its sorts) under such a limit. Launch windows of titles that
+//! launch on the same day share one range, so the member totals are computed once per distinct
+//! range; that (range, member) table is streamed to a scratch Parquet file and read by both of its
+//! uses, since DataFusion would otherwise compute it once per use.
 //!
 //! The engine does the large aggregates in integers (`Int64`, and `Decimal128(38, 0)` for the
 //! weighted sums, which outgrow 64 bits); the few per-(window, title) divisions that follow are
@@ -379,6 +379,7 @@ impl Keys {
             ))
         })
     }
+
     /// The events with `e_m` and `e_t` (their member's and title's keys) and the members with
     /// `m_key`: by offset, two subtractions; by rank, the members numbered in id order and the
     /// events joined to those numbers and to the titles' ranks.
