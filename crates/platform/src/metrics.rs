@@ -282,10 +282,9 @@ struct Keys {
     ranges: i64,
     titles: i64,
     segments: i64,
-    /// `Some((member min, title min))`: keys by offset; `None`: by rank.
+    /// `Some((member min, title min))`: keys by offset; `None`: by rank (a title's rank is its
+    /// index in the titles, which validation orders by id).
     offsets: Option<(i64, i32)>,
-    /// Every title's id, in order (validated so): a title's rank is its index.
-    title_ids: Vec<i32>,
 }
 
 impl Keys {
@@ -335,7 +334,6 @@ impl Keys {
                 titles: tspan as i64,
                 segments,
                 offsets: Some((lo, tlo)),
-                title_ids: titles.iter().map(|t| t.title_id).collect(),
             });
         }
         let nt = (titles.len() as i64).max(1);
@@ -345,7 +343,6 @@ impl Keys {
                 titles: nt,
                 segments,
                 offsets: None,
-                title_ids: titles.iter().map(|t| t.title_id).collect(),
             });
         }
         Err(PlatformError::Config(format!(
@@ -353,15 +350,15 @@ impl Keys {
         )))
     }
 
-    /// The title's key in the packed keys.
-    fn title_key(&self, title_id: i32) -> i64 {
+    /// The title's key in the packed keys (`title_id` is one of `titles`: the small tables
+    /// are made from them).
+    fn title_key(&self, titles: &[Title], title_id: i32) -> Result<i64> {
         match self.offsets {
-            Some((_, tlo)) => title_id as i64 - tlo as i64,
-            // Only the titles' own ids are asked for (the small tables are made from them).
-            None => self
-                .title_ids
-                .binary_search(&title_id)
-                .map_or(-1, |i| i as i64),
+            Some((_, tlo)) => Ok(title_id as i64 - tlo as i64),
+            None => titles
+                .binary_search_by_key(&title_id, |t| t.title_id)
+                .map(|i| i as i64)
+                .map_err(|_| PlatformError::Config(format!("no title has the id {title_id}"))),
         }
     }
 
@@ -388,6 +385,7 @@ impl Keys {
         ctx: &SessionContext,
         events: DataFrame,
         members: DataFrame,
+        titles: &[Title],
         engine: &EngineOptions,
         keep: &mut Vec<TempFile>,
     ) -> Result<(DataFrame, DataFrame)> {
@@ -419,8 +417,8 @@ impl Keys {
         let title_ranks = batch(
             vec![("k_title", DataType::Int64), ("k_t", DataType::Int64)],
             vec![
-                i64_col(self.title_ids.iter().map(|&t| t as i64).collect()),
-                i64_col((0..self.title_ids.len() as i64).collect()),
+                i64_col(titles.iter().map(|t| t.title_id as i64).collect()),
+                i64_col((0..titles.len() as i64).collect()),
             ],
         )?;
         let events = members
@@ -660,7 +658,8 @@ pub async fn compute_with_stats(
             cast(cast(col("joined"), DataType::Int32), DataType::Int64).alias("m_joined"),
         ])?;
     let Segments { day_seg, seg_range } = segments(&r);
-    let n_segments = seg_range.iter().map(|x| x.0 + 1).max().unwrap_or(0) as usize;
+    // Segments are numbered in day order from 0: the last day's is the highest.
+    let n_segments = day_seg.last().map_or(0, |&(_, seg)| seg as usize + 1);
     let keys = Keys::new(&members, titles, &r, n_segments).await?;
     let (nr, nt, ns) = (keys.ranges, keys.titles, keys.segments);
 
@@ -692,7 +691,7 @@ pub async fn compute_with_stats(
         for d in a.max(FIRST_DAY)..=b.min(FIRST_DAY + DAY_SPAN - 1) {
             lk.push(title as i64 * DAY_SPAN + (d - FIRST_DAY));
             lr.push(range as i64);
-            lt.push(keys.title_key(title));
+            lt.push(keys.title_key(titles, title)?);
         }
     }
     let launch_days = batch(
@@ -718,13 +717,18 @@ pub async fn compute_with_stats(
     let titles_batch = batch(
         vec![("t_key", DataType::Int64), ("t_runtime", DataType::Int64)],
         vec![
-            i64_col(titles.iter().map(|t| keys.title_key(t.title_id)).collect()),
+            i64_col(
+                titles
+                    .iter()
+                    .map(|t| keys.title_key(titles, t.title_id))
+                    .collect::<Result<_>>()?,
+            ),
             i64_col(titles.iter().map(|t| t.runtime_seconds).collect()),
         ],
     )?;
     // The events with their member's (and, for calendar windows, their title's) key.
     let (events, members) = keys
-        .attach(&ctx, events, members, engine, &mut keep)
+        .attach(&ctx, events, members, titles, engine, &mut keep)
         .await?;
 
     // Per (member, segment), then per (range, member): seconds of all viewing, and the member's
